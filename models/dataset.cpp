@@ -1,0 +1,292 @@
+#include "dataset.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+
+namespace oplens {
+
+uint16_t Dataset::addSource(const QString &name)
+{
+    const uint16_t source = m_events.addSource(name);
+    m_evidence.resize(size_t(source) + 1);
+    return source;
+}
+
+uint32_t Dataset::findOperation(uint16_t source, std::string_view id) const
+{
+    const uint32_t op = m_events.ids().find(source, id);
+    return exists(op) ? op : kNone;
+}
+
+void Dataset::appendBatch(Dataset &&batch, uint16_t source)
+{
+    if (m_events.empty() && m_events.strings().size() == 0 && source == 0) {
+        // The first load: take the batch, aggregated where it was parsed, keeping this dataset's sources.
+        const QStringList names = m_events.sourceNames();
+        std::vector<SourceEvidence> settings = std::move(m_evidence);
+        *this = std::move(batch);
+        m_events.setSourceNames(names);
+        m_evidence.resize(std::max(settings.size(), m_evidence.size()));
+        bool changed = false;
+        for (size_t s = 0; s < settings.size(); ++s) {
+            changed |= settings[s].startedAt != kNoTime || settings[s].assumeInterrupted;
+            m_evidence[s].startedAt = settings[s].startedAt;
+            m_evidence[s].assumeInterrupted = settings[s].assumeInterrupted;
+        }
+        if (changed) {
+            deriveAll();
+            computeStaleLimits();
+        }
+        batch = Dataset();
+        return;
+    }
+    m_events.appendBatch(std::move(batch.m_events), source);
+    batch = Dataset();
+    aggregate();
+}
+
+void Dataset::aggregate()
+{
+    const size_t end = m_events.size();
+    if (m_ops.size() < m_events.ids().size())
+        m_ops.resize(m_events.ids().size());
+    std::vector<uint32_t> touched;
+    bool evidenceChanged = false;
+    for (size_t r = m_aggregated; r < end; ++r) {
+        const Row row = Row(r);
+        const uint32_t op = m_events.operation(row);
+        const EventKind kind = m_events.kind(row);
+        if (op == kNone) {
+            if (kind == EventKind::ServiceStarted) {
+                const uint16_t source = m_events.source(row);
+                if (m_evidence.size() <= source)
+                    m_evidence.resize(size_t(source) + 1);
+                auto &starts = m_evidence[source].starts;
+                const ServiceStart start{m_events.time(row), row, m_events.host(row)};
+                starts.insert(std::upper_bound(starts.begin(), starts.end(), start,
+                                               [this](const ServiceStart &a, const ServiceStart &b) {
+                                                   return earlier(a.row, b.row);
+                                               }),
+                              start);
+                evidenceChanged = true;
+            }
+            continue;
+        }
+        Operation &o = m_ops[op];
+        if (o.eventCount++ == 0)
+            o.lowestRow = row;
+        if (touched.empty() || touched.back() != op)
+            touched.push_back(op);
+        if (o.firstRow == kNone || earlier(row, o.firstRow))
+            o.firstRow = row;
+        if (o.latestRow == kNone || earlier(o.latestRow, row))
+            o.latestRow = row;
+        if (statusForKind(kind) && (o.statusRow == kNone || earlier(o.statusRow, row)))
+            o.statusRow = row;
+        if (kind == EventKind::Started && (o.firstStartedEvent == kNoTime || m_events.time(row) < o.firstStartedEvent))
+            o.firstStartedEvent = m_events.time(row);
+        if (const uint32_t target = m_events.restartOf(row); target != kNone) {
+            o.restartOf = target;
+            if (m_ops.size() <= target)
+                m_ops.resize(size_t(target) + 1);
+            Operation &old = m_ops[target];
+            if (old.restartedAs == kNone || old.restartedAs == op
+                || earlier(m_ops[old.restartedAs].firstRow, o.firstRow))
+                old.restartedAs = op;
+        }
+    }
+    if (m_ops.size() < m_events.ids().size())
+        m_ops.resize(m_events.ids().size());
+    m_aggregated = end;
+    if (evidenceChanged) {
+        deriveAll();
+    } else {
+        std::sort(touched.begin(), touched.end());
+        touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+        for (const uint32_t op : touched)
+            derive(op);
+    }
+    if (!touched.empty() || evidenceChanged)
+        computeStaleLimits();
+}
+
+void Dataset::derive(uint32_t op)
+{
+    Operation &o = m_ops[op];
+    if (o.eventCount == 0)
+        return;
+    const Row first = o.firstRow;
+    o.startedAt = o.firstStartedEvent != kNoTime ? o.firstStartedEvent : m_events.time(first);
+    o.evidence = Evidence::None;
+    o.evidenceRow = kNone;
+    o.endedAt = kNoTime;
+    if (o.statusRow == kNone) {
+        o.status = Status::Unknown;
+        return;
+    }
+    o.status = *statusForKind(m_events.kind(o.statusRow));
+    const int64_t lastTime = m_events.time(o.statusRow);
+    if (isTerminal(o.status)) {
+        o.endedAt = lastTime;
+        if (o.status == Status::Interrupted) {
+            o.evidence = Evidence::Event;
+            o.evidenceRow = o.statusRow;
+        }
+        return;
+    }
+    // Queued or Running: interrupted by the first restart of its service after its last event.
+    const uint16_t source = m_events.ids().source(op);
+    if (source >= m_evidence.size())
+        return;
+    const SourceEvidence &evidence = m_evidence[source];
+    const uint32_t opHost = m_events.host(first);
+    for (const ServiceStart &start : evidence.starts) {
+        if (!earlier(o.statusRow, start.row))
+            continue;
+        if (start.host != kNone && start.host != opHost)
+            continue;
+        o.status = Status::Interrupted;
+        o.evidence = Evidence::ServiceStarted;
+        o.evidenceRow = start.row;
+        o.endedAt = start.time;
+        return;
+    }
+    if (evidence.startedAt != kNoTime && evidence.startedAt > lastTime) {
+        o.status = Status::Interrupted;
+        o.evidence = Evidence::AgentReport;
+        o.endedAt = evidence.startedAt;
+    } else if (evidence.assumeInterrupted) {
+        o.status = Status::Interrupted;
+        o.evidence = Evidence::Assumed;
+    }
+}
+
+void Dataset::deriveAll()
+{
+    for (uint32_t op = 0; op < m_ops.size(); ++op)
+        derive(op);
+}
+
+void Dataset::setServiceStartedAt(uint16_t source, int64_t epochMs)
+{
+    if (m_evidence.size() <= source)
+        m_evidence.resize(size_t(source) + 1);
+    if (m_evidence[source].startedAt == epochMs)
+        return;
+    m_evidence[source].startedAt = epochMs;
+    deriveAll();
+    computeStaleLimits();
+}
+
+void Dataset::setAssumeInterrupted(uint16_t source, bool assume)
+{
+    if (m_evidence.size() <= source)
+        m_evidence.resize(size_t(source) + 1);
+    if (m_evidence[source].assumeInterrupted == assume)
+        return;
+    m_evidence[source].assumeInterrupted = assume;
+    deriveAll();
+    computeStaleLimits();
+}
+
+void Dataset::computeStaleLimits()
+{
+    std::unordered_map<uint64_t, std::vector<int64_t>> durations;
+    for (uint32_t op = 0; op < m_ops.size(); ++op) {
+        const Operation &o = m_ops[op];
+        if (o.eventCount == 0 || o.status != Status::Finished)
+            continue;
+        const uint64_t key = (uint64_t(module(op)) << 32) | name(op);
+        durations[key].push_back(std::max<int64_t>(0, o.endedAt - o.startedAt));
+    }
+    m_staleLimits.clear();
+    for (auto &[key, list] : durations) {
+        if (list.size() < 5)
+            continue;
+        // The 95th percentile by the nearest-rank method.
+        const size_t rank = (list.size() * 95 + 99) / 100;
+        std::nth_element(list.begin(), list.begin() + long(rank - 1), list.end());
+        m_staleLimits[key] = 3 * list[rank - 1];
+    }
+}
+
+int64_t Dataset::staleLimit(uint32_t moduleId, uint32_t nameId) const
+{
+    const auto it = m_staleLimits.find((uint64_t(moduleId) << 32) | nameId);
+    return it == m_staleLimits.end() ? kDefaultStaleMs : it->second;
+}
+
+int64_t Dataset::duration(uint32_t op, int64_t now) const
+{
+    const Operation &o = m_ops[op];
+    if (o.startedAt == kNoTime)
+        return kNoTime;
+    if (o.endedAt != kNoTime)
+        return std::max<int64_t>(0, o.endedAt - o.startedAt);
+    return o.status == Status::Running || o.status == Status::Queued ? std::max<int64_t>(0, now - o.startedAt)
+                                                                      : kNoTime;
+}
+
+bool Dataset::isUnfinished(uint32_t op) const
+{
+    const Status s = m_ops[op].status;
+    return s == Status::Queued || s == Status::Running || s == Status::Interrupted;
+}
+
+bool Dataset::isRestarted(uint32_t op) const
+{
+    const Operation &o = m_ops[op];
+    return isRestartable(o.status) && o.restartedAs != kNone && exists(o.restartedAs);
+}
+
+bool Dataset::isStale(uint32_t op, int64_t now) const
+{
+    const Operation &o = m_ops[op];
+    if (o.status != Status::Running)
+        return false;
+    return now - m_events.time(o.statusRow) > staleLimit(module(op), name(op));
+}
+
+bool Dataset::needsAttention(uint32_t op, int64_t now) const
+{
+    return (m_ops[op].status == Status::Interrupted && !isRestarted(op)) || isStale(op, now);
+}
+
+QString Dataset::interruptionReason(uint32_t op) const
+{
+    const Operation &o = m_ops[op];
+    const auto when = [](int64_t ms) {
+        return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    };
+    switch (o.evidence) {
+    case Evidence::None:
+        return {};
+    case Evidence::Event: {
+        const auto error = m_events.otherString(o.evidenceRow, "error");
+        return error ? QString::fromStdString(*error) : QStringLiteral("an Interrupted event");
+    }
+    case Evidence::ServiceStarted: {
+        const QString service = m_events.string(m_events.module(o.evidenceRow));
+        return QStringLiteral("service restarted at %1 (%2)").arg(when(o.endedAt), service);
+    }
+    case Evidence::AgentReport:
+        return QStringLiteral("service restarted at %1 (reported by the agent)").arg(when(o.endedAt));
+    case Evidence::Assumed:
+        return QStringLiteral("unfinished in a log read as taken after a crash");
+    }
+    return {};
+}
+
+std::vector<Dataset::Row> Dataset::rowsOf(uint32_t op) const
+{
+    std::vector<Row> rows;
+    const size_t n = m_events.size();
+    for (size_t r = m_ops[op].lowestRow; r < n && rows.size() < m_ops[op].eventCount; ++r)
+        if (m_events.operation(Row(r)) == op)
+            rows.push_back(Row(r));
+    std::sort(rows.begin(), rows.end(), [this](Row a, Row b) { return earlier(a, b); });
+    return rows;
+}
+
+} // namespace oplens

@@ -1,0 +1,29 @@
+// Event types and operation statuses of oplog.md section 3.
+#pragma once
+
+#include <QString>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace oplens {
+
+enum class EventKind : uint8_t { Queued, Started, Finished, Failed, Aborted, Interrupted, ServiceStarted, Other };
+
+// The six statuses, plus Unknown for an operation whose events are all of unknown types.
+enum class Status : uint8_t { Queued, Running, Finished, Failed, Aborted, Interrupted, Unknown };
+
+EventKind eventKindFromType(std::string_view type);
+// The status an event of this kind sets; nullopt for kinds that do not change it.
+std::optional<Status> statusForKind(EventKind kind);
+QString statusName(Status status);
+std::optional<Status> statusFromName(const QString &name);
+
+inline bool isTerminal(Status s)
+{
+    return s == Status::Finished || s == Status::Failed || s == Status::Aborted || s == Status::Interrupted;
+}
+inline bool isActive(Status s) { return s == Status::Queued || s == Status::Running; }
+inline bool isRestartable(Status s) { return s == Status::Failed || s == Status::Aborted || s == Status::Interrupted; }
+
+} // namespace oplens

@@ -1,0 +1,112 @@
+#include "eventstore.h"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+
+namespace oplens {
+
+uint16_t EventStore::addSource(const QString &name)
+{
+    if (m_sources.size() >= 0xFFFF)
+        throw std::length_error("too many sources");
+    m_sources.append(name);
+    return uint16_t(m_sources.size() - 1);
+}
+
+uint32_t EventStore::internOptional(const std::optional<std::string_view> &text)
+{
+    return text ? m_strings.intern(*text) : kNone;
+}
+
+void EventStore::append(const ParsedEvent &e, uint16_t source)
+{
+    const EventKind kind = eventKindFromType(e.type);
+    m_time.push_back(e.startTime);
+    m_opStartTime.push_back(e.opStartTime);
+    m_op.push_back(e.operationId ? m_ids.intern(source, *e.operationId) : kNone);
+    m_module.push_back(m_strings.intern(e.module));
+    m_name.push_back(m_strings.intern(e.name));
+    m_type.push_back(m_strings.intern(e.type));
+    m_kind.push_back(uint8_t(kind));
+    m_requestedBy.push_back(internOptional(e.requestedBy));
+    m_host.push_back(internOptional(e.host));
+    m_origin.push_back(internOptional(e.origin));
+    m_restartOf.push_back(e.restartOf ? m_ids.intern(source, *e.restartOf) : kNone);
+    m_position.push_back(e.position);
+    m_parameters.push_back(m_text.add(e.parameters));
+    m_otherFields.push_back(m_text.add(e.otherFields));
+    m_source.push_back(source);
+    m_startTimeIsText.push_back(e.startTimeIsText);
+}
+
+void EventStore::appendBatch(EventStore &&batch, uint16_t source)
+{
+    if (empty() && m_strings.size() == 0 && source == 0) { // the first load: nothing to translate
+        QStringList names = m_sources;
+        *this = std::move(batch);
+        m_sources = names;
+        return;
+    }
+    // Translate the batch's interned values into this store's.
+    std::vector<uint32_t> strings(batch.m_strings.size());
+    for (uint32_t i = 0; i < strings.size(); ++i)
+        strings[i] = m_strings.intern(batch.m_strings.view(i));
+    std::vector<uint32_t> ids(batch.m_ids.size());
+    for (uint32_t i = 0; i < ids.size(); ++i)
+        ids[i] = m_ids.intern(source, batch.m_ids.text(i));
+    auto mapString = [&](uint32_t id) { return id == kNone ? kNone : strings[id]; };
+    auto mapId = [&](uint32_t id) { return id == kNone ? kNone : ids[id]; };
+
+    const size_t n = batch.size();
+    for (size_t r = 0; r < n; ++r) {
+        m_time.push_back(batch.m_time[r]);
+        m_opStartTime.push_back(batch.m_opStartTime[r]);
+        m_op.push_back(mapId(batch.m_op[r]));
+        m_module.push_back(mapString(batch.m_module[r]));
+        m_name.push_back(mapString(batch.m_name[r]));
+        m_type.push_back(mapString(batch.m_type[r]));
+        m_kind.push_back(batch.m_kind[r]);
+        m_requestedBy.push_back(mapString(batch.m_requestedBy[r]));
+        m_host.push_back(mapString(batch.m_host[r]));
+        m_origin.push_back(mapString(batch.m_origin[r]));
+        m_restartOf.push_back(mapId(batch.m_restartOf[r]));
+        m_position.push_back(batch.m_position[r]);
+        m_parameters.push_back(m_text.add(batch.m_text.view(batch.m_parameters[r])));
+        m_otherFields.push_back(m_text.add(batch.m_text.view(batch.m_otherFields[r])));
+        m_source.push_back(source);
+        m_startTimeIsText.push_back(batch.m_startTimeIsText[r]);
+    }
+    batch = EventStore();
+}
+
+std::string EventStore::otherField(Row r, std::string_view key) const
+{
+    const std::string_view fields = otherFields(r);
+    if (fields.empty() || fields.find(key) == std::string_view::npos)
+        return {};
+    std::string object;
+    object.reserve(fields.size() + 2);
+    object.append("{").append(fields).append("}");
+    const auto parsed = nlohmann::json::parse(object, nullptr, false);
+    if (!parsed.is_object())
+        return {};
+    const auto it = parsed.find(std::string(key));
+    return it == parsed.end() ? std::string() : it->dump();
+}
+
+std::optional<std::string> EventStore::otherString(Row r, std::string_view key) const
+{
+    const std::string raw = otherField(r, key);
+    if (raw.empty() || raw.front() != '"')
+        return std::nullopt;
+    return nlohmann::json::parse(raw).get<std::string>();
+}
+
+size_t EventStore::approximateBytes() const
+{
+    const size_t perRow = 2 * sizeof(int64_t) + 9 * sizeof(uint32_t) + 2 * sizeof(TextRef) + sizeof(uint16_t) + 1;
+    return m_time.capacity() * perRow + m_text.bytesUsed();
+}
+
+} // namespace oplens

@@ -1,0 +1,97 @@
+// The events of every loaded source, stored by column (design.md): rows are indices in file order.
+#pragma once
+
+#include "eventkinds.h"
+#include "operationids.h"
+#include "stringpool.h"
+#include "textarena.h"
+
+#include <QString>
+#include <QStringList>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace oplens {
+
+constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
+
+// One event as the parser sees it; the views point into the parser's buffer and live only during append().
+struct ParsedEvent {
+    std::string_view module, name, type;
+    std::optional<std::string_view> operationId, requestedBy, host, origin, restartOf;
+    int64_t startTime = 0;
+    bool startTimeIsText = false; // "startTime": "1400..." is kept as a string on output
+    int64_t opStartTime = kNoTime;
+    std::string_view parameters;  // the raw JSON object, empty when absent
+    std::string_view otherFields; // raw `"key":value,...` of every other field, in file order
+    uint32_t position = 0;        // 1-based line, or 0-based element index for arrays
+};
+
+class EventStore
+{
+public:
+    using Row = uint32_t;
+
+    uint16_t addSource(const QString &name);
+    QString sourceName(uint16_t source) const { return m_sources.value(source); }
+    int sourceCount() const { return int(m_sources.size()); }
+    QStringList sourceNames() const { return m_sources; }
+    void setSourceNames(const QStringList &names) { m_sources = names; }
+
+    void append(const ParsedEvent &event, uint16_t source);
+    // Moves every event of `batch` (all of its source 0) to the end of this store as events of `source`.
+    void appendBatch(EventStore &&batch, uint16_t source);
+
+    size_t size() const { return m_time.size(); }
+    bool empty() const { return m_time.empty(); }
+
+    int64_t time(Row r) const { return m_time[r]; }
+    int64_t opStartTime(Row r) const { return m_opStartTime[r]; }
+    uint32_t operation(Row r) const { return m_op[r]; } // kNone for ServiceStarted
+    uint32_t module(Row r) const { return m_module[r]; }
+    uint32_t name(Row r) const { return m_name[r]; }
+    uint32_t type(Row r) const { return m_type[r]; }
+    EventKind kind(Row r) const { return EventKind(m_kind[r]); }
+    uint32_t requestedBy(Row r) const { return m_requestedBy[r]; }
+    uint32_t host(Row r) const { return m_host[r]; }
+    uint32_t origin(Row r) const { return m_origin[r]; }
+    uint32_t restartOf(Row r) const { return m_restartOf[r]; }
+    uint16_t source(Row r) const { return m_source[r]; }
+    uint32_t position(Row r) const { return m_position[r]; }
+    bool startTimeIsText(Row r) const { return m_startTimeIsText[r]; }
+    std::string_view parameters(Row r) const { return m_text.view(m_parameters[r]); }
+    std::string_view otherFields(Row r) const { return m_text.view(m_otherFields[r]); }
+
+    // One of the other fields (`error`, `humanStartTime`, ...) as compact JSON, empty when absent.
+    std::string otherField(Row r, std::string_view key) const;
+    // The same, as text when it is a JSON string.
+    std::optional<std::string> otherString(Row r, std::string_view key) const;
+
+    const StringPool &strings() const { return m_strings; }
+    const OperationIds &ids() const { return m_ids; }
+    QString string(uint32_t id) const { return m_strings.text(id); }
+    std::string operationId(Row r) const { return m_ids.text(m_op[r]); }
+
+    size_t approximateBytes() const;
+
+private:
+    uint32_t internOptional(const std::optional<std::string_view> &text);
+
+    QStringList m_sources;
+    StringPool m_strings;
+    OperationIds m_ids;
+    TextArena m_text;
+
+    std::vector<int64_t> m_time, m_opStartTime;
+    std::vector<uint32_t> m_op, m_module, m_name, m_type, m_requestedBy, m_host, m_origin, m_restartOf, m_position;
+    std::vector<TextRef> m_parameters, m_otherFields;
+    std::vector<uint16_t> m_source;
+    std::vector<uint8_t> m_kind;
+    std::vector<bool> m_startTimeIsText;
+};
+
+} // namespace oplens

@@ -1,0 +1,44 @@
+// The operation ids of all sources, interned: each distinct (source, operationId) gets a dense index.
+// UUIDs are kept as 16 bytes; any other id as text. An open-addressing table maps ids to indexes.
+#pragma once
+
+#include "textarena.h"
+
+#include <QString>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace oplens {
+
+class OperationIds
+{
+public:
+    uint32_t intern(uint16_t source, std::string_view id);
+    uint32_t find(uint16_t source, std::string_view id) const; // kNone when absent
+    std::string text(uint32_t index) const;
+    QString qtext(uint32_t index) const { return QString::fromStdString(text(index)); }
+    uint16_t source(uint32_t index) const { return m_keys[index].source; }
+    // Orders ids as their text would sort, without building the text for two UUIDs.
+    int compare(uint32_t a, uint32_t b) const;
+    size_t size() const { return m_keys.size(); }
+
+private:
+    struct Key {
+        uint64_t hi = 0, lo = 0; // the UUID's bytes, or lo = TextRef of a textual id
+        uint16_t source = 0;
+        bool uuid = false;
+    };
+    static bool parseUuid(std::string_view id, Key &key);
+    static uint64_t hash(const Key &key, std::string_view text);
+    bool equal(const Key &stored, const Key &probe, std::string_view probeText) const;
+    uint32_t lookup(const Key &probe, std::string_view probeText, size_t &slot) const;
+    void grow();
+
+    std::vector<Key> m_keys;
+    std::vector<uint32_t> m_slots; // kNone or an index into m_keys; size is a power of two
+    TextArena m_text;
+};
+
+} // namespace oplens

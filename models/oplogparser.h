@@ -1,0 +1,77 @@
+// Reads oplog bytes pushed in pieces, in any container of oplog.md section 1, into an EventStore.
+// Bad events are reported and skipped (section 5); memory stays bounded by the longest accepted event.
+#pragma once
+
+#include "eventstore.h"
+#include "readproblem.h"
+
+#include <memory>
+#include <vector>
+
+namespace oplens {
+
+enum class Container { Unknown, Lines, Array, Wrapper };
+
+class OplogParser
+{
+public:
+    static constexpr size_t kMaxEventBytes = size_t(16) << 20;
+    static constexpr int kMaxParameterDepth = 64;
+
+    // `firstLine` numbers the first line pushed: resuming a JSON Lines file at a byte offset continues its count.
+    OplogParser(EventStore &store, uint16_t source, Container container = Container::Unknown, uint64_t firstLine = 1);
+    ~OplogParser();
+    OplogParser(const OplogParser &) = delete;
+    OplogParser &operator=(const OplogParser &) = delete;
+
+    // Room for at least `bytes` more input; write into it, then call pushed() with how many were written.
+    char *reserve(size_t bytes);
+    void pushed(size_t bytes);
+    void push(const char *data, size_t bytes); // the same, copying
+
+    // The input is complete: a last line without its line ending is read if it parses (a static file).
+    void finish();
+
+    Container container() const { return m_container; }
+    // Bytes of input consumed up to the end of the last complete line (JSON Lines): where to resume.
+    uint64_t consumedBytes() const { return m_consumed; }
+    // Bytes after consumedBytes() that are still waiting for their line ending.
+    bool hasIncompleteTail() const;
+    uint64_t nextLine() const { return m_line; }
+    uint64_t eventsRead() const { return m_events; }
+    const std::vector<ReadProblem> &problems() const { return m_problems; }
+
+private:
+    struct Json;
+    void process(bool atEnd);
+    bool detectContainer(bool atEnd);
+    void processLines(bool atEnd);
+    void processElements(bool atEnd);
+    void parseUnit(const char *begin, size_t length, uint64_t position, bool element);
+    void report(uint64_t position, bool element, QString reason);
+    void compact();
+
+    EventStore &m_store;
+    uint16_t m_source;
+    Container m_container;
+    std::unique_ptr<Json> m_json;
+
+    std::vector<char> m_buffer; // input not consumed yet, followed by simdjson's padding
+    size_t m_size = 0;          // bytes of m_buffer holding input
+    size_t m_scan = 0;          // bytes of m_buffer already consumed
+    uint64_t m_consumed = 0;    // input bytes before m_buffer[m_scan]
+    uint64_t m_line;
+    uint64_t m_events = 0;
+    bool m_atStart = true;
+    bool m_skipping = false; // inside an event longer than kMaxEventBytes
+    uint64_t m_skippedPosition = 0;
+    std::vector<ReadProblem> m_problems;
+
+    // The array splitter's state, kept across pushes.
+    bool m_arrayOpen = false, m_arrayDone = false, m_inString = false, m_escape = false;
+    int m_depth = 0;
+    size_t m_elementStart = 0; // offset in m_buffer, relative to m_scan
+    uint64_t m_element = 0;
+};
+
+} // namespace oplens

@@ -1,0 +1,65 @@
+#include "oplogreader.h"
+
+#include <QFile>
+
+#include <cstdio>
+
+namespace oplens {
+
+ReadResult readOplog(const ReadRequest &request, EventStore &store, uint16_t source)
+{
+    ReadResult result;
+    QFile file;
+    const bool isStdin = request.path == QLatin1String("-");
+    const bool opened = isStdin ? file.open(stdin, QIODevice::ReadOnly) : (file.setFileName(request.path), file.open(QIODevice::ReadOnly));
+    if (!opened) {
+        result.error = file.errorString();
+        return result;
+    }
+    if (!isStdin) {
+        result.fileSize = uint64_t(file.size());
+        if (request.offset > result.fileSize) {
+            result.error = QStringLiteral("the file is shorter than the offset to resume from");
+            return result;
+        }
+        if (request.offset > 0 && !file.seek(qint64(request.offset))) {
+            result.error = file.errorString();
+            return result;
+        }
+    }
+    const Container container = request.offset > 0 ? Container::Lines : Container::Unknown;
+    OplogParser parser(store, source, container, request.firstLine);
+    constexpr qint64 kChunk = qint64(8) << 20;
+    uint64_t done = 0;
+    for (;;) {
+        if (request.cancel && request.cancel->load(std::memory_order_relaxed)) {
+            result.cancelled = true;
+            break;
+        }
+        char *buffer = parser.reserve(size_t(kChunk));
+        const qint64 n = file.read(buffer, kChunk);
+        if (n < 0) {
+            result.error = file.errorString();
+            break;
+        }
+        if (n == 0)
+            break;
+        parser.pushed(size_t(n));
+        done += uint64_t(n);
+        if (request.progress)
+            request.progress(done, result.fileSize > request.offset ? result.fileSize - request.offset : 0);
+    }
+    if (!request.following && result.ok())
+        parser.finish();
+    result.container = parser.container();
+    result.nextOffset = request.offset + parser.consumedBytes();
+    result.nextLine = parser.nextLine();
+    result.incompleteTail = parser.hasIncompleteTail();
+    result.events = parser.eventsRead();
+    result.problems = parser.problems();
+    if (!isStdin)
+        result.fileSize = std::max<uint64_t>(result.fileSize, request.offset + done);
+    return result;
+}
+
+} // namespace oplens

@@ -1,0 +1,67 @@
+// Filters of cli.md (shared by the console's filter bar) and sorting, as vectors of row or operation indexes.
+#pragma once
+
+#include "dataset.h"
+
+#include <QRegularExpression>
+#include <QString>
+#include <QStringList>
+#include <atomic>
+#include <functional>
+#include <vector>
+
+namespace oplens {
+
+// Status choices: the six statuses plus the derived ones.
+enum StatusFlag : uint32_t {
+    StatusQueued = 1u << 0,
+    StatusRunning = 1u << 1,
+    StatusFinished = 1u << 2,
+    StatusFailed = 1u << 3,
+    StatusAborted = 1u << 4,
+    StatusInterrupted = 1u << 5,
+    StatusUnknown = 1u << 6,
+    StatusUnfinished = 1u << 7,
+    StatusStale = 1u << 8,
+};
+// "Unfinished" and the status names of oplog.md, any case; 0 for an unknown word.
+uint32_t statusFlagFromName(const QString &name);
+QStringList statusFlagNames();
+
+struct ViewFilter {
+    QStringList modules, names; // any of these; empty = all
+    uint32_t statuses = 0;      // StatusFlag bits, any of them; 0 = all
+    int64_t since = kNoTime, until = kNoTime;
+    QString text;               // case-insensitive substring of module, name, id, requestedBy, parameters
+    bool regex = false;         // `text` is a regular expression instead
+    QStringList sources;        // source names; empty = all
+
+    bool operator==(const ViewFilter &) const = default;
+    QString describe() const;   // one line, for reports and the status bar
+};
+
+using CancelFlag = std::atomic_bool;
+using Progress = std::function<void(int percent)>;
+
+// The rows that pass, in store order. A status filter keeps every event of the operations that have it.
+std::vector<uint32_t> filterEvents(const Dataset &data, const ViewFilter &filter, int64_t now,
+                                   const CancelFlag *cancel = nullptr, const Progress &progress = {});
+// The operations that pass: the time range overlaps the operation, the text matches one of its events.
+std::vector<uint32_t> filterOperations(const Dataset &data, const ViewFilter &filter, int64_t now,
+                                       const CancelFlag *cancel = nullptr, const Progress &progress = {});
+
+enum class EventColumn { Time, Type, Host, Module, Name, OperationId, RequestedBy, Parameters, Source, Count };
+enum class OperationColumn {
+    Status, Started, Ended, Duration, Host, Module, Name, RequestedBy, Origin, OperationId, Source, Events, Count
+};
+
+// Stable sorts; equal keys keep the (startTime, row) order.
+void sortEvents(const Dataset &data, std::vector<uint32_t> &rows, EventColumn column, bool descending);
+void sortOperations(const Dataset &data, std::vector<uint32_t> &ops, OperationColumn column, bool descending,
+                    int64_t now);
+
+// Parses `--since`/`--until` values: epoch milliseconds, or ISO 8601 (a date alone, or with a time; local time
+// when no zone is given). nullopt when it is neither.
+std::optional<int64_t> parseTimeArgument(const QString &text);
+
+} // namespace oplens
