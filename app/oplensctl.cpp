@@ -1,1 +1,54 @@
-int main(){}
+// oplensctl: the OpLens engine on the command line (cli.md).
+#include "readcommands.h"
+#include "clicommon.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <functional>
+#include <map>
+
+namespace {
+
+const char kUsage[] =
+    "Usage: oplensctl SUBCOMMAND [options] SOURCE...\n"
+    "\n"
+    "Reads oplogs (the operation logs of mail-server suites) and tells which operations were interrupted.\n"
+    "\n"
+    "Subcommands:\n"
+    "  get-operation-log             every event, newest first (the suite's getOperationLog)\n"
+    "  get-unfinished-operation-log  the latest event of each unfinished operation, with its status\n"
+    "\n"
+    "Run 'oplensctl SUBCOMMAND --help' for its options.\n"
+    "\n"
+    "Exit status: 0 done; 1 usage error; 2 a source could not be read; 3 --strict and lines were skipped.\n";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("oplensctl"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(OPLENS_VERSION));
+    const QStringList args = app.arguments().mid(1);
+    const QString command = args.value(0);
+    if (command.isEmpty() || command == QLatin1String("--help") || command == QLatin1String("-h")
+        || command == QLatin1String("help")) {
+        std::fputs(kUsage, command.isEmpty() ? stderr : stdout);
+        return command.isEmpty() ? oplens::cli::Usage : oplens::cli::Ok;
+    }
+    if (command == QLatin1String("--version")) {
+        std::printf("oplensctl %s\n", OPLENS_VERSION);
+        return oplens::cli::Ok;
+    }
+    const std::map<QString, std::function<int(const QStringList &)>> commands{
+        {QStringLiteral("get-operation-log"), oplens::cli::getOperationLog},
+        {QStringLiteral("get-unfinished-operation-log"), oplens::cli::getUnfinishedOperationLog},
+    };
+    const auto it = commands.find(command);
+    if (it == commands.end()) {
+        oplens::cli::error(QStringLiteral("unknown subcommand \"%1\" (see oplensctl --help)").arg(command));
+        return oplens::cli::Usage;
+    }
+    return it->second(args);
+}

@@ -542,10 +542,12 @@ void OplogParser::parseUnit(const char *begin, size_t length, uint64_t position,
                 error = nested.raw_json().get(raw);
         } else {
             raw = value.raw_json_token();
+            error = json.walk(value, 1, false); // a scalar: its getter checks it
         }
         raw = trimmed(raw);
         const bool isParameters = key == "parameters" && type == ondemand::json_type::object;
-        if (!error)
+        const bool nested = type == ondemand::json_type::object || type == ondemand::json_type::array;
+        if (!error && nested)
             error = json.validate(raw, size_t(m_buffer.data() + m_buffer.size() - raw.data()), isParameters);
         if (error == DEPTH_ERROR) {
             problem = QStringLiteral("field \"%1\" is nested deeper than %2 levels")

@@ -1,0 +1,61 @@
+// What the reading subcommands of oplensctl share: sources, filters, loading, messages and exit codes (cli.md).
+#pragma once
+
+#include "dataset.h"
+#include "viewfilter.h"
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+namespace oplens::cli {
+
+enum Exit { Ok = 0, Usage = 1, Unreadable = 2, Skipped = 3, Refused = 4 };
+
+// Prints "oplensctl: MESSAGE" on standard error.
+void error(const QString &message);
+
+// Adds the filter options and SOURCE arguments shared by every reading subcommand.
+void addReadingOptions(QCommandLineParser &parser);
+
+struct ReadingOptions {
+    QStringList sources;
+    ViewFilter filter;
+    int64_t limit = -1;
+    bool assumeInterrupted = false;
+    bool strict = false;
+    bool json = false;
+};
+
+// Reads the options added by addReadingOptions(); a usage error is printed and gives nullopt.
+std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser);
+
+struct Loaded {
+    Dataset data;
+    int unreadable = 0;    // sources that could not be read at all
+    uint64_t skipped = 0;  // events skipped as bad input, each reported on standard error
+};
+
+// Loads every source into one dataset, reporting each problem with its source and place.
+Loaded load(const ReadingOptions &options);
+
+// The exit status for what loading found: 2 when a source could not be read, 3 for skipped lines with --strict.
+int loadStatus(const Loaded &loaded, const ReadingOptions &options);
+
+// Parses the subcommand's arguments (args[0] is the subcommand); prints help or a usage error.
+// Returns -1 to go on, or the exit status.
+int parseArguments(QCommandLineParser &parser, const QStringList &args, const QString &description);
+
+// Writes to standard output in large pieces.
+class Output
+{
+public:
+    ~Output() { flush(); }
+    std::string &buffer() { return m_buffer; }
+    void maybeFlush() { if (m_buffer.size() > (1u << 20)) flush(); }
+    void flush();
+
+private:
+    std::string m_buffer;
+};
+
+} // namespace oplens::cli
