@@ -1,0 +1,257 @@
+// oplensctl run as a process: outputs and exit codes of cli.md.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out, err;
+};
+
+Run oplensctl(const QStringList &args, const QByteArray &input = {})
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TZ"), QStringLiteral("UTC"));
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(OPLENSCTL), args);
+    if (!process.waitForStarted())
+        return {};
+    process.write(input);
+    process.closeWriteChannel();
+    process.waitForFinished(60000);
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+}
+
+QString data(const char *name) { return QStringLiteral(TEST_DATA "/") + QLatin1String(name); }
+
+QString folded(QString text) { return text.replace(QRegularExpression(QStringLiteral("\\s+")), QStringLiteral(" ")).trimmed(); }
+
+QJsonArray operationList(const QString &json)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError)
+        qWarning() << "not JSON:" << error.errorString() << json.left(200);
+    return doc.object().value(QStringLiteral("operationList")).toArray();
+}
+
+QStringList field(const QJsonArray &events, const char *key)
+{
+    QStringList values;
+    for (const auto &e : events) {
+        const QJsonValue v = e.toObject().value(QLatin1String(key));
+        values << (v.isDouble() ? QString::number(qint64(v.toDouble())) : v.toString());
+    }
+    return values;
+}
+
+} // namespace
+
+class TestOplensctl : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void seedSampleReadsAsTheSuitePrintsIt()
+    {
+        const Run run = oplensctl({QStringLiteral("get-operation-log"), data("seed-example.jsonl")});
+        QCOMPARE(run.exitCode, 0);
+        QFile expected(data("seed-example.expected.txt"));
+        QVERIFY(expected.open(QIODevice::ReadOnly));
+        QCOMPARE(folded(run.out), folded(QString::fromUtf8(expected.readAll())));
+        QVERIFY(run.err.isEmpty());
+    }
+
+    void jsonKeepsEveryFieldNewestFirst()
+    {
+        const Run run = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), data("seed-example.jsonl")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonArray events = operationList(run.out);
+        QCOMPARE(events.size(), 8);
+        const QStringList times = field(events, "startTime");
+        QStringList sorted = times;
+        std::sort(sorted.begin(), sorted.end(), std::greater<>());
+        QCOMPARE(times, sorted);
+        const QJsonObject newest = events.first().toObject();
+        QCOMPARE(newest.value(QStringLiteral("humanStartTime")).toString(), QStringLiteral("13/05/2014 22:00:00"));
+        QCOMPARE(newest.value(QStringLiteral("OpStartTime")).toDouble(), 1400011200049.0);
+        QCOMPARE(newest.value(QStringLiteral("parameters")).toObject().value(QStringLiteral("origin")).toString(),
+                 QStringLiteral("Cron"));
+        QVERIFY(!newest.contains(QStringLiteral("source"))); // one source only
+    }
+
+    void unfinishedListsInterruptedAndRunning()
+    {
+        const Run run = oplensctl({QStringLiteral("get-unfinished-operation-log"), QStringLiteral("--json"),
+                                   data("interrupted.jsonl")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonArray events = operationList(run.out);
+        QCOMPARE(field(events, "operationId"),
+                 QStringList({QStringLiteral("44444444-4444-4444-8444-444444444444"),
+                              QStringLiteral("22222222-2222-4222-8222-222222222222"),
+                              QStringLiteral("11111111-1111-4111-8111-111111111111")}));
+        QCOMPARE(field(events, "status"),
+                 QStringList({QStringLiteral("Running"), QStringLiteral("Interrupted"), QStringLiteral("Interrupted")}));
+    }
+
+    void unfinishedTextEndsEachBlockWithStatus()
+    {
+        const Run run = oplensctl({QStringLiteral("get-unfinished-operation-log"), data("interrupted.jsonl")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.startsWith(QStringLiteral("operationList\n")));
+        QCOMPARE(run.out.count(QRegularExpression(QStringLiteral("\\n\\s+status\\s+Interrupted\\n"))), 2);
+        QVERIFY(run.out.contains(QRegularExpression(QStringLiteral("humanStartTime\\s+14/11/2023 22:15:00"))));
+    }
+
+    void assumeInterruptedMakesEveryUnfinishedInterrupted()
+    {
+        const Run run = oplensctl({QStringLiteral("get-unfinished-operation-log"), QStringLiteral("--json"),
+                                   QStringLiteral("--assume-interrupted"), data("interrupted.jsonl")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(field(operationList(run.out), "status"),
+                 QStringList({QStringLiteral("Interrupted"), QStringLiteral("Interrupted"), QStringLiteral("Interrupted")}));
+    }
+
+    void filters_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QStringList>("ids"); // operationIds of the events printed, newest first
+        const QString i1 = QStringLiteral("11111111-1111-4111-8111-111111111111");
+        const QString i2 = QStringLiteral("22222222-2222-4222-8222-222222222222");
+        const QString i3 = QStringLiteral("33333333-3333-4333-8333-333333333333");
+        const QString i4 = QStringLiteral("44444444-4444-4444-8444-444444444444");
+        const QString i5 = QStringLiteral("55555555-5555-4555-8555-555555555555");
+        QTest::newRow("module") << QStringList{QStringLiteral("--module"), QStringLiteral("ZxPowerstore")} << QStringList{i3, i3};
+        QTest::newRow("two modules") << QStringList{QStringLiteral("--module"), QStringLiteral("ZxPowerstore"), QStringLiteral("--module"), QStringLiteral("ZxAdmin")}
+                                     << QStringList{i4, i3, i3};
+        QTest::newRow("name") << QStringList{QStringLiteral("--name"), QStringLiteral("SmartScan")} << QStringList{i5, i5, i1};
+        QTest::newRow("status selects every event of the operation")
+            << QStringList{QStringLiteral("--status"), QStringLiteral("Failed")} << QStringList{i5, i5};
+        QTest::newRow("status Interrupted") << QStringList{QStringLiteral("--status"), QStringLiteral("interrupted")} << QStringList{i2, i1};
+        QTest::newRow("status Unfinished") << QStringList{QStringLiteral("--status"), QStringLiteral("Unfinished")} << QStringList{i4, i2, i1};
+        QTest::newRow("since epoch ms") << QStringList{QStringLiteral("--since"), QStringLiteral("1700000500000")} << QStringList{i5, i5, i4};
+        QTest::newRow("until ISO 8601") << QStringList{QStringLiteral("--until"), QStringLiteral("2023-11-14T22:15:00Z")} << QStringList{i2, i1};
+        QTest::newRow("grep parameters, any case") << QStringList{QStringLiteral("--grep"), QStringLiteral("ALICE@")} << QStringList{i2};
+        QTest::newRow("grep operationId") << QStringList{QStringLiteral("--grep"), QStringLiteral("44444444")} << QStringList{i4};
+        QTest::newRow("grep requestedBy") << QStringList{QStringLiteral("--grep"), QStringLiteral("admin@example")} << QStringList{i2};
+        QTest::newRow("limit") << QStringList{QStringLiteral("--limit"), QStringLiteral("2")} << QStringList{i5, i5};
+        QTest::newRow("filters combine") << QStringList{QStringLiteral("--module"), QStringLiteral("ZxBackup"), QStringLiteral("--status"), QStringLiteral("Interrupted"), QStringLiteral("--grep"), QStringLiteral("restore")}
+                                         << QStringList{i2};
+    }
+
+    void filters()
+    {
+        QFETCH(QStringList, options);
+        QFETCH(QStringList, ids);
+        const Run run = oplensctl(QStringList{QStringLiteral("get-operation-log"), QStringLiteral("--json")} + options
+                                  + QStringList{data("interrupted.jsonl")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(field(operationList(run.out), "operationId"), ids);
+    }
+
+    void standardInputAndFileUrl()
+    {
+        QFile seed(data("seed-example.jsonl"));
+        QVERIFY(seed.open(QIODevice::ReadOnly));
+        const Run fromStdin = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), QStringLiteral("-")}, seed.readAll());
+        QCOMPARE(fromStdin.exitCode, 0);
+        QCOMPARE(operationList(fromStdin.out).size(), 8);
+        const Run fromUrl = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"),
+                                       QUrl::fromLocalFile(data("seed-example.jsonl")).toString()});
+        QCOMPARE(fromUrl.exitCode, 0);
+        QCOMPARE(fromUrl.out, fromStdin.out);
+    }
+
+    void mergedSourcesNameTheirSource()
+    {
+        const Run run = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"),
+                                   data("seed-example.jsonl"), data("interrupted.jsonl")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonArray events = operationList(run.out);
+        QCOMPARE(events.size(), 16); // the ServiceStarted event is listed too
+        QCOMPARE(field(events, "source").filter(QStringLiteral("interrupted.jsonl")).size(), 8);
+        QCOMPARE(field(events, "source").filter(QStringLiteral("seed-example.jsonl")).size(), 8);
+    }
+
+    void badLinesAreReportedAndTheRestRead()
+    {
+        const Run run = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), data("badlines.jsonl")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(operationList(run.out).size(), 2);
+        QVERIFY2(run.err.contains(QStringLiteral("badlines.jsonl: line 2: skipped: not valid JSON")), qPrintable(run.err));
+        QVERIFY2(run.err.contains(QStringLiteral("badlines.jsonl: line 3: skipped: required field \"operationId\" is missing")),
+                 qPrintable(run.err));
+        const Run strict = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--strict"), data("badlines.jsonl")});
+        QCOMPARE(strict.exitCode, 3);
+    }
+
+    void exitCodes_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message"); // part of standard error
+        QTest::newRow("no arguments") << QStringList{} << 1 << QStringLiteral("Usage: oplensctl");
+        QTest::newRow("unknown subcommand") << QStringList{QStringLiteral("frobnicate")} << 1 << QStringLiteral("unknown subcommand");
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("--bogus"), data("seed-example.jsonl")} << 1 << QStringLiteral("bogus");
+        QTest::newRow("no source") << QStringList{QStringLiteral("get-operation-log")} << 1 << QStringLiteral("no SOURCE");
+        QTest::newRow("bad status") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("--status"), QStringLiteral("Sleeping"), data("seed-example.jsonl")} << 1 << QStringLiteral("unknown status");
+        QTest::newRow("bad time") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("--since"), QStringLiteral("yesterday"), data("seed-example.jsonl")} << 1 << QStringLiteral("--since");
+        QTest::newRow("bad limit") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("--limit"), QStringLiteral("-3"), data("seed-example.jsonl")} << 1 << QStringLiteral("--limit");
+        QTest::newRow("missing file") << QStringList{QStringLiteral("get-operation-log"), data("no-such-file.jsonl")} << 2 << QStringLiteral("no-such-file.jsonl");
+        QTest::newRow("one of two missing") << QStringList{QStringLiteral("get-operation-log"), data("seed-example.jsonl"), data("no-such-file.jsonl")} << 2 << QStringLiteral("no-such-file.jsonl");
+        QTest::newRow("remote not yet") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("https://mail.example.com/oplog")} << 2 << QStringLiteral("not supported");
+    }
+
+    void exitCodes()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        const Run run = oplensctl(args);
+        QCOMPARE(run.exitCode, exitCode);
+        QVERIFY2(run.err.contains(message), qPrintable(run.err));
+    }
+
+    void help_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("program") << QStringList{QStringLiteral("--help")} << QStringLiteral("get-unfinished-operation-log");
+        QTest::newRow("get-operation-log") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("--help")} << QStringLiteral("--assume-interrupted");
+        QTest::newRow("get-unfinished-operation-log") << QStringList{QStringLiteral("get-unfinished-operation-log"), QStringLiteral("--help")} << QStringLiteral("--status");
+    }
+
+    void help()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        const Run run = oplensctl(args);
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains(expected), qPrintable(run.out));
+    }
+
+    void arrayAndWrapperReadTheSame()
+    {
+        const Run lines = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), data("seed-example.jsonl")});
+        QTemporaryDir dir;
+        const QString wrapper = dir.filePath(QStringLiteral("wrapped.json"));
+        QFile file(wrapper);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(lines.out.toUtf8());
+        file.close();
+        const Run again = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), wrapper});
+        QCOMPARE(again.exitCode, 0);
+        QCOMPARE(again.out, lines.out);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOplensctl)
+#include "tst_oplensctl.moc"

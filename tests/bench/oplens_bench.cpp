@@ -1,0 +1,306 @@
+// oplens_bench: how fast OpLens's engine reads, aggregates, filters and sorts a big oplog, and how much memory an
+// event costs. It writes a deterministic JSON Lines oplog of N events (~320 bytes each; fixed-seed RNG), then prints
+// one `name: value unit` line per figure: the raw read floor (read() of 8 MiB chunks + memchr), readOplog into a
+// Dataset and Dataset::aggregate() (time, events/s, MB/s), RssAnon growth and EventStore::approximateBytes() per
+// event, filter and sort times, and jq's time on the same file. The file is read warm (from the page cache).
+//
+//   oplens_bench [--events N] [--file PATH] [--keep]     (N defaults to 2000000)
+//
+// --file PATH reads PATH when it exists (no generation) and writes it otherwise. A generated file is removed at the
+// end unless --keep is given. Build Release or RelWithDebInfo; the figures of a Debug build mean little.
+#include "dataset.h"
+#include "oplogreader.h"
+#include "viewfilter.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <numeric>
+#include <random>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+using namespace oplens;
+
+namespace {
+
+template <typename F>
+double timed(F &&f)
+{
+    const auto start = std::chrono::steady_clock::now();
+    f();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void print(const char *name, double value, const char *unit, int decimals = 3)
+{
+    std::printf("%s: %.*f %s\n", name, decimals, value, unit);
+    std::fflush(stdout);
+}
+
+// Resident anonymous memory of this process, in bytes (0 when /proc is not there).
+size_t rssAnon()
+{
+    FILE *f = std::fopen("/proc/self/status", "r");
+    if (!f)
+        return 0;
+    char line[256];
+    size_t kb = 0;
+    while (std::fgets(line, sizeof line, f))
+        if (std::sscanf(line, "RssAnon: %zu kB", &kb) == 1)
+            break;
+    std::fclose(f);
+    return kb * 1024;
+}
+
+// Writes `count` events: operations of four kinds interleaved, as many run at once; a few ServiceStarted events.
+bool generate(const QString &path, uint64_t count)
+{
+    FILE *out = std::fopen(QFile::encodeName(path).constData(), "wb");
+    if (!out)
+        return false;
+    std::mt19937_64 rng(20240521);
+    const auto below = [&](uint64_t n) { return rng() % n; };
+    struct Kind { const char *module, *name; unsigned weight; };
+    static const Kind kinds[] = {{"ZxBackup", "SmartScan", 35},
+                                 {"ZxPowerstore", "MoveBlobs", 30},
+                                 {"ZxAdmin", "DoMonthlyReportOperation", 15},
+                                 {"ZxBackup", "RestoreOnNewAccount", 20}};
+    static const char *hosts[] = {"mail1.example.com", "mail2.example.com", "mbox3.example.com"};
+    struct Op { std::string head, tail; int host; int next; bool queued, fails, abandoned; };
+    std::vector<Op> active;
+    std::string buffer, line;
+    int64_t now = 1700000000000; // 2023-11-14
+    char text[160];
+
+    const auto human = [&](int64_t ms) {
+        const time_t seconds = time_t(ms / 1000);
+        tm t{};
+        gmtime_r(&seconds, &t);
+        std::snprintf(text, sizeof text, "%02d/%02d/%04d %02d:%02d:%02d", t.tm_mday, t.tm_mon + 1,
+                      t.tm_year + 1900, t.tm_hour, t.tm_min, t.tm_sec);
+        return std::string(text);
+    };
+    const auto uuid = [&] {
+        const uint64_t hi = (rng() & ~0xF000ULL) | 0x4000ULL;               // version 4
+        const uint64_t lo = (rng() & ~(3ULL << 62)) | (2ULL << 62);         // variant 10xx
+        std::snprintf(text, sizeof text, "%08llx-%04llx-%04llx-%04llx-%012llx", (unsigned long long)(hi >> 32),
+                      (unsigned long long)(hi >> 16 & 0xFFFF), (unsigned long long)(hi & 0xFFFF),
+                      (unsigned long long)(lo >> 48), (unsigned long long)(lo & 0xFFFFFFFFFFFFULL));
+        return std::string(text);
+    };
+    const auto newOperation = [&] {
+        unsigned pick = unsigned(below(100)), k = 0;
+        while (pick >= kinds[k].weight)
+            pick -= kinds[k++].weight;
+        const int extra = 1 + int(below(3));
+        const bool cron = k < 3 && below(10) < 7;
+        const char *origin = cron ? "Cron" : (below(4) == 0 ? "CLI" : "Admin");
+        const char *user = cron || origin[0] == 'C' ? "zimbra" : (below(2) ? "admin@example.com" : "ops@example.com");
+        std::string params = std::string("{\"origin\":\"") + origin + '"';
+        for (int i = 0; i < extra; ++i) {
+            switch (k * 3 + unsigned(i)) {
+            case 0: std::snprintf(text, sizeof text, ",\"fullScan\":%s", below(5) ? "false" : "true"); break;
+            case 1: std::snprintf(text, sizeof text, ",\"notifications\":\"%s\"", below(2) ? "errors" : "all"); break;
+            case 2: std::snprintf(text, sizeof text, ",\"retentionDays\":%d", 30 * (1 + int(below(3)))); break;
+            case 3: std::snprintf(text, sizeof text, ",\"volume\":\"vol-%02d\"", int(below(16))); break;
+            case 4: std::snprintf(text, sizeof text, ",\"policy\":\"hsm-age-%d\"", 30 * (1 + int(below(6)))); break;
+            case 5: std::snprintf(text, sizeof text, ",\"maxMb\":%d", 1024 * (1 + int(below(64)))); break;
+            case 6: std::snprintf(text, sizeof text, ",\"month\":\"2023-%02d\"", 1 + int(below(12))); break;
+            case 7: std::snprintf(text, sizeof text, ",\"recipients\":\"admin@example.com\""); break;
+            case 8: std::snprintf(text, sizeof text, ",\"format\":\"%s\"", below(2) ? "html" : "pdf"); break;
+            case 9: std::snprintf(text, sizeof text, ",\"sourceAccount\":\"user%04d@example.com\"", int(below(2000))); break;
+            case 10: std::snprintf(text, sizeof text, ",\"destinationAccount\":\"restore%04d@example.com\"", int(below(2000))); break;
+            default: std::snprintf(text, sizeof text, ",\"dateTime\":\"2023-11-%02dT03:00:00Z\"", 1 + int(below(13))); break;
+            }
+            params += text;
+        }
+        params += '}';
+        Op op;
+        op.head = std::string("{\"module\":\"") + kinds[k].module + "\",\"name\":\"" + kinds[k].name
+            + "\",\"operationId\":\"" + uuid() + "\",\"type\":\"";
+        op.tail = std::string(",\"OpStartTime\":") + std::to_string(now) + ",\"requestedBy\":\"" + user + '"';
+        op.host = int(below(3));
+        op.tail.push_back('\x01'); // humanStartTime goes here
+        op.tail += ",\"parameters\":" + params + ",\"host\":\"" + hosts[op.host] + "\"}\n";
+        op.queued = below(2);
+        op.fails = below(100) < 8;
+        op.abandoned = below(100) < 1; // left Running
+        op.next = op.queued ? 0 : 1;
+        return op;
+    };
+    const auto emit = [&](const Op &op, const char *type) {
+        line = op.head + type + "\",\"startTime\":" + std::to_string(now);
+        const size_t mark = op.tail.find('\x01');
+        line.append(op.tail, 0, mark).append(",\"humanStartTime\":\"" + human(now) + '"').append(op.tail, mark + 1);
+        buffer += line;
+    };
+
+    for (uint64_t written = 0; written < count; ++written) {
+        now += 1 + int64_t(below(400));
+        if (written % 100000 == 99999) { // a service restart: what runs on that host is left unfinished
+            const int host = int(written / 100000 % 3);
+            buffer += "{\"module\":\"ZxCore\",\"name\":\"Service\",\"type\":\"ServiceStarted\",\"startTime\":"
+                + std::to_string(now) + ",\"humanStartTime\":\"" + human(now) + "\",\"host\":\"" + hosts[host] + "\"}\n";
+            std::erase_if(active, [&](const Op &op) { return op.host == host; });
+        } else if (active.size() < 8 || (active.size() < 200 && below(10) < 4)) {
+            active.push_back(newOperation());
+            Op &op = active.back();
+            emit(op, op.next == 0 ? "Queued" : "Started");
+            if (++op.next == 2 && op.abandoned)
+                active.pop_back();
+        } else {
+            const size_t i = size_t(below(active.size()));
+            Op &op = active[i];
+            emit(op, op.next == 1 ? "Started" : (op.fails ? "Failed" : "Finished"));
+            if (op.next++ == 2 || (op.next == 2 && op.abandoned)) {
+                std::swap(op, active.back());
+                active.pop_back();
+            }
+        }
+        if (buffer.size() >= (size_t(8) << 20)) {
+            std::fwrite(buffer.data(), 1, buffer.size(), out);
+            buffer.clear();
+        }
+    }
+    std::fwrite(buffer.data(), 1, buffer.size(), out);
+    return std::fclose(out) == 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser cli;
+    cli.setApplicationDescription(QStringLiteral("Times OpLens's engine on a generated oplog."));
+    cli.addHelpOption();
+    cli.addOption({QStringLiteral("events"), QStringLiteral("Events to generate."), QStringLiteral("N"),
+                   QStringLiteral("2000000")});
+    cli.addOption({QStringLiteral("file"), QStringLiteral("Oplog to read, or to write when absent."), QStringLiteral("PATH")});
+    cli.addOption({QStringLiteral("keep"), QStringLiteral("Keep the generated file.")});
+    cli.process(app);
+
+    const uint64_t events = cli.value(QStringLiteral("events")).toULongLong();
+    const QString path = cli.isSet(QStringLiteral("file"))
+        ? cli.value(QStringLiteral("file"))
+        : QDir::temp().filePath(QStringLiteral("oplens-bench-%1-%2.jsonl").arg(events).arg(getpid()));
+    const bool generated = !QFile::exists(path);
+    if (generated) {
+        if (events == 0) {
+            std::fprintf(stderr, "--events needs a positive number\n");
+            return 2;
+        }
+        const double t = timed([&] {
+            if (!generate(path, events)) {
+                std::fprintf(stderr, "cannot write %s\n", qPrintable(path));
+                std::exit(1);
+            }
+        });
+        print("generate", t, "s");
+    }
+    const QByteArray file = QFile::encodeName(path);
+    const double mb = double(QFileInfo(path).size()) / 1e6;
+    print("file size", mb, "MB", 1);
+
+    // The floor: the bytes and their line ends, nothing parsed.
+    uint64_t lines = 0;
+    const double floor = timed([&] {
+        const int fd = ::open(file.constData(), O_RDONLY);
+        std::vector<char> chunk(size_t(8) << 20);
+        ssize_t n;
+        while (fd >= 0 && (n = ::read(fd, chunk.data(), chunk.size())) > 0)
+            for (const char *p = chunk.data(), *end = p + n; (p = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)))); ++p)
+                ++lines;
+        if (fd >= 0)
+            ::close(fd);
+    });
+    print("lines", double(lines), "lines", 0);
+    print("read floor", floor, "s");
+    print("read floor throughput", mb / floor, "MB/s", 0);
+
+    Dataset data;
+    const uint16_t source = data.addSource(QStringLiteral("bench"));
+    const size_t rssBefore = rssAnon();
+    ReadRequest request;
+    request.path = path;
+    ReadResult result;
+    const double load = timed([&] { result = readOplog(request, data.events(), source); });
+    const size_t rssLoaded = rssAnon();
+    const double aggregate = timed([&] { data.aggregate(); });
+    const size_t rssAggregated = rssAnon();
+    if (!result.ok() || !result.problems.empty()) {
+        std::fprintf(stderr, "read: %s, %zu problems\n", qPrintable(result.error), result.problems.size());
+        return 1;
+    }
+    const double n = double(data.events().size());
+    print("events", n, "events", 0);
+    print("operations", double(data.operationCount()), "operations", 0);
+    print("event size", mb * 1e6 / n, "bytes/event", 1);
+    const auto rates = [&](const char *name, double s) {
+        const std::string base(name);
+        print(base.c_str(), s, "s");
+        print((base + " speed").c_str(), n / s / 1e6, "M events/s", 2);
+        print((base + " throughput").c_str(), mb / s, "MB/s", 0);
+    };
+    rates("load", load);
+    rates("aggregate", aggregate);
+    rates("load+aggregate", load + aggregate);
+    print("memory after load", double(rssLoaded - rssBefore) / n, "bytes/event", 1);
+    print("memory after aggregate", double(rssAggregated - rssBefore) / n, "bytes/event", 1);
+    print("store approximateBytes", double(data.events().approximateBytes()) / n, "bytes/event", 1);
+
+    const int64_t now = QDateTime::currentMSecsSinceEpoch();
+    const auto filterEventsBy = [&](const char *name, const ViewFilter &filter) {
+        std::vector<uint32_t> rows;
+        const double t = timed([&] { rows = filterEvents(data, filter, now); });
+        print(name, t * 1e3, "ms", 1);
+        print((std::string(name) + " matches").c_str(), 100.0 * double(rows.size()) / n, "% of events", 2);
+    };
+    ViewFilter text, module, unfinished;
+    text.text = QStringLiteral("user00");
+    module.modules = QStringList{QStringLiteral("ZxPowerstore")};
+    unfinished.statuses = StatusUnfinished;
+    filterEventsBy("filter text \"user00\"", text);
+    filterEventsBy("filter module ZxPowerstore", module);
+    filterEventsBy("filter status Unfinished", unfinished);
+    std::vector<uint32_t> ops;
+    print("filterOperations no filter", timed([&] { ops = filterOperations(data, ViewFilter(), now); }) * 1e3, "ms", 1);
+
+    std::vector<uint32_t> all(data.events().size());
+    std::iota(all.begin(), all.end(), 0u);
+    std::vector<uint32_t> rows = all;
+    print("sortEvents Time descending", timed([&] { sortEvents(data, rows, EventColumn::Time, true); }) * 1e3, "ms", 1);
+    rows = all;
+    print("sortEvents Module", timed([&] { sortEvents(data, rows, EventColumn::Module, false); }) * 1e3, "ms", 1);
+    print("sortOperations Duration", timed([&] {
+              sortOperations(data, ops, OperationColumn::Duration, true, now);
+          }) * 1e3, "ms", 1);
+
+    if (QStandardPaths::findExecutable(QStringLiteral("jq")).isEmpty()) {
+        std::printf("jq: not installed\n");
+    } else {
+        QProcess jq;
+        jq.setStandardOutputFile(QProcess::nullDevice());
+        const double t = timed([&] {
+            jq.start(QStringLiteral("jq"), {QStringLiteral("-c"), QStringLiteral("select(.type==\"Failed\")"), path});
+            jq.waitForFinished(-1);
+        });
+        print("jq select Failed", t, "s");
+    }
+    if (generated && !cli.isSet(QStringLiteral("keep")))
+        QFile::remove(path);
+    return 0;
+}
