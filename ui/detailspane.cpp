@@ -1,0 +1,216 @@
+#include "detailspane.h"
+
+#include "eventformat.h"
+#include "statusstyle.h"
+#include "timedisplay.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <nlohmann/json.hpp>
+
+namespace oplens::ui {
+
+namespace {
+
+constexpr int kOperationRole = Qt::UserRole + 1;
+
+
+// A JSON value as tree items: objects and arrays open into children.
+void addJson(QTreeWidgetItem *parent, const QString &key, const nlohmann::ordered_json &value)
+{
+    auto *item = new QTreeWidgetItem(parent, {key});
+    if (value.is_object() || value.is_array()) {
+        for (const auto &[k, v] : value.items())
+            addJson(item, value.is_array() ? QStringLiteral("[%1]").arg(QString::fromStdString(k)) : QString::fromStdString(k), v);
+        if (value.empty())
+            item->setText(1, value.is_array() ? QStringLiteral("[]") : QStringLiteral("{}"));
+    } else {
+        item->setText(1, QString::fromStdString(value.is_string() ? value.get<std::string>() : value.dump()));
+    }
+}
+
+} // namespace
+
+DetailsPane::DetailsPane(QWidget *parent) : QWidget(parent)
+{
+    m_title = new QLabel(this);
+    m_title->setTextFormat(Qt::RichText);
+    m_title->setWordWrap(true);
+    m_reason = new QLabel(this);
+    m_reason->setWordWrap(true);
+    m_reason->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_copyId = new QPushButton(tr("Copy id"), this);
+    m_copyJson = new QPushButton(tr("Copy JSON"), this);
+    m_copyJson->setToolTip(tr("Its events as {\"operationList\": [...]}"));
+    m_tree = new QTreeWidget(this);
+    m_tree->setObjectName(QStringLiteral("detailsTree"));
+    m_tree->setColumnCount(2);
+    m_tree->setHeaderLabels({tr("Field"), tr("Value")});
+    m_tree->header()->resizeSection(0, 170);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->setUniformRowHeights(true);
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_copyId);
+    buttons->addWidget(m_copyJson);
+    buttons->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_title);
+    layout->addWidget(m_reason);
+    layout->addLayout(buttons);
+    layout->addWidget(m_tree, 1);
+
+    connect(m_copyId, &QPushButton::clicked, this, [this] {
+        if (m_data && m_data->exists(m_op))
+            QApplication::clipboard()->setText(m_data->events().ids().qtext(m_op));
+    });
+    connect(m_copyJson, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(operationJson()); });
+    connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
+        const QVariant op = item->data(0, kOperationRole);
+        if (op.isValid())
+            Q_EMIT operationRequested(op.toUInt());
+    });
+    clear();
+}
+
+void DetailsPane::clear()
+{
+    m_tree->clear();
+    m_title->setText(tr("<i>Select an operation to see everything about it.</i>"));
+    m_reason->hide();
+    m_copyId->setEnabled(false);
+    m_copyJson->setEnabled(false);
+}
+
+QTreeWidgetItem *DetailsPane::section(const QString &title)
+{
+    auto *item = new QTreeWidgetItem(m_tree, {title});
+    QFont font = item->font(0);
+    font.setBold(true);
+    item->setFont(0, font);
+    item->setFirstColumnSpanned(true);
+    item->setExpanded(true);
+    return item;
+}
+
+void DetailsPane::addChainLink(QTreeWidgetItem *parent, const QString &label, uint32_t op)
+{
+    const EventStore &s = m_data->events();
+    const Operation &o = m_data->operation(op);
+    auto *item = new QTreeWidgetItem(parent, {label, QStringLiteral("%1 — %2, %3")
+                                                         .arg(s.ids().qtext(op), statusName(o.status),
+                                                              TimeDisplay::instance().format(o.startedAt))});
+    item->setIcon(1, statusIcon(o.status));
+    item->setData(0, kOperationRole, op);
+    item->setToolTip(1, tr("Double-click or press Enter to show it"));
+}
+
+void DetailsPane::show(std::shared_ptr<const Dataset> data, uint32_t op, int64_t now)
+{
+    m_data = std::move(data);
+    m_op = op;
+    if (!m_data || !m_data->exists(op)) {
+        clear();
+        return;
+    }
+    const Dataset &d = *m_data;
+    const EventStore &s = d.events();
+    const Operation &o = d.operation(op);
+    const bool stale = d.isStale(op, now);
+    const QString status = statusLabel(o.status, stale, d.isRestarted(op));
+    m_title->setText(QStringLiteral("<b>%1 %2</b> &nbsp; <span style='color:%3'>%4</span>")
+                         .arg(s.string(d.module(op)).toHtmlEscaped(), s.string(d.name(op)).toHtmlEscaped(),
+                              statusColor(o.status, stale).name(), status.toHtmlEscaped()));
+    const QString reason = o.status == Status::Interrupted ? tr("Why interrupted: %1").arg(d.interruptionReason(op)) : QString();
+    m_reason->setText(reason);
+    m_reason->setVisible(!reason.isEmpty());
+    m_copyId->setEnabled(true);
+    m_copyJson->setEnabled(true);
+
+    m_tree->clear();
+    QTreeWidgetItem *summary = section(tr("Operation"));
+    const auto add = [](QTreeWidgetItem *parent, const QString &key, const QString &value) {
+        if (!value.isEmpty())
+            new QTreeWidgetItem(parent, {key, value});
+    };
+    add(summary, tr("status"), status);
+    add(summary, tr("operationId"), s.ids().qtext(op));
+    add(summary, tr("source"), s.sourceName(d.source(op)));
+    add(summary, tr("host"), s.string(d.host(op)));
+    add(summary, tr("module"), s.string(d.module(op)));
+    add(summary, tr("name"), s.string(d.name(op)));
+    add(summary, tr("requestedBy"), s.string(s.requestedBy(o.firstRow)));
+    add(summary, tr("origin"), s.string(s.origin(o.firstRow)));
+    add(summary, tr("started"), TimeDisplay::instance().format(o.startedAt));
+    add(summary, tr("ended"), TimeDisplay::instance().format(o.endedAt));
+    add(summary, tr("duration"), TimeDisplay::duration(d.duration(op, now)));
+    add(summary, tr("events"), QString::number(o.eventCount));
+    if (o.status == Status::Running)
+        add(summary, tr("stale after"), TimeDisplay::duration(d.staleLimit(d.module(op), d.name(op))));
+
+    const std::vector<uint32_t> rows = d.rowsOf(op);
+    const uint32_t latest = o.latestRow;
+    if (!s.parameters(latest).empty()) {
+        QTreeWidgetItem *parameters = section(tr("Parameters"));
+        const auto json = nlohmann::ordered_json::parse(s.parameters(latest), nullptr, false);
+        if (json.is_object())
+            for (const auto &[k, v] : json.items())
+                addJson(parameters, QString::fromStdString(k), v);
+    }
+
+    QTreeWidgetItem *chain = section(tr("Restart chain"));
+    std::vector<uint32_t> back;
+    for (uint32_t at = o.restartOf; at != kNone && d.exists(at) && back.size() < 100; at = d.operation(at).restartOf)
+        back.push_back(at);
+    for (auto it = back.rbegin(); it != back.rend(); ++it)
+        addChainLink(chain, tr("restart of"), *it);
+    if (o.restartOf != kNone && !d.exists(o.restartOf))
+        add(chain, tr("restart of"), tr("%1 (not in the loaded data)").arg(s.ids().qtext(o.restartOf)));
+    auto *self = new QTreeWidgetItem(chain, {tr("this operation"), s.ids().qtext(op)});
+    self->setIcon(1, statusIcon(o.status, stale));
+    int forward = 0;
+    for (uint32_t at = o.restartedAs; at != kNone && d.exists(at) && forward < 100; at = d.operation(at).restartedAs, ++forward)
+        addChainLink(chain, tr("restarted as"), at);
+    if (back.empty() && o.restartedAs == kNone && o.restartOf == kNone) {
+        delete self;
+        add(chain, tr("none"), tr("not a restart, not restarted"));
+    }
+
+    QTreeWidgetItem *events = section(tr("Events (%1)").arg(rows.size()));
+    for (const uint32_t r : rows) {
+        auto *item = new QTreeWidgetItem(events, {TimeDisplay::instance().format(s.time(r)), s.string(s.type(r))});
+        if (const auto kindStatus = statusForKind(s.kind(r)))
+            item->setIcon(1, statusIcon(*kindStatus));
+        std::string json;
+        appendEventJson(json, s, r, {});
+        const auto parsed = nlohmann::ordered_json::parse(json, nullptr, false);
+        if (parsed.is_object())
+            for (const auto &[k, v] : parsed.items())
+                addJson(item, QString::fromStdString(k), v);
+        item->addChild(new QTreeWidgetItem({tr("(read from)"), tr("%1, line %2").arg(s.sourceName(s.source(r))).arg(s.position(r))}));
+        item->setExpanded(r == latest);
+    }
+}
+
+QString DetailsPane::operationJson() const
+{
+    if (!m_data || !m_data->exists(m_op))
+        return {};
+    std::string out = "{\"operationList\": [\n";
+    const std::vector<uint32_t> rows = m_data->rowsOf(m_op);
+    for (size_t i = 0; i < rows.size(); ++i) {
+        appendEventJson(out, m_data->events(), rows[i], {});
+        out.append(i + 1 < rows.size() ? ",\n" : "\n");
+    }
+    out.append("]}\n");
+    return QString::fromStdString(out);
+}
+
+} // namespace oplens::ui

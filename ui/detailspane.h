@@ -1,0 +1,41 @@
+// Everything about the selected operation: its fields, parameters, events and restart chain.
+#pragma once
+
+#include "dataset.h"
+
+#include <QWidget>
+#include <memory>
+
+class QLabel;
+class QPushButton;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace oplens::ui {
+
+class DetailsPane : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DetailsPane(QWidget *parent = nullptr);
+    void show(std::shared_ptr<const Dataset> data, uint32_t op, int64_t now);
+    uint32_t operation() const { return m_op; }
+    QTreeWidget *tree() const { return m_tree; }
+    QString operationJson() const; // {"operationList": [its events]}
+
+Q_SIGNALS:
+    void operationRequested(uint32_t op); // a click on the restart chain
+
+private:
+    void clear();
+    QTreeWidgetItem *section(const QString &title);
+    void addChainLink(QTreeWidgetItem *parent, const QString &label, uint32_t op);
+
+    std::shared_ptr<const Dataset> m_data;
+    uint32_t m_op = 0xFFFFFFFFu;
+    QLabel *m_title, *m_reason;
+    QPushButton *m_copyId, *m_copyJson;
+    QTreeWidget *m_tree;
+};
+
+} // namespace oplens::ui

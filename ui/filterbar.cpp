@@ -1,0 +1,226 @@
+#include "filterbar.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QDateTimeEdit>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QMenu>
+#include <QSettings>
+#include <QToolButton>
+
+namespace oplens::ui {
+
+namespace {
+enum Range { AllTime, Last24h, Last7d, Last30d, Custom };
+constexpr int64_t kHour = 3600 * 1000;
+
+QToolButton *pickerButton(const QString &text, QMenu *menu, QWidget *parent)
+{
+    auto *button = new QToolButton(parent);
+    button->setText(text);
+    button->setMenu(menu);
+    button->setPopupMode(QToolButton::InstantPopup);
+    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    return button;
+}
+} // namespace
+
+FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
+{
+    m_search = new QLineEdit(this);
+    m_search->setPlaceholderText(tr("Search module, name, id, user, parameters (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_regex = new QToolButton(this);
+    m_regex->setText(QStringLiteral(".*"));
+    m_regex->setCheckable(true);
+    m_regex->setToolTip(tr("Search with a regular expression"));
+    m_moduleMenu = new QMenu(this);
+    m_nameMenu = new QMenu(this);
+    m_statusMenu = new QMenu(this);
+    m_modules = pickerButton(tr("Modules"), m_moduleMenu, this);
+    m_names = pickerButton(tr("Names"), m_nameMenu, this);
+    m_statuses = pickerButton(tr("Status"), m_statusMenu, this);
+    fillMenu(m_statusMenu, statusFlagNames(), {});
+    m_range = new QComboBox(this);
+    m_range->addItems({tr("All time"), tr("Last 24 hours"), tr("Last 7 days"), tr("Last 30 days"), tr("Custom…")});
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_search, 1);
+    layout->addWidget(m_regex);
+    layout->addWidget(m_modules);
+    layout->addWidget(m_names);
+    layout->addWidget(m_statuses);
+    layout->addWidget(m_range);
+
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(250);
+    connect(&m_debounce, &QTimer::timeout, this, &FilterBar::emitChanged);
+    connect(m_search, &QLineEdit::textChanged, this, [this] { m_debounce.start(); });
+    connect(m_search, &QLineEdit::returnPressed, this, [this] { m_debounce.stop(); emitChanged(); });
+    connect(m_regex, &QToolButton::toggled, this, &FilterBar::emitChanged);
+    for (QMenu *menu : {m_moduleMenu, m_nameMenu, m_statusMenu})
+        connect(menu, &QMenu::triggered, this, [this] { updateButtons(); emitChanged(); });
+    connect(m_range, &QComboBox::activated, this, [this](int index) {
+        if (index == Custom)
+            chooseCustomRange();
+        emitChanged();
+    });
+}
+
+void FilterBar::fillMenu(QMenu *menu, const QStringList &items, const QStringList &checked)
+{
+    menu->clear();
+    for (const QString &item : items) {
+        QAction *action = menu->addAction(item);
+        action->setCheckable(true);
+        action->setChecked(checked.contains(item));
+    }
+    if (items.isEmpty())
+        menu->addAction(tr("(nothing loaded)"))->setEnabled(false);
+}
+
+QStringList FilterBar::checkedIn(const QMenu *menu) const
+{
+    QStringList checked;
+    for (const QAction *action : menu->actions())
+        if (action->isChecked())
+            checked << action->text();
+    return checked;
+}
+
+void FilterBar::setChoices(const QStringList &modules, const QStringList &names)
+{
+    const QStringList wantedModules = m_pendingModules.isEmpty() ? checkedIn(m_moduleMenu) : m_pendingModules;
+    const QStringList wantedNames = m_pendingNames.isEmpty() ? checkedIn(m_nameMenu) : m_pendingNames;
+    m_pendingModules.clear();
+    m_pendingNames.clear();
+    fillMenu(m_moduleMenu, modules, wantedModules);
+    fillMenu(m_nameMenu, names, wantedNames);
+    updateButtons();
+}
+
+void FilterBar::updateButtons()
+{
+    const auto label = [](const QString &what, const QStringList &checked) {
+        return checked.isEmpty() ? what : checked.size() == 1 ? checked.first() : QStringLiteral("%1 (%2)").arg(what).arg(checked.size());
+    };
+    m_modules->setText(label(tr("Modules"), checkedIn(m_moduleMenu)));
+    m_names->setText(label(tr("Names"), checkedIn(m_nameMenu)));
+    m_statuses->setText(label(tr("Status"), checkedIn(m_statusMenu)));
+}
+
+ViewFilter FilterBar::filter() const
+{
+    ViewFilter f;
+    f.text = m_search->text();
+    f.regex = m_regex->isChecked();
+    f.modules = m_pendingModules.isEmpty() ? checkedIn(m_moduleMenu) : m_pendingModules;
+    f.names = m_pendingNames.isEmpty() ? checkedIn(m_nameMenu) : m_pendingNames;
+    for (const QString &status : checkedIn(m_statusMenu))
+        f.statuses |= statusFlagFromName(status);
+    const int64_t now = QDateTime::currentMSecsSinceEpoch();
+    switch (m_range->currentIndex()) {
+    case Last24h: f.since = now - 24 * kHour; break;
+    case Last7d: f.since = now - 7 * 24 * kHour; break;
+    case Last30d: f.since = now - 30 * 24 * kHour; break;
+    case Custom:
+        f.since = m_customSince;
+        f.until = m_customUntil;
+        break;
+    default: break;
+    }
+    return f;
+}
+
+void FilterBar::emitChanged()
+{
+    Q_EMIT changed(filter());
+}
+
+void FilterBar::focusSearch()
+{
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
+}
+
+void FilterBar::clear()
+{
+    {
+        const QSignalBlocker block(this);
+        m_search->clear();
+        m_regex->setChecked(false);
+        m_pendingModules.clear();
+        m_pendingNames.clear();
+        for (QMenu *menu : {m_moduleMenu, m_nameMenu, m_statusMenu})
+            for (QAction *action : menu->actions())
+                action->setChecked(false);
+        m_range->setCurrentIndex(AllTime);
+        m_debounce.stop();
+        updateButtons();
+    }
+    emitChanged();
+}
+
+void FilterBar::chooseCustomRange()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Time range"));
+    auto *form = new QFormLayout(&dialog);
+    const QDateTime now = QDateTime::currentDateTime();
+    auto *from = new QDateTimeEdit(m_customSince != kNoTime ? QDateTime::fromMSecsSinceEpoch(m_customSince) : now.addDays(-1), &dialog);
+    auto *to = new QDateTimeEdit(m_customUntil != kNoTime ? QDateTime::fromMSecsSinceEpoch(m_customUntil) : now, &dialog);
+    for (QDateTimeEdit *edit : {from, to}) {
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
+    }
+    form->addRow(tr("From"), from);
+    form->addRow(tr("To"), to);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() == QDialog::Accepted) {
+        m_customSince = from->dateTime().toMSecsSinceEpoch();
+        m_customUntil = to->dateTime().toMSecsSinceEpoch();
+        m_range->setItemText(Custom, QStringLiteral("%1 – %2").arg(from->text(), to->text()));
+    } else if (m_customSince == kNoTime) {
+        m_range->setCurrentIndex(AllTime);
+    }
+}
+
+void FilterBar::saveState(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("filter/text"), m_search->text());
+    settings.setValue(QStringLiteral("filter/regex"), m_regex->isChecked());
+    settings.setValue(QStringLiteral("filter/modules"), checkedIn(m_moduleMenu));
+    settings.setValue(QStringLiteral("filter/names"), checkedIn(m_nameMenu));
+    settings.setValue(QStringLiteral("filter/statuses"), checkedIn(m_statusMenu));
+    settings.setValue(QStringLiteral("filter/range"), m_range->currentIndex());
+    settings.setValue(QStringLiteral("filter/customSince"), qint64(m_customSince));
+    settings.setValue(QStringLiteral("filter/customUntil"), qint64(m_customUntil));
+}
+
+void FilterBar::restoreState(const QSettings &settings)
+{
+    const QSignalBlocker block(this);
+    m_search->setText(settings.value(QStringLiteral("filter/text")).toString());
+    m_regex->setChecked(settings.value(QStringLiteral("filter/regex")).toBool());
+    m_pendingModules = settings.value(QStringLiteral("filter/modules")).toStringList();
+    m_pendingNames = settings.value(QStringLiteral("filter/names")).toStringList();
+    fillMenu(m_statusMenu, statusFlagNames(), settings.value(QStringLiteral("filter/statuses")).toStringList());
+    m_customSince = settings.value(QStringLiteral("filter/customSince"), qint64(kNoTime)).toLongLong();
+    m_customUntil = settings.value(QStringLiteral("filter/customUntil"), qint64(kNoTime)).toLongLong();
+    int range = settings.value(QStringLiteral("filter/range"), int(AllTime)).toInt();
+    if (range == Custom && m_customSince == kNoTime)
+        range = AllTime;
+    m_range->setCurrentIndex(range);
+    m_debounce.stop();
+    updateButtons();
+}
+
+} // namespace oplens::ui

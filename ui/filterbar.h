@@ -1,0 +1,50 @@
+// The filter bar over the Operations and Events tabs: text, modules, names, statuses, time range.
+#pragma once
+
+#include "viewfilter.h"
+
+#include <QTimer>
+#include <QWidget>
+
+class QComboBox;
+class QLineEdit;
+class QMenu;
+class QSettings;
+class QToolButton;
+
+namespace oplens::ui {
+
+class FilterBar : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit FilterBar(QWidget *parent = nullptr);
+
+    ViewFilter filter() const;
+    void setChoices(const QStringList &modules, const QStringList &names); // what the pickers offer
+    void focusSearch();
+    void clear(); // shows everything
+    void saveState(QSettings &settings) const;
+    void restoreState(const QSettings &settings);
+    QLineEdit *searchField() const { return m_search; }
+
+Q_SIGNALS:
+    void changed(const oplens::ViewFilter &filter);
+
+private:
+    void emitChanged();
+    void fillMenu(QMenu *menu, const QStringList &items, const QStringList &checked);
+    QStringList checkedIn(const QMenu *menu) const;
+    void updateButtons();
+    void chooseCustomRange();
+
+    QLineEdit *m_search;
+    QToolButton *m_regex, *m_modules, *m_names, *m_statuses;
+    QMenu *m_moduleMenu, *m_nameMenu, *m_statusMenu;
+    QComboBox *m_range;
+    QTimer m_debounce;
+    int64_t m_customSince = kNoTime, m_customUntil = kNoTime;
+    QStringList m_pendingModules, m_pendingNames; // restored before the pickers have choices
+};
+
+} // namespace oplens::ui

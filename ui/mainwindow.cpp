@@ -1,0 +1,413 @@
+#include "mainwindow.h"
+
+#include "detailspane.h"
+#include "filterbar.h"
+#include "notificationspane.h"
+#include "sourcespane.h"
+#include "tablepane.h"
+#include "timedisplay.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace oplens::ui {
+
+namespace {
+constexpr int kMaxRecent = 10;
+const QString kRecentKey = QStringLiteral("recent/files");
+
+QDockWidget *dock(const QString &title, const QString &name, QWidget *content, QMainWindow *window)
+{
+    auto *d = new QDockWidget(title, window);
+    d->setObjectName(name);
+    d->setWidget(content);
+    return d;
+}
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_session(new Session(this))
+{
+    setWindowTitle(QStringLiteral("OpLens"));
+    setAcceptDrops(true);
+    resize(1600, 900);
+
+    m_filterBar = new FilterBar(this);
+    m_operations = new TablePane(m_session, ViewQuery::Kind::Operations, this);
+    m_events = new TablePane(m_session, ViewQuery::Kind::Events, this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_operations, tr("Operations"));
+    m_tabs->addTab(m_events, tr("Events"));
+    m_counts = new QLabel(this);
+    m_counts->setObjectName(QStringLiteral("counts"));
+    m_filterBar->layout()->addWidget(m_counts); // "Showing X of Y" at the end of the filter bar
+    auto *hint = new QLabel(tr("<h3>No oplog open</h3><p>Open one with <b>File &gt; Open…</b> (Ctrl+O), "
+                               "or drop files here.</p>"),
+                            this);
+    hint->setAlignment(Qt::AlignCenter);
+    auto *tablesPage = new QWidget(this);
+    auto *tablesLayout = new QVBoxLayout(tablesPage);
+    tablesLayout->setContentsMargins(0, 0, 0, 0);
+    tablesLayout->setSpacing(0);
+    tablesLayout->addWidget(m_filterBar);
+    tablesLayout->addWidget(m_tabs, 1);
+    m_center = new QStackedWidget(this);
+    m_center->addWidget(hint);
+    m_center->addWidget(tablesPage);
+    setCentralWidget(m_center);
+
+    m_notifications = new NotificationsPane(this);
+    m_details = new DetailsPane(this);
+    m_sources = new SourcesPane(m_session, this);
+    m_sourcesDock = dock(tr("Sources"), QStringLiteral("sourcesDock"), m_sources, this);
+    m_notificationsDock = dock(tr("Notifications"), QStringLiteral("notificationsDock"), m_notifications, this);
+    m_detailsDock = dock(tr("Details"), QStringLiteral("detailsDock"), m_details, this);
+    // Left: what needs the admin, over the sources; the tables get the rest, with details below them.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    addDockWidget(Qt::LeftDockWidgetArea, m_notificationsDock);
+    addDockWidget(Qt::LeftDockWidgetArea, m_sourcesDock);
+    addDockWidget(Qt::BottomDockWidgetArea, m_detailsDock);
+    resizeDocks({m_notificationsDock}, {420}, Qt::Horizontal);
+    resizeDocks({m_notificationsDock, m_sourcesDock}, {520, 300}, Qt::Vertical);
+    resizeDocks({m_detailsDock}, {300}, Qt::Vertical);
+
+    m_statusText = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 100);
+    m_progress->setMaximumWidth(220);
+    m_progress->hide();
+    m_cancel = new QToolButton(this);
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->hide();
+    statusBar()->addWidget(m_statusText, 1);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
+
+    createActions();
+
+    connect(m_filterBar, &FilterBar::changed, this, [this](const ViewFilter &filter) {
+        m_operations->query()->setFilter(filter);
+        m_events->query()->setFilter(filter);
+    });
+    connect(m_session, &Session::loadStarted, this, [this](const QString &what) {
+        m_statusText->setText(what + QStringLiteral("…"));
+        m_progress->setValue(0);
+        m_progress->show();
+        m_cancel->show();
+    });
+    connect(m_session, &Session::loadProgress, m_progress, &QProgressBar::setValue);
+    connect(m_cancel, &QToolButton::clicked, m_session, &Session::cancelLoading);
+    connect(m_session, &Session::loadFinished, this, [this](bool cancelled) {
+        m_progress->hide();
+        m_cancel->hide();
+        if (!cancelled)
+            m_loadedOnce = true;
+        m_statusText->setText(cancelled ? tr("Loading cancelled") : tr("Loaded"));
+        checkIdle();
+    });
+    connect(m_session, &Session::dataReset, this, &MainWindow::dataChanged);
+    connect(m_session, &Session::dataAppended, this, &MainWindow::dataChanged);
+    connect(m_session, &Session::sourcesChanged, this, [this] {
+        m_center->setCurrentIndex(m_session->sources().isEmpty() ? 0 : 1);
+    });
+    connect(m_session, &Session::message, m_statusText, &QLabel::setText);
+    connect(m_session, &Session::newInterruptions, this, &MainWindow::notifyInterruptions);
+
+    for (TablePane *pane : {m_operations, m_events}) {
+        connect(pane->query(), &ViewQuery::started, this, [this] {
+            if (!m_session->isLoading())
+                m_statusText->setText(tr("Filtering…"));
+        });
+        connect(pane->query(), &ViewQuery::progress, this, [this](int percent) {
+            if (!m_session->isLoading())
+                m_statusText->setText(tr("Filtering… %1%").arg(percent));
+        });
+        connect(pane, &TablePane::resultShown, this, [this, pane] {
+            if (!m_session->isLoading())
+                m_statusText->setText(tr("Ready"));
+            updateCounts();
+            if (m_pendingSelection != kNone && pane == m_operations) {
+                m_operations->selectOperation(m_pendingSelection);
+                m_pendingSelection = kNone;
+            }
+            checkIdle();
+        });
+        connect(pane, &TablePane::operationSelected, this, &MainWindow::showOperation);
+    }
+    connect(m_operations, &TablePane::operationActivated, this, [this](uint32_t op) {
+        showOperation(op);
+        m_detailsDock->show();
+        m_details->tree()->setFocus();
+    });
+    connect(m_events, &TablePane::operationActivated, this, &MainWindow::showInLog);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateCounts);
+    connect(m_notifications, &NotificationsPane::countChanged, this, [this](int count) {
+        m_notificationsDock->setWindowTitle(count > 0 ? tr("Notifications (%1)").arg(count) : tr("Notifications"));
+    });
+    connect(m_notifications, &NotificationsPane::showInLog, this, &MainWindow::showInLog);
+    connect(m_details, &DetailsPane::operationRequested, this, &MainWindow::showInLog);
+
+    m_minute.setInterval(60 * 1000);
+    connect(&m_minute, &QTimer::timeout, this, [this] {
+        m_notifications->refresh(m_session->data(), QDateTime::currentMSecsSinceEpoch());
+    });
+    m_minute.start();
+
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setToolTip(QStringLiteral("OpLens"));
+        m_tray->show();
+    }
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open…"), this, &MainWindow::openDialog);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    QAction *reload = file->addAction(tr("&Reload"), m_session, &Session::reload);
+    reload->setShortcut(QKeySequence(Qt::Key_F5));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *find = edit->addAction(tr("&Filter…"), m_filterBar, &FilterBar::focusSearch);
+    find->setShortcut(QKeySequence::Find);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *utc = view->addAction(tr("Times in &UTC"));
+    utc->setObjectName(QStringLiteral("utcAction"));
+    utc->setCheckable(true);
+    utc->setChecked(TimeDisplay::instance().utc());
+    connect(utc, &QAction::toggled, &TimeDisplay::instance(), &TimeDisplay::setUtc);
+    connect(&TimeDisplay::instance(), &TimeDisplay::changed, this, [this, utc] {
+        utc->setChecked(TimeDisplay::instance().utc());
+        showOperation(m_details->operation());
+    });
+    view->addSeparator();
+    view->addAction(m_sourcesDock->toggleViewAction());
+    view->addAction(m_notificationsDock->toggleViewAction());
+    view->addAction(m_detailsDock->toggleViewAction());
+
+    QMenu *notifications = menuBar()->addMenu(tr("&Operation"));
+    QAction *acknowledge = notifications->addAction(tr("&Acknowledge notification"), m_notifications,
+                                                    &NotificationsPane::acknowledgeSelected);
+    acknowledge->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About OpLens"), this, [this] {
+        QMessageBox::about(this, tr("About OpLens"),
+                           tr("<h3>OpLens %1</h3><p>Knows which background operations of a mail server were "
+                              "interrupted.</p><p>An operation counts as <b>Interrupted</b> when its log says so, or "
+                              "when the service restarted after its last event; <b>Stale</b> when it runs three "
+                              "times longer than its usual 95th percentile.</p>")
+                               .arg(QStringLiteral(OPLENS_VERSION)));
+    });
+}
+
+void MainWindow::openFiles(const QStringList &paths)
+{
+    if (paths.isEmpty())
+        return;
+    addRecent(paths);
+    m_session->openFiles(paths);
+}
+
+void MainWindow::openDialog()
+{
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Open oplogs"), QString(),
+                                                            tr("Oplogs (*.jsonl *.json *.log oplog*);;All files (*)"));
+    openFiles(paths);
+}
+
+void MainWindow::addRecent(const QStringList &paths)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    for (const QString &p : paths) {
+        const QString path = QFileInfo(p).absoluteFilePath();
+        recent.removeAll(path);
+        recent.prepend(path);
+    }
+    settings.setValue(kRecentKey, recent.mid(0, kMaxRecent));
+}
+
+void MainWindow::fillRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString &path : recent)
+        m_recentMenu->addAction(path, this, [this, path] { openFiles({path}); });
+    if (recent.isEmpty()) {
+        m_recentMenu->addAction(tr("(none yet)"))->setEnabled(false);
+        return;
+    }
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("Clear the list"), this, [] { QSettings().remove(kRecentKey); });
+}
+
+void MainWindow::dataChanged()
+{
+    const auto data = m_session->data();
+    const int64_t now = QDateTime::currentMSecsSinceEpoch();
+    // The pickers offer the modules and names of the operations loaded.
+    QSet<uint32_t> modules, names;
+    for (uint32_t op = 0; op < data->operationCount(); ++op) {
+        if (!data->exists(op))
+            continue;
+        modules.insert(data->module(op));
+        names.insert(data->name(op));
+    }
+    const auto texts = [&](const QSet<uint32_t> &ids) {
+        QStringList list;
+        for (const uint32_t id : ids)
+            list << data->events().string(id);
+        list.sort(Qt::CaseInsensitive);
+        return list;
+    };
+    m_filterBar->setChoices(texts(modules), texts(names));
+    const ViewFilter filter = m_filterBar->filter();
+    for (TablePane *pane : {m_operations, m_events}) {
+        if (pane->query()->filter() == filter)
+            pane->query()->refresh();
+        else
+            pane->query()->setFilter(filter);
+    }
+    m_notifications->refresh(data, now);
+    m_sources->refresh();
+    showOperation(m_details->operation());
+}
+
+void MainWindow::updateCounts()
+{
+    TablePane *pane = currentTable();
+    const QLocale locale;
+    m_counts->setText(tr("Showing %1 of %2 %3")
+                          .arg(locale.toString(qulonglong(pane->shown())), locale.toString(qulonglong(pane->total())),
+                               pane == m_operations ? tr("operations") : tr("events")));
+}
+
+TablePane *MainWindow::currentTable() const
+{
+    return m_tabs->currentWidget() == m_events ? m_events : m_operations;
+}
+
+void MainWindow::showOperation(uint32_t op)
+{
+    m_details->show(m_session->data(), op, QDateTime::currentMSecsSinceEpoch());
+}
+
+void MainWindow::showInLog(uint32_t op)
+{
+    const auto data = m_session->data();
+    if (!data || !data->exists(op))
+        return;
+    m_tabs->setCurrentWidget(m_operations);
+    showOperation(op);
+    m_operations->selectOperation(op);
+    if (m_operations->currentOperation() != op) { // hidden by the filter: show everything, then select it
+        m_pendingSelection = op;
+        m_filterBar->clear();
+        m_statusText->setText(tr("The filter was cleared to show the operation"));
+    }
+    m_operations->view()->setFocus();
+}
+
+void MainWindow::notifyInterruptions(const QStringList &descriptions)
+{
+    const QString title = descriptions.size() == 1 ? tr("An operation was interrupted")
+                                                   : tr("%1 operations were interrupted").arg(descriptions.size());
+    if (m_tray && QSystemTrayIcon::supportsMessages())
+        m_tray->showMessage(title, descriptions.join(QLatin1Char('\n')), QSystemTrayIcon::Warning);
+    m_statusText->setText(QStringLiteral("%1: %2").arg(title, descriptions.first()));
+    QApplication::alert(this);
+}
+
+bool MainWindow::isIdle() const
+{
+    return m_loadedOnce && !m_session->isLoading() && !m_operations->query()->isRunning()
+        && !m_events->query()->isRunning();
+}
+
+void MainWindow::checkIdle()
+{
+    if (isIdle())
+        Q_EMIT idle();
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
+    settings.setValue(QStringLiteral("display/utc"), TimeDisplay::instance().utc());
+    m_operations->saveState(settings);
+    m_events->saveState(settings);
+    m_filterBar->saveState(settings);
+}
+
+void MainWindow::restoreSettings()
+{
+    const QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_tabs->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+    TimeDisplay::instance().setUtc(settings.value(QStringLiteral("display/utc"), false).toBool());
+    m_operations->restoreState(settings);
+    m_events->restoreState(settings);
+    m_filterBar->restoreState(settings);
+    const ViewFilter filter = m_filterBar->filter();
+    m_operations->query()->setFilter(filter);
+    m_events->query()->setFilter(filter);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    openFiles(paths);
+    event->acceptProposedAction();
+}
+
+} // namespace oplens::ui

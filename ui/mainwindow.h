@@ -1,0 +1,90 @@
+// The console's window: places the panes and the actions; each pane does its own wiring.
+#pragma once
+
+#include "session.h"
+
+#include <QMainWindow>
+#include <QTimer>
+
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QStackedWidget;
+class QSystemTrayIcon;
+class QTabWidget;
+class QToolButton;
+
+namespace oplens::ui {
+
+class DetailsPane;
+class FilterBar;
+class NotificationsPane;
+class SourcesPane;
+class TablePane;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    Session *session() const { return m_session; }
+    void openFiles(const QStringList &paths);
+    // Nothing loading or filtering, and something was loaded: what a screenshot should wait for.
+    bool isIdle() const;
+
+    FilterBar *filterBar() const { return m_filterBar; }
+    TablePane *operationsPane() const { return m_operations; }
+    TablePane *eventsPane() const { return m_events; }
+    NotificationsPane *notificationsPane() const { return m_notifications; }
+    DetailsPane *detailsPane() const { return m_details; }
+    SourcesPane *sourcesPane() const { return m_sources; }
+    QTabWidget *tabs() const { return m_tabs; }
+    QLabel *counts() const { return m_counts; }
+    QDockWidget *notificationsDock() const { return m_notificationsDock; }
+
+Q_SIGNALS:
+    void idle();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createActions();
+    void dataChanged();
+    void updateCounts();
+    void showOperation(uint32_t op);
+    void showInLog(uint32_t op);
+    void openDialog();
+    void addRecent(const QStringList &paths);
+    void fillRecentMenu();
+    void checkIdle();
+    void saveSettings() const;
+    void restoreSettings();
+    void notifyInterruptions(const QStringList &descriptions);
+    TablePane *currentTable() const;
+
+    Session *m_session;
+    FilterBar *m_filterBar;
+    TablePane *m_operations, *m_events;
+    QTabWidget *m_tabs;
+    QStackedWidget *m_center;
+    NotificationsPane *m_notifications;
+    DetailsPane *m_details;
+    SourcesPane *m_sources;
+    QDockWidget *m_notificationsDock, *m_detailsDock, *m_sourcesDock;
+    QLabel *m_statusText, *m_counts;
+    QProgressBar *m_progress;
+    QToolButton *m_cancel;
+    QMenu *m_recentMenu = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+    QTimer m_minute; // Stale depends on the clock
+    uint32_t m_pendingSelection = 0xFFFFFFFFu;
+    bool m_loadedOnce = false;
+};
+
+} // namespace oplens::ui

@@ -1,0 +1,53 @@
+// The operations that need the admin: Interrupted and not restarted (red), Stale (amber); newest first.
+// Each row reads as two lines: what and where, then since when and why.
+#pragma once
+
+#include "acknowledgements.h"
+#include "dataset.h"
+
+#include <QAbstractListModel>
+#include <memory>
+
+namespace oplens::ui {
+
+class NotificationsModel : public QAbstractListModel
+{
+    Q_OBJECT
+public:
+    enum Role { OperationRole = Qt::UserRole + 1, AcknowledgedRole };
+
+    explicit NotificationsModel(QObject *parent = nullptr);
+    void refresh(std::shared_ptr<const Dataset> data, int64_t now);
+    void setShowAcknowledged(bool show);
+    bool showAcknowledged() const { return m_showAcknowledged; }
+    void setAcknowledged(int row, bool acknowledged);
+    int unacknowledgedCount() const { return m_unacknowledged; }
+    uint32_t operationAt(int row) const { return m_items.at(size_t(row)).op; }
+
+    // One line per row, as the pane shows it: for printing where there is no display.
+    QStringList lines() const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+
+private:
+    struct Item {
+        uint32_t op;
+        int64_t when;
+        bool stale;
+        bool acknowledged;
+    };
+    QString sourceOf(uint32_t op) const;
+    QString what(const Item &item) const;  // "ZxBackup SmartScan on mail1.example.com"
+    QString why(const Item &item) const;   // "Interrupted 2025-11-23 01:08:25: service restarted at ..."
+    void rebuild();
+
+    std::shared_ptr<const Dataset> m_data;
+    int64_t m_now = 0;
+    std::vector<Item> m_all, m_items;
+    Acknowledgements m_acks;
+    bool m_showAcknowledged = false;
+    int m_unacknowledged = 0;
+};
+
+} // namespace oplens::ui

@@ -1,0 +1,106 @@
+#include "notificationspane.h"
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QStyle>
+#include <QListView>
+#include <QVBoxLayout>
+
+namespace oplens::ui {
+
+NotificationsPane::NotificationsPane(QWidget *parent)
+    : QWidget(parent), m_model(new NotificationsModel(this)), m_view(new QListView(this))
+{
+    auto *warning = new QLabel(tr("Check why the service restarted or crashed (its logs, disk space, memory) before "
+                                  "running an interrupted operation again."),
+                               this);
+    warning->setWordWrap(true);
+    warning->setObjectName(QStringLiteral("notificationsWarning"));
+    warning->setStyleSheet(QStringLiteral("QLabel { background: #FFF4E5; color: #5F3B00; border: 1px solid #F0C27B;"
+                                          " border-radius: 3px; padding: 4px 6px; }"));
+
+    m_view->setModel(m_model);
+    m_view->setObjectName(QStringLiteral("notificationsTable"));
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setIconSize(QSize(20, 20));
+    m_view->setSpacing(2);
+    m_view->setWordWrap(true);
+    m_view->setTextElideMode(Qt::ElideRight);
+    m_view->setUniformItemSizes(true);
+    m_view->setAlternatingRowColors(true);
+
+    m_showAcknowledged = new QCheckBox(tr("Show acknowledged"), this);
+    m_acknowledge = new QPushButton(tr("Acknowledge"), this);
+    m_acknowledge->setToolTip(tr("Mark as seen: it leaves this list (kept across launches)"));
+    m_show = new QPushButton(tr("Show in log"), this);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_showAcknowledged);
+    buttons->addStretch(1);
+    buttons->addWidget(m_acknowledge);
+    buttons->addWidget(m_show);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(warning);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(buttons);
+
+    connect(m_showAcknowledged, &QCheckBox::toggled, this, [this](bool on) {
+        m_model->setShowAcknowledged(on);
+        updateButtons();
+    });
+    connect(m_acknowledge, &QPushButton::clicked, this, &NotificationsPane::acknowledgeSelected);
+    connect(m_show, &QPushButton::clicked, this, [this] {
+        if (currentRow() >= 0)
+            Q_EMIT showInLog(m_model->operationAt(currentRow()));
+    });
+    connect(m_view, &QListView::activated, this, [this](const QModelIndex &index) {
+        Q_EMIT showInLog(m_model->operationAt(index.row()));
+    });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        updateButtons();
+        Q_EMIT countChanged(m_model->unacknowledgedCount());
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &NotificationsPane::updateButtons);
+    updateButtons();
+}
+
+void NotificationsPane::refresh(std::shared_ptr<const Dataset> data, int64_t now)
+{
+    const int row = currentRow();
+    const uint32_t keep = row >= 0 ? m_model->operationAt(row) : 0xFFFFFFFFu;
+    m_model->refresh(std::move(data), now);
+    for (int r = 0; r < m_model->rowCount(); ++r)
+        if (m_model->operationAt(r) == keep)
+            m_view->setCurrentIndex(m_model->index(r));
+}
+
+int NotificationsPane::currentRow() const
+{
+    const QModelIndex current = m_view->currentIndex();
+    return current.isValid() ? current.row() : -1;
+}
+
+void NotificationsPane::acknowledgeSelected()
+{
+    const int row = currentRow();
+    if (row < 0)
+        return;
+    const bool acknowledged = m_model->index(row).data(NotificationsModel::AcknowledgedRole).toBool();
+    m_model->setAcknowledged(row, !acknowledged);
+    if (m_model->rowCount() > 0)
+        m_view->setCurrentIndex(m_model->index(std::min(row, m_model->rowCount() - 1)));
+}
+
+void NotificationsPane::updateButtons()
+{
+    const int row = currentRow();
+    m_show->setEnabled(row >= 0);
+    m_acknowledge->setEnabled(row >= 0);
+    const bool acknowledged = row >= 0 && m_model->index(row).data(NotificationsModel::AcknowledgedRole).toBool();
+    m_acknowledge->setText(acknowledged ? tr("Unacknowledge") : tr("Acknowledge"));
+}
+
+} // namespace oplens::ui

@@ -1,0 +1,35 @@
+// One row per operation of a ViewQuery's result.
+#pragma once
+
+#include "viewquery.h"
+
+#include <QAbstractTableModel>
+
+namespace oplens::ui {
+
+class OperationsModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Role { OperationRole = Qt::UserRole + 1 };
+
+    explicit OperationsModel(QObject *parent = nullptr);
+    void setResult(const ViewQuery::Result &result);
+    const Dataset *dataset() const { return m_data.get(); }
+    uint32_t operationAt(int row) const { return m_rows.at(size_t(row)); }
+    int rowOf(uint32_t op) const;
+    size_t total() const { return m_total; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    std::shared_ptr<const Dataset> m_data;
+    std::vector<uint32_t> m_rows;
+    size_t m_total = 0;
+    int64_t m_now = 0;
+};
+
+} // namespace oplens::ui

@@ -1,0 +1,63 @@
+#include "statusstyle.h"
+
+#include <QHash>
+#include <QPainter>
+#include <QPixmap>
+
+namespace oplens::ui {
+
+QColor statusColor(Status status, bool stale)
+{
+    if (stale)
+        return QColor(0xE0, 0x8A, 0x00); // amber
+    switch (status) {
+    case Status::Queued: return QColor(0x75, 0x75, 0x75);
+    case Status::Running: return QColor(0x1E, 0x6F, 0xD0);
+    case Status::Finished: return QColor(0x2E, 0x8B, 0x3E);
+    case Status::Failed: return QColor(0xA0, 0x2C, 0x2C);
+    case Status::Aborted: return QColor(0x8A, 0x6D, 0x3B);
+    case Status::Interrupted: return QColor(0xD3, 0x2F, 0x2F); // red
+    case Status::Unknown: break;
+    }
+    return QColor(0x9E, 0x9E, 0x9E);
+}
+
+QIcon statusIcon(Status status, bool stale)
+{
+    static QHash<int, QIcon> cache;
+    const int key = int(status) * 2 + (stale ? 1 : 0);
+    if (const auto it = cache.constFind(key); it != cache.constEnd())
+        return *it;
+    QIcon icon;
+    for (const int size : {16, 32}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        const QColor color = statusColor(status, stale);
+        painter.setPen(QPen(color.darker(130), size / 16.0));
+        painter.setBrush(color);
+        const qreal m = size * 0.15;
+        painter.drawEllipse(QRectF(m, m, size - 2 * m, size - 2 * m));
+        if (status == Status::Interrupted || stale) { // an exclamation mark: these need the admin
+            painter.setPen(QPen(Qt::white, size / 8.0, Qt::SolidLine, Qt::RoundCap));
+            painter.drawLine(QPointF(size / 2.0, size * 0.3), QPointF(size / 2.0, size * 0.56));
+            painter.drawPoint(QPointF(size / 2.0, size * 0.72));
+        }
+        icon.addPixmap(pixmap);
+    }
+    cache.insert(key, icon);
+    return icon;
+}
+
+QString statusLabel(Status status, bool stale, bool restarted)
+{
+    QString label = statusName(status);
+    if (stale)
+        label += QStringLiteral(" (stale)");
+    if (restarted)
+        label += QStringLiteral(" (restarted)");
+    return label;
+}
+
+} // namespace oplens::ui

@@ -1,0 +1,159 @@
+#include "tablepane.h"
+
+#include "eventsmodel.h"
+#include "operationsmodel.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QHeaderView>
+#include <QMenu>
+#include <QSettings>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace oplens::ui {
+
+TablePane::TablePane(Session *session, ViewQuery::Kind kind, QWidget *parent)
+    : QWidget(parent), m_session(session), m_query(new ViewQuery(session, kind, this)), m_view(new QTableView(this))
+{
+    if (kind == ViewQuery::Kind::Operations)
+        m_operations = new OperationsModel(this);
+    else
+        m_events = new EventsModel(this);
+    m_view->setModel(model());
+    m_view->setObjectName(kind == ViewQuery::Kind::Operations ? QStringLiteral("operationsTable") : QStringLiteral("eventsTable"));
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSortingEnabled(false); // sorting runs in the query's worker, started from the header
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed); // no per-row measuring on big views
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->verticalHeader()->hide();
+    QHeaderView *header = m_view->horizontalHeader();
+    header->setSectionsMovable(true);
+    header->setSortIndicatorShown(true);
+    header->setSectionsClickable(true);
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    header->setStretchLastSection(true);
+    header->setSortIndicator(m_query->sortColumn(), Qt::DescendingOrder);
+    const QList<int> widths = kind == ViewQuery::Kind::Operations
+        ? QList<int>{150, 140, 140, 90, 140, 110, 190, 140, 70, 270, 170, 60}
+        : QList<int>{140, 90, 140, 110, 190, 270, 140, 360, 170};
+    for (int i = 0; i < widths.size(); ++i)
+        header->resizeSection(i, widths[i]);
+    if (kind == ViewQuery::Kind::Operations) // least needed at first: shown from the header's menu
+        header->hideSection(int(OperationColumn::Events));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+
+    connect(header, &QHeaderView::sortIndicatorChanged, this, [this](int column, Qt::SortOrder order) {
+        m_query->setSort(column, order == Qt::DescendingOrder);
+    });
+    connect(header, &QHeaderView::customContextMenuRequested, this, [this, header](const QPoint &pos) {
+        QMenu menu(this);
+        for (int i = 0; i < header->count(); ++i) {
+            QAction *action = menu.addAction(model()->headerData(i, Qt::Horizontal, Qt::DisplayRole).toString());
+            action->setCheckable(true);
+            action->setChecked(!header->isSectionHidden(i));
+            connect(action, &QAction::toggled, header, [header, i](bool on) { header->setSectionHidden(i, !on); });
+        }
+        menu.exec(header->mapToGlobal(pos));
+    });
+    connect(m_query, &ViewQuery::ready, this, &TablePane::showResult);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        m_selected = current.isValid() ? current.data(OperationsModel::OperationRole).toUInt() : kNone;
+        Q_EMIT operationSelected(m_selected);
+    });
+    connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) {
+        Q_EMIT operationActivated(index.data(OperationsModel::OperationRole).toUInt());
+    });
+    connect(m_view, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex index = m_view->indexAt(pos);
+        if (!index.isValid())
+            return;
+        QMenu menu(this);
+        const int idColumn = m_operations ? int(OperationColumn::OperationId) : int(EventColumn::OperationId);
+        menu.addAction(tr("Copy operation id"), this, [index, idColumn] {
+            QApplication::clipboard()->setText(index.siblingAtColumn(idColumn).data().toString());
+        });
+        menu.addAction(tr("Copy row"), this, [this, index] {
+            QStringList cells;
+            for (int c = 0; c < model()->columnCount(); ++c)
+                cells << index.siblingAtColumn(c).data().toString();
+            QApplication::clipboard()->setText(cells.join(QLatin1Char('\t')));
+        });
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
+    });
+}
+
+QAbstractTableModel *TablePane::model() const
+{
+    return m_operations ? static_cast<QAbstractTableModel *>(m_operations) : m_events;
+}
+
+size_t TablePane::shown() const
+{
+    return size_t(model()->rowCount());
+}
+
+size_t TablePane::total() const
+{
+    return m_operations ? m_operations->total() : m_events->total();
+}
+
+uint32_t TablePane::currentOperation() const
+{
+    return m_selected;
+}
+
+void TablePane::selectOperation(uint32_t op)
+{
+    const int row = m_operations ? m_operations->rowOf(op) : m_events->rowOfOperation(op);
+    if (row < 0)
+        return;
+    const QModelIndex index = model()->index(row, 0);
+    m_view->setCurrentIndex(index);
+    m_view->scrollTo(index, QAbstractItemView::PositionAtCenter);
+}
+
+void TablePane::showResult(const ViewQuery::Result &result)
+{
+    const uint32_t keep = m_selected;
+    if (m_operations)
+        m_operations->setResult(result);
+    else
+        m_events->setResult(result);
+    if (keep != kNone) {
+        const int row = m_operations ? m_operations->rowOf(keep) : m_events->rowOfOperation(keep);
+        if (row >= 0) {
+            const QSignalBlocker block(m_view->selectionModel());
+            m_view->setCurrentIndex(model()->index(row, 0));
+        }
+    }
+    Q_EMIT resultShown();
+}
+
+QString TablePane::settingsKey() const
+{
+    return m_operations ? QStringLiteral("operations/header") : QStringLiteral("events/header");
+}
+
+void TablePane::saveState(QSettings &settings) const
+{
+    settings.setValue(settingsKey(), m_view->horizontalHeader()->saveState());
+}
+
+void TablePane::restoreState(const QSettings &settings)
+{
+    const QByteArray state = settings.value(settingsKey()).toByteArray();
+    if (!state.isEmpty() && m_view->horizontalHeader()->restoreState(state)) {
+        const QHeaderView *header = m_view->horizontalHeader();
+        m_query->setSort(header->sortIndicatorSection(), header->sortIndicatorOrder() == Qt::DescendingOrder);
+    }
+}
+
+} // namespace oplens::ui

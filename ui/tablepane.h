@@ -1,0 +1,50 @@
+// A table of operations or events: its model, its query (filter and sort in a worker) and its view.
+#pragma once
+
+#include "viewquery.h"
+
+#include <QWidget>
+
+class QAbstractTableModel;
+class QSettings;
+class QTableView;
+
+namespace oplens::ui {
+
+class EventsModel;
+class OperationsModel;
+
+class TablePane : public QWidget
+{
+    Q_OBJECT
+public:
+    TablePane(Session *session, ViewQuery::Kind kind, QWidget *parent = nullptr);
+
+    ViewQuery *query() const { return m_query; }
+    QTableView *view() const { return m_view; }
+    QAbstractTableModel *model() const;
+    size_t shown() const;
+    size_t total() const;
+    uint32_t currentOperation() const; // kNone when nothing is selected
+    void selectOperation(uint32_t op);
+    void saveState(QSettings &settings) const;
+    void restoreState(const QSettings &settings);
+
+Q_SIGNALS:
+    void operationSelected(uint32_t op);
+    void operationActivated(uint32_t op);
+    void resultShown();
+
+private:
+    void showResult(const ViewQuery::Result &result);
+    QString settingsKey() const;
+
+    Session *m_session;
+    ViewQuery *m_query;
+    QTableView *m_view;
+    OperationsModel *m_operations = nullptr;
+    EventsModel *m_events = nullptr;
+    uint32_t m_selected = 0xFFFFFFFFu;
+};
+
+} // namespace oplens::ui
