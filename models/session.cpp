@@ -120,13 +120,14 @@ void Session::cancelLoading()
 
 void Session::startBuild(const QString &what)
 {
-    if (m_build.isRunning()) { // start again with the new list once the running build stops
+    if (m_loading) { // start again with the new list once the running build stops
         m_rebuildAgain = true;
         m_cancel = true;
         return;
     }
     m_cancel = false;
     m_rebuildAgain = false;
+    m_loading = true;
     Q_EMIT loadStarted(what);
     m_build.setFuture(QtConcurrent::run(&Session::build, m_sources, &m_cancel, this));
 }
@@ -180,6 +181,7 @@ Session::Build Session::build(QList<SourceState> sources, std::atomic_bool *canc
 void Session::buildDone()
 {
     Build result = m_build.result();
+    m_loading = false;
     if (m_rebuildAgain) {
         startBuild(QStringLiteral("Loading"));
         return;
@@ -211,7 +213,7 @@ void Session::buildDone()
 
 void Session::poll()
 {
-    if (m_build.isRunning() || m_append.isRunning() || !m_pendingChanges.empty() || !m_data)
+    if (m_loading || m_appending || !m_pendingChanges.empty() || !m_data)
         return;
     for (SourceState &s : m_sources) {
         if (!s.follow)
@@ -239,6 +241,7 @@ void Session::poll()
             return;
         }
         if (size > s.offset) {
+            m_appending = true;
             m_append.setFuture(QtConcurrent::run(&Session::readAppended, s));
             return;
         }
@@ -268,6 +271,7 @@ Session::Append Session::readAppended(SourceState source)
 
 void Session::appendDone()
 {
+    m_appending = false;
     auto append = std::make_shared<Append>(m_append.result());
     mutate([this, append] { applyAppend(*append); });
 }

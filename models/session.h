@@ -40,7 +40,7 @@ public:
     std::shared_ptr<const Dataset> data() const { return m_data; }
     const QList<SourceState> &sources() const { return m_sources; }
     int sourceIndex(const QString &path) const;
-    bool isLoading() const { return m_build.isRunning(); }
+    bool isLoading() const { return m_loading; } // until its result is applied
 
     // Opens files not open yet; the newest of them is followed.
     void openFiles(const QStringList &paths);
@@ -97,6 +97,8 @@ private:
     std::vector<std::function<void()>> m_pendingChanges;
     std::atomic_bool m_cancel{false};
     bool m_rebuildAgain = false;
+    bool m_loading = false;
+    bool m_appending = false;
     int m_readers = 0;
     QTimer m_poll;
 };

@@ -52,6 +52,7 @@ void ViewQuery::refresh()
     m_again = false;
     m_cancel = std::make_shared<std::atomic_bool>(false);
     m_session->beginRead();
+    m_busy = true;
     Q_EMIT started();
     m_watcher.setFuture(QtConcurrent::run(&ViewQuery::run, data, m_kind, m_filter, m_sortColumn, m_descending,
                                           QDateTime::currentMSecsSinceEpoch(), m_cancel, this));
@@ -91,6 +92,7 @@ ViewQuery::Result ViewQuery::run(std::shared_ptr<const Dataset> data, Kind kind,
 void ViewQuery::finished()
 {
     const Result result = m_watcher.result();
+    m_busy = false;
     m_session->endRead();
     if (m_again) {
         refresh();

@@ -26,7 +26,8 @@ public:
     int sortColumn() const { return m_sortColumn; }
     bool sortDescending() const { return m_descending; }
     void setSort(int column, bool descending);
-    bool isRunning() const { return m_watcher.isRunning(); }
+    // Until its result is delivered: QFutureWatcher::isRunning() turns false before that.
+    bool isRunning() const { return m_busy; }
 
     // Runs the query again now (data changed, or the clock moved for Stale).
     void refresh();
@@ -57,6 +58,7 @@ private:
     QFutureWatcher<Result> m_watcher;
     std::shared_ptr<std::atomic_bool> m_cancel;
     bool m_again = false;
+    bool m_busy = false;
 };
 
 } // namespace oplens

@@ -60,6 +60,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_session(new Ses
     m_tabs->addTab(m_events, tr("Events"));
     m_counts = new QLabel(this);
     m_counts->setObjectName(QStringLiteral("counts"));
+    m_counts->setMinimumWidth(m_counts->fontMetrics().horizontalAdvance(tr("Showing 2,000,000 of 2,000,000 operations")));
+    m_counts->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_filterBar->layout()->addWidget(m_counts); // "Showing X of Y" at the end of the filter bar
     auto *hint = new QLabel(tr("<h3>No oplog open</h3><p>Open one with <b>File &gt; Open…</b> (Ctrl+O), "
                                "or drop files here.</p>"),

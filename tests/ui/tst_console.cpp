@@ -1,0 +1,275 @@
+// The console under QT_QPA_PLATFORM=offscreen: real windows, QTest input, screenshots under the build folder.
+#include "detailspane.h"
+#include "eventsmodel.h"
+#include "filterbar.h"
+#include "mainwindow.h"
+#include "notificationspane.h"
+#include "operationsmodel.h"
+#include "sourcespane.h"
+#include "tablepane.h"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QDockWidget>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QProcess>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace oplens;
+using namespace oplens::ui;
+
+namespace {
+
+void saveScreenshot(QWidget *window, const QString &name)
+{
+    QDir().mkpath(QStringLiteral(SCREENSHOTS));
+    QVERIFY(window->grab().save(QStringLiteral(SCREENSHOTS "/%1.png").arg(name)));
+}
+
+QString lineOf(const QString &type, const QString &id, qint64 time, const QString &name = QStringLiteral("SmartScan"))
+{
+    return QStringLiteral("{\"module\":\"ZxBackup\",\"name\":\"%1\",\"operationId\":\"%2\",\"parameters\":{\"origin\":\"Cron\"},"
+                          "\"startTime\":%3,\"requestedBy\":\"zimbra\",\"type\":\"%4\"}\n")
+        .arg(name, id)
+        .arg(time)
+        .arg(type);
+}
+
+void append(const QString &path, const QString &text)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::Append));
+    file.write(text.toUtf8());
+}
+
+int notificationCount(MainWindow &w) { return w.notificationsPane()->model()->unacknowledgedCount(); }
+
+} // namespace
+
+class TestConsole : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QStringList m_demo;
+
+    std::unique_ptr<MainWindow> openWindow(const QStringList &files)
+    {
+        auto window = std::make_unique<MainWindow>();
+        window->show();
+        window->session()->setPollInterval(100);
+        window->openFiles(files);
+        if (!QTest::qWaitFor([&] { return window->isIdle(); }, 20000))
+            qWarning() << "the console did not finish loading";
+        return window;
+    }
+
+    int eventsNamed(const QString &name) const
+    {
+        int count = 0;
+        for (const QString &path : m_demo) {
+            QFile file(path);
+            if (file.open(QIODevice::ReadOnly))
+                count += QString::fromUtf8(file.readAll()).count(QStringLiteral("\"name\":\"%1\"").arg(name));
+        }
+        return count;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // settings in a test folder, not the user's
+        QSettings().clear();
+        QVERIFY(m_dir.isValid());
+        QProcess demo;
+        demo.start(QStringLiteral(OPLENS_DEMO), {QStringLiteral("--out"), m_dir.path()});
+        QVERIFY(demo.waitForFinished(30000));
+        QCOMPARE(demo.exitCode(), 0);
+        m_demo = {m_dir.filePath(QStringLiteral("mail1.example.com.jsonl")), m_dir.filePath(QStringLiteral("mail2.example.com.jsonl"))};
+    }
+
+    void cleanup() { QSettings().clear(); }
+
+    void demoShowsWhatWasInterrupted()
+    {
+        auto w = openWindow(m_demo);
+        QVERIFY(w->isIdle());
+        // Two interrupted by the crash on mail1, one MoveBlobs stale on mail2.
+        QCOMPARE(notificationCount(*w), 3);
+        QCOMPARE(w->notificationsDock()->windowTitle(), QStringLiteral("Notifications (3)"));
+        const QStringList lines = w->notificationsPane()->model()->lines();
+        QCOMPARE(lines.filter(QStringLiteral("Interrupted")).size(), 2);
+        QCOMPARE(lines.filter(QStringLiteral("service restarted at")).size(), 2);
+        QCOMPARE(lines.filter(QStringLiteral("Stale")).size(), 1);
+        QVERIFY(lines.filter(QStringLiteral("Stale")).first().contains(QStringLiteral("MoveBlobs on mail2.example.com")));
+        QCOMPARE(w->operationsPane()->total(), size_t(125));
+        QCOMPARE(w->operationsPane()->shown(), size_t(125));
+        QCOMPARE(w->eventsPane()->total(), size_t(257));
+        QCOMPARE(w->sourcesPane()->tree()->topLevelItemCount(), 2);
+        for (QAbstractItemModel *model : {static_cast<QAbstractItemModel *>(w->operationsPane()->model()),
+                                          static_cast<QAbstractItemModel *>(w->eventsPane()->model()),
+                                          static_cast<QAbstractItemModel *>(w->notificationsPane()->model())})
+            QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        saveScreenshot(w.get(), QStringLiteral("demo"));
+    }
+
+    void typingInTheFilterNarrowsTheRows()
+    {
+        auto w = openWindow(m_demo);
+        QAbstractItemModelTester tester(w->operationsPane()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTest::keyClick(w.get(), Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(w->filterBar()->searchField()->hasFocus());
+        QTest::keyClicks(w->filterBar()->searchField(), QStringLiteral("restoreonnew"));
+        QTRY_COMPARE(w->operationsPane()->shown(), size_t(6)); // 4 on mail1, 2 on mail2
+        for (int row = 0; row < 6; ++row)
+            QCOMPARE(w->operationsPane()->model()->index(row, int(OperationColumn::Name)).data().toString(),
+                     QStringLiteral("RestoreOnNewAccount"));
+        QTRY_VERIFY(w->counts()->text().startsWith(QStringLiteral("Showing 6 of 125")));
+        w->tabs()->setCurrentIndex(1);
+        QTRY_COMPARE(w->eventsPane()->shown(), size_t(eventsNamed(QStringLiteral("RestoreOnNewAccount"))));
+        saveScreenshot(w.get(), QStringLiteral("filtered"));
+        w->filterBar()->searchField()->clear();
+        QTRY_COMPARE(w->eventsPane()->shown(), size_t(257));
+    }
+
+    void selectingShowsDetails()
+    {
+        auto w = openWindow(m_demo);
+        QListView *notifications = w->notificationsPane()->view();
+        notifications->setCurrentIndex(notifications->model()->index(1, 0)); // an interrupted one
+        QTest::keyClick(notifications, Qt::Key_Return);
+        const uint32_t op = w->notificationsPane()->model()->operationAt(1);
+        QTRY_COMPARE(w->operationsPane()->currentOperation(), op);
+        QTRY_COMPARE(w->detailsPane()->operation(), op);
+        QTreeWidget *tree = w->detailsPane()->tree();
+        QStringList sections;
+        for (int i = 0; i < tree->topLevelItemCount(); ++i)
+            sections << tree->topLevelItem(i)->text(0);
+        QVERIFY2(sections.contains(QStringLiteral("Parameters")), qPrintable(sections.join(QLatin1Char(','))));
+        QVERIFY(sections.filter(QStringLiteral("Events (")).size() == 1);
+        QVERIFY(w->detailsPane()->operationJson().contains(QStringLiteral("\"operationList\"")));
+        saveScreenshot(w.get(), QStringLiteral("details"));
+    }
+
+    void acknowledgingSurvivesReopening()
+    {
+        {
+            auto w = openWindow(m_demo);
+            QCOMPARE(notificationCount(*w), 3);
+            QListView *view = w->notificationsPane()->view();
+            view->setCurrentIndex(view->model()->index(0, 0));
+            QPushButton *acknowledge = nullptr;
+            for (QPushButton *b : w->notificationsPane()->findChildren<QPushButton *>())
+                if (b->text() == QStringLiteral("Acknowledge"))
+                    acknowledge = b;
+            QVERIFY(acknowledge);
+            QTest::mouseClick(acknowledge, Qt::LeftButton);
+            QCOMPARE(notificationCount(*w), 2);
+            QCOMPARE(w->notificationsDock()->windowTitle(), QStringLiteral("Notifications (2)"));
+            w->close();
+        }
+        auto again = openWindow(m_demo);
+        QCOMPARE(notificationCount(*again), 2);
+        QCOMPARE(again->notificationsPane()->model()->rowCount(), 2);
+        again->notificationsPane()->model()->setShowAcknowledged(true);
+        QCOMPARE(again->notificationsPane()->model()->rowCount(), 3);
+    }
+
+    void followedFileShowsAppendedLines()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("followed.jsonl"));
+        QFile::remove(path);
+        QVERIFY(QFile::copy(m_demo[0], path));
+        auto w = openWindow({path});
+        QVERIFY(w->session()->sources().first().follow); // the newest file opened is followed
+        const size_t before = w->operationsPane()->total();
+        const int interrupted = notificationCount(*w);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        append(path, lineOf(QStringLiteral("Started"), QStringLiteral("follow-1"), now));
+        QTRY_COMPARE_WITH_TIMEOUT(w->operationsPane()->total(), before + 1, 5000);
+        // A half-written line waits for its line ending.
+        append(path, QStringLiteral("{\"module\":\"ZxCore\",\"name\":\"ServiceStarted\","));
+        QTest::qWait(300);
+        QCOMPARE(notificationCount(*w), interrupted);
+        QSignalSpy spy(w->session(), &Session::newInterruptions);
+        append(path, QStringLiteral("\"type\":\"ServiceStarted\",\"startTime\":%1}\n").arg(now + 1000));
+        // The restart interrupts the new operation and the SmartScan that mail1 was running.
+        QTRY_COMPARE_WITH_TIMEOUT(notificationCount(*w), interrupted + 2, 5000);
+        QCOMPARE(spy.count(), 1);
+        const QStringList fresh = spy.first().first().toStringList();
+        QCOMPARE(fresh.size(), 2);
+        QVERIFY(fresh.first().contains(QStringLiteral("service restarted")));
+        QVERIFY(w->session()->sources().first().problems.empty());
+        saveScreenshot(w.get(), QStringLiteral("followed"));
+    }
+
+    void truncatedFileIsReadAgain()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("truncated.jsonl"));
+        QFile::remove(path);
+        QVERIFY(QFile::copy(m_demo[1], path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        auto w = openWindow({path});
+        QCOMPARE(w->eventsPane()->total(), size_t(128));
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate)); // same file, shorter
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            file.write(lineOf(QStringLiteral("Started"), QStringLiteral("t-1"), now).toUtf8());
+            file.write(lineOf(QStringLiteral("Finished"), QStringLiteral("t-1"), now + 10).toUtf8());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(w->eventsPane()->total(), size_t(2), 5000);
+        QCOMPARE(w->operationsPane()->total(), size_t(1));
+        QCOMPARE(w->session()->sources().first().notice, QStringLiteral("read again from the start: the file shrank"));
+        saveScreenshot(w.get(), QStringLiteral("truncated"));
+    }
+
+    void badLinesAreListedInSources()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("bad.jsonl"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(lineOf(QStringLiteral("Started"), QStringLiteral("b-1"), 1700000000000).toUtf8());
+        file.write("not json at all\n");
+        file.write(lineOf(QStringLiteral("Finished"), QStringLiteral("b-1"), 1700000001000).toUtf8());
+        file.close();
+        auto w = openWindow({path});
+        QCOMPARE(w->operationsPane()->total(), size_t(1));
+        QTreeWidgetItem *source = w->sourcesPane()->tree()->topLevelItem(0);
+        QVERIFY(source);
+        QTreeWidgetItem *skipped = source->child(0);
+        QVERIFY(skipped);
+        QCOMPARE(skipped->text(1), QStringLiteral("1"));
+        QCOMPARE(skipped->child(0)->text(0), QStringLiteral("line 2"));
+        QVERIFY(skipped->child(0)->text(3).startsWith(QStringLiteral("not valid JSON")));
+    }
+
+    void layoutAndFiltersAreKept()
+    {
+        {
+            auto w = openWindow(m_demo);
+            QTest::keyClicks(w->filterBar()->searchField(), QStringLiteral("MoveBlobs"));
+            QTRY_VERIFY(w->operationsPane()->shown() < w->operationsPane()->total());
+            w->operationsPane()->view()->horizontalHeader()->resizeSection(int(OperationColumn::Host), 333);
+            w->close();
+        }
+        auto again = openWindow(m_demo);
+        QCOMPARE(again->filterBar()->searchField()->text(), QStringLiteral("MoveBlobs"));
+        QTRY_VERIFY(again->operationsPane()->shown() < again->operationsPane()->total());
+        QCOMPARE(again->operationsPane()->view()->horizontalHeader()->sectionSize(int(OperationColumn::Host)), 333);
+    }
+};
+
+QTEST_MAIN(TestConsole)
+#include "tst_console.moc"
