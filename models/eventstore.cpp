@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace oplens {
@@ -19,12 +20,39 @@ uint32_t EventStore::internOptional(const std::optional<std::string_view> &text)
     return text ? m_strings.intern(*text) : kNone;
 }
 
+TextRef EventStore::addParameters(uint32_t op, std::string_view parameters)
+{
+    if (op == kNone)
+        return m_text.add(parameters);
+    if (m_lastParameters.size() <= op)
+        m_lastParameters.resize(std::max<size_t>(size_t(op) + 1, m_lastParameters.size() * 2), 0);
+    TextRef &last = m_lastParameters[op];
+    if (last == 0 || m_text.view(last) != parameters)
+        last = m_text.add(parameters);
+    return last;
+}
+
+void EventStore::reserve(size_t rows)
+{
+    const size_t n = size() + rows;
+    m_time.reserve(n);
+    m_opStartTime.reserve(n);
+    for (auto *column : {&m_op, &m_module, &m_name, &m_type, &m_requestedBy, &m_host, &m_origin, &m_restartOf, &m_position})
+        column->reserve(n);
+    m_parameters.reserve(n);
+    m_otherFields.reserve(n);
+    m_source.reserve(n);
+    m_kind.reserve(n);
+    m_startTimeIsText.reserve(n);
+}
+
 void EventStore::append(const ParsedEvent &e, uint16_t source)
 {
     const EventKind kind = eventKindFromType(e.type);
+    const uint32_t op = e.operationId ? m_ids.intern(source, *e.operationId) : kNone;
     m_time.push_back(e.startTime);
     m_opStartTime.push_back(e.opStartTime);
-    m_op.push_back(e.operationId ? m_ids.intern(source, *e.operationId) : kNone);
+    m_op.push_back(op);
     m_module.push_back(m_strings.intern(e.module));
     m_name.push_back(m_strings.intern(e.name));
     m_type.push_back(m_strings.intern(e.type));
@@ -34,7 +62,7 @@ void EventStore::append(const ParsedEvent &e, uint16_t source)
     m_origin.push_back(internOptional(e.origin));
     m_restartOf.push_back(e.restartOf ? m_ids.intern(source, *e.restartOf) : kNone);
     m_position.push_back(e.position);
-    m_parameters.push_back(m_text.add(e.parameters));
+    m_parameters.push_back(addParameters(op, e.parameters));
     m_otherFields.push_back(m_text.add(e.otherFields));
     m_source.push_back(source);
     m_startTimeIsText.push_back(e.startTimeIsText);
@@ -59,10 +87,12 @@ void EventStore::appendBatch(EventStore &&batch, uint16_t source)
     auto mapId = [&](uint32_t id) { return id == kNone ? kNone : ids[id]; };
 
     const size_t n = batch.size();
+    reserve(n);
     for (size_t r = 0; r < n; ++r) {
         m_time.push_back(batch.m_time[r]);
         m_opStartTime.push_back(batch.m_opStartTime[r]);
-        m_op.push_back(mapId(batch.m_op[r]));
+        const uint32_t op = mapId(batch.m_op[r]);
+        m_op.push_back(op);
         m_module.push_back(mapString(batch.m_module[r]));
         m_name.push_back(mapString(batch.m_name[r]));
         m_type.push_back(mapString(batch.m_type[r]));
@@ -72,7 +102,7 @@ void EventStore::appendBatch(EventStore &&batch, uint16_t source)
         m_origin.push_back(mapString(batch.m_origin[r]));
         m_restartOf.push_back(mapId(batch.m_restartOf[r]));
         m_position.push_back(batch.m_position[r]);
-        m_parameters.push_back(m_text.add(batch.m_text.view(batch.m_parameters[r])));
+        m_parameters.push_back(addParameters(op, batch.m_text.view(batch.m_parameters[r])));
         m_otherFields.push_back(m_text.add(batch.m_text.view(batch.m_otherFields[r])));
         m_source.push_back(source);
         m_startTimeIsText.push_back(batch.m_startTimeIsText[r]);

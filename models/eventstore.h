@@ -77,9 +77,12 @@ public:
     std::string operationId(Row r) const { return m_ids.text(m_op[r]); }
 
     size_t approximateBytes() const;
+    // Room for `rows` more events without growing the columns; pages not used yet cost no memory.
+    void reserve(size_t rows);
 
 private:
     uint32_t internOptional(const std::optional<std::string_view> &text);
+    TextRef addParameters(uint32_t op, std::string_view parameters);
 
     QStringList m_sources;
     StringPool m_strings;
@@ -92,6 +95,7 @@ private:
     std::vector<uint16_t> m_source;
     std::vector<uint8_t> m_kind;
     std::vector<bool> m_startTimeIsText;
+    std::vector<TextRef> m_lastParameters; // per operation: its events mostly repeat the same parameters
 };
 
 } // namespace oplens

@@ -2,17 +2,12 @@
 
 #include "stringpool.h"
 
+#include <array>
 #include <functional>
 
 namespace oplens {
 
 namespace {
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1; // upper case is kept as text so the id reads back exactly as written
-}
 uint64_t mix(uint64_t x)
 {
     x ^= x >> 33; x *= 0xff51afd7ed558ccdULL; x ^= x >> 33; x *= 0xc4ceb9fe1a85ec53ULL; x ^= x >> 33;
@@ -22,20 +17,28 @@ uint64_t mix(uint64_t x)
 
 bool OperationIds::parseUuid(std::string_view id, Key &key)
 {
-    if (id.size() != 36)
+    // A table instead of branches per character: this runs for every event read.
+    static constexpr auto hex = [] {
+        std::array<int8_t, 256> t{};
+        for (auto &v : t) v = -1;
+        for (int c = '0'; c <= '9'; ++c) t[size_t(c)] = int8_t(c - '0');
+        for (int c = 'a'; c <= 'f'; ++c) t[size_t(c)] = int8_t(c - 'a' + 10); // upper case stays text: it reads back as written
+        return t;
+    }();
+    static constexpr uint8_t digitAt[32] = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11, 12, 14, 15, 16, 17,
+                                            19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
+    if (id.size() != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-')
         return false;
     uint64_t parts[2] = {0, 0};
-    int nibble = 0;
-    for (size_t i = 0; i < 36; ++i) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (id[i] != '-') return false;
-            continue;
+    int bad = 0;
+    for (int half = 0; half < 2; ++half)
+        for (int i = 0; i < 16; ++i) {
+            const int v = hex[static_cast<unsigned char>(id[digitAt[half * 16 + i]])];
+            bad |= v;
+            parts[half] = (parts[half] << 4) | uint64_t(v & 0xF);
         }
-        const int v = hexValue(id[i]);
-        if (v < 0) return false;
-        parts[nibble / 16] = (parts[nibble / 16] << 4) | uint64_t(v);
-        ++nibble;
-    }
+    if (bad < 0)
+        return false;
     key.hi = parts[0];
     key.lo = parts[1];
     key.uuid = true;

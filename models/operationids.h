@@ -20,6 +20,7 @@ public:
     std::string text(uint32_t index) const;
     QString qtext(uint32_t index) const { return QString::fromStdString(text(index)); }
     uint16_t source(uint32_t index) const { return m_keys[index].source; }
+    bool isUuid(uint32_t index) const { return m_keys[index].uuid; }
     // Orders ids as their text would sort, without building the text for two UUIDs.
     int compare(uint32_t a, uint32_t b) const;
     size_t size() const { return m_keys.size(); }

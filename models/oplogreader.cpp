@@ -27,6 +27,9 @@ ReadResult readOplog(const ReadRequest &request, EventStore &store, uint16_t sou
             return result;
         }
     }
+    // Columns sized from the file once, instead of doubling (and copying) while reading; ~250 bytes an event.
+    if (result.fileSize > request.offset)
+        store.reserve((result.fileSize - request.offset) / 250 + 16);
     const Container container = request.offset > 0 ? Container::Lines : Container::Unknown;
     OplogParser parser(store, source, container, request.firstLine);
     constexpr qint64 kChunk = qint64(8) << 20;

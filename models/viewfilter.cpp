@@ -4,6 +4,7 @@
 #include <QTimeZone>
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <numeric>
 
@@ -16,37 +17,49 @@ constexpr size_t kStep = 1 << 16; // rows between progress reports and cancel ch
 unsigned char foldAscii(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
 // Case-insensitive (ASCII letters folded; the needle is lower-cased fully) substring or regex match.
+// Horspool's search with a 256-entry skip table: this runs over every row's parameters.
 class TextMatcher
 {
 public:
     TextMatcher(const QString &text, bool regex)
         : m_regex(regex ? QRegularExpression(text, QRegularExpression::CaseInsensitiveOption) : QRegularExpression()),
-          m_isRegex(regex), m_needle(text.toLower().toStdString()),
-          m_searcher(m_needle.begin(), m_needle.end(), Hash(), Equal())
+          m_isRegex(regex), m_needle(text.toLower().toStdString())
     {
+        const size_t m = m_needle.size();
+        m_skip.fill(m);
+        for (size_t i = 0; i + 1 < m; ++i) {
+            const auto c = static_cast<unsigned char>(m_needle[i]);
+            m_skip[c] = m - 1 - i;
+            if (c >= 'a' && c <= 'z')
+                m_skip[c - 32] = m - 1 - i;
+        }
     }
     bool valid() const { return !m_isRegex || m_regex.isValid(); }
     bool matches(std::string_view haystack) const
     {
         if (m_isRegex)
             return m_regex.match(QString::fromUtf8(haystack.data(), qsizetype(haystack.size()))).hasMatch();
-        return std::search(haystack.begin(), haystack.end(), m_searcher) != haystack.end();
+        const size_t m = m_needle.size(), n = haystack.size();
+        if (m == 0)
+            return true;
+        const auto *h = reinterpret_cast<const unsigned char *>(haystack.data());
+        const auto *p = reinterpret_cast<const unsigned char *>(m_needle.data());
+        for (size_t i = 0; i + m <= n; i += m_skip[h[i + m - 1]]) {
+            size_t j = m - 1;
+            while (foldAscii(h[i + j]) == p[j]) {
+                if (j == 0)
+                    return true;
+                --j;
+            }
+        }
+        return false;
     }
 
 private:
-    struct Hash {
-        size_t operator()(char c) const { return foldAscii(static_cast<unsigned char>(c)); }
-    };
-    struct Equal {
-        bool operator()(char a, char b) const
-        {
-            return foldAscii(static_cast<unsigned char>(a)) == foldAscii(static_cast<unsigned char>(b));
-        }
-    };
     QRegularExpression m_regex;
     bool m_isRegex;
     std::string m_needle;
-    std::boyer_moore_horspool_searcher<std::string::const_iterator, Hash, Equal> m_searcher;
+    std::array<size_t, 256> m_skip{};
 };
 
 // Everything about a filter that can be worked out once, before looking at rows.
@@ -80,12 +93,18 @@ struct Prepared {
         }
         if (!filter.text.isEmpty()) {
             matcher = std::make_unique<TextMatcher>(filter.text, filter.regex);
+            if (!matcher->valid())
+                return; // nothing matches: the filters return no rows without looking
             stringMatches.resize(pool.size());
             for (uint32_t id = 0; id < pool.size(); ++id)
                 stringMatches[id] = matcher->matches(pool.view(id));
             idMatches.resize(data.operationCount());
+            // Text that holds anything but hex digits and '-' is in no UUID: skip spelling them out.
+            const bool uuidsCanMatch = filter.regex
+                || filter.text.toLower().toStdString().find_first_not_of("0123456789abcdef-") == std::string::npos;
             for (uint32_t op = 0; op < idMatches.size(); ++op)
-                idMatches[op] = data.exists(op) && matcher->matches(store.ids().text(op));
+                idMatches[op] = data.exists(op) && (uuidsCanMatch || !store.ids().isUuid(op))
+                    && matcher->matches(store.ids().text(op));
         }
     }
 
@@ -260,37 +279,98 @@ std::vector<uint32_t> filterOperations(const Dataset &data, const ViewFilter &fi
     return ops;
 }
 
+namespace {
+
+// A row's sort key worked out once, so that sorting compares plain integers.
+struct SortEntry {
+    int64_t key;
+    int64_t tie; // the (time, row) order, or the operation's start
+    uint32_t index;
+};
+
+void sortEntries(std::vector<SortEntry> &entries, std::vector<uint32_t> &out, bool descending)
+{
+    std::sort(entries.begin(), entries.end(), [descending](const SortEntry &a, const SortEntry &b) {
+        if (a.key != b.key)
+            return descending ? a.key > b.key : a.key < b.key;
+        if (a.tie != b.tie)
+            return descending ? a.tie > b.tie : a.tie < b.tie;
+        return descending ? a.index > b.index : a.index < b.index;
+    });
+    for (size_t i = 0; i < entries.size(); ++i)
+        out[i] = entries[i].index;
+}
+
+// Ranks of texts that sort by comparison (ids, parameters, sources): one sort, then integers.
+template <typename Text>
+std::vector<int64_t> textRanks(const std::vector<uint32_t> &items, Text text)
+{
+    std::vector<uint32_t> order(items.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return text(items[a]) < text(items[b]); });
+    std::vector<int64_t> rank(items.size());
+    int64_t r = 0;
+    for (size_t i = 0; i < order.size(); ++i) {
+        if (i > 0 && text(items[order[i - 1]]) != text(items[order[i]]))
+            ++r;
+        rank[order[i]] = r;
+    }
+    return rank;
+}
+
+// Status sorts by what needs the admin first.
+int64_t severity(Status status)
+{
+    switch (status) {
+    case Status::Interrupted: return 0;
+    case Status::Failed: return 1;
+    case Status::Aborted: return 2;
+    case Status::Running: return 3;
+    case Status::Queued: return 4;
+    case Status::Finished: return 5;
+    case Status::Unknown: break;
+    }
+    return 6;
+}
+
+} // namespace
+
 void sortEvents(const Dataset &data, std::vector<uint32_t> &rows, EventColumn column, bool descending)
 {
     const EventStore &s = data.events();
-    const std::vector<uint32_t> rank = ranksOf(s.strings());
-    const auto rankOf = [&](uint32_t id) { return id == kNone ? 0u : rank[id] + 1; };
-    std::function<int(uint32_t, uint32_t)> key;
-    switch (column) {
-    case EventColumn::Time:
-    case EventColumn::Count: key = [](uint32_t, uint32_t) { return 0; }; break;
-    case EventColumn::Type: key = [&](uint32_t a, uint32_t b) { return int(rankOf(s.type(a))) - int(rankOf(s.type(b))); }; break;
-    case EventColumn::Host: key = [&](uint32_t a, uint32_t b) { return int(rankOf(s.host(a))) - int(rankOf(s.host(b))); }; break;
-    case EventColumn::Module: key = [&](uint32_t a, uint32_t b) { return int(rankOf(s.module(a))) - int(rankOf(s.module(b))); }; break;
-    case EventColumn::Name: key = [&](uint32_t a, uint32_t b) { return int(rankOf(s.name(a))) - int(rankOf(s.name(b))); }; break;
-    case EventColumn::RequestedBy: key = [&](uint32_t a, uint32_t b) { return int(rankOf(s.requestedBy(a))) - int(rankOf(s.requestedBy(b))); }; break;
-    case EventColumn::OperationId:
-        key = [&](uint32_t a, uint32_t b) {
-            const uint32_t oa = s.operation(a), ob = s.operation(b);
-            if (oa == ob) return 0;
-            if (oa == kNone || ob == kNone) return oa == kNone ? -1 : 1;
-            return s.ids().compare(oa, ob);
-        };
-        break;
-    case EventColumn::Parameters: key = [&](uint32_t a, uint32_t b) { return s.parameters(a).compare(s.parameters(b)); }; break;
-    case EventColumn::Source: key = [&](uint32_t a, uint32_t b) { return s.sourceName(s.source(a)).compare(s.sourceName(s.source(b))); }; break;
+    // Ties keep the order in which events apply: (startTime, row).
+    std::vector<uint32_t> timeOrder(rows);
+    std::sort(timeOrder.begin(), timeOrder.end(), [&](uint32_t a, uint32_t b) { return data.earlier(a, b); });
+    if (column == EventColumn::Time || column == EventColumn::Count) {
+        if (descending)
+            std::reverse(timeOrder.begin(), timeOrder.end());
+        rows = std::move(timeOrder);
+        return;
     }
-    std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
-        const int k = key(a, b);
-        const bool less = k != 0 ? k < 0 : data.earlier(a, b);
-        const bool greater = k != 0 ? k > 0 : data.earlier(b, a);
-        return descending ? greater : less;
-    });
+    const std::vector<uint32_t> rank = ranksOf(s.strings());
+    const auto rankOf = [&](uint32_t id) { return id == kNone ? int64_t(0) : int64_t(rank[id]) + 1; };
+    std::vector<int64_t> texts;
+    if (column == EventColumn::OperationId)
+        texts = textRanks(timeOrder, [&](uint32_t r) { return s.operationId(r); });
+    else if (column == EventColumn::Parameters)
+        texts = textRanks(timeOrder, [&](uint32_t r) { return s.parameters(r); });
+    else if (column == EventColumn::Source)
+        texts = textRanks(timeOrder, [&](uint32_t r) { return s.sourceName(s.source(r)); });
+    std::vector<SortEntry> entries(timeOrder.size());
+    for (size_t i = 0; i < timeOrder.size(); ++i) {
+        const uint32_t r = timeOrder[i];
+        int64_t key = 0;
+        switch (column) {
+        case EventColumn::Type: key = rankOf(s.type(r)); break;
+        case EventColumn::Host: key = rankOf(s.host(r)); break;
+        case EventColumn::Module: key = rankOf(s.module(r)); break;
+        case EventColumn::Name: key = rankOf(s.name(r)); break;
+        case EventColumn::RequestedBy: key = rankOf(s.requestedBy(r)); break;
+        default: key = texts[i]; break;
+        }
+        entries[i] = {key, int64_t(i), r};
+    }
+    sortEntries(entries, rows, descending);
 }
 
 void sortOperations(const Dataset &data, std::vector<uint32_t> &ops, OperationColumn column, bool descending,
@@ -298,33 +378,35 @@ void sortOperations(const Dataset &data, std::vector<uint32_t> &ops, OperationCo
 {
     const EventStore &s = data.events();
     const std::vector<uint32_t> rank = ranksOf(s.strings());
-    const auto rankOf = [&](uint32_t id) { return id == kNone ? 0u : rank[id] + 1; };
-    const auto cmp = [](auto a, auto b) { return a < b ? -1 : (b < a ? 1 : 0); };
-    const auto first = [&](uint32_t op) { return data.operation(op).firstRow; };
-    std::function<int(uint32_t, uint32_t)> key;
-    switch (column) {
-    case OperationColumn::Status: key = [&](uint32_t a, uint32_t b) { return cmp(statusName(data.operation(a).status), statusName(data.operation(b).status)); }; break;
-    case OperationColumn::Started:
-    case OperationColumn::Count: key = [&](uint32_t a, uint32_t b) { return cmp(data.operation(a).startedAt, data.operation(b).startedAt); }; break;
-    case OperationColumn::Ended: key = [&](uint32_t a, uint32_t b) { return cmp(data.operation(a).endedAt, data.operation(b).endedAt); }; break;
-    case OperationColumn::Duration: key = [&](uint32_t a, uint32_t b) { return cmp(data.duration(a, now), data.duration(b, now)); }; break;
-    case OperationColumn::Host: key = [&](uint32_t a, uint32_t b) { return cmp(rankOf(s.host(first(a))), rankOf(s.host(first(b)))); }; break;
-    case OperationColumn::Module: key = [&](uint32_t a, uint32_t b) { return cmp(rankOf(s.module(first(a))), rankOf(s.module(first(b)))); }; break;
-    case OperationColumn::Name: key = [&](uint32_t a, uint32_t b) { return cmp(rankOf(s.name(first(a))), rankOf(s.name(first(b)))); }; break;
-    case OperationColumn::RequestedBy: key = [&](uint32_t a, uint32_t b) { return cmp(rankOf(s.requestedBy(first(a))), rankOf(s.requestedBy(first(b)))); }; break;
-    case OperationColumn::Origin: key = [&](uint32_t a, uint32_t b) { return cmp(rankOf(s.origin(first(a))), rankOf(s.origin(first(b)))); }; break;
-    case OperationColumn::OperationId: key = [&](uint32_t a, uint32_t b) { return s.ids().compare(a, b); }; break;
-    case OperationColumn::Source: key = [&](uint32_t a, uint32_t b) { return s.sourceName(data.source(a)).compare(s.sourceName(data.source(b))); }; break;
-    case OperationColumn::Events: key = [&](uint32_t a, uint32_t b) { return cmp(data.operation(a).eventCount, data.operation(b).eventCount); }; break;
+    const auto rankOf = [&](uint32_t id) { return id == kNone ? int64_t(0) : int64_t(rank[id]) + 1; };
+    std::vector<int64_t> texts;
+    if (column == OperationColumn::OperationId)
+        texts = textRanks(ops, [&](uint32_t op) { return s.ids().text(op); });
+    else if (column == OperationColumn::Source)
+        texts = textRanks(ops, [&](uint32_t op) { return s.sourceName(data.source(op)); });
+    std::vector<SortEntry> entries(ops.size());
+    for (size_t i = 0; i < ops.size(); ++i) {
+        const uint32_t op = ops[i];
+        const Operation &o = data.operation(op);
+        int64_t key = 0;
+        switch (column) {
+        case OperationColumn::Status: key = severity(o.status); break;
+        case OperationColumn::Started:
+        case OperationColumn::Count: key = o.startedAt; break;
+        case OperationColumn::Ended: key = o.endedAt; break;
+        case OperationColumn::Duration: key = data.duration(op, now); break;
+        case OperationColumn::Host: key = rankOf(s.host(o.firstRow)); break;
+        case OperationColumn::Module: key = rankOf(s.module(o.firstRow)); break;
+        case OperationColumn::Name: key = rankOf(s.name(o.firstRow)); break;
+        case OperationColumn::RequestedBy: key = rankOf(s.requestedBy(o.firstRow)); break;
+        case OperationColumn::Origin: key = rankOf(s.origin(o.firstRow)); break;
+        case OperationColumn::Events: key = o.eventCount; break;
+        case OperationColumn::OperationId:
+        case OperationColumn::Source: key = texts[i]; break;
+        }
+        entries[i] = {key, o.startedAt, op};
     }
-    std::sort(ops.begin(), ops.end(), [&](uint32_t a, uint32_t b) {
-        int k = key(a, b);
-        if (k == 0)
-            k = cmp(data.operation(a).startedAt, data.operation(b).startedAt);
-        if (k == 0)
-            k = cmp(a, b);
-        return descending ? k > 0 : k < 0;
-    });
+    sortEntries(entries, ops, descending);
 }
 
 std::optional<int64_t> parseTimeArgument(const QString &text)
@@ -336,7 +418,8 @@ std::optional<int64_t> parseTimeArgument(const QString &text)
         return ms;
     QDateTime when = QDateTime::fromString(t, Qt::ISODateWithMs);
     if (!when.isValid()) {
-        const QDate date = QDate::fromString(t, Qt::ISODate);
+        // Exactly a date: Qt::ISODate would take the date in front of anything ("2014-05-13T25:00").
+        const QDate date = QDate::fromString(t, QStringLiteral("yyyy-MM-dd"));
         if (date.isValid())
             when = date.startOfDay();
     }
