@@ -22,7 +22,7 @@ uint32_t Dataset::findOperation(uint16_t source, std::string_view id) const
 void Dataset::appendBatch(Dataset &&batch, uint16_t source)
 {
     if (m_events.empty() && m_events.strings().size() == 0 && source == 0) {
-        // The first load: take the batch, aggregated where it was parsed, keeping this dataset's sources.
+        // The first load: take the batch (usually aggregated where it was parsed), keeping this dataset's sources.
         const QStringList names = m_events.sourceNames();
         std::vector<SourceEvidence> settings = std::move(m_evidence);
         *this = std::move(batch);
@@ -34,11 +34,12 @@ void Dataset::appendBatch(Dataset &&batch, uint16_t source)
             m_evidence[s].startedAt = settings[s].startedAt;
             m_evidence[s].assumeInterrupted = settings[s].assumeInterrupted;
         }
+        batch = Dataset();
+        aggregate(); // whatever the batch had not aggregated yet
         if (changed) {
             deriveAll();
             computeStaleLimits();
         }
-        batch = Dataset();
         return;
     }
     m_events.appendBatch(std::move(batch.m_events), source);

@@ -45,24 +45,57 @@ bool atEnd(ondemand::document &doc)
 
 QString jsonError(error_code code) { return QString::fromLatin1(error_message(code)); }
 
+// RFC 8259's number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+bool isJsonNumber(std::string_view s)
+{
+    size_t i = 0;
+    const auto digits = [&] {
+        const size_t start = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+            ++i;
+        return i > start;
+    };
+    if (i < s.size() && s[i] == '-')
+        ++i;
+    if (i < s.size() && s[i] == '0')
+        ++i;
+    else if (!digits())
+        return false;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        if (!digits())
+            return false;
+    }
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '+' || s[i] == '-'))
+            ++i;
+        if (!digits())
+            return false;
+    }
+    return i == s.size();
+}
+
 } // namespace
 
 // The simdjson state, kept out of the header.
 struct OplogParser::Json {
     ondemand::parser outer;
     ondemand::parser inner; // validates nested values found by the outer one
+    dom::parser checker;    // explains why a line is not an object
     std::vector<std::pair<std::string, std::string>> others;
     std::string otherText, minifiedParameters, minifiedOther;
     std::string origin;
     bool hasOrigin = false;
 
     // Walks a nested value fully so that nothing invalid is stored; tracks the depth and `origin`.
+    // `depth` counts the objects and arrays around `value`, itself included when it is one.
     error_code walk(ondemand::value value, int depth, bool topLevel)
     {
-        if (depth > kMaxParameterDepth)
-            return DEPTH_ERROR;
         ondemand::json_type type;
         SIMDJSON_TRY(value.type().get(type));
+        if ((type == ondemand::json_type::object || type == ondemand::json_type::array) && depth > kMaxParameterDepth)
+            return DEPTH_ERROR;
         switch (type) {
         case ondemand::json_type::object: {
             ondemand::object object;
@@ -101,10 +134,9 @@ struct OplogParser::Json {
             std::string_view s;
             return value.get_string().get(s);
         }
-        case ondemand::json_type::number: {
-            ondemand::number n;
-            return value.get_number().get(n);
-        }
+        case ondemand::json_type::number:
+            // Only the text is kept: any JSON number is fine, beyond 64 bits (a 30-digit id, 1e400) too.
+            return isJsonNumber(trimmed(value.raw_json_token())) ? SUCCESS : NUMBER_ERROR;
         case ondemand::json_type::boolean: {
             bool b;
             return value.get_bool().get(b);
@@ -134,8 +166,14 @@ struct OplogParser::Json {
     // Compact text for storage: pretty-printed input (arrays from exports) is stored without layout.
     static std::string_view compact(std::string_view raw, std::string &minified)
     {
-        if (raw.find_first_of("\n\r\t") == std::string_view::npos && raw.find(": ") == std::string_view::npos
-            && raw.find(", ") == std::string_view::npos)
+        // One pass: layout whitespace follows a structural character, or is a line break or tab.
+        bool laidOut = false;
+        for (size_t i = 0; i < raw.size() && !laidOut; ++i) {
+            const char c = raw[i];
+            laidOut = c == '\n' || c == '\r' || c == '\t'
+                || (c == ' ' && i > 0 && (raw[i - 1] == ':' || raw[i - 1] == ',' || raw[i - 1] == '{' || raw[i - 1] == '['));
+        }
+        if (!laidOut)
             return raw;
         minified.resize(raw.size());
         size_t length = 0;
@@ -387,6 +425,8 @@ void OplogParser::processElements(bool atEnd)
         const std::string_view unit = trimmed(std::string_view(base + m_scan, i - m_scan));
         if (m_skipping)
             report(m_skippedPosition, true, QStringLiteral("longer than 16 MiB"));
+        else if (unit.size() > kMaxEventBytes) // arrived whole, in one push
+            report(m_element, true, QStringLiteral("longer than 16 MiB"));
         else if (!unit.empty())
             parseUnit(unit.data(), unit.size(), m_element, true);
         else if (!(closing && m_element == 0))
@@ -423,7 +463,10 @@ void OplogParser::parseUnit(const char *begin, size_t length, uint64_t position,
     }
     ondemand::object object;
     if (doc.get_object().get(object) != SUCCESS) {
-        report(position, element, QStringLiteral("not a JSON object"));
+        // On Demand does not look further than the first token: the DOM parser tells bad JSON from a non-object.
+        simdjson::dom::element whole;
+        const auto error = json.checker.parse(begin, length, false).get(whole);
+        report(position, element, error ? QStringLiteral("not valid JSON: %1").arg(jsonError(error)) : QStringLiteral("not a JSON object"));
         return;
     }
 
@@ -616,6 +659,10 @@ void OplogParser::parseUnit(const char *begin, size_t length, uint64_t position,
         appendJsonString(json.otherText, key);
         json.otherText.push_back(':');
         json.otherText.append(Json::compact(raw, json.minifiedOther));
+    }
+    if (json.otherText.size() > TextArena::kMaxLength) { // keys and ids are escaped again: `\b` grows to `\u0008`
+        report(position, element, QStringLiteral("longer than 16 MiB once stored"));
+        return;
     }
     event.otherFields = json.otherText;
     m_store.append(event, m_source);

@@ -55,7 +55,8 @@ enum class OperationColumn {
     Status, Started, Ended, Duration, Host, Module, Name, RequestedBy, Origin, OperationId, Source, Events, Count
 };
 
-// Stable sorts; equal keys keep the (startTime, row) order.
+// Equal keys keep the (startTime, row) order, reversed with the rest for descending sorts.
+// Status sorts by what needs the admin first: Interrupted, Failed, Aborted, Running, Queued, Finished, Unknown.
 void sortEvents(const Dataset &data, std::vector<uint32_t> &rows, EventColumn column, bool descending);
 void sortOperations(const Dataset &data, std::vector<uint32_t> &ops, OperationColumn column, bool descending,
                     int64_t now);

@@ -1,13 +1,11 @@
-// oplens_bench: how fast OpLens's engine reads, aggregates, filters and sorts a big oplog, and how much memory an
-// event costs. It writes a deterministic JSON Lines oplog of N events (~320 bytes each; fixed-seed RNG), then prints
-// one `name: value unit` line per figure: the raw read floor (read() of 8 MiB chunks + memchr), readOplog into a
-// Dataset and Dataset::aggregate() (time, events/s, MB/s), RssAnon growth and EventStore::approximateBytes() per
-// event, filter and sort times, and jq's time on the same file. The file is read warm (from the page cache).
+// oplens_bench: how fast OpLens's engine reads, aggregates, filters and sorts a big oplog, and what an event costs in
+// memory. It writes a deterministic JSON Lines oplog of N events (~320 bytes each, fixed-seed RNG) and prints one
+// `name: value unit` line per figure: the read floor (read() of 8 MiB chunks + memchr), readOplog into a Dataset and
+// Dataset::aggregate() (time, events/s, MB/s), RssAnon growth and EventStore::approximateBytes() per event, filter and
+// sort times, and jq's time on the same file. Files are read warm (page cache). A program: ctest never runs it.
 //
-//   oplens_bench [--events N] [--file PATH] [--keep]     (N defaults to 2000000)
-//
-// --file PATH reads PATH when it exists (no generation) and writes it otherwise. A generated file is removed at the
-// end unless --keep is given. Build Release or RelWithDebInfo; the figures of a Debug build mean little.
+//   oplens_bench [--events N] [--file PATH] [--keep]   N defaults to 2000000; an existing PATH is read as it is, a
+//   missing one is written. A generated file is removed at the end unless --keep. Use a Release/RelWithDebInfo build.
 #include "dataset.h"
 #include "oplogreader.h"
 #include "viewfilter.h"
@@ -19,6 +17,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QStandardPaths>
 
 #include <chrono>
@@ -53,15 +52,12 @@ void print(const char *name, double value, const char *unit, int decimals = 3)
 // Resident anonymous memory of this process, in bytes (0 when /proc is not there).
 size_t rssAnon()
 {
-    FILE *f = std::fopen("/proc/self/status", "r");
-    if (!f)
-        return 0;
-    char line[256];
     size_t kb = 0;
-    while (std::fgets(line, sizeof line, f))
-        if (std::sscanf(line, "RssAnon: %zu kB", &kb) == 1)
-            break;
-    std::fclose(f);
+    if (FILE *f = std::fopen("/proc/self/status", "r")) {
+        char line[256];
+        while (std::fgets(line, sizeof line, f) && std::sscanf(line, "RssAnon: %zu kB", &kb) != 1) {}
+        std::fclose(f);
+    }
     return kb * 1024;
 }
 
@@ -74,14 +70,13 @@ bool generate(const QString &path, uint64_t count)
     std::mt19937_64 rng(20240521);
     const auto below = [&](uint64_t n) { return rng() % n; };
     struct Kind { const char *module, *name; unsigned weight; };
-    static const Kind kinds[] = {{"ZxBackup", "SmartScan", 35},
-                                 {"ZxPowerstore", "MoveBlobs", 30},
-                                 {"ZxAdmin", "DoMonthlyReportOperation", 15},
-                                 {"ZxBackup", "RestoreOnNewAccount", 20}};
+    static const Kind kinds[] = {{"ZxBackup", "SmartScan", 35}, {"ZxPowerstore", "MoveBlobs", 30},
+                                 {"ZxAdmin", "DoMonthlyReportOperation", 15}, {"ZxBackup", "RestoreOnNewAccount", 20}};
     static const char *hosts[] = {"mail1.example.com", "mail2.example.com", "mbox3.example.com"};
-    struct Op { std::string head, tail; int host; int next; bool queued, fails, abandoned; };
+    // An event is head + type + startTime + middle + humanStartTime + tail; `next` is 0 Queued, 1 Started, 2 the end.
+    struct Op { std::string head, middle, tail; int host, next; bool fails, abandoned; };
     std::vector<Op> active;
-    std::string buffer, line;
+    std::string buffer;
     int64_t now = 1700000000000; // 2023-11-14
     char text[160];
 
@@ -110,50 +105,50 @@ bool generate(const QString &path, uint64_t count)
         const char *origin = cron ? "Cron" : (below(4) == 0 ? "CLI" : "Admin");
         const char *user = cron || origin[0] == 'C' ? "zimbra" : (below(2) ? "admin@example.com" : "ops@example.com");
         std::string params = std::string("{\"origin\":\"") + origin + '"';
+        const auto add = [&](const char *format, auto value) {
+            std::snprintf(text, sizeof text, format, value);
+            params += text;
+        };
         for (int i = 0; i < extra; ++i) {
             switch (k * 3 + unsigned(i)) {
-            case 0: std::snprintf(text, sizeof text, ",\"fullScan\":%s", below(5) ? "false" : "true"); break;
-            case 1: std::snprintf(text, sizeof text, ",\"notifications\":\"%s\"", below(2) ? "errors" : "all"); break;
-            case 2: std::snprintf(text, sizeof text, ",\"retentionDays\":%d", 30 * (1 + int(below(3)))); break;
-            case 3: std::snprintf(text, sizeof text, ",\"volume\":\"vol-%02d\"", int(below(16))); break;
-            case 4: std::snprintf(text, sizeof text, ",\"policy\":\"hsm-age-%d\"", 30 * (1 + int(below(6)))); break;
-            case 5: std::snprintf(text, sizeof text, ",\"maxMb\":%d", 1024 * (1 + int(below(64)))); break;
-            case 6: std::snprintf(text, sizeof text, ",\"month\":\"2023-%02d\"", 1 + int(below(12))); break;
-            case 7: std::snprintf(text, sizeof text, ",\"recipients\":\"admin@example.com\""); break;
-            case 8: std::snprintf(text, sizeof text, ",\"format\":\"%s\"", below(2) ? "html" : "pdf"); break;
-            case 9: std::snprintf(text, sizeof text, ",\"sourceAccount\":\"user%04d@example.com\"", int(below(2000))); break;
-            case 10: std::snprintf(text, sizeof text, ",\"destinationAccount\":\"restore%04d@example.com\"", int(below(2000))); break;
-            default: std::snprintf(text, sizeof text, ",\"dateTime\":\"2023-11-%02dT03:00:00Z\"", 1 + int(below(13))); break;
+            case 0: add(",\"fullScan\":%s", below(5) ? "false" : "true"); break;
+            case 1: add(",\"notifications\":\"%s\"", below(2) ? "errors" : "all"); break;
+            case 2: add(",\"retentionDays\":%d", 30 * (1 + int(below(3)))); break;
+            case 3: add(",\"volume\":\"vol-%02d\"", int(below(16))); break;
+            case 4: add(",\"policy\":\"hsm-age-%d\"", 30 * (1 + int(below(6)))); break;
+            case 5: add(",\"maxMb\":%d", 1024 * (1 + int(below(64)))); break;
+            case 6: add(",\"month\":\"2023-%02d\"", 1 + int(below(12))); break;
+            case 7: add(",\"recipients\":\"%s\"", "admin@example.com"); break;
+            case 8: add(",\"format\":\"%s\"", below(2) ? "html" : "pdf"); break;
+            case 9: add(",\"sourceAccount\":\"user%04d@example.com\"", int(below(2000))); break;
+            case 10: add(",\"destinationAccount\":\"restore%04d@example.com\"", int(below(2000))); break;
+            default: add(",\"dateTime\":\"2023-11-%02dT03:00:00Z\"", 1 + int(below(13))); break;
             }
-            params += text;
         }
         params += '}';
         Op op;
         op.head = std::string("{\"module\":\"") + kinds[k].module + "\",\"name\":\"" + kinds[k].name
             + "\",\"operationId\":\"" + uuid() + "\",\"type\":\"";
-        op.tail = std::string(",\"OpStartTime\":") + std::to_string(now) + ",\"requestedBy\":\"" + user + '"';
+        op.middle = std::string(",\"OpStartTime\":") + std::to_string(now) + ",\"requestedBy\":\"" + user + '"';
         op.host = int(below(3));
-        op.tail.push_back('\x01'); // humanStartTime goes here
-        op.tail += ",\"parameters\":" + params + ",\"host\":\"" + hosts[op.host] + "\"}\n";
-        op.queued = below(2);
+        op.tail = ",\"parameters\":" + params + ",\"host\":\"" + hosts[op.host] + "\"}\n";
+        op.next = int(below(2));         // half are queued first
         op.fails = below(100) < 8;
-        op.abandoned = below(100) < 1; // left Running
-        op.next = op.queued ? 0 : 1;
+        op.abandoned = below(100) < 1;   // left Running
         return op;
     };
     const auto emit = [&](const Op &op, const char *type) {
-        line = op.head + type + "\",\"startTime\":" + std::to_string(now);
-        const size_t mark = op.tail.find('\x01');
-        line.append(op.tail, 0, mark).append(",\"humanStartTime\":\"" + human(now) + '"').append(op.tail, mark + 1);
-        buffer += line;
+        buffer.append(op.head).append(type).append("\",\"startTime\":").append(std::to_string(now)).append(op.middle);
+        buffer.append(",\"humanStartTime\":\"").append(human(now)).append("\"").append(op.tail);
     };
 
     for (uint64_t written = 0; written < count; ++written) {
         now += 1 + int64_t(below(400));
-        if (written % 100000 == 99999) { // a service restart: what runs on that host is left unfinished
-            const int host = int(written / 100000 % 3);
+        if (written % (count / 20 + 1) == count / 40) { // a restart: what runs on that host is left unfinished
+            const int host = int(written / (count / 20 + 1) % 3);
             buffer += "{\"module\":\"ZxCore\",\"name\":\"Service\",\"type\":\"ServiceStarted\",\"startTime\":"
-                + std::to_string(now) + ",\"humanStartTime\":\"" + human(now) + "\",\"host\":\"" + hosts[host] + "\"}\n";
+                + std::to_string(now) + ",\"humanStartTime\":\"" + human(now) + "\",\"host\":\"" + hosts[host]
+                + "\"}\n";
             std::erase_if(active, [&](const Op &op) { return op.host == host; });
         } else if (active.size() < 8 || (active.size() < 200 && below(10) < 4)) {
             active.push_back(newOperation());
@@ -185,11 +180,10 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser cli;
-    cli.setApplicationDescription(QStringLiteral("Times OpLens's engine on a generated oplog."));
     cli.addHelpOption();
     cli.addOption({QStringLiteral("events"), QStringLiteral("Events to generate."), QStringLiteral("N"),
                    QStringLiteral("2000000")});
-    cli.addOption({QStringLiteral("file"), QStringLiteral("Oplog to read, or to write when absent."), QStringLiteral("PATH")});
+    cli.addOption({QStringLiteral("file"), QStringLiteral("Oplog to read, written if absent."), QStringLiteral("F")});
     cli.addOption({QStringLiteral("keep"), QStringLiteral("Keep the generated file.")});
     cli.process(app);
 
@@ -198,32 +192,32 @@ int main(int argc, char **argv)
         ? cli.value(QStringLiteral("file"))
         : QDir::temp().filePath(QStringLiteral("oplens-bench-%1-%2.jsonl").arg(events).arg(getpid()));
     const bool generated = !QFile::exists(path);
+    const auto removeGenerated = qScopeGuard([&] {
+        if (generated && !cli.isSet(QStringLiteral("keep")))
+            QFile::remove(path);
+    });
     if (generated) {
-        if (events == 0) {
-            std::fprintf(stderr, "--events needs a positive number\n");
-            return 2;
+        bool written = false;
+        print("generate", timed([&] { written = events > 0 && generate(path, events); }), "s");
+        if (!written) {
+            std::fprintf(stderr, "cannot write %d events to %s\n", int(events), qPrintable(path));
+            return 1;
         }
-        const double t = timed([&] {
-            if (!generate(path, events)) {
-                std::fprintf(stderr, "cannot write %s\n", qPrintable(path));
-                std::exit(1);
-            }
-        });
-        print("generate", t, "s");
     }
-    const QByteArray file = QFile::encodeName(path);
     const double mb = double(QFileInfo(path).size()) / 1e6;
     print("file size", mb, "MB", 1);
 
     // The floor: the bytes and their line ends, nothing parsed.
     uint64_t lines = 0;
     const double floor = timed([&] {
-        const int fd = ::open(file.constData(), O_RDONLY);
+        const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY);
         std::vector<char> chunk(size_t(8) << 20);
         ssize_t n;
-        while (fd >= 0 && (n = ::read(fd, chunk.data(), chunk.size())) > 0)
-            for (const char *p = chunk.data(), *end = p + n; (p = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)))); ++p)
+        while (fd >= 0 && (n = ::read(fd, chunk.data(), chunk.size())) > 0) {
+            const char *p = chunk.data(), *end = p + n;
+            for (; (p = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)))); ++p)
                 ++lines;
+        }
         if (fd >= 0)
             ::close(fd);
     });
@@ -249,17 +243,16 @@ int main(int argc, char **argv)
     print("events", n, "events", 0);
     print("operations", double(data.operationCount()), "operations", 0);
     print("event size", mb * 1e6 / n, "bytes/event", 1);
-    const auto rates = [&](const char *name, double s) {
-        const std::string base(name);
-        print(base.c_str(), s, "s");
-        print((base + " speed").c_str(), n / s / 1e6, "M events/s", 2);
-        print((base + " throughput").c_str(), mb / s, "MB/s", 0);
+    const auto rates = [&](const std::string &name, double s) {
+        print(name.c_str(), s, "s");
+        print((name + " speed").c_str(), n / s / 1e6, "M events/s", 2);
+        print((name + " throughput").c_str(), mb / s, "MB/s", 0);
     };
     rates("load", load);
     rates("aggregate", aggregate);
     rates("load+aggregate", load + aggregate);
-    print("memory after load", double(rssLoaded - rssBefore) / n, "bytes/event", 1);
-    print("memory after aggregate", double(rssAggregated - rssBefore) / n, "bytes/event", 1);
+    print("RssAnon growth after load", double(rssLoaded - rssBefore) / n, "bytes/event", 1);
+    print("RssAnon growth after aggregate", double(rssAggregated - rssBefore) / n, "bytes/event", 1);
     print("store approximateBytes", double(data.events().approximateBytes()) / n, "bytes/event", 1);
 
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
@@ -285,9 +278,8 @@ int main(int argc, char **argv)
     print("sortEvents Time descending", timed([&] { sortEvents(data, rows, EventColumn::Time, true); }) * 1e3, "ms", 1);
     rows = all;
     print("sortEvents Module", timed([&] { sortEvents(data, rows, EventColumn::Module, false); }) * 1e3, "ms", 1);
-    print("sortOperations Duration", timed([&] {
-              sortOperations(data, ops, OperationColumn::Duration, true, now);
-          }) * 1e3, "ms", 1);
+    const double sortOps = timed([&] { sortOperations(data, ops, OperationColumn::Duration, true, now); });
+    print("sortOperations Duration", sortOps * 1e3, "ms", 1);
 
     if (QStandardPaths::findExecutable(QStringLiteral("jq")).isEmpty()) {
         std::printf("jq: not installed\n");
@@ -298,9 +290,10 @@ int main(int argc, char **argv)
             jq.start(QStringLiteral("jq"), {QStringLiteral("-c"), QStringLiteral("select(.type==\"Failed\")"), path});
             jq.waitForFinished(-1);
         });
-        print("jq select Failed", t, "s");
+        if (jq.exitStatus() == QProcess::NormalExit && jq.exitCode() == 0)
+            print("jq select Failed", t, "s");
+        else
+            std::printf("jq: failed (%s)\n", qPrintable(jq.errorString()));
     }
-    if (generated && !cli.isSet(QStringLiteral("keep")))
-        QFile::remove(path);
     return 0;
 }

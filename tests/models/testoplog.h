@@ -17,7 +17,7 @@ namespace testoplog {
 
 // One JSON Lines event of ZxBackup/SmartScan (unless `module`/`name` say otherwise), line ending included.
 // `extra` is added verbatim after the required fields: `,"host":"h1"`.
-inline QByteArray event(const QByteArray &id, const QByteArray &type, qint64 time, const QByteArray &extra = {},
+inline QByteArray eventLine(const QByteArray &id, const QByteArray &type, qint64 time, const QByteArray &extra = {},
                         const QByteArray &module = "ZxBackup", const QByteArray &name = "SmartScan")
 {
     QByteArray line = "{\"module\":\"" + module + "\",\"name\":\"" + name + "\"";
@@ -30,7 +30,7 @@ inline QByteArray event(const QByteArray &id, const QByteArray &type, qint64 tim
 // A ServiceStarted marker of the ZxBackup service.
 inline QByteArray serviceStarted(qint64 time, const QByteArray &extra = {})
 {
-    return event(QByteArray(), "ServiceStarted", time, extra, "ZxBackup", "ServiceStarted");
+    return eventLine(QByteArray(), "ServiceStarted", time, extra, "ZxBackup", "ServiceStarted");
 }
 
 // Parses `text` whole (pushed at once, then finished) as events of `source`; returns the problems.
