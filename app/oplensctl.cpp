@@ -1,5 +1,6 @@
 // oplensctl: the OpLens engine on the command line (cli.md).
 #include "readcommands.h"
+#include "runcommands.h"
 #include "clicommon.h"
 
 #include <QCoreApplication>
@@ -18,10 +19,14 @@ const char kUsage[] =
     "Subcommands:\n"
     "  get-operation-log             every event, newest first (the suite's getOperationLog)\n"
     "  get-unfinished-operation-log  the latest event of each unfinished operation, with its status\n"
+    "  restart OPERATION_ID          run an Interrupted, Failed or Aborted operation again (agent or --actions)\n"
+    "  run -- COMMAND [ARG]...       run COMMAND as a recorded operation in an oplog\n"
+    "  recover --oplog FILE          record as Interrupted what a runner was running when it died\n"
     "\n"
     "Run 'oplensctl SUBCOMMAND --help' for its options.\n"
     "\n"
-    "Exit status: 0 done; 1 usage error; 2 a source could not be read; 3 --strict and lines were skipped.\n";
+    "Exit status: 0 done; 1 usage error; 2 a source could not be read; 3 --strict and lines were skipped;\n"
+    "4 a restart was refused. `run` exits with its command's status.\n";
 
 } // namespace
 
@@ -44,6 +49,9 @@ int main(int argc, char *argv[])
     const std::map<QString, std::function<int(const QStringList &)>> commands{
         {QStringLiteral("get-operation-log"), oplens::cli::getOperationLog},
         {QStringLiteral("get-unfinished-operation-log"), oplens::cli::getUnfinishedOperationLog},
+        {QStringLiteral("restart"), oplens::cli::restartCommand},
+        {QStringLiteral("run"), oplens::cli::runCommand},
+        {QStringLiteral("recover"), oplens::cli::recoverCommand},
     };
     const auto it = commands.find(command);
     if (it == commands.end()) {

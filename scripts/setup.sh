@@ -4,10 +4,11 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config
-  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev
+  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
   libsimdjson-dev nlohmann-json3-dev
   xvfb xauth fonts-dejavu-core   # the console under a virtual display, with readable text
   jq                             # only compared against by the benchmark
+  nginx-light openssl            # the agent behind nginx with TLS, in the tests
 )
 
 missing=()

@@ -1,0 +1,175 @@
+#include "agentconfig.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <nlohmann/json.hpp>
+
+namespace oplens::agent {
+
+namespace {
+
+using json = nlohmann::json;
+
+struct Invalid {
+    QString message;
+};
+
+QString text(const json &value, const QString &key, bool required = true)
+{
+    if (value.is_null() && !required)
+        return {};
+    if (!value.is_string() || value.get<std::string>().empty())
+        throw Invalid{QStringLiteral("%1: must be a non-empty string").arg(key)};
+    return QString::fromStdString(value.get<std::string>());
+}
+
+const json &member(const json &object, const char *key)
+{
+    static const json null;
+    const auto it = object.find(key);
+    if (it == object.end())
+        return null;
+    return *it;
+}
+
+void parseListen(const QString &listen, Config &config)
+{
+    const int colon = listen.lastIndexOf(QLatin1Char(':'));
+    bool ok = false;
+    const uint port = colon > 0 ? listen.mid(colon + 1).toUInt(&ok) : 0;
+    QString host = colon > 0 ? listen.left(colon) : QString();
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    QHostAddress address;
+    if (!ok || port == 0 || port > 65535 || !address.setAddress(host))
+        throw Invalid{QStringLiteral("listen: expected ADDRESS:PORT, such as 127.0.0.1:8470")};
+    config.address = address;
+    config.port = quint16(port);
+}
+
+Config parse(const json &root, const QString &baseDir)
+{
+    if (!root.is_object())
+        throw Invalid{QStringLiteral("the configuration must be a JSON object")};
+    static const QStringList known{QStringLiteral("listen"), QStringLiteral("tls"), QStringLiteral("oplogs"),
+                                   QStringLiteral("runnerOplog"), QStringLiteral("auditLog"), QStringLiteral("service"),
+                                   QStringLiteral("tokens"), QStringLiteral("actions"), QStringLiteral("runAsRoot")};
+    for (const auto &[key, value] : root.items())
+        if (!known.contains(QString::fromStdString(key)))
+            throw Invalid{QStringLiteral("%1: unknown key").arg(QString::fromStdString(key))};
+    const auto path = [&](const QString &p) { return QDir(baseDir).absoluteFilePath(p); };
+    Config config;
+    if (const json &listen = member(root, "listen"); !listen.is_null())
+        parseListen(text(listen, QStringLiteral("listen")), config);
+    if (const json &tls = member(root, "tls"); !tls.is_null()) {
+        if (!tls.is_object())
+            throw Invalid{QStringLiteral("tls: must be an object with certificate and key")};
+        config.certificate = path(text(member(tls, "certificate"), QStringLiteral("tls.certificate")));
+        config.key = path(text(member(tls, "key"), QStringLiteral("tls.key")));
+    }
+    const json &oplogs = member(root, "oplogs");
+    if (!oplogs.is_array() || oplogs.empty())
+        throw Invalid{QStringLiteral("oplogs: required, a non-empty array of {\"id\", \"path\"}")};
+    for (size_t i = 0; i < oplogs.size(); ++i) {
+        const QString where = QStringLiteral("oplogs[%1]").arg(i);
+        if (!oplogs[i].is_object())
+            throw Invalid{QStringLiteral("%1: must be an object with id and path").arg(where)};
+        OplogConfig log{text(member(oplogs[i], "id"), where + QStringLiteral(".id")),
+                        path(text(member(oplogs[i], "path"), where + QStringLiteral(".path")))};
+        for (const OplogConfig &other : config.oplogs)
+            if (other.id == log.id)
+                throw Invalid{QStringLiteral("%1.id: \"%2\" is used twice").arg(where, log.id)};
+        config.oplogs.append(log);
+    }
+    const json &tokens = member(root, "tokens");
+    if (!tokens.is_array() || tokens.empty())
+        throw Invalid{QStringLiteral("tokens: required, a non-empty array of {\"identity\", \"role\", \"sha256\"}")};
+    for (size_t i = 0; i < tokens.size(); ++i) {
+        const QString where = QStringLiteral("tokens[%1]").arg(i);
+        if (!tokens[i].is_object())
+            throw Invalid{QStringLiteral("%1: must be an object").arg(where)};
+        Token token;
+        token.identity = text(member(tokens[i], "identity"), where + QStringLiteral(".identity"));
+        const QString role = text(member(tokens[i], "role"), where + QStringLiteral(".role"));
+        if (role != QLatin1String("viewer") && role != QLatin1String("operator"))
+            throw Invalid{QStringLiteral("%1.role: must be \"viewer\" or \"operator\"").arg(where)};
+        token.operatorRole = role == QLatin1String("operator");
+        const QString hex = text(member(tokens[i], "sha256"), where + QStringLiteral(".sha256"));
+        token.sha256 = QByteArray::fromHex(hex.toLatin1());
+        if (hex.size() != 64 || token.sha256.size() != 32 || token.sha256.toHex() != hex.toLower().toLatin1())
+            throw Invalid{QStringLiteral("%1.sha256: must be 64 hex digits (sha256sum of the token)").arg(where)};
+        config.tokens.append(token);
+    }
+    if (const json &actions = member(root, "actions"); !actions.is_null()) {
+        QString error;
+        const auto catalog = ActionCatalog::parse(actions.dump(), &error, QStringLiteral("actions"));
+        if (!catalog)
+            throw Invalid{error};
+        config.actions = *catalog;
+    }
+    const json &runner = member(root, "runnerOplog");
+    if (!runner.is_null()) {
+        const QString id = text(runner, QStringLiteral("runnerOplog"));
+        for (int i = 0; i < config.oplogs.size(); ++i)
+            if (config.oplogs[i].id == id)
+                config.runnerOplog = i;
+        if (config.runnerOplog < 0)
+            throw Invalid{QStringLiteral("runnerOplog: \"%1\" is not the id of one of the oplogs").arg(id)};
+    } else if (!config.actions.actions().isEmpty()) {
+        throw Invalid{QStringLiteral("runnerOplog: required when there are actions: the id of the oplog restarts are written to")};
+    }
+    if (const json &audit = member(root, "auditLog"); !audit.is_null())
+        config.auditLog = path(text(audit, QStringLiteral("auditLog")));
+    else
+        config.auditLog = QFileInfo(config.runnerOplog >= 0 ? config.runnerOplogPath() : config.oplogs.first().path)
+                              .dir().absoluteFilePath(QStringLiteral("oplens-audit.jsonl"));
+    if (const json &service = member(root, "service"); !service.is_null()) {
+        if (!service.is_object())
+            throw Invalid{QStringLiteral("service: must be an object with name and startedAtCommand")};
+        config.serviceName = text(member(service, "name"), QStringLiteral("service.name"));
+        const json &command = member(service, "startedAtCommand");
+        if (!command.is_null()) {
+            if (!command.is_array() || command.empty())
+                throw Invalid{QStringLiteral("service.startedAtCommand: must be a non-empty array of strings (no shell)")};
+            for (size_t i = 0; i < command.size(); ++i)
+                config.startedAtCommand << text(command[i], QStringLiteral("service.startedAtCommand[%1]").arg(i));
+            if (!config.startedAtCommand.first().startsWith(QLatin1Char('/')))
+                throw Invalid{QStringLiteral("service.startedAtCommand[0]: must be an absolute path")};
+        }
+    }
+    if (const json &root_ = member(root, "runAsRoot"); !root_.is_null()) {
+        if (!root_.is_boolean())
+            throw Invalid{QStringLiteral("runAsRoot: must be true or false")};
+        config.runAsRoot = root_.get<bool>();
+    }
+    const bool loopback = config.address.isLoopback();
+    if (!loopback && !config.tls())
+        throw Invalid{QStringLiteral("listen: %1 is not a loopback address: add \"tls\" (or put nginx in front and listen on 127.0.0.1)")
+                          .arg(config.address.toString())};
+    return config;
+}
+
+} // namespace
+
+std::optional<Config> loadConfig(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
+        return std::nullopt;
+    }
+    const json root = json::parse(file.readAll().toStdString(), nullptr, false);
+    if (root.is_discarded()) {
+        *error = QStringLiteral("%1: not valid JSON").arg(path);
+        return std::nullopt;
+    }
+    try {
+        return parse(root, QFileInfo(path).absolutePath());
+    } catch (const Invalid &invalid) {
+        *error = QStringLiteral("%1: %2").arg(path, invalid.message);
+        return std::nullopt;
+    }
+}
+
+} // namespace oplens::agent

@@ -1,0 +1,45 @@
+// oplensd's configuration (agent.md section 1), validated at start with one clear line naming the bad key.
+#pragma once
+
+#include "actioncatalog.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace oplens::agent {
+
+struct Token {
+    QString identity;
+    bool operatorRole = false; // viewer otherwise
+    QByteArray sha256;         // raw 32 bytes
+};
+
+struct OplogConfig {
+    QString id, path;
+};
+
+struct Config {
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 port = 8470;
+    QString certificate, key; // TLS when both are set
+    QList<OplogConfig> oplogs;
+    int runnerOplog = -1;     // index into oplogs; -1 when there are no actions
+    QString auditLog;
+    QString serviceName;
+    QStringList startedAtCommand;
+    QList<Token> tokens;
+    ActionCatalog actions;
+    bool runAsRoot = false;
+
+    bool tls() const { return !certificate.isEmpty(); }
+    QString runnerOplogPath() const { return runnerOplog >= 0 ? oplogs[runnerOplog].path : QString(); }
+};
+
+// Reads and checks FILE; on failure `error` names the key ("tokens[0].sha256: must be 64 hex digits").
+std::optional<Config> loadConfig(const QString &path, QString *error);
+
+} // namespace oplens::agent

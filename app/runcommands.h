@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QStringList>
+
+namespace oplens::cli {
+
+// `run`: runs a command as a recorded operation (Started, then Finished or Failed) in an oplog.
+int runCommand(const QStringList &args);
+// `recover`: records as Interrupted the operations of an oplog whose runner is gone.
+int recoverCommand(const QStringList &args);
+// `restart`: restarts an operation through an agent, or with a local action catalog.
+int restartCommand(const QStringList &args);
+
+} // namespace oplens::cli

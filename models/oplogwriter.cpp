@@ -1,0 +1,67 @@
+#include "oplogwriter.h"
+
+#include <QFile>
+#include <QUuid>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+namespace oplens {
+
+QString appendOplogLine(const QString &path, std::string line)
+{
+    line.push_back('\n');
+    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return QStringLiteral("cannot open %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+    QString error;
+    const ssize_t written = ::write(fd, line.data(), line.size());
+    if (written != ssize_t(line.size()))
+        error = written < 0 ? QStringLiteral("cannot write %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)))
+                            : QStringLiteral("cannot write %1: only part of the line was written").arg(path);
+    else if (::fsync(fd) != 0)
+        error = QStringLiteral("cannot make %1 durable: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+    ::close(fd);
+    return error;
+}
+
+QString currentBootId()
+{
+    QFile file(QStringLiteral("/proc/sys/kernel/random/boot_id"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromLatin1(file.readAll()).trimmed();
+}
+
+QString newOperationId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+std::optional<int64_t> processStartTime(int64_t pid)
+{
+    if (pid <= 0 || (::kill(pid_t(pid), 0) != 0 && errno != EPERM))
+        return std::nullopt;
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QByteArray text = stat.readAll();
+    // Fields after the command, which is in parentheses and may hold spaces; starttime is field 22.
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 20)
+        return std::nullopt;
+    const double ticks = fields[19].toDouble();
+    QFile procStat(QStringLiteral("/proc/stat"));
+    if (!procStat.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    int64_t bootTime = 0;
+    for (const QByteArray &line : procStat.readAll().split('\n'))
+        if (line.startsWith("btime "))
+            bootTime = line.mid(6).trimmed().toLongLong();
+    return int64_t((double(bootTime) + ticks / double(::sysconf(_SC_CLK_TCK))) * 1000.0);
+}
+
+} // namespace oplens

@@ -1,0 +1,99 @@
+#include "recovery.h"
+
+#include "dataset.h"
+#include "eventformat.h"
+#include "oplogreader.h"
+#include "oplogwriter.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <nlohmann/json.hpp>
+
+namespace oplens {
+
+namespace {
+
+// Why the process of an operation whose latest event is `row` no longer runs, or empty when it still does.
+QString goneBecause(const EventStore &s, EventStore::Row row, const QString &bootId)
+{
+    if (s.kind(row) == EventKind::Queued)
+        return QStringLiteral("queued when its runner stopped");
+    const auto boot = s.otherString(row, "bootId");
+    if (boot && !bootId.isEmpty() && QString::fromStdString(*boot) != bootId)
+        return QStringLiteral("the machine restarted while it ran");
+    const std::string pidText = s.otherField(row, "pid");
+    bool ok = false;
+    const qint64 pid = QString::fromStdString(pidText).toLongLong(&ok);
+    if (!ok)
+        return QStringLiteral("its runner stopped and its process is unknown");
+    const auto started = processStartTime(pid);
+    if (!started)
+        return QStringLiteral("its process (pid %1) is gone").arg(pid);
+    // The process was started before its Started event was written; one that began later reuses the pid.
+    if (*started > s.time(row) + 2000)
+        return QStringLiteral("its process (pid %1) is gone; the pid now belongs to another process").arg(pid);
+    return {};
+}
+
+} // namespace
+
+RecoveryResult recoverOplog(const QString &path, const QString &runnerName)
+{
+    RecoveryResult result;
+    if (!QFileInfo::exists(path))
+        return result; // nothing ran yet
+    Dataset data;
+    const uint16_t source = data.addSource(path);
+    ReadRequest request;
+    request.path = path;
+    const ReadResult read = readOplog(request, data.events(), source);
+    if (!read.error.isEmpty()) {
+        result.error = QStringLiteral("%1: %2").arg(path, read.error);
+        return result;
+    }
+    data.aggregate();
+    const EventStore &s = data.events();
+    const QString bootId = currentBootId();
+    for (uint32_t op = 0; op < data.operationCount(); ++op) {
+        if (!data.exists(op))
+            continue;
+        const Operation &o = data.operation(op);
+        const EventStore::Row latest = o.statusRow;
+        if (latest == kNone || !isActive(*statusForKind(s.kind(latest))) || s.otherField(latest, "runner").empty())
+            continue;
+        const QString reason = goneBecause(s, latest, bootId);
+        if (reason.isEmpty())
+            continue;
+        // The Interrupted event repeats what identifies the operation, as every event of it does.
+        const int64_t now = QDateTime::currentMSecsSinceEpoch();
+        nlohmann::ordered_json event;
+        event["module"] = s.strings().view(s.module(latest));
+        event["name"] = s.strings().view(s.name(latest));
+        event["operationId"] = s.operationId(latest);
+        if (!s.parameters(latest).empty())
+            event["parameters"] = nlohmann::ordered_json::parse(s.parameters(latest));
+        if (s.opStartTime(latest) != kNoTime)
+            event["OpStartTime"] = s.opStartTime(latest);
+        event["startTime"] = std::max(now, s.time(latest) + 1);
+        if (s.requestedBy(latest) != kNone)
+            event["requestedBy"] = s.strings().view(s.requestedBy(latest));
+        event["humanStartTime"] = humanTime(now, QTimeZone::systemTimeZone()).toStdString();
+        event["type"] = "Interrupted";
+        if (s.host(latest) != kNone)
+            event["host"] = s.strings().view(s.host(latest));
+        if (s.restartOf(latest) != kNone)
+            event["restartOf"] = s.ids().text(s.restartOf(latest));
+        event["runner"] = runnerName.toStdString();
+        event["error"] = reason.toStdString();
+        if (const QString error = appendOplogLine(path, event.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+            !error.isEmpty()) {
+            result.error = error;
+            return result;
+        }
+        result.interrupted.append({QString::fromStdString(s.operationId(latest)), s.string(s.module(latest)),
+                                   s.string(s.name(latest)), reason});
+    }
+    return result;
+}
+
+} // namespace oplens

@@ -1,0 +1,377 @@
+#include "runner.h"
+
+#include "eventformat.h"
+#include "oplogreader.h"
+#include "oplogwriter.h"
+#include "session.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QProcess>
+#include <QTimer>
+#include <nlohmann/json.hpp>
+
+#include <signal.h>
+#include <sys/prctl.h>
+
+namespace oplens {
+
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+constexpr qsizetype kOutputKept = 2000; // the end of what a failed run printed, for its reason
+
+std::string jsonText(const QString &s) { return ordered_json(s.toStdString()).dump(); }
+
+// The parameters with `origin` left out and keys sorted: "the same parameters" whatever their order.
+std::string comparable(std::string_view parameters)
+{
+    nlohmann::json p = parameters.empty() ? nlohmann::json::object() : nlohmann::json::parse(parameters, nullptr, false);
+    if (p.is_object())
+        p.erase("origin");
+    return p.dump();
+}
+
+QString lastLine(const QByteArray &output)
+{
+    const QList<QByteArray> lines = output.trimmed().split('\n');
+    return lines.isEmpty() ? QString() : QString::fromUtf8(lines.last()).trimmed().left(300);
+}
+
+} // namespace
+
+struct Runner::Run {
+    QString id, module, name, restartOf, requestedBy, host, reason, idempotencyKey;
+    std::string parameters; // the JSON object's text
+    QStringList argv;
+    int timeoutSeconds = 0, maxConcurrent = 0;
+    int64_t opStartTime = 0;
+    QProcess *process = nullptr;
+    QTimer *timer = nullptr;
+    QByteArray output;
+    bool timedOut = false;
+    QString stopReason; // set when the runner stops it
+};
+
+Runner::Runner(const QStringList &oplogs, int runnerOplog, const QString &runnerName, ActionCatalog catalog,
+               QObject *parent)
+    : QObject(parent), m_oplogs(oplogs), m_runnerOplog(runnerOplog), m_runnerName(runnerName),
+      m_catalog(std::move(catalog)), m_serviceStartedAt(kNoTime), m_bootId(currentBootId())
+{
+    refresh();
+    loadIdempotencyKeys();
+}
+
+Runner::~Runner()
+{
+    // Not a graceful stop: the children end with us (parent-death signal) and recovery records them.
+    for (auto &[id, run] : m_runs)
+        if (run->process)
+            run->process->disconnect(this);
+}
+
+void Runner::refresh()
+{
+    bool rebuild = m_offsets.size() != size_t(m_oplogs.size());
+    for (int i = 0; !rebuild && i < m_oplogs.size(); ++i)
+        rebuild = fileIdentity(m_oplogs[i]) != m_identities[size_t(i)]
+            || uint64_t(std::max<qint64>(0, QFileInfo(m_oplogs[i]).size())) < m_offsets[size_t(i)];
+    if (rebuild) { // first read, or a log was rotated or truncated
+        m_data = Dataset();
+        for (const QString &path : m_oplogs)
+            m_data.addSource(path);
+        m_offsets.assign(size_t(m_oplogs.size()), 0);
+        m_lines.assign(size_t(m_oplogs.size()), 1);
+        m_identities.assign(size_t(m_oplogs.size()), 0);
+        if (m_serviceStartedAt != kNoTime)
+            for (int i = 0; i < m_oplogs.size(); ++i)
+                m_data.setServiceStartedAt(uint16_t(i), m_serviceStartedAt);
+    }
+    for (int i = 0; i < m_oplogs.size(); ++i) {
+        ReadRequest request;
+        request.path = m_oplogs[i];
+        request.offset = m_offsets[size_t(i)];
+        request.firstLine = m_lines[size_t(i)];
+        request.following = true; // a line still being written waits for its ending
+        m_identities[size_t(i)] = fileIdentity(m_oplogs[i]);
+        const ReadResult read = readOplog(request, m_data.events(), uint16_t(i));
+        if (read.error.isEmpty()) {
+            m_offsets[size_t(i)] = read.nextOffset;
+            m_lines[size_t(i)] = read.nextLine;
+        }
+    }
+    m_data.aggregate();
+}
+
+void Runner::setServiceStartedAt(int64_t epochMs)
+{
+    m_serviceStartedAt = epochMs;
+    for (int i = 0; i < m_oplogs.size(); ++i)
+        m_data.setServiceStartedAt(uint16_t(i), epochMs);
+}
+
+void Runner::loadIdempotencyKeys()
+{
+    const EventStore &s = m_data.events();
+    for (EventStore::Row r = 0; r < s.size(); ++r) {
+        if (s.kind(r) != EventKind::Queued || s.otherFields(r).find("\"idempotencyKey\"") == std::string_view::npos)
+            continue;
+        const auto key = s.otherString(r, "idempotencyKey");
+        if (key && s.restartOf(r) != kNone)
+            m_idempotent[QString::fromStdString(*key)] = {202, {}, QString::fromStdString(s.operationId(r)),
+                                                          s.ids().qtext(s.restartOf(r))};
+    }
+}
+
+bool Runner::sameOperationActive(const QString &module, const QString &name, std::string_view parameters) const
+{
+    const std::string wanted = comparable(parameters);
+    const EventStore &s = m_data.events();
+    for (uint32_t op = 0; op < m_data.operationCount(); ++op) {
+        if (!m_data.exists(op) || !isActive(m_data.operation(op).status))
+            continue;
+        if (s.string(m_data.module(op)) != module || s.string(m_data.name(op)) != name)
+            continue;
+        if (comparable(s.parameters(m_data.operation(op).latestRow)) == wanted)
+            return true;
+    }
+    return false;
+}
+
+LaunchResult Runner::restart(const RestartRequest &request)
+{
+    if (!request.idempotencyKey.isEmpty()) {
+        if (const auto it = m_idempotent.find(request.idempotencyKey); it != m_idempotent.end())
+            return it->second;
+    }
+    refresh();
+    uint32_t old = kNone;
+    for (int i = 0; i < m_oplogs.size() && old == kNone; ++i)
+        old = m_data.findOperation(uint16_t(i), request.operationId.toStdString());
+    if (old == kNone)
+        return {404, QStringLiteral("no operation %1 in the oplogs").arg(request.operationId), {}, {}};
+    const Operation &o = m_data.operation(old);
+    const EventStore &s = m_data.events();
+    if (!isRestartable(o.status))
+        return {409, QStringLiteral("the operation is %1: only Interrupted, Failed or Aborted operations can be restarted")
+                         .arg(statusName(o.status)), {}, {}};
+    auto run = std::make_unique<Run>();
+    run->module = s.string(m_data.module(old));
+    run->name = s.string(m_data.name(old));
+    run->host = s.string(m_data.host(old));
+    ordered_json parameters = ordered_json::parse(s.parameters(o.latestRow).empty() ? std::string_view("{}") : s.parameters(o.latestRow), nullptr, false);
+    if (!parameters.is_object())
+        parameters = ordered_json::object();
+    parameters["origin"] = "Restart";
+    run->parameters = parameters.dump();
+    if (sameOperationActive(run->module, run->name, run->parameters))
+        return {409, QStringLiteral("%1 %2 with the same parameters is already queued or running").arg(run->module, run->name), {}, {}};
+    const Action *action = m_catalog.find(run->module, run->name);
+    if (!action)
+        return {422, QStringLiteral("no action for %1 %2 in the catalog").arg(run->module, run->name), {}, {}};
+    QString why;
+    const auto argv = ActionCatalog::argvFor(*action, run->parameters, &why);
+    if (!argv)
+        return {422, why, {}, {}};
+    run->id = newOperationId();
+    run->argv = *argv;
+    run->restartOf = request.operationId;
+    run->requestedBy = request.identity;
+    run->reason = request.reason;
+    run->idempotencyKey = request.idempotencyKey;
+    run->timeoutSeconds = action->timeoutSeconds;
+    run->maxConcurrent = action->maxConcurrent;
+    const LaunchResult result = queue(std::move(run), true);
+    if (result.ok() && !request.idempotencyKey.isEmpty())
+        m_idempotent[request.idempotencyKey] = result;
+    return result;
+}
+
+LaunchResult Runner::run(const QString &module, const QString &name, const std::string &parameters,
+                         const QStringList &argv, const QString &identity)
+{
+    auto run = std::make_unique<Run>();
+    run->id = newOperationId();
+    run->module = module;
+    run->name = name;
+    run->parameters = parameters;
+    run->argv = argv;
+    run->requestedBy = identity;
+    return queue(std::move(run), false);
+}
+
+LaunchResult Runner::queue(std::unique_ptr<Run> run, bool writeQueued)
+{
+    run->opStartTime = QDateTime::currentMSecsSinceEpoch();
+    if (writeQueued) {
+        std::map<std::string, std::string> fields;
+        if (!run->reason.isEmpty())
+            fields["reason"] = jsonText(run->reason);
+        if (!run->idempotencyKey.isEmpty())
+            fields["idempotencyKey"] = jsonText(run->idempotencyKey);
+        if (const QString error = write(*run, "Queued", fields); !error.isEmpty())
+            return {503, QStringLiteral("the oplog cannot be written: %1").arg(error), {}, {}};
+    }
+    LaunchResult result{202, {}, run->id, run->restartOf};
+    Run &ref = *run;
+    m_runs[run->id] = std::move(run);
+    if (writeQueued)
+        startQueued(); // now, or when a slot of its action frees
+    else
+        start(ref);
+    refresh();
+    return result;
+}
+
+void Runner::startQueued()
+{
+    for (auto &[id, run] : m_runs) {
+        if (run->process)
+            continue;
+        if (run->maxConcurrent > 0) {
+            int running = 0;
+            for (const auto &[otherId, other] : m_runs)
+                running += other->process && other->module == run->module && other->name == run->name ? 1 : 0;
+            if (running >= run->maxConcurrent)
+                continue;
+        }
+        start(*run);
+    }
+}
+
+void Runner::start(Run &run)
+{
+    auto *process = new QProcess(this);
+    run.process = process;
+    process->setProgram(run.argv.first());
+    process->setArguments(run.argv.mid(1));
+    process->setProcessChannelMode(QProcess::MergedChannels);
+    process->setStandardInputFile(QProcess::nullDevice());
+    // The process dies with the runner, as operations die with the service: recovery then records it.
+    process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    const QString id = run.id;
+    connect(process, &QProcess::started, this, [this, id, process] {
+        const auto it = m_runs.find(id);
+        if (it == m_runs.end())
+            return;
+        write(*it->second, "Started", {{"pid", std::to_string(process->processId())}, {"bootId", jsonText(m_bootId)}});
+    });
+    connect(process, &QProcess::readyRead, this, [this, id, process] {
+        const auto it = m_runs.find(id);
+        if (it == m_runs.end())
+            return;
+        QByteArray &output = it->second->output;
+        output.append(process->readAll());
+        if (output.size() > kOutputKept)
+            output = output.right(kOutputKept);
+    });
+    connect(process, &QProcess::finished, this, [this, id](int exitCode, QProcess::ExitStatus status) {
+        const auto it = m_runs.find(id);
+        if (it == m_runs.end())
+            return;
+        Run &r = *it->second;
+        if (!r.stopReason.isEmpty())
+            ended(id, QStringLiteral("Interrupted"), r.stopReason, -1);
+        else if (r.timedOut)
+            ended(id, QStringLiteral("Failed"), QStringLiteral("timed out after %1 s").arg(r.timeoutSeconds), exitCode);
+        else if (status == QProcess::CrashExit)
+            ended(id, QStringLiteral("Failed"), QStringLiteral("killed by a signal"), -1);
+        else if (exitCode != 0) {
+            const QString tail = lastLine(r.output);
+            ended(id, QStringLiteral("Failed"),
+                  tail.isEmpty() ? QStringLiteral("exit status %1").arg(exitCode)
+                                 : QStringLiteral("exit status %1: %2").arg(exitCode).arg(tail),
+                  exitCode);
+        } else
+            ended(id, QStringLiteral("Finished"), {}, 0);
+    });
+    connect(process, &QProcess::errorOccurred, this, [this, id, process](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            ended(id, QStringLiteral("Failed"), QStringLiteral("cannot start %1: %2").arg(process->program(), process->errorString()), -1);
+    });
+    if (run.timeoutSeconds > 0) {
+        run.timer = new QTimer(process);
+        run.timer->setSingleShot(true);
+        connect(run.timer, &QTimer::timeout, this, [this, id, process] {
+            if (const auto it = m_runs.find(id); it != m_runs.end())
+                it->second->timedOut = true;
+            process->kill();
+        });
+        run.timer->start(run.timeoutSeconds * 1000);
+    }
+    process->start(QIODevice::ReadOnly);
+}
+
+void Runner::ended(const QString &id, const QString &type, const QString &error, int exitCode)
+{
+    const auto it = m_runs.find(id);
+    if (it == m_runs.end())
+        return;
+    std::unique_ptr<Run> run = std::move(it->second);
+    m_runs.erase(it);
+    std::map<std::string, std::string> fields;
+    if (exitCode >= 0 && type != QLatin1String("Interrupted"))
+        fields["exitCode"] = std::to_string(exitCode);
+    if (!error.isEmpty())
+        fields["error"] = jsonText(error);
+    write(*run, type.toLatin1().constData(), fields);
+    if (run->process)
+        run->process->deleteLater();
+    Q_EMIT operationEnded(id, type == QLatin1String("Finished"), error, exitCode);
+    startQueued();
+    if (m_runs.empty())
+        Q_EMIT idle();
+}
+
+void Runner::stop(const QString &reason)
+{
+    std::vector<QString> ids;
+    for (const auto &[id, run] : m_runs)
+        ids.push_back(id);
+    for (const QString &id : ids) {
+        const auto it = m_runs.find(id);
+        if (it == m_runs.end())
+            continue;
+        Run &run = *it->second;
+        run.stopReason = reason;
+        if (!run.process || run.process->state() == QProcess::NotRunning) {
+            ended(id, QStringLiteral("Interrupted"), reason, -1);
+            continue;
+        }
+        QProcess *process = run.process;
+        process->terminate();
+        if (!process->waitForFinished(5000)) {
+            process->kill();
+            process->waitForFinished(2000);
+        }
+        ended(id, QStringLiteral("Interrupted"), reason, -1); // a no-op when finished() already recorded it
+    }
+}
+
+QString Runner::write(const Run &run, const char *type, const std::map<std::string, std::string> &rawFields)
+{
+    const int64_t now = QDateTime::currentMSecsSinceEpoch();
+    ordered_json event;
+    event["module"] = run.module.toStdString();
+    event["name"] = run.name.toStdString();
+    event["operationId"] = run.id.toStdString();
+    const ordered_json parameters = ordered_json::parse(run.parameters.empty() ? std::string("{}") : run.parameters, nullptr, false);
+    if (parameters.is_object() && !parameters.empty())
+        event["parameters"] = parameters;
+    event["OpStartTime"] = run.opStartTime;
+    event["startTime"] = now;
+    if (!run.requestedBy.isEmpty())
+        event["requestedBy"] = run.requestedBy.toStdString();
+    event["humanStartTime"] = humanTime(now, QTimeZone::systemTimeZone()).toStdString();
+    event["type"] = type;
+    if (!run.host.isEmpty())
+        event["host"] = run.host.toStdString();
+    if (!run.restartOf.isEmpty())
+        event["restartOf"] = run.restartOf.toStdString();
+    event["runner"] = m_runnerName.toStdString();
+    for (const auto &[key, raw] : rawFields)
+        event[key] = ordered_json::parse(raw, nullptr, false);
+    return appendOplogLine(oplogPath(), event.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
+}
+
+} // namespace oplens

@@ -1,0 +1,83 @@
+// Runs actions as recorded operations (agent.md section 4, oplog.md section 4): argv from the action catalog,
+// QProcess without a shell, Queued / Started / Finished or Failed appended and made durable before answering.
+#pragma once
+
+#include "actioncatalog.h"
+#include "dataset.h"
+
+#include <QObject>
+#include <QStringList>
+#include <map>
+#include <memory>
+
+class QProcess;
+class QTimer;
+
+namespace oplens {
+
+struct RestartRequest {
+    QString operationId;
+    QString reason;
+    QString idempotencyKey; // the same key again answers the first answer and launches nothing
+    QString identity;       // who asked: the authenticated admin, never a value the client sent
+};
+
+struct LaunchResult {
+    int status = 0; // HTTP-like: 202 launched; 404, 409, 422 refused; 503 the oplog cannot be written
+    QString error;  // one line, when refused
+    QString operationId, restartOf;
+    bool ok() const { return status == 202; }
+};
+
+class Runner : public QObject
+{
+    Q_OBJECT
+public:
+    // `oplogs` are read to find operations and their status; new operations are written to oplogs[runnerOplog].
+    // `runnerName` marks every event written (`oplensd`, `oplensctl`).
+    Runner(const QStringList &oplogs, int runnerOplog, const QString &runnerName, ActionCatalog catalog,
+           QObject *parent = nullptr);
+    ~Runner() override;
+
+    void setServiceStartedAt(int64_t epochMs);
+    // Restarts an Interrupted, Failed or Aborted operation with its action from the catalog.
+    LaunchResult restart(const RestartRequest &request);
+    // Runs a command given directly (oplensctl run): Started, then Finished or Failed.
+    LaunchResult run(const QString &module, const QString &name, const std::string &parameters,
+                     const QStringList &argv, const QString &identity);
+    // Ends every run and records it Interrupted with `reason` (a graceful stop of the agent).
+    void stop(const QString &reason);
+
+    int active() const { return int(m_runs.size()); }
+    // The oplogs as read now (after refresh()).
+    const Dataset &data() const { return m_data; }
+    void refresh();
+    QString oplogPath() const { return m_oplogs.value(m_runnerOplog); }
+
+Q_SIGNALS:
+    void operationEnded(const QString &operationId, bool succeeded, const QString &error, int exitCode);
+    void idle(); // nothing queued or running any more
+
+private:
+    struct Run;
+    LaunchResult queue(std::unique_ptr<Run> run, bool writeQueued);
+    void start(Run &run);
+    void ended(const QString &id, const QString &type, const QString &error, int exitCode);
+    void startQueued();
+    QString write(const Run &run, const char *type, const std::map<std::string, std::string> &rawFields = {});
+    bool sameOperationActive(const QString &module, const QString &name, std::string_view parameters) const;
+    void loadIdempotencyKeys();
+
+    QStringList m_oplogs;
+    int m_runnerOplog;
+    QString m_runnerName;
+    ActionCatalog m_catalog;
+    Dataset m_data;
+    std::vector<uint64_t> m_offsets, m_lines, m_identities;
+    int64_t m_serviceStartedAt;
+    std::map<QString, std::unique_ptr<Run>> m_runs; // queued or running, by operation id
+    std::map<QString, LaunchResult> m_idempotent;
+    QString m_bootId;
+};
+
+} // namespace oplens
