@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
+#include <QFile>
 #include <QTimer>
 
 #include <cstdio>
@@ -31,14 +32,41 @@ int main(int argc, char *argv[])
                                         QStringLiteral("FILE.png"));
     const QCommandLineOption notifications(QStringLiteral("notifications"),
                                            QStringLiteral("Print what the Notifications pane shows and exit."));
-    parser.addOptions({screenshot, notifications});
+    const QCommandLineOption agent(QStringLiteral("agent"), QStringLiteral("Open an agent's oplog (agent+https://host:port#log); repeatable."),
+                                   QStringLiteral("URL"));
+    const QCommandLineOption tokenFile(QStringLiteral("token-file"), QStringLiteral("The agents' bearer token (or OPLENS_TOKEN)."),
+                                       QStringLiteral("FILE"));
+    const QCommandLineOption cacert(QStringLiteral("cacert"), QStringLiteral("Trust this CA for the agents as well as the system's."),
+                                    QStringLiteral("FILE"));
+    parser.addOptions({screenshot, notifications, agent, tokenFile, cacert});
     parser.addPositionalArgument(QStringLiteral("SOURCE"), QStringLiteral("Oplog files to open."), QStringLiteral("[SOURCE...]"));
     parser.process(app);
 
     oplens::ui::MainWindow window;
     const QStringList sources = parser.positionalArguments();
+    QList<oplens::AgentEndpoint> agents;
+    QByteArray token = qgetenv("OPLENS_TOKEN");
+    if (parser.isSet(tokenFile)) {
+        QFile file(parser.value(tokenFile));
+        if (!file.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "oplens: --token-file: %s\n", qPrintable(file.errorString()));
+            return 1;
+        }
+        token = file.readAll().trimmed();
+    }
+    for (const QString &url : parser.values(agent)) {
+        QString error;
+        auto endpoint = oplens::AgentEndpoint::fromUrl(url, &error);
+        if (!endpoint || token.isEmpty()) {
+            std::fprintf(stderr, "oplens: %s\n", qPrintable(endpoint ? QStringLiteral("--agent needs --token-file or OPLENS_TOKEN") : error));
+            return 1;
+        }
+        endpoint->token = token;
+        endpoint->caFile = parser.value(cacert);
+        agents << *endpoint;
+    }
     const bool batch = parser.isSet(screenshot) || parser.isSet(notifications);
-    if (batch && sources.isEmpty()) {
+    if (batch && sources.isEmpty() && agents.isEmpty()) {
         std::fprintf(stderr, "oplens: --screenshot and --notifications need at least one SOURCE\n");
         return 1;
     }
@@ -69,5 +97,7 @@ int main(int argc, char *argv[])
     }
     window.show();
     window.openFiles(sources);
+    for (const auto &endpoint : agents)
+        window.session()->openAgent(endpoint);
     return app.exec();
 }

@@ -3,6 +3,8 @@
 #include "oplogreader.h"
 
 #include <QFileInfo>
+#include <QNetworkReply>
+#include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <sys/stat.h>
@@ -19,7 +21,7 @@ uint64_t fileIdentity(const QString &path)
     return (uint64_t(st.st_dev) << 32) ^ uint64_t(st.st_ino);
 }
 
-Session::Session(QObject *parent) : QObject(parent)
+Session::Session(QObject *parent) : QObject(parent), m_network(new QNetworkAccessManager(this))
 {
     connect(&m_build, &QFutureWatcher<Build>::finished, this, &Session::buildDone);
     connect(&m_append, &QFutureWatcher<Append>::finished, this, &Session::appendDone);
@@ -68,6 +70,19 @@ void Session::openFiles(const QStringList &paths)
     Q_EMIT sourcesChanged();
     startBuild(added == 1 ? QStringLiteral("Loading %1").arg(QFileInfo(newest).fileName())
                           : QStringLiteral("Loading %1 files").arg(added));
+}
+
+void Session::openAgent(const AgentEndpoint &agent)
+{
+    if (sourceIndex(agent.name()) >= 0)
+        return;
+    SourceState source;
+    source.path = agent.name();
+    source.agent = agent;
+    source.follow = true;
+    m_sources.append(source);
+    Q_EMIT sourcesChanged();
+    startBuild(QStringLiteral("Connecting to %1").arg(agent.base.authority()));
 }
 
 void Session::reload()
@@ -156,15 +171,30 @@ Session::Build Session::build(QList<SourceState> sources, std::atomic_bool *canc
             QMetaObject::invokeMethod(progressTo, [progressTo, percent] { Q_EMIT progressTo->loadProgress(percent); },
                                       Qt::QueuedConnection);
         };
-        const uint64_t identity = fileIdentity(s.path);
-        const ReadResult read = readOplog(request, result.data->events(), index);
+        ReadResult read;
+        uint64_t identity = 0;
+        if (s.agent) {
+            const AgentStatus status = fetchAgentStatus(*s.agent, cancel);
+            if (status.error.isEmpty()) {
+                read = readAgentOplog(*s.agent, result.data->events(), index, cancel, &s.epoch);
+                if (status.serviceStartedAt != kNoTime)
+                    result.data->setServiceStartedAt(index, status.serviceStartedAt);
+            } else {
+                read.error = status.error;
+                read.cancelled = cancel->load();
+            }
+        } else {
+            identity = fileIdentity(s.path);
+            read = readOplog(request, result.data->events(), index);
+        }
         if (read.cancelled) {
             result.cancelled = true;
             return result;
         }
         before += read.fileSize;
         s.error = read.error;
-        s.missing = !read.error.isEmpty() && !QFileInfo::exists(s.path);
+        s.missing = !s.agent && !read.error.isEmpty() && !QFileInfo::exists(s.path);
+        s.retryAt = read.error.isEmpty() ? 0 : QDateTime::currentMSecsSinceEpoch() + 10000;
         s.offset = read.nextOffset;
         s.nextLine = read.nextLine;
         s.events = read.events;
@@ -218,6 +248,10 @@ void Session::poll()
     for (SourceState &s : m_sources) {
         if (!s.follow)
             continue;
+        if (s.agent) {
+            pollAgent(s);
+            continue;
+        }
         const QFileInfo info(s.path);
         if (!info.exists()) {
             if (!s.missing) {
@@ -246,6 +280,73 @@ void Session::poll()
             return;
         }
     }
+}
+
+void Session::pollAgent(SourceState &s)
+{
+    if (s.requesting || QDateTime::currentMSecsSinceEpoch() < s.retryAt)
+        return;
+    if (!s.error.isEmpty()) { // it was down: read it whole again
+        s.notice = QStringLiteral("read again after: %1").arg(s.error);
+        startBuild(QStringLiteral("Reconnecting to %1").arg(s.agent->base.authority()));
+        return;
+    }
+    s.requesting = true;
+    QNetworkRequest request = agentRequest(*s.agent, QStringLiteral("/v1/oplog?log=%1&from=%2&wait=25")
+                                                         .arg(QString::fromUtf8(QUrl::toPercentEncoding(s.agent->log)))
+                                                         .arg(s.offset));
+    request.setRawHeader("X-Oplog-Epoch", s.epoch.toLatin1());
+    QNetworkReply *reply = m_network->get(request);
+    const QString path = s.path;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, path] {
+        reply->deleteLater();
+        const int index = sourceIndex(path);
+        if (index < 0)
+            return;
+        SourceState &s = m_sources[index];
+        s.requesting = false;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 409) { // rotated or truncated on the server: read it again from the start
+            s.notice = QStringLiteral("read again from the start: the agent's oplog was rotated or truncated");
+            Q_EMIT message(QStringLiteral("%1: %2").arg(path, s.notice));
+            startBuild(QStringLiteral("Reading %1 again").arg(path));
+            return;
+        }
+        if (reply->error() != QNetworkReply::NoError) {
+            s.error = describeReply(reply);
+            s.retryAt = QDateTime::currentMSecsSinceEpoch() + 10000;
+            Q_EMIT sourcesChanged();
+            return;
+        }
+        const QByteArray body = reply->readAll();
+        const uint64_t next = reply->rawHeader("X-Oplog-Next").toULongLong();
+        if (body.isEmpty() || next <= s.offset)
+            return; // the wait ended with nothing new
+        auto *watcher = new QFutureWatcher<Append>(this);
+        connect(watcher, &QFutureWatcher<Append>::finished, this, [this, watcher] {
+            auto append = std::make_shared<Append>(watcher->result());
+            watcher->deleteLater();
+            mutate([this, append] { applyAppend(*append); });
+        });
+        s.requesting = true; // until the lines are parsed and applied
+        watcher->setFuture(QtConcurrent::run(&Session::parseAppended, s, body, next));
+    });
+}
+
+Session::Append Session::parseAppended(SourceState source, QByteArray body, uint64_t next)
+{
+    Append append;
+    append.path = source.path;
+    append.fromOffset = source.offset;
+    append.batch = std::make_shared<Dataset>();
+    append.batch->addSource(source.path);
+    OplogParser parser(append.batch->events(), 0, Container::Lines, source.nextLine);
+    parser.push(body.constData(), size_t(body.size()));
+    append.state.offset = next;
+    append.state.nextLine = parser.nextLine();
+    append.state.events = parser.eventsRead();
+    append.state.problems = parser.problems();
+    return append;
 }
 
 Session::Append Session::readAppended(SourceState source)
@@ -305,6 +406,8 @@ std::vector<uint32_t> Session::interrupted() const
 void Session::applyAppend(Append &append)
 {
     const int index = sourceIndex(append.path);
+    if (index >= 0)
+        m_sources[index].requesting = false;
     if (index < 0 || m_sources[index].offset != append.fromOffset || !m_data)
         return; // removed or read again meanwhile
     SourceState &s = m_sources[index];

@@ -2,12 +2,14 @@
 // Dataset. The dataset is changed only on the GUI thread, and only while no worker reads it (beginRead/endRead).
 #pragma once
 
+#include "agentclient.h"
 #include "dataset.h"
 #include "readproblem.h"
 
 #include <QDateTime>
 #include <QFutureWatcher>
 #include <QObject>
+#include <QNetworkAccessManager>
 #include <QTimer>
 #include <atomic>
 #include <functional>
@@ -28,6 +30,10 @@ struct SourceState {
     QString notice;        // e.g. read again because the file was truncated
     QDateTime lastRead;
     uint64_t fileId = 0;   // device and inode: a replaced file has another
+    std::optional<AgentEndpoint> agent; // read through an agent's /v1/oplog instead of a file
+    QString epoch;         // the agent's epoch of that oplog
+    bool requesting = false; // a long-poll to the agent is under way
+    qint64 retryAt = 0;    // after a network error, when to try again
 };
 
 class Session : public QObject
@@ -44,6 +50,9 @@ public:
 
     // Opens files not open yet; the newest of them is followed.
     void openFiles(const QStringList &paths);
+    // Adds an agent's oplog, read and followed through its API.
+    void openAgent(const AgentEndpoint &agent);
+    const SourceState *sourceOf(uint16_t source) const { return source < m_sources.size() ? &m_sources[source] : nullptr; }
     void reload();
     void removeSource(int index);
     void setFollow(int index, bool follow);
@@ -81,6 +90,8 @@ private:
     };
     static Build build(QList<SourceState> sources, std::atomic_bool *cancel, Session *progressTo);
     static Append readAppended(SourceState source);
+    static Append parseAppended(SourceState source, QByteArray body, uint64_t next);
+    void pollAgent(SourceState &source);
     void startBuild(const QString &what);
     void buildDone();
     void poll();
@@ -101,6 +112,7 @@ private:
     bool m_appending = false;
     int m_readers = 0;
     QTimer m_poll;
+    QNetworkAccessManager *m_network;
 };
 
 uint64_t fileIdentity(const QString &path);

@@ -1,5 +1,6 @@
 #include "eventsmodel.h"
 
+#include "celltext.h"
 #include "statusstyle.h"
 #include "timedisplay.h"
 
@@ -23,6 +24,7 @@ void EventsModel::setResult(const ViewQuery::Result &result)
     m_data = result.data;
     m_rows = result.rows;
     m_total = result.total;
+    m_now = result.now;
     endResetModel();
 }
 
@@ -56,22 +58,12 @@ QVariant EventsModel::data(const QModelIndex &index, int role) const
     if (role == RowRole)
         return r;
     if (role == Qt::DisplayRole) {
-        switch (column) {
-        case Column::Time: return TimeDisplay::instance().format(s.time(r));
-        case Column::Type: return s.string(s.type(r));
-        case Column::Host: return s.string(s.host(r));
-        case Column::Module: return s.string(s.module(r));
-        case Column::Name: return s.string(s.name(r));
-        case Column::OperationId: return QString::fromStdString(s.operationId(r));
-        case Column::RequestedBy: return s.string(s.requestedBy(r));
-        case Column::Parameters: {
+        if (column == Column::Parameters) { // the start of it: export writes it whole
             const std::string_view p = s.parameters(r);
             return QString::fromUtf8(p.data(), qsizetype(std::min<size_t>(p.size(), 500)));
         }
-        case Column::Source: return QFileInfo(s.sourceName(s.source(r))).fileName();
-        case Column::Count: break;
-        }
-        return {};
+        // The same text as export writes (celltext.h).
+        return column < Column::Count ? eventCell(*m_data, r, column, TimeDisplay::instance().utc()) : QVariant();
     }
     if (role == Qt::ForegroundRole && column == Column::Type) {
         if (const auto status = statusForKind(s.kind(r)))
@@ -86,9 +78,7 @@ QVariant EventsModel::headerData(int section, Qt::Orientation orientation, int r
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char *const names[] = {"Time", "Type", "Host", "Module", "Name",
-                                        "Operation id", "Requested by", "Parameters", "Source"};
-    return section >= 0 && section < int(Column::Count) ? tr(names[section]) : QVariant();
+    return section >= 0 && section < int(Column::Count) ? tr(columnTitle(Column(section))) : QVariant();
 }
 
 } // namespace oplens::ui

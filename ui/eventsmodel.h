@@ -16,6 +16,9 @@ public:
     explicit EventsModel(QObject *parent = nullptr);
     void setResult(const ViewQuery::Result &result);
     const Dataset *dataset() const { return m_data.get(); }
+    std::shared_ptr<const Dataset> sharedDataset() const { return m_data; }
+    const std::vector<uint32_t> &rows() const { return m_rows; } // event rows, in view order
+    int64_t now() const { return m_now; }
     size_t total() const { return m_total; }
     int rowOfOperation(uint32_t op) const; // its latest event shown, or -1
 
@@ -28,6 +31,7 @@ private:
     std::shared_ptr<const Dataset> m_data;
     std::vector<uint32_t> m_rows;
     size_t m_total = 0;
+    int64_t m_now = 0;
 };
 
 } // namespace oplens::ui

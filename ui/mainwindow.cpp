@@ -1,8 +1,12 @@
 #include "mainwindow.h"
 
+#include "connectdialog.h"
 #include "detailspane.h"
+#include "exportjob.h"
 #include "filterbar.h"
 #include "notificationspane.h"
+#include "restartdialog.h"
+#include "restarter.h"
 #include "sourcespane.h"
 #include "tablepane.h"
 #include "timedisplay.h"
@@ -45,7 +49,8 @@ QDockWidget *dock(const QString &title, const QString &name, QWidget *content, Q
 }
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_session(new Session(this))
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_session(new Session(this)), m_restarter(new Restarter(m_session, this))
 {
     setWindowTitle(QStringLiteral("OpLens"));
     setAcceptDrops(true);
@@ -167,6 +172,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_session(new Ses
         m_notificationsDock->setWindowTitle(count > 0 ? tr("Notifications (%1)").arg(count) : tr("Notifications"));
     });
     connect(m_notifications, &NotificationsPane::showInLog, this, &MainWindow::showInLog);
+    connect(m_notifications, &NotificationsPane::restartRequested, this, &MainWindow::restartOperation);
+    connect(m_restarter, &Restarter::finished, this, &MainWindow::restartFinished);
+    m_operations->setRestarter(m_restarter);
+    connect(m_operations, &TablePane::restartRequested, this, &MainWindow::restartOperation);
     connect(m_details, &DetailsPane::operationRequested, this, &MainWindow::showInLog);
 
     m_minute.setInterval(60 * 1000);
@@ -192,8 +201,13 @@ void MainWindow::createActions()
     open->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    file->addAction(tr("&Connect to Agent…"), this, &MainWindow::connectDialog);
     QAction *reload = file->addAction(tr("&Reload"), m_session, &Session::reload);
     reload->setShortcut(QKeySequence(Qt::Key_F5));
+    auto *exportJob = new ExportJob(m_session, statusBar(), this); // the current view, with its filters and order
+    QAction *exportView = file->addAction(tr("&Export…"), this, [this, exportJob] { exportJob->exportView(currentTable()); });
+    exportView->setObjectName(QStringLiteral("exportAction"));
+    exportView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -221,6 +235,23 @@ void MainWindow::createActions()
     QAction *acknowledge = notifications->addAction(tr("&Acknowledge notification"), m_notifications,
                                                     &NotificationsPane::acknowledgeSelected);
     acknowledge->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    m_restartAction = notifications->addAction(tr("&Restart…"), this, [this] { restartOperation(m_details->operation()); });
+    m_restartAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_restartAction->setEnabled(false);
+    notifications->addSeparator();
+    notifications->addAction(tr("&Local Action Catalog…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Local action catalog"), Restarter::catalogPath(),
+                                                          tr("JSON (*.json);;All files (*)"));
+        if (path.isEmpty())
+            return;
+        QString error;
+        if (!ActionCatalog::load(path, &error)) {
+            QMessageBox::warning(this, tr("Local action catalog"), error);
+            return;
+        }
+        Restarter::setCatalogPath(path);
+        updateRestartAction();
+    });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About OpLens"), this, [this] {
@@ -239,6 +270,70 @@ void MainWindow::openFiles(const QStringList &paths)
         return;
     addRecent(paths);
     m_session->openFiles(paths);
+}
+
+void MainWindow::connectDialog()
+{
+    ConnectDialog dialog(this);
+    while (dialog.exec() == QDialog::Accepted) {
+        QString error;
+        if (const auto agent = dialog.endpoint(&error)) {
+            m_session->openAgent(*agent);
+            return;
+        }
+        QMessageBox::warning(this, tr("Connect to an agent"), error);
+    }
+}
+
+void MainWindow::updateRestartAction()
+{
+    const QString why = m_restarter->refusal(m_details->operation());
+    m_restartAction->setEnabled(why.isEmpty());
+    m_restartAction->setToolTip(why);
+    m_notifications->setRestartAllowed(m_restarter);
+}
+
+void MainWindow::restartOperation(uint32_t op)
+{
+    const auto data = m_session->data();
+    if (const QString why = m_restarter->refusal(op); !why.isEmpty()) {
+        m_statusText->setText(why);
+        return;
+    }
+    const SourceState *source = m_session->sourceOf(data->source(op));
+    const QString via = source->agent ? tr("the agent at %1").arg(source->agent->base.authority())
+                                      : tr("this console, with the local action catalog %1").arg(Restarter::catalogPath());
+    RestartDialog dialog(*data, op, via, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_statusText->setText(tr("Restarting…"));
+    m_restarter->restart(op, dialog.reason());
+}
+
+void MainWindow::restartFinished(bool launched, uint16_t source, const QString &operationId, const QString &message)
+{
+    m_statusText->setText(message);
+    if (launched) {
+        m_pendingRestart = {source, operationId};
+        selectPendingRestart();
+        return;
+    }
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Restart refused"), message, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("restartRefused"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::selectPendingRestart()
+{
+    if (m_pendingRestart.second.isEmpty())
+        return;
+    const auto data = m_session->data();
+    const uint32_t op = data ? data->findOperation(m_pendingRestart.first, m_pendingRestart.second.toStdString()) : kNone;
+    if (op == kNone)
+        return; // it appears with the next lines the source brings
+    m_pendingRestart = {};
+    showInLog(op);
 }
 
 void MainWindow::openDialog()
@@ -304,6 +399,7 @@ void MainWindow::dataChanged()
     m_notifications->refresh(data, now);
     m_sources->refresh();
     showOperation(m_details->operation());
+    selectPendingRestart();
 }
 
 void MainWindow::updateCounts()
@@ -323,6 +419,7 @@ TablePane *MainWindow::currentTable() const
 void MainWindow::showOperation(uint32_t op)
 {
     m_details->show(m_session->data(), op, QDateTime::currentMSecsSinceEpoch());
+    updateRestartAction();
 }
 
 void MainWindow::showInLog(uint32_t op)

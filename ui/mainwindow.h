@@ -32,6 +32,8 @@ public:
 
     Session *session() const { return m_session; }
     void openFiles(const QStringList &paths);
+    // Asks for confirmation and a reason, then launches the restart of `op`.
+    void restartOperation(uint32_t op);
     // Nothing loading or filtering, and something was loaded: what a screenshot should wait for.
     bool isIdle() const;
 
@@ -60,6 +62,10 @@ private:
     void showOperation(uint32_t op);
     void showInLog(uint32_t op);
     void openDialog();
+    void connectDialog();
+    void updateRestartAction();
+    void restartFinished(bool launched, uint16_t source, const QString &operationId, const QString &message);
+    void selectPendingRestart();
     void addRecent(const QStringList &paths);
     void fillRecentMenu();
     void checkIdle();
@@ -69,6 +75,9 @@ private:
     TablePane *currentTable() const;
 
     Session *m_session;
+    class Restarter *m_restarter;
+    QAction *m_restartAction = nullptr;
+    QPair<uint16_t, QString> m_pendingRestart; // a restart to select once its operation appears
     FilterBar *m_filterBar;
     TablePane *m_operations, *m_events;
     QTabWidget *m_tabs;

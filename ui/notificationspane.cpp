@@ -1,5 +1,7 @@
 #include "notificationspane.h"
 
+#include "restarter.h"
+
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -35,11 +37,14 @@ NotificationsPane::NotificationsPane(QWidget *parent)
     m_acknowledge = new QPushButton(tr("Acknowledge"), this);
     m_acknowledge->setToolTip(tr("Mark as seen: it leaves this list (kept across launches)"));
     m_show = new QPushButton(tr("Show in log"), this);
+    m_restart = new QPushButton(tr("Restart…"), this);
+    m_restart->setObjectName(QStringLiteral("restartButton"));
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_showAcknowledged);
     buttons->addStretch(1);
     buttons->addWidget(m_acknowledge);
     buttons->addWidget(m_show);
+    buttons->addWidget(m_restart);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -55,6 +60,10 @@ NotificationsPane::NotificationsPane(QWidget *parent)
     connect(m_show, &QPushButton::clicked, this, [this] {
         if (currentRow() >= 0)
             Q_EMIT showInLog(m_model->operationAt(currentRow()));
+    });
+    connect(m_restart, &QPushButton::clicked, this, [this] {
+        if (currentRow() >= 0)
+            Q_EMIT restartRequested(m_model->operationAt(currentRow()));
     });
     connect(m_view, &QListView::activated, this, [this](const QModelIndex &index) {
         Q_EMIT showInLog(m_model->operationAt(index.row()));
@@ -94,10 +103,20 @@ void NotificationsPane::acknowledgeSelected()
         m_view->setCurrentIndex(m_model->index(std::min(row, m_model->rowCount() - 1)));
 }
 
+void NotificationsPane::setRestartAllowed(Restarter *restarter)
+{
+    m_restarter = restarter;
+    updateButtons();
+}
+
 void NotificationsPane::updateButtons()
 {
     const int row = currentRow();
     m_show->setEnabled(row >= 0);
+    const QString why = !m_restarter ? tr("Restart is not available") : row < 0 ? tr("Select a notification")
+                                                                               : m_restarter->refusal(m_model->operationAt(row));
+    m_restart->setEnabled(why.isEmpty());
+    m_restart->setToolTip(why.isEmpty() ? tr("Run it again, after checking why it was interrupted") : why);
     m_acknowledge->setEnabled(row >= 0);
     const bool acknowledged = row >= 0 && m_model->index(row).data(NotificationsModel::AcknowledgedRole).toBool();
     m_acknowledge->setText(acknowledged ? tr("Unacknowledge") : tr("Acknowledge"));

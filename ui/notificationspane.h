@@ -20,10 +20,13 @@ public:
     QListView *view() const { return m_view; }
     void refresh(std::shared_ptr<const Dataset> data, int64_t now);
     void acknowledgeSelected();
+    // The Restart… button is enabled where `restarter` allows it.
+    void setRestartAllowed(class Restarter *restarter);
 
 Q_SIGNALS:
     void countChanged(int unacknowledged);
     void showInLog(uint32_t op);
+    void restartRequested(uint32_t op);
 
 private:
     void updateButtons();
@@ -32,7 +35,8 @@ private:
     NotificationsModel *m_model;
     QListView *m_view;
     QCheckBox *m_showAcknowledged;
-    QPushButton *m_acknowledge, *m_show;
+    QPushButton *m_acknowledge, *m_show, *m_restart;
+    class Restarter *m_restarter = nullptr;
 };
 
 } // namespace oplens::ui

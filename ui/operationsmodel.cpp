@@ -1,5 +1,6 @@
 #include "operationsmodel.h"
 
+#include "celltext.h"
 #include "statusstyle.h"
 #include "timedisplay.h"
 
@@ -56,22 +57,10 @@ QVariant OperationsModel::data(const QModelIndex &index, int role) const
         return op;
     const bool stale = d.isStale(op, m_now);
     if (role == Qt::DisplayRole) {
-        switch (column) {
-        case Column::Status: return statusLabel(o.status, stale, d.isRestarted(op));
-        case Column::Started: return TimeDisplay::instance().format(o.startedAt);
-        case Column::Ended: return TimeDisplay::instance().format(o.endedAt);
-        case Column::Duration: return TimeDisplay::duration(d.duration(op, m_now));
-        case Column::Host: return s.string(d.host(op));
-        case Column::Module: return s.string(d.module(op));
-        case Column::Name: return s.string(d.name(op));
-        case Column::RequestedBy: return s.string(s.requestedBy(o.firstRow));
-        case Column::Origin: return s.string(s.origin(o.firstRow));
-        case Column::OperationId: return s.ids().qtext(op);
-        case Column::Source: return QFileInfo(s.sourceName(d.source(op))).fileName();
-        case Column::Events: return o.eventCount;
-        case Column::Count: break;
-        }
-        return {};
+        if (column == Column::Events)
+            return o.eventCount;
+        // The same text as export writes (celltext.h).
+        return column < Column::Count ? operationCell(d, op, column, m_now, TimeDisplay::instance().utc()) : QVariant();
     }
     if (role == Qt::DecorationRole && column == Column::Status)
         return statusIcon(o.status, stale);
@@ -92,9 +81,7 @@ QVariant OperationsModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char *const names[] = {"Status", "Started", "Ended", "Duration", "Host", "Module",
-                                        "Name", "Requested by", "Origin", "Operation id", "Source", "Events"};
-    return section >= 0 && section < int(Column::Count) ? tr(names[section]) : QVariant();
+    return section >= 0 && section < int(Column::Count) ? tr(columnTitle(Column(section))) : QVariant();
 }
 
 } // namespace oplens::ui

@@ -16,6 +16,9 @@ public:
     explicit OperationsModel(QObject *parent = nullptr);
     void setResult(const ViewQuery::Result &result);
     const Dataset *dataset() const { return m_data.get(); }
+    std::shared_ptr<const Dataset> sharedDataset() const { return m_data; }
+    const std::vector<uint32_t> &rows() const { return m_rows; } // operations, in view order
+    int64_t now() const { return m_now; }
     uint32_t operationAt(int row) const { return m_rows.at(size_t(row)); }
     int rowOf(uint32_t op) const;
     size_t total() const { return m_total; }

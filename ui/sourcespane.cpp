@@ -91,12 +91,16 @@ void SourcesPane::refresh()
             state = s.follow ? tr("Following") : tr("Loaded");
         if (s.assumeInterrupted)
             state += tr(", crash snapshot");
-        auto *item = new QTreeWidgetItem(m_tree, {QFileInfo(s.path).fileName(), locale.toString(qulonglong(s.events)),
+        const QString label = s.agent ? QStringLiteral("%1 (%2)").arg(s.agent->base.authority(), s.agent->log)
+                                      : QFileInfo(s.path).fileName();
+        auto *item = new QTreeWidgetItem(m_tree, {label, locale.toString(qulonglong(s.events)),
                                                   locale.toString(qulonglong(operations[size_t(i)])), state});
         item->setData(0, kSourceRole, i);
         item->setToolTip(0, s.path);
         item->setToolTip(3, state);
-        item->setIcon(0, style()->standardIcon(s.error.isEmpty() ? QStyle::SP_FileIcon : QStyle::SP_MessageBoxCritical));
+        item->setIcon(0, style()->standardIcon(!s.error.isEmpty() ? QStyle::SP_MessageBoxCritical
+                                               : s.agent          ? QStyle::SP_DriveNetIcon
+                                                                  : QStyle::SP_FileIcon));
         if (!s.notice.isEmpty())
             new QTreeWidgetItem(item, {tr("Note"), QString(), QString(), s.notice});
         if (!s.problems.empty()) {

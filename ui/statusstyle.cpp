@@ -1,5 +1,7 @@
 #include "statusstyle.h"
 
+#include "celltext.h"
+
 #include <QHash>
 #include <QPainter>
 #include <QPixmap>
@@ -52,12 +54,7 @@ QIcon statusIcon(Status status, bool stale)
 
 QString statusLabel(Status status, bool stale, bool restarted)
 {
-    QString label = statusName(status);
-    if (stale)
-        label += QStringLiteral(" (stale)");
-    if (restarted)
-        label += QStringLiteral(" (restarted)");
-    return label;
+    return statusText(status, stale, restarted);
 }
 
 } // namespace oplens::ui

@@ -2,6 +2,7 @@
 
 #include "eventsmodel.h"
 #include "operationsmodel.h"
+#include "restarter.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -39,7 +40,7 @@ TablePane::TablePane(Session *session, ViewQuery::Kind kind, QWidget *parent)
     header->setStretchLastSection(true);
     header->setSortIndicator(m_query->sortColumn(), Qt::DescendingOrder);
     const QList<int> widths = kind == ViewQuery::Kind::Operations
-        ? QList<int>{150, 140, 140, 90, 140, 110, 190, 140, 70, 270, 170, 60}
+        ? QList<int>{175, 140, 140, 90, 140, 110, 190, 140, 70, 270, 170, 60}
         : QList<int>{140, 90, 140, 110, 190, 270, 140, 360, 170};
     for (int i = 0; i < widths.size(); ++i)
         header->resizeSection(i, widths[i]);
@@ -86,6 +87,15 @@ TablePane::TablePane(Session *session, ViewQuery::Kind kind, QWidget *parent)
                 cells << index.siblingAtColumn(c).data().toString();
             QApplication::clipboard()->setText(cells.join(QLatin1Char('\t')));
         });
+        if (m_restarter) {
+            const uint32_t op = index.data(OperationsModel::OperationRole).toUInt();
+            const QString why = m_restarter->refusal(op);
+            menu.addSeparator();
+            QAction *restart = menu.addAction(tr("Restart…"), this, [this, op] { Q_EMIT restartRequested(op); });
+            restart->setEnabled(why.isEmpty());
+            restart->setToolTip(why);
+            menu.setToolTipsVisible(true);
+        }
         menu.exec(m_view->viewport()->mapToGlobal(pos));
     });
 }
@@ -108,6 +118,39 @@ size_t TablePane::total() const
 uint32_t TablePane::currentOperation() const
 {
     return m_selected;
+}
+
+std::shared_ptr<const Dataset> TablePane::resultData() const
+{
+    return m_operations ? m_operations->sharedDataset() : m_events->sharedDataset();
+}
+
+const std::vector<uint32_t> &TablePane::resultRows() const
+{
+    return m_operations ? m_operations->rows() : m_events->rows();
+}
+
+int64_t TablePane::resultNow() const
+{
+    return m_operations ? m_operations->now() : m_events->now();
+}
+
+QList<int> TablePane::visibleColumns() const
+{
+    const QHeaderView *header = m_view->horizontalHeader();
+    QList<int> columns;
+    for (int visual = 0; visual < header->count(); ++visual) {
+        const int logical = header->logicalIndex(visual);
+        if (!header->isSectionHidden(logical))
+            columns << logical;
+    }
+    return columns;
+}
+
+QString TablePane::sortText() const
+{
+    const QString column = model()->headerData(m_query->sortColumn(), Qt::Horizontal, Qt::DisplayRole).toString();
+    return m_query->sortDescending() ? tr("%1, descending").arg(column) : tr("%1, ascending").arg(column);
 }
 
 void TablePane::selectOperation(uint32_t op)

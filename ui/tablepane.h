@@ -26,13 +26,21 @@ public:
     size_t shown() const;
     size_t total() const;
     uint32_t currentOperation() const; // kNone when nothing is selected
+    // The result shown, for export: its dataset, its rows in view order, its clock; the columns shown, in view order.
+    std::shared_ptr<const Dataset> resultData() const;
+    const std::vector<uint32_t> &resultRows() const;
+    int64_t resultNow() const;
+    QList<int> visibleColumns() const;
+    QString sortText() const; // "Started, newest first"
     void selectOperation(uint32_t op);
+    void setRestarter(class Restarter *restarter) { m_restarter = restarter; }
     void saveState(QSettings &settings) const;
     void restoreState(const QSettings &settings);
 
 Q_SIGNALS:
     void operationSelected(uint32_t op);
     void operationActivated(uint32_t op);
+    void restartRequested(uint32_t op);
     void resultShown();
 
 private:
@@ -45,6 +53,7 @@ private:
     OperationsModel *m_operations = nullptr;
     EventsModel *m_events = nullptr;
     uint32_t m_selected = 0xFFFFFFFFu;
+    class Restarter *m_restarter = nullptr;
 };
 
 } // namespace oplens::ui

@@ -1,0 +1,157 @@
+#include "agentclient.h"
+
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QTimer>
+
+#include <cstring>
+
+namespace oplens {
+
+std::optional<AgentEndpoint> AgentEndpoint::fromUrl(const QString &url, QString *error)
+{
+    QString text = url.trimmed();
+    if (text.startsWith(QLatin1String("agent+")))
+        text = text.mid(6);
+    QUrl parsed(text);
+    if (!parsed.isValid() || (parsed.scheme() != QLatin1String("http") && parsed.scheme() != QLatin1String("https"))
+        || parsed.host().isEmpty()) {
+        if (error)
+            *error = QStringLiteral("\"%1\" is not an agent URL such as agent+https://mail1.example.com:8470").arg(url);
+        return std::nullopt;
+    }
+    AgentEndpoint agent;
+    if (parsed.hasFragment() && !parsed.fragment().isEmpty())
+        agent.log = parsed.fragment();
+    parsed.setFragment({});
+    parsed.setPath({});
+    agent.base = parsed;
+    return agent;
+}
+
+QString AgentEndpoint::name() const
+{
+    return QStringLiteral("agent+%1#%2").arg(base.toString(QUrl::RemoveUserInfo), log);
+}
+
+QNetworkRequest agentRequest(const AgentEndpoint &agent, const QString &pathAndQuery)
+{
+    QNetworkRequest request(agent.base.resolved(QUrl(pathAndQuery)));
+    request.setRawHeader("Authorization", "Bearer " + agent.token);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    request.setTransferTimeout(90 * 1000);
+    if (!agent.caFile.isEmpty()) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(QSslCertificate::fromPath(agent.caFile));
+        request.setSslConfiguration(tls);
+    }
+    return request;
+}
+
+QString describeReply(QNetworkReply *reply)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QString server = QJsonDocument::fromJson(reply->peek(4096)).object().value(QStringLiteral("error")).toString();
+    switch (status) {
+    case 401: return QStringLiteral("401: the agent does not know this token (%1). Check the token.").arg(server);
+    case 403: return QStringLiteral("403: %1. Ask for an operator token.").arg(server.isEmpty() ? QStringLiteral("not allowed") : server);
+    case 429: return QStringLiteral("429: too many failed attempts from this address; wait a minute.");
+    default: break;
+    }
+    if (status >= 400)
+        return QStringLiteral("%1: %2").arg(status).arg(server.isEmpty() ? reply->errorString() : server);
+    switch (reply->error()) {
+    case QNetworkReply::SslHandshakeFailedError: return QStringLiteral("TLS: %1 (the certificate does not verify; trust its CA with a CA file)").arg(reply->errorString());
+    case QNetworkReply::ConnectionRefusedError: return QStringLiteral("connection refused: is oplensd running on %1?").arg(reply->url().authority());
+    case QNetworkReply::HostNotFoundError: return QStringLiteral("host not found: %1").arg(reply->url().host());
+    case QNetworkReply::TimeoutError:
+    case QNetworkReply::OperationCanceledError: return QStringLiteral("no answer in time from %1").arg(reply->url().authority());
+    default: return reply->errorString();
+    }
+}
+
+namespace {
+
+// One blocking request on a worker thread's own manager.
+QNetworkReply *getBlocking(QNetworkAccessManager &network, const QNetworkRequest &request, const std::atomic_bool *cancel)
+{
+    QNetworkReply *reply = network.get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer cancelCheck;
+    QObject::connect(&cancelCheck, &QTimer::timeout, &loop, [&] {
+        if (cancel && *cancel)
+            reply->abort();
+    });
+    cancelCheck.start(100);
+    loop.exec();
+    return reply;
+}
+
+} // namespace
+
+AgentStatus fetchAgentStatus(const AgentEndpoint &agent, const std::atomic_bool *cancel)
+{
+    AgentStatus status;
+    QNetworkAccessManager network;
+    std::unique_ptr<QNetworkReply> reply(getBlocking(network, agentRequest(agent, QStringLiteral("/v1/status")), cancel));
+    if (reply->error() != QNetworkReply::NoError) {
+        status.error = describeReply(reply.get());
+        return status;
+    }
+    const QJsonObject object = QJsonDocument::fromJson(reply->readAll()).object();
+    status.host = object.value(QStringLiteral("host")).toString();
+    const QJsonValue started = object.value(QStringLiteral("serviceStartedAt"));
+    if (started.isDouble())
+        status.serviceStartedAt = int64_t(started.toDouble());
+    for (const QJsonValue &log : object.value(QStringLiteral("oplogs")).toArray())
+        status.oplogs << log.toObject().value(QStringLiteral("id")).toString();
+    return status;
+}
+
+ReadResult readAgentOplog(const AgentEndpoint &agent, EventStore &store, uint16_t source, const std::atomic_bool *cancel,
+                          QString *epoch)
+{
+    ReadResult result;
+    QNetworkAccessManager network;
+    OplogParser parser(store, source, Container::Lines);
+    uint64_t offset = 0;
+    for (;;) {
+        std::unique_ptr<QNetworkReply> reply(getBlocking(
+            network, agentRequest(agent, QStringLiteral("/v1/oplog?log=%1&from=%2").arg(QString::fromUtf8(QUrl::toPercentEncoding(agent.log))).arg(offset)),
+            cancel));
+        if (cancel && *cancel) {
+            result.cancelled = true;
+            return result;
+        }
+        if (reply->error() != QNetworkReply::NoError) {
+            result.error = describeReply(reply.get());
+            return result;
+        }
+        const QByteArray body = reply->readAll();
+        *epoch = QString::fromLatin1(reply->rawHeader("X-Oplog-Epoch"));
+        const uint64_t next = reply->rawHeader("X-Oplog-Next").toULongLong();
+        const uint64_t size = reply->rawHeader("X-Oplog-Size").toULongLong();
+        if (!body.isEmpty())
+            parser.push(body.constData(), size_t(body.size()));
+        const bool advanced = next > offset;
+        offset = next;
+        result.fileSize = size;
+        if (!advanced || offset >= size)
+            break;
+    }
+    result.container = Container::Lines;
+    result.nextOffset = offset;
+    result.nextLine = parser.nextLine();
+    result.events = parser.eventsRead();
+    result.problems = parser.problems();
+    return result;
+}
+
+} // namespace oplens

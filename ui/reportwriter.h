@@ -1,0 +1,24 @@
+// A report of a filtered view for people: one HTML page that stands alone, and the same as PDF (Qt's own writer).
+// It gives the filter, the counts by status and by module, the table, and where the data came from.
+#pragma once
+
+#include "exporter.h"
+
+namespace oplens::ui {
+
+enum class ReportFormat { Html, Pdf };
+
+// The table of a report lists at most this many rows (the counts cover every row): a PDF of millions of rows
+// helps no one, and CSV or JSON carry them all.
+constexpr size_t kReportRowLimit = 5000;
+
+// The report as HTML; `sources` is the provenance (describeSources()).
+QString reportHtml(const ExportRequest &request, const std::vector<SourceInfo> &sources,
+                   const std::atomic_bool *cancel = nullptr, const ExportProgress &progress = {});
+
+// Writes the report to `path` through a temporary file renamed when complete, as exportTo() does.
+// Safe to call from a worker thread.
+ExportResult writeReport(const ExportRequest &request, ReportFormat format, const QString &path,
+                         const std::atomic_bool *cancel = nullptr, const ExportProgress &progress = {});
+
+} // namespace oplens::ui

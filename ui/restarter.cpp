@@ -1,0 +1,117 @@
+#include "restarter.h"
+
+#include "agentclient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkReply>
+#include <QSettings>
+#include <QUuid>
+
+#include <pwd.h>
+#include <unistd.h>
+
+namespace oplens::ui {
+
+namespace {
+const QString kCatalogKey = QStringLiteral("restart/actionsFile");
+
+QString whatToDo(int status)
+{
+    switch (status) {
+    case 404: return QStringLiteral("The agent does not find it: reload the source.");
+    case 409: return QStringLiteral("Wait until the running one ends, or check its status first.");
+    case 422: return QStringLiteral("Add an action for it to the agent's catalog, or check its parameters.");
+    case 503: return QStringLiteral("The agent cannot write its oplog: check its disk and permissions.");
+    default: return {};
+    }
+}
+} // namespace
+
+Restarter::Restarter(Session *session, QObject *parent) : QObject(parent), m_session(session) {}
+
+QString Restarter::catalogPath()
+{
+    return QSettings().value(kCatalogKey).toString();
+}
+
+void Restarter::setCatalogPath(const QString &path)
+{
+    QSettings().setValue(kCatalogKey, path);
+}
+
+QString Restarter::refusal(uint32_t op) const
+{
+    const auto data = m_session->data();
+    if (!data || !data->exists(op))
+        return tr("Select an operation first.");
+    const Operation &o = data->operation(op);
+    if (!isRestartable(o.status))
+        return tr("Only Interrupted, Failed or Aborted operations can be restarted; this one is %1.").arg(statusName(o.status));
+    const SourceState *source = m_session->sourceOf(data->source(op));
+    if (!source)
+        return tr("Its source is gone.");
+    if (!source->agent && catalogPath().isEmpty())
+        return tr("A local file is restarted with a local action catalog: choose one in Operation > Local Action Catalog….");
+    return {};
+}
+
+Runner *Restarter::localRunner(const QString &path, QString *error)
+{
+    if (const auto it = m_runners.find(path); it != m_runners.end())
+        return it->second.get();
+    const auto catalog = ActionCatalog::load(catalogPath(), error);
+    if (!catalog)
+        return nullptr;
+    auto runner = std::make_unique<Runner>(QStringList{path}, 0, QStringLiteral("oplens"), *catalog, this);
+    Runner *raw = runner.get();
+    m_runners[path] = std::move(runner);
+    return raw;
+}
+
+void Restarter::restart(uint32_t op, const QString &reason)
+{
+    const auto data = m_session->data();
+    if (const QString why = refusal(op); !why.isEmpty()) {
+        Q_EMIT finished(false, 0, {}, why);
+        return;
+    }
+    const uint16_t sourceIndex = data->source(op);
+    const SourceState source = *m_session->sourceOf(sourceIndex);
+    const QString id = data->events().ids().qtext(op);
+    if (!source.agent) {
+        QString error;
+        Runner *runner = localRunner(source.path, &error);
+        if (!runner) {
+            Q_EMIT finished(false, sourceIndex, {}, tr("The local action catalog cannot be used: %1").arg(error));
+            return;
+        }
+        const passwd *pw = ::getpwuid(::getuid());
+        RestartRequest request{id, reason, QUuid::createUuid().toString(QUuid::WithoutBraces),
+                               pw ? QString::fromLocal8Bit(pw->pw_name) : QString::number(::getuid())};
+        const LaunchResult result = runner->restart(request);
+        Q_EMIT finished(result.ok(), sourceIndex, result.operationId,
+                        result.ok() ? tr("Restarted as %1").arg(result.operationId)
+                                    : tr("Refused: %1. %2").arg(result.error, whatToDo(result.status)));
+        return;
+    }
+    QNetworkRequest request = agentRequest(*source.agent, QStringLiteral("/v1/operations/%1/restart")
+                                                              .arg(QString::fromUtf8(QUrl::toPercentEncoding(id))));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    const QJsonObject body{{QStringLiteral("reason"), reason},
+                           {QStringLiteral("idempotencyKey"), QUuid::createUuid().toString(QUuid::WithoutBraces)}};
+    QNetworkReply *reply = m_network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, sourceIndex] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 202) {
+            const QString newId = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("operationId")).toString();
+            Q_EMIT finished(true, sourceIndex, newId, tr("Restarted as %1").arg(newId));
+            return;
+        }
+        const QString what = whatToDo(status);
+        Q_EMIT finished(false, sourceIndex, {}, tr("Refused: %1%2").arg(describeReply(reply), what.isEmpty() ? QString() : QStringLiteral(". ") + what));
+    });
+}
+
+} // namespace oplens::ui

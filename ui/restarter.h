@@ -1,0 +1,39 @@
+// Launches the restart of an operation (oplog.md section 4): through its source's agent, or, for a local file,
+// with the local action catalog (the console is then the runner, as oplensctl is).
+#pragma once
+
+#include "runner.h"
+#include "session.h"
+
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <map>
+#include <memory>
+
+namespace oplens::ui {
+
+class Restarter : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Restarter(Session *session, QObject *parent = nullptr);
+
+    // Why `op` cannot be restarted from here, or empty when it can.
+    QString refusal(uint32_t op) const;
+    void restart(uint32_t op, const QString &reason);
+    static QString catalogPath();                 // the local action catalog (settings)
+    static void setCatalogPath(const QString &path);
+
+Q_SIGNALS:
+    // `operationId` is the new operation's when launched; `message` says what happened or why not, and what to do.
+    void finished(bool launched, uint16_t source, const QString &operationId, const QString &message);
+
+private:
+    Runner *localRunner(const QString &path, QString *error);
+
+    Session *m_session;
+    QNetworkAccessManager m_network;
+    std::map<QString, std::unique_ptr<Runner>> m_runners; // per local file: their processes live with the console
+};
+
+} // namespace oplens::ui
