@@ -317,7 +317,7 @@ void AgentServer::serveOplog(const QHttpServerRequest &request, QHttpServerRespo
         audit(request.remoteAddress().toString(), caller.identity, QStringLiteral("GET"), path, 409);
         return;
     }
-    if (from == size && wait > 0) { // hold the request until something is appended, or the wait ends
+    if (wait > 0 && !hasCompleteLine(log, from)) { // hold the request until a whole line is appended, or the wait ends
         Waiter waiter;
         waiter.socket = responder.socket();
         waiter.responder = std::make_shared<QHttpServerResponder>(std::move(responder));
@@ -375,6 +375,17 @@ void AgentServer::answerOplog(QHttpServerResponder &responder, int log, uint64_t
     audit(remote, identity, QStringLiteral("GET"), path, 200);
 }
 
+bool AgentServer::hasCompleteLine(int log, uint64_t from) const
+{
+    if (m_logs[size_t(log)].size <= from)
+        return false;
+    QFile file(m_config.oplogs[log].path);
+    if (!file.open(QIODevice::ReadOnly) || !file.seek(qint64(from)))
+        return true; // let the answer say what is wrong
+    const QByteArray head = file.read(1 << 20);
+    return head.contains('\n') || head.size() == (1 << 20); // a longer line is answered as it is
+}
+
 void AgentServer::pollWaiters()
 {
     if (m_waiters.empty())
@@ -384,14 +395,17 @@ void AgentServer::pollWaiters()
         refreshLog(i);
     std::vector<Waiter> still;
     for (Waiter &w : m_waiters) {
-        if (!w.socket || w.socket->state() != QAbstractSocket::ConnectedState)
-            continue; // the client went away
+        if (!w.socket || w.socket->state() != QAbstractSocket::ConnectedState) {
+            // The client went away: the request is dropped, and recorded as nginx records it, 499.
+            audit(w.remote, w.identity, QStringLiteral("GET"), w.path, 499);
+            continue;
+        }
         const bool changed = epochOf(w.log) != w.epoch;
         if (changed) {
             send(*w.responder, 409, errorBody(QStringLiteral("the oplog changed (rotated or truncated): read it again from 0")),
                  {{"X-Oplog-Epoch", epochOf(w.log).toLatin1()}});
             audit(w.remote, w.identity, QStringLiteral("GET"), w.path, 409);
-        } else if (m_logs[size_t(w.log)].size > w.from || now >= w.deadline) {
+        } else if (hasCompleteLine(w.log, w.from) || now >= w.deadline) {
             answerOplog(*w.responder, w.log, w.from, w.remote, w.identity, w.path);
         } else {
             still.push_back(std::move(w));

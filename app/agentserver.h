@@ -60,6 +60,8 @@ private:
     void answerOplog(QHttpServerResponder &responder, int log, uint64_t from, const QString &remote,
                      const QString &identity, const QString &path);
     void pollWaiters();
+    // Whether a whole line follows `from`: a half-written one is not worth waking a long-poll for.
+    bool hasCompleteLine(int log, uint64_t from) const;
 
     Config m_config;
     Runner *m_runner;

@@ -15,7 +15,8 @@ enum Exit { Ok = 0, Usage = 1, Unreadable = 2, Skipped = 3, Refused = 4 };
 void error(const QString &message);
 
 // Adds the filter options and SOURCE arguments shared by every reading subcommand.
-void addReadingOptions(QCommandLineParser &parser);
+// `json`: with the --json option (export has --format instead).
+void addReadingOptions(QCommandLineParser &parser, bool json = true);
 
 struct ReadingOptions {
     QStringList sources;

@@ -1,4 +1,5 @@
 // oplensctl: the OpLens engine on the command line (cli.md).
+#include "exportcommand.h"
 #include "readcommands.h"
 #include "runcommands.h"
 #include "clicommon.h"
@@ -19,13 +20,15 @@ const char kUsage[] =
     "Subcommands:\n"
     "  get-operation-log             every event, newest first (the suite's getOperationLog)\n"
     "  get-unfinished-operation-log  the latest event of each unfinished operation, with its status\n"
+    "  export --format F             the filtered view as csv, jsonl or json: to a file (-o) or standard output\n"
     "  restart OPERATION_ID          run an Interrupted, Failed or Aborted operation again (agent or --actions)\n"
     "  run -- COMMAND [ARG]...       run COMMAND as a recorded operation in an oplog\n"
     "  recover --oplog FILE          record as Interrupted what a runner was running when it died\n"
     "\n"
     "Run 'oplensctl SUBCOMMAND --help' for its options.\n"
     "\n"
-    "Exit status: 0 done; 1 usage error; 2 a source could not be read; 3 --strict and lines were skipped;\n"
+    "Exit status: 0 done; 1 usage error; 2 a source could not be read (or export's output written);\n"
+    "3 --strict and lines were skipped; "
     "4 a restart was refused. `run` exits with its command's status.\n";
 
 } // namespace
@@ -49,6 +52,7 @@ int main(int argc, char *argv[])
     const std::map<QString, std::function<int(const QStringList &)>> commands{
         {QStringLiteral("get-operation-log"), oplens::cli::getOperationLog},
         {QStringLiteral("get-unfinished-operation-log"), oplens::cli::getUnfinishedOperationLog},
+        {QStringLiteral("export"), oplens::cli::exportCommand},
         {QStringLiteral("restart"), oplens::cli::restartCommand},
         {QStringLiteral("run"), oplens::cli::runCommand},
         {QStringLiteral("recover"), oplens::cli::recoverCommand},

@@ -53,6 +53,10 @@ std::optional<int64_t> processStartTime(int64_t pid)
     const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
     if (fields.size() < 20)
         return std::nullopt;
+    // A zombie (Z) or dead (X) process no longer runs: an orphan whose reaper does not reap it (a container's init)
+    // stays in /proc, and kill(pid, 0) still succeeds.
+    if (fields[0] == "Z" || fields[0] == "X")
+        return std::nullopt;
     const double ticks = fields[19].toDouble();
     QFile procStat(QStringLiteral("/proc/stat"));
     if (!procStat.open(QIODevice::ReadOnly))

@@ -15,7 +15,7 @@ QString appendOplogLine(const QString &path, std::string line);
 // This machine's boot, from /proc/sys/kernel/random/boot_id.
 QString currentBootId();
 QString newOperationId();
-// When process `pid` started (epoch ms), or nullopt when no such process runs.
+// When process `pid` started (epoch ms), or nullopt when no such process runs (a zombie does not run).
 std::optional<int64_t> processStartTime(int64_t pid);
 
 } // namespace oplens

@@ -1,9 +1,12 @@
 #include "session.h"
 
 #include "oplogreader.h"
+#include "workerpool.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QNetworkReply>
+#include <QThread>
 #include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -20,6 +23,21 @@ uint64_t fileIdentity(const QString &path)
         return 0;
     return (uint64_t(st.st_dev) << 32) ^ uint64_t(st.st_ino);
 }
+
+namespace {
+// A loaded dataset is hundreds of MB in many blocks; freeing it takes tens of ms. Its last owner is often on the GUI
+// thread (a model taking the next result after F5), so it is freed in a worker.
+std::shared_ptr<Dataset> newDataset()
+{
+    return std::shared_ptr<Dataset>(new Dataset, [](Dataset *data) {
+        const QCoreApplication *app = QCoreApplication::instance();
+        if (app && QThread::currentThread() == app->thread())
+            workerPool()->start([data] { delete data; });
+        else
+            delete data;
+    });
+}
+} // namespace
 
 Session::Session(QObject *parent) : QObject(parent), m_network(new QNetworkAccessManager(this))
 {
@@ -120,7 +138,7 @@ void Session::setAssumeInterrupted(int index, bool assume)
     const QString path = m_sources[index].path;
     mutate([this, path, assume] {
         const int i = sourceIndex(path);
-        if (i < 0 || m_data->events().sourceCount() <= i)
+        if (!m_data || i < 0 || m_data->events().sourceCount() <= i) // none yet: buildDone applies it
             return;
         m_data->setAssumeInterrupted(uint16_t(i), assume);
         Q_EMIT dataAppended();
@@ -144,13 +162,13 @@ void Session::startBuild(const QString &what)
     m_rebuildAgain = false;
     m_loading = true;
     Q_EMIT loadStarted(what);
-    m_build.setFuture(QtConcurrent::run(&Session::build, m_sources, &m_cancel, this));
+    m_build.setFuture(QtConcurrent::run(workerPool(), &Session::build, m_sources, &m_cancel, this));
 }
 
 Session::Build Session::build(QList<SourceState> sources, std::atomic_bool *cancel, Session *progressTo)
 {
     Build result;
-    result.data = std::make_shared<Dataset>();
+    result.data = newDataset();
     result.sources = sources;
     uint64_t total = 0, before = 0;
     for (const SourceState &s : sources)
@@ -221,18 +239,22 @@ void Session::buildDone()
         Q_EMIT loadFinished(true);
         return;
     }
-    // Keep what the admin changed while it loaded (follow, assume); take what was read.
-    for (const SourceState &read : result.sources) {
+    // Keep what the admin changed while it loaded (follow, assume), and whether a long-poll is out; take what was read.
+    for (int k = 0; k < result.sources.size(); ++k) {
+        const SourceState &read = result.sources[k];
         const int i = sourceIndex(read.path);
         if (i < 0)
             continue;
         SourceState &s = m_sources[i];
-        const bool follow = s.follow, assume = s.assumeInterrupted;
+        const bool follow = s.follow, assume = s.assumeInterrupted, requesting = s.requesting;
         const QString notice = s.notice;
         s = read;
         s.follow = follow;
         s.assumeInterrupted = assume;
         s.notice = notice;
+        s.requesting = requesting;
+        if (assume != read.assumeInterrupted) // toggled while it loaded: no one reads the new dataset yet
+            result.data->setAssumeInterrupted(uint16_t(k), assume);
     }
     m_pendingChanges.clear(); // they were made on the old dataset
     m_data = result.data;
@@ -276,7 +298,7 @@ void Session::poll()
         }
         if (size > s.offset) {
             m_appending = true;
-            m_append.setFuture(QtConcurrent::run(&Session::readAppended, s));
+            m_append.setFuture(QtConcurrent::run(workerPool(), &Session::readAppended, s));
             return;
         }
     }
@@ -298,13 +320,16 @@ void Session::pollAgent(SourceState &s)
     request.setRawHeader("X-Oplog-Epoch", s.epoch.toLatin1());
     QNetworkReply *reply = m_network->get(request);
     const QString path = s.path;
-    connect(reply, &QNetworkReply::finished, this, [this, reply, path] {
+    const uint64_t from = s.offset;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, path, from] {
         reply->deleteLater();
         const int index = sourceIndex(path);
         if (index < 0)
             return;
         SourceState &s = m_sources[index];
         s.requesting = false;
+        if (s.offset != from)
+            return; // read again meanwhile: these bytes start before where the new reading ended
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status == 409) { // rotated or truncated on the server: read it again from the start
             s.notice = QStringLiteral("read again from the start: the agent's oplog was rotated or truncated");
@@ -329,7 +354,7 @@ void Session::pollAgent(SourceState &s)
             mutate([this, append] { applyAppend(*append); });
         });
         s.requesting = true; // until the lines are parsed and applied
-        watcher->setFuture(QtConcurrent::run(&Session::parseAppended, s, body, next));
+        watcher->setFuture(QtConcurrent::run(workerPool(), &Session::parseAppended, s, body, next));
     });
 }
 

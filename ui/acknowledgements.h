@@ -13,6 +13,7 @@ public:
     Acknowledgements(); // reads them from the settings
     bool contains(const QString &source, const QString &operationId) const;
     void set(const QString &source, const QString &operationId, bool acknowledged);
+    bool isEmpty() const { return m_acknowledged.isEmpty(); } // nothing to hash and look up
 
 private:
     static QString key(const QString &source, const QString &operationId);

@@ -43,7 +43,9 @@ ExportDialog::ExportDialog(ViewQuery::Kind kind, size_t shown, int visibleColumn
     m_format->addItem(tr("PDF report"), Pdf);
     m_formatNote = new QLabel(this);
     m_formatNote->setWordWrap(true);
-    m_formatNote->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    QFont small = m_formatNote->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    m_formatNote->setFont(small);
     m_formatNote->setMinimumWidth(460);
 
     m_visible = new QRadioButton(tr("Visible columns (%1), in their order").arg(visibleColumns), this);

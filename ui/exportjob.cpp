@@ -3,6 +3,7 @@
 #include "reportwriter.h"
 #include "tablepane.h"
 #include "timedisplay.h"
+#include "workerpool.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -141,7 +142,8 @@ bool ExportJob::start(ExportRequest request, ExportDialog::Format format, const 
     Q_EMIT started(path);
 
     const auto cancel = m_cancel;
-    m_watcher.setFuture(QtConcurrent::run([this, request = std::move(request), format, path, cancel] {
+    // Not the global pool, which the GUI thread's painting waits on (workerpool.h).
+    m_watcher.setFuture(QtConcurrent::run(workerPool(), [this, request = std::move(request), format, path, cancel] {
         int last = -1;
         const ExportProgress progress = [this, &last](int percent) {
             if (percent == last)

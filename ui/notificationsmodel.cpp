@@ -29,7 +29,8 @@ void NotificationsModel::refresh(std::shared_ptr<const Dataset> data, int64_t no
             const Operation &o = m_data->operation(op);
             const bool stale = o.status != Status::Interrupted;
             const int64_t when = stale ? s.time(o.statusRow) : (o.endedAt != kNoTime ? o.endedAt : s.time(o.statusRow));
-            m_all.push_back({op, when, stale, m_acks.contains(sourceOf(op), s.ids().qtext(op))});
+            const bool acknowledged = !m_acks.isEmpty() && m_acks.contains(sourceOf(op), s.ids().qtext(op));
+            m_all.push_back({op, when, stale, acknowledged});
         }
         std::sort(m_all.begin(), m_all.end(), [](const Item &a, const Item &b) {
             return a.when != b.when ? a.when > b.when : a.op > b.op;

@@ -12,8 +12,9 @@ enum class ReportFormat { Html, Pdf };
 // helps no one, and CSV or JSON carry them all.
 constexpr size_t kReportRowLimit = 5000;
 
-// The report as HTML; `sources` is the provenance (describeSources()).
-QString reportHtml(const ExportRequest &request, const std::vector<SourceInfo> &sources,
+// The report as HTML; `sources` is the provenance (describeSources()). `forPdf`: long words get invisible break
+// points (U+200B) so that QTextDocument can fit the table to the page; browsers wrap them with CSS instead.
+QString reportHtml(const ExportRequest &request, const std::vector<SourceInfo> &sources, bool forPdf = false,
                    const std::atomic_bool *cancel = nullptr, const ExportProgress &progress = {});
 
 // Writes the report to `path` through a temporary file renamed when complete, as exportTo() does.

@@ -48,7 +48,9 @@ QString Restarter::refusal(uint32_t op) const
     const Operation &o = data->operation(op);
     if (!isRestartable(o.status))
         return tr("Only Interrupted, Failed or Aborted operations can be restarted; this one is %1.").arg(statusName(o.status));
-    const SourceState *source = m_session->sourceOf(data->source(op));
+    // By path: until a rebuild ends (after Remove), the dataset's source indexes are not the session's.
+    const int index = m_session->sourceIndex(data->events().sourceName(data->source(op)));
+    const SourceState *source = index >= 0 ? &m_session->sources()[index] : nullptr;
     if (!source)
         return tr("Its source is gone.");
     if (!source->agent && catalogPath().isEmpty())
@@ -77,7 +79,7 @@ void Restarter::restart(uint32_t op, const QString &reason)
         return;
     }
     const uint16_t sourceIndex = data->source(op);
-    const SourceState source = *m_session->sourceOf(sourceIndex);
+    const SourceState source = m_session->sources()[m_session->sourceIndex(data->events().sourceName(sourceIndex))];
     const QString id = data->events().ids().qtext(op);
     if (!source.agent) {
         QString error;

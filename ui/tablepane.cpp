@@ -77,16 +77,14 @@ TablePane::TablePane(Session *session, ViewQuery::Kind kind, QWidget *parent)
         if (!index.isValid())
             return;
         QMenu menu(this);
+        // Read now: exec() runs an event loop in which a new result (a followed file grew) resets the model.
         const int idColumn = m_operations ? int(OperationColumn::OperationId) : int(EventColumn::OperationId);
-        menu.addAction(tr("Copy operation id"), this, [index, idColumn] {
-            QApplication::clipboard()->setText(index.siblingAtColumn(idColumn).data().toString());
-        });
-        menu.addAction(tr("Copy row"), this, [this, index] {
-            QStringList cells;
-            for (int c = 0; c < model()->columnCount(); ++c)
-                cells << index.siblingAtColumn(c).data().toString();
-            QApplication::clipboard()->setText(cells.join(QLatin1Char('\t')));
-        });
+        const QString id = index.siblingAtColumn(idColumn).data().toString();
+        QStringList cells;
+        for (int c = 0; c < model()->columnCount(); ++c)
+            cells << index.siblingAtColumn(c).data().toString();
+        menu.addAction(tr("Copy operation id"), this, [id] { QApplication::clipboard()->setText(id); });
+        menu.addAction(tr("Copy row"), this, [cells] { QApplication::clipboard()->setText(cells.join(QLatin1Char('\t'))); });
         if (m_restarter) {
             const uint32_t op = index.data(OperationsModel::OperationRole).toUInt();
             const QString why = m_restarter->refusal(op);

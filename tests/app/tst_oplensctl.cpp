@@ -1,4 +1,8 @@
 // oplensctl run as a process: outputs and exit codes of cli.md.
+#include "../models/csvreader.h"
+
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -208,6 +212,14 @@ private Q_SLOTS:
         QTest::newRow("missing file") << QStringList{QStringLiteral("get-operation-log"), data("no-such-file.jsonl")} << 2 << QStringLiteral("no-such-file.jsonl");
         QTest::newRow("one of two missing") << QStringList{QStringLiteral("get-operation-log"), data("seed-example.jsonl"), data("no-such-file.jsonl")} << 2 << QStringLiteral("no-such-file.jsonl");
         QTest::newRow("remote not yet") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("https://mail.example.com/oplog")} << 2 << QStringLiteral("not supported");
+        QTest::newRow("export without --format") << QStringList{QStringLiteral("export"), data("seed-example.jsonl")} << 1 << QStringLiteral("--format is required");
+        QTest::newRow("export, bad format") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("xlsx"), data("seed-example.jsonl")} << 1 << QStringLiteral("xlsx");
+        QTest::newRow("export, bad view") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--view"), QStringLiteral("tree"), data("seed-example.jsonl")} << 1 << QStringLiteral("--view");
+        QTest::newRow("export, no --json") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--json"), data("seed-example.jsonl")} << 1 << QStringLiteral("json");
+        QTest::newRow("export, no source") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv")} << 1 << QStringLiteral("no SOURCE");
+        QTest::newRow("export, missing file") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("jsonl"), data("no-such-file.jsonl")} << 2 << QStringLiteral("no-such-file.jsonl");
+        QTest::newRow("export, -o in a missing folder") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("-o"), QStringLiteral("/nonexistent-folder/out.csv"), data("seed-example.jsonl")} << 2 << QStringLiteral("does not exist");
+        QTest::newRow("export --strict, skipped lines") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("jsonl"), QStringLiteral("--strict"), data("badlines.jsonl")} << 3 << QStringLiteral("line 2: skipped");
     }
 
     void exitCodes()
@@ -227,6 +239,8 @@ private Q_SLOTS:
         QTest::newRow("program") << QStringList{QStringLiteral("--help")} << QStringLiteral("get-unfinished-operation-log");
         QTest::newRow("get-operation-log") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("--help")} << QStringLiteral("--assume-interrupted");
         QTest::newRow("get-unfinished-operation-log") << QStringList{QStringLiteral("get-unfinished-operation-log"), QStringLiteral("--help")} << QStringLiteral("--status");
+        QTest::newRow("export") << QStringList{QStringLiteral("export"), QStringLiteral("--help")} << QStringLiteral("--all-fields");
+        QTest::newRow("export in the program's help") << QStringList{QStringLiteral("--help")} << QStringLiteral("export --format");
     }
 
     void help()
@@ -250,6 +264,96 @@ private Q_SLOTS:
         const Run again = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), wrapper});
         QCOMPARE(again.exitCode, 0);
         QCOMPARE(again.out, lines.out);
+    }
+
+    void exportCsvIsTheEventsNewestFirst()
+    {
+        const Run run = oplensctl({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv"),
+                                   data("interrupted.jsonl")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.err.isEmpty());
+        const auto csv = testcsv::readCsv(run.out.toUtf8());
+        QVERIFY2(csv.error.isEmpty(), qPrintable(csv.error));
+        QCOMPARE(csv.records.size(), 9); // the header and 8 events
+        QCOMPARE(csv.records[0], QStringList({QStringLiteral("Time"), QStringLiteral("Type"), QStringLiteral("Host"),
+                                              QStringLiteral("Module"), QStringLiteral("Name"), QStringLiteral("Operation id"),
+                                              QStringLiteral("Requested by"), QStringLiteral("Parameters"), QStringLiteral("Source")}));
+        QCOMPARE(csv.records[1].mid(0, 2), QStringList({QStringLiteral("2023-11-14 22:25:00"), QStringLiteral("Failed")}));
+        QCOMPARE(csv.records[8].mid(0, 2), QStringList({QStringLiteral("2023-11-14 22:13:20"), QStringLiteral("Started")}));
+        QCOMPARE(csv.records[7][7], QStringLiteral("{\"origin\":\"Admin\",\"sourceAccount\":\"alice@example.com\"}"));
+        // The same ids, in the same order, as get-operation-log.
+        const Run log = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), data("interrupted.jsonl")});
+        QStringList ids;
+        for (int i = 1; i < csv.records.size(); ++i)
+            ids << csv.records[i][5];
+        QCOMPARE(ids, field(operationList(log.out), "operationId"));
+    }
+
+    void exportJsonLinesIsWhatGetOperationLogReads()
+    {
+        const Run run = oplensctl({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("jsonl"),
+                                   data("seed-example.jsonl")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.out.count(QLatin1Char('\n')), 8);
+        // Read back by the CLI: the same events as the source gives.
+        const Run back = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), QStringLiteral("-")},
+                                   run.out.toUtf8());
+        const Run original = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), data("seed-example.jsonl")});
+        QCOMPARE(back.exitCode, 0);
+        QCOMPARE(back.out, original.out);
+    }
+
+    void exportJsonOperationsWithFilters()
+    {
+        const Run run = oplensctl({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("json"),
+                                   QStringLiteral("--view"), QStringLiteral("operations"), QStringLiteral("--status"),
+                                   QStringLiteral("Interrupted"), data("interrupted.jsonl")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject doc = QJsonDocument::fromJson(run.out.toUtf8()).object();
+        const QJsonArray events = doc.value(QStringLiteral("operationList")).toArray();
+        // The two Interrupted operations, newest first, and the ServiceStarted marker that interrupted them.
+        QCOMPARE(field(events, "operationId"), QStringList({QStringLiteral("22222222-2222-4222-8222-222222222222"), QString(),
+                                                            QStringLiteral("11111111-1111-4111-8111-111111111111")}));
+        QCOMPARE(field(events, "type")[1], QStringLiteral("ServiceStarted"));
+        const QJsonObject info = doc.value(QStringLiteral("exportInfo")).toObject();
+        QCOMPARE(info.value(QStringLiteral("filter")).toString(), QStringLiteral("status: Interrupted"));
+        QCOMPARE(info.value(QStringLiteral("view")).toString(), QStringLiteral("operations"));
+        QCOMPARE(info.value(QStringLiteral("rows")).toInt(), 2);
+        QCOMPARE(info.value(QStringLiteral("oplensVersion")).toString(), QStringLiteral(OPLENS_VERSION));
+        const QJsonObject source = info.value(QStringLiteral("sources")).toArray().first().toObject();
+        QCOMPARE(source.value(QStringLiteral("path")).toString(), QFileInfo(data("interrupted.jsonl")).absoluteFilePath());
+        QCOMPARE(source.value(QStringLiteral("sha256")).toString().size(), 64);
+        QCOMPARE(qint64(source.value(QStringLiteral("size")).toDouble()), QFileInfo(data("interrupted.jsonl")).size());
+    }
+
+    void exportToAFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("operations.csv"));
+        QFile old(path);
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.write("an older export\n");
+        old.close();
+        const Run run = oplensctl({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv"),
+                                   QStringLiteral("--view"), QStringLiteral("operations"), QStringLiteral("--bom"),
+                                   QStringLiteral("--limit"), QStringLiteral("3"), QStringLiteral("-o"), path,
+                                   data("interrupted.jsonl")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.isEmpty());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto csv = testcsv::readCsv(file.readAll());
+        QVERIFY2(csv.error.isEmpty(), qPrintable(csv.error));
+        QVERIFY(csv.bom);
+        QCOMPARE(csv.records.size(), 4);
+        QCOMPARE(csv.records[0].first(), QStringLiteral("Status"));
+        QStringList ids;
+        for (int i = 1; i < csv.records.size(); ++i)
+            ids << csv.records[i][9];
+        QCOMPARE(ids, QStringList({QStringLiteral("55555555-5555-4555-8555-555555555555"),
+                                   QStringLiteral("44444444-4444-4444-8444-444444444444"),
+                                   QStringLiteral("33333333-3333-4333-8333-333333333333")})); // newest start first
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("operations.csv")});
     }
 };
 

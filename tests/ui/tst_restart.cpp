@@ -41,6 +41,8 @@ void confirmNextRestart(const QString &reason)
         for (QWidget *w : QApplication::topLevelWidgets()) {
             if (auto *dialog = qobject_cast<RestartDialog *>(w); dialog && dialog->isVisible()) {
                 QTest::keyClicks(dialog->reasonField(), reason);
+                QDir().mkpath(QStringLiteral(SCREENSHOTS));
+                dialog->grab().save(QStringLiteral(SCREENSHOTS "/restart-dialog.png"));
                 dialog->accept();
                 return;
             }
