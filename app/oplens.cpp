@@ -72,13 +72,23 @@ int main(int argc, char *argv[])
     }
     if (batch) {
         QObject::connect(&window, &oplens::ui::MainWindow::idle, &app, [&] {
+            bool unreadable = false;
             if (parser.isSet(notifications)) {
+                // A source that could not be read is no all-clear: say so, and exit 2 like oplensctl.
+                for (const oplens::SourceState &s : window.session()->sources()) {
+                    if (!s.error.isEmpty()) {
+                        std::fprintf(stderr, "oplens: %s: %s\n", qPrintable(s.path), qPrintable(s.error));
+                        unreadable = true;
+                    }
+                    for (const oplens::ReadProblem &p : s.problems)
+                        std::fprintf(stderr, "oplens: %s: %s: skipped: %s\n", qPrintable(s.path), qPrintable(p.place()), qPrintable(p.reason));
+                }
                 const QStringList lines = window.notificationsPane()->model()->lines();
                 std::printf("%s\n", qPrintable(window.notificationsDock()->windowTitle()));
                 for (const QString &line : lines)
                     std::printf("  %s\n", qPrintable(line));
                 if (lines.isEmpty())
-                    std::printf("  nothing was interrupted\n");
+                    std::printf(unreadable ? "  nothing interrupted in what could be read\n" : "  nothing was interrupted\n");
             }
             if (parser.isSet(screenshot)) {
                 const QString path = parser.value(screenshot);
@@ -88,7 +98,7 @@ int main(int argc, char *argv[])
                     return;
                 }
             }
-            app.exit(0);
+            app.exit(unreadable ? 2 : 0);
         }, Qt::QueuedConnection);
         QTimer::singleShot(120 * 1000, &app, [&] {
             std::fprintf(stderr, "oplens: loading took longer than two minutes; giving up\n");

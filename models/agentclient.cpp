@@ -1,6 +1,7 @@
 #include "agentclient.h"
 
 #include <QEventLoop>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -24,6 +25,12 @@ std::optional<AgentEndpoint> AgentEndpoint::fromUrl(const QString &url, QString 
         || parsed.host().isEmpty()) {
         if (error)
             *error = QStringLiteral("\"%1\" is not an agent URL such as agent+https://mail1.example.com:8470").arg(url);
+        return std::nullopt;
+    }
+    const QHostAddress host(parsed.host());
+    if (parsed.scheme() == QLatin1String("http") && !(host.isLoopback() || parsed.host() == QLatin1String("localhost"))) {
+        if (error) // the agent refuses this too: a token must not cross the network in clear
+            *error = QStringLiteral("%1: use agent+https:// for a remote agent (http sends the token in clear)").arg(url);
         return std::nullopt;
     }
     AgentEndpoint agent;

@@ -351,9 +351,12 @@ void Session::pollAgent(SourceState &s)
         connect(watcher, &QFutureWatcher<Append>::finished, this, [this, watcher] {
             auto append = std::make_shared<Append>(watcher->result());
             watcher->deleteLater();
+            // Here, not in applyAppend: buildDone drops pending changes. poll() waits while this one is pending.
+            if (const int i = sourceIndex(append->path); i >= 0)
+                m_sources[i].requesting = false;
             mutate([this, append] { applyAppend(*append); });
         });
-        s.requesting = true; // until the lines are parsed and applied
+        s.requesting = true; // until the lines are parsed
         watcher->setFuture(QtConcurrent::run(workerPool(), &Session::parseAppended, s, body, next));
     });
 }
@@ -433,8 +436,8 @@ void Session::applyAppend(Append &append)
     const int index = sourceIndex(append.path);
     if (index >= 0)
         m_sources[index].requesting = false;
-    if (index < 0 || m_sources[index].offset != append.fromOffset || !m_data)
-        return; // removed or read again meanwhile
+    if (index < 0 || m_sources[index].offset != append.fromOffset || !m_data || m_loading)
+        return; // removed or read again meanwhile: the new build reads these lines too
     SourceState &s = m_sources[index];
     if (!append.state.error.isEmpty()) {
         s.error = append.state.error;

@@ -20,7 +20,7 @@ ViewQuery::~ViewQuery()
 {
     if (m_cancel)
         *m_cancel = true;
-    if (m_watcher.isRunning()) {
+    if (m_busy) { // running, or finished with its result not delivered yet: either way it still reads
         m_watcher.waitForFinished();
         if (m_session)
             m_session->endRead();

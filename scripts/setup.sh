@@ -8,6 +8,7 @@ packages=(
   libsimdjson-dev nlohmann-json3-dev
   xvfb xauth fonts-dejavu-core   # the console under a virtual display, with readable text
   jq                             # only compared against by the benchmark
+  poppler-utils                  # pdftotext and pdftoppm: the tests read the exported PDF reports
   nginx-light openssl            # the agent behind nginx with TLS, in the tests
 )
 
