@@ -4,8 +4,6 @@
 #include "statusstyle.h"
 #include "timedisplay.h"
 
-#include <QFileInfo>
-
 namespace oplens::ui {
 
 using Column = OperationColumn;

@@ -2,9 +2,6 @@
 
 #include "celltext.h"
 
-#include <QDateTime>
-#include <QTimeZone>
-
 namespace oplens::ui {
 
 TimeDisplay &TimeDisplay::instance()
