@@ -102,15 +102,20 @@ void Dataset::aggregate()
     if (m_ops.size() < m_events.ids().size())
         m_ops.resize(m_events.ids().size());
     m_aggregated = end;
+    // Stale limits come from finished runs only: recomputed when one became, or stopped being, Finished.
+    bool finishedChanged = evidenceChanged;
     if (evidenceChanged) {
         deriveAll();
     } else {
         std::sort(touched.begin(), touched.end());
         touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-        for (const uint32_t op : touched)
+        for (const uint32_t op : touched) {
+            const bool wasFinished = m_ops[op].status == Status::Finished;
             derive(op);
+            finishedChanged |= wasFinished || m_ops[op].status == Status::Finished;
+        }
     }
-    if (!touched.empty() || evidenceChanged)
+    if (finishedChanged)
         computeStaleLimits();
 }
 
