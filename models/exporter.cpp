@@ -337,25 +337,27 @@ ExportResult exportTo(const ExportRequest &request, QIODevice &device, const std
     return write(request, device, cancel, progress);
 }
 
+QString openForExport(QSaveFile &file)
+{
+    const QString path = file.fileName();
+    if (QFileInfo(path).isDir())
+        return QStringLiteral("cannot write %1: it is a folder").arg(path);
+    if (file.open(QIODevice::WriteOnly))
+        return {};
+    const QFileInfo folder(QFileInfo(path).absolutePath());
+    const QString why = !folder.exists() ? QStringLiteral("the folder %1 does not exist").arg(folder.filePath())
+                      : !folder.isDir()  ? QStringLiteral("%1 is not a folder").arg(folder.filePath())
+                                         : file.errorString();
+    return QStringLiteral("cannot write %1: %2").arg(path, why);
+}
+
 ExportResult exportTo(const ExportRequest &request, const QString &path, const std::atomic_bool *cancel,
                       const ExportProgress &progress)
 {
     ExportResult result;
-    if (QFileInfo(path).isDir()) {
-        result.error = QStringLiteral("cannot write %1: it is a folder").arg(path);
-        return result;
-    }
     QSaveFile file(path); // a temporary file beside it, renamed over it by commit()
-    if (!file.open(QIODevice::WriteOnly)) {
-        const QFileInfo folder(QFileInfo(path).absolutePath());
-        QString why = file.errorString();
-        if (!folder.exists())
-            why = QStringLiteral("the folder %1 does not exist").arg(folder.filePath());
-        else if (!folder.isDir())
-            why = QStringLiteral("%1 is not a folder").arg(folder.filePath());
-        result.error = QStringLiteral("cannot write %1: %2").arg(path, why);
+    if (result.error = openForExport(file); !result.error.isEmpty())
         return result;
-    }
     result = write(request, file, cancel, progress);
     if (!result.ok()) {
         file.cancelWriting(); // the temporary file is removed, the target left as it was

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+class QSaveFile;
+
 namespace oplens {
 
 struct ExportRequest {
@@ -46,6 +48,9 @@ struct ExportResult {
 };
 
 using ExportProgress = std::function<void(int percent)>;
+
+// Opens `file` for writing; the error, naming the path and saying why, or empty.
+QString openForExport(QSaveFile &file);
 
 // Writes the view to `path` through a temporary file renamed when complete: a failure or a cancel leaves no file
 // (and an existing file as it was). `progress` is called on the calling thread when the percentage changes.

@@ -568,19 +568,9 @@ ExportResult writeReport(const ExportRequest &request, ReportFormat format, cons
         result.error = QStringLiteral("nothing to export");
         return result;
     }
-    if (QFileInfo(path).isDir()) {
-        result.error = QStringLiteral("cannot write %1: it is a folder").arg(path);
-        return result;
-    }
     QSaveFile file(path); // a temporary file beside it, renamed over it by commit()
-    if (!file.open(QIODevice::WriteOnly)) {
-        const QFileInfo folder(QFileInfo(path).absolutePath());
-        const QString why = !folder.exists() ? QStringLiteral("the folder %1 does not exist").arg(folder.filePath())
-                          : !folder.isDir()  ? QStringLiteral("%1 is not a folder").arg(folder.filePath())
-                                             : file.errorString();
-        result.error = QStringLiteral("cannot write %1: %2").arg(path, why);
+    if (result.error = openForExport(file); !result.error.isEmpty())
         return result;
-    }
     // Percentages: provenance 0-20, the HTML 20-50 (or to 100), the PDF's pages 50-100.
     const bool pdf = format == ReportFormat::Pdf;
     const auto part = [&progress](int from, int to) {
