@@ -8,23 +8,7 @@ namespace oplens::ui {
 
 using Column = EventColumn;
 
-EventsModel::EventsModel(QObject *parent) : QAbstractTableModel(parent)
-{
-    connect(&TimeDisplay::instance(), &TimeDisplay::changed, this, [this] {
-        if (!m_rows.empty())
-            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, 0));
-    });
-}
-
-void EventsModel::setResult(const ViewQuery::Result &result)
-{
-    beginResetModel();
-    m_data = result.data;
-    m_rows = result.rows;
-    m_total = result.total;
-    m_now = result.now;
-    endResetModel();
-}
+EventsModel::EventsModel(QObject *parent) : ResultModel(parent) {}
 
 int EventsModel::rowOfOperation(uint32_t op) const
 {
@@ -32,11 +16,6 @@ int EventsModel::rowOfOperation(uint32_t op) const
         if (m_data->events().operation(m_rows[i]) == op)
             return int(i);
     return -1;
-}
-
-int EventsModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int EventsModel::columnCount(const QModelIndex &parent) const

@@ -8,33 +8,12 @@ namespace oplens::ui {
 
 using Column = OperationColumn;
 
-OperationsModel::OperationsModel(QObject *parent) : QAbstractTableModel(parent)
-{
-    connect(&TimeDisplay::instance(), &TimeDisplay::changed, this, [this] {
-        if (!m_rows.empty())
-            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
-    });
-}
+OperationsModel::OperationsModel(QObject *parent) : ResultModel(parent) {}
 
-void OperationsModel::setResult(const ViewQuery::Result &result)
-{
-    beginResetModel();
-    m_data = result.data;
-    m_rows = result.rows;
-    m_total = result.total;
-    m_now = result.now;
-    endResetModel();
-}
-
-int OperationsModel::rowOf(uint32_t op) const
+int OperationsModel::rowOfOperation(uint32_t op) const
 {
     const auto it = std::find(m_rows.begin(), m_rows.end(), op);
     return it == m_rows.end() ? -1 : int(it - m_rows.begin());
-}
-
-int OperationsModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int OperationsModel::columnCount(const QModelIndex &parent) const

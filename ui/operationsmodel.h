@@ -1,38 +1,20 @@
 // One row per operation of a ViewQuery's result.
 #pragma once
 
-#include "viewquery.h"
-
-#include <QAbstractTableModel>
+#include "resultmodel.h"
 
 namespace oplens::ui {
 
-class OperationsModel : public QAbstractTableModel
+class OperationsModel : public ResultModel
 {
     Q_OBJECT
 public:
-    enum Role { OperationRole = Qt::UserRole + 1 };
-
     explicit OperationsModel(QObject *parent = nullptr);
-    void setResult(const ViewQuery::Result &result);
-    const Dataset *dataset() const { return m_data.get(); }
-    std::shared_ptr<const Dataset> sharedDataset() const { return m_data; }
-    const std::vector<uint32_t> &rows() const { return m_rows; } // operations, in view order
-    int64_t now() const { return m_now; }
-    uint32_t operationAt(int row) const { return m_rows.at(size_t(row)); }
-    int rowOf(uint32_t op) const;
-    size_t total() const { return m_total; }
+    int rowOfOperation(uint32_t op) const override;
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
-
-private:
-    std::shared_ptr<const Dataset> m_data;
-    std::vector<uint32_t> m_rows;
-    size_t m_total = 0;
-    int64_t m_now = 0;
 };
 
 } // namespace oplens::ui

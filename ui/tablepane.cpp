@@ -18,10 +18,10 @@ TablePane::TablePane(Session *session, ViewQuery::Kind kind, QWidget *parent)
     : QWidget(parent), m_session(session), m_query(new ViewQuery(session, kind, this)), m_view(new QTableView(this))
 {
     if (kind == ViewQuery::Kind::Operations)
-        m_operations = new OperationsModel(this);
+        m_model = new OperationsModel(this);
     else
-        m_events = new EventsModel(this);
-    m_view->setModel(model());
+        m_model = new EventsModel(this);
+    m_view->setModel(m_model);
     m_view->setObjectName(kind == ViewQuery::Kind::Operations ? QStringLiteral("operationsTable") : QStringLiteral("eventsTable"));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -66,11 +66,11 @@ TablePane::TablePane(Session *session, ViewQuery::Kind kind, QWidget *parent)
     });
     connect(m_query, &ViewQuery::ready, this, &TablePane::showResult);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
-        m_selected = current.isValid() ? current.data(OperationsModel::OperationRole).toUInt() : kNone;
+        m_selected = current.isValid() ? current.data(ResultModel::OperationRole).toUInt() : kNone;
         Q_EMIT operationSelected(m_selected);
     });
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) {
-        Q_EMIT operationActivated(index.data(OperationsModel::OperationRole).toUInt());
+        Q_EMIT operationActivated(index.data(ResultModel::OperationRole).toUInt());
     });
     connect(m_view, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
         const QModelIndex index = m_view->indexAt(pos);
@@ -78,7 +78,7 @@ TablePane::TablePane(Session *session, ViewQuery::Kind kind, QWidget *parent)
             return;
         QMenu menu(this);
         // Read now: exec() runs an event loop in which a new result (a followed file grew) resets the model.
-        const int idColumn = m_operations ? int(OperationColumn::OperationId) : int(EventColumn::OperationId);
+        const int idColumn = isOperations() ? int(OperationColumn::OperationId) : int(EventColumn::OperationId);
         const QString id = index.siblingAtColumn(idColumn).data().toString();
         QStringList cells;
         for (int c = 0; c < model()->columnCount(); ++c)
@@ -86,7 +86,7 @@ TablePane::TablePane(Session *session, ViewQuery::Kind kind, QWidget *parent)
         menu.addAction(tr("Copy operation id"), this, [id] { QApplication::clipboard()->setText(id); });
         menu.addAction(tr("Copy row"), this, [cells] { QApplication::clipboard()->setText(cells.join(QLatin1Char('\t'))); });
         if (m_restarter) {
-            const uint32_t op = index.data(OperationsModel::OperationRole).toUInt();
+            const uint32_t op = index.data(ResultModel::OperationRole).toUInt();
             const QString why = m_restarter->refusal(op);
             menu.addSeparator();
             QAction *restart = menu.addAction(tr("Restart…"), this, [this, op] { Q_EMIT restartRequested(op); });
@@ -100,7 +100,12 @@ TablePane::TablePane(Session *session, ViewQuery::Kind kind, QWidget *parent)
 
 QAbstractTableModel *TablePane::model() const
 {
-    return m_operations ? static_cast<QAbstractTableModel *>(m_operations) : m_events;
+    return m_model;
+}
+
+bool TablePane::isOperations() const
+{
+    return m_query->kind() == ViewQuery::Kind::Operations;
 }
 
 size_t TablePane::shown() const
@@ -110,7 +115,7 @@ size_t TablePane::shown() const
 
 size_t TablePane::total() const
 {
-    return m_operations ? m_operations->total() : m_events->total();
+    return m_model->total();
 }
 
 uint32_t TablePane::currentOperation() const
@@ -120,17 +125,17 @@ uint32_t TablePane::currentOperation() const
 
 std::shared_ptr<const Dataset> TablePane::resultData() const
 {
-    return m_operations ? m_operations->sharedDataset() : m_events->sharedDataset();
+    return m_model->sharedDataset();
 }
 
 const std::vector<uint32_t> &TablePane::resultRows() const
 {
-    return m_operations ? m_operations->rows() : m_events->rows();
+    return m_model->rows();
 }
 
 int64_t TablePane::resultNow() const
 {
-    return m_operations ? m_operations->now() : m_events->now();
+    return m_model->now();
 }
 
 QList<int> TablePane::visibleColumns() const
@@ -153,7 +158,7 @@ QString TablePane::sortText() const
 
 void TablePane::selectOperation(uint32_t op)
 {
-    const int row = m_operations ? m_operations->rowOf(op) : m_events->rowOfOperation(op);
+    const int row = m_model->rowOfOperation(op);
     if (row < 0)
         return;
     const QModelIndex index = model()->index(row, 0);
@@ -164,12 +169,9 @@ void TablePane::selectOperation(uint32_t op)
 void TablePane::showResult(const ViewQuery::Result &result)
 {
     const uint32_t keep = m_selected;
-    if (m_operations)
-        m_operations->setResult(result);
-    else
-        m_events->setResult(result);
+    m_model->setResult(result);
     if (keep != kNone) {
-        const int row = m_operations ? m_operations->rowOf(keep) : m_events->rowOfOperation(keep);
+        const int row = m_model->rowOfOperation(keep);
         if (row >= 0) {
             const QSignalBlocker block(m_view->selectionModel());
             m_view->setCurrentIndex(model()->index(row, 0));
@@ -180,7 +182,7 @@ void TablePane::showResult(const ViewQuery::Result &result)
 
 QString TablePane::settingsKey() const
 {
-    return m_operations ? QStringLiteral("operations/header") : QStringLiteral("events/header");
+    return isOperations() ? QStringLiteral("operations/header") : QStringLiteral("events/header");
 }
 
 void TablePane::saveState(QSettings &settings) const

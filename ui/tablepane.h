@@ -11,8 +11,7 @@ class QTableView;
 
 namespace oplens::ui {
 
-class EventsModel;
-class OperationsModel;
+class ResultModel;
 
 class TablePane : public QWidget
 {
@@ -46,12 +45,12 @@ Q_SIGNALS:
 private:
     void showResult(const ViewQuery::Result &result);
     QString settingsKey() const;
+    bool isOperations() const;
 
     Session *m_session;
     ViewQuery *m_query;
     QTableView *m_view;
-    OperationsModel *m_operations = nullptr;
-    EventsModel *m_events = nullptr;
+    ResultModel *m_model;
     uint32_t m_selected = 0xFFFFFFFFu;
     class Restarter *m_restarter = nullptr;
 };
