@@ -1,6 +1,7 @@
 #include "dataset.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 
 #include <algorithm>
 
@@ -259,6 +260,14 @@ bool Dataset::isStale(uint32_t op, int64_t now) const
 bool Dataset::needsAttention(uint32_t op, int64_t now) const
 {
     return (m_ops[op].status == Status::Interrupted && !isRestarted(op)) || isStale(op, now);
+}
+
+QString Dataset::title(uint32_t op) const
+{
+    const uint32_t hostId = host(op);
+    return QStringLiteral("%1 %2 on %3")
+        .arg(m_events.string(module(op)), m_events.string(name(op)),
+             hostId != kNone ? m_events.string(hostId) : QFileInfo(m_events.sourceName(source(op))).fileName());
 }
 
 QString Dataset::interruptionReason(uint32_t op) const

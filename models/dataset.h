@@ -67,6 +67,8 @@ public:
     bool isStale(uint32_t op, int64_t now) const;
     // Interrupted and not restarted yet, or Stale: what the Notifications pane lists.
     bool needsAttention(uint32_t op, int64_t now) const;
+    // "ZxBackup SmartScan on mail1.example.com" (the source's file name when the events name no host).
+    QString title(uint32_t op) const;
     // Why it is Interrupted, in one line ("service restarted at ...", the event's error, ...).
     QString interruptionReason(uint32_t op) const;
     // The rows of one operation in time order.

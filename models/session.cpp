@@ -453,14 +453,10 @@ void Session::applyAppend(Append &append)
     s.lastRead = QDateTime::currentDateTime();
     const std::vector<uint32_t> after = interrupted();
     QStringList fresh;
-    const EventStore &store = m_data->events();
     for (const uint32_t op : after) {
         if (std::binary_search(before.begin(), before.end(), op))
             continue;
-        fresh << QStringLiteral("%1 %2 on %3: %4")
-                     .arg(store.string(m_data->module(op)), store.string(m_data->name(op)),
-                          m_data->host(op) != kNone ? store.string(m_data->host(op)) : QFileInfo(s.path).fileName(),
-                          m_data->interruptionReason(op));
+        fresh << QStringLiteral("%1: %2").arg(m_data->title(op), m_data->interruptionReason(op));
     }
     Q_EMIT dataAppended();
     Q_EMIT sourcesChanged();

@@ -3,7 +3,6 @@
 #include "statusstyle.h"
 #include "timedisplay.h"
 
-#include <QFileInfo>
 #include <QPalette>
 
 namespace oplens::ui {
@@ -77,16 +76,6 @@ QString NotificationsModel::sourceOf(uint32_t op) const
     return m_data->events().sourceName(m_data->source(op));
 }
 
-QString NotificationsModel::what(const Item &item) const
-{
-    const Dataset &d = *m_data;
-    const EventStore &s = d.events();
-    const uint32_t host = d.host(item.op);
-    return tr("%1 %2 on %3")
-        .arg(s.string(d.module(item.op)), s.string(d.name(item.op)),
-             host != kNone ? s.string(host) : QFileInfo(sourceOf(item.op)).fileName());
-}
-
 QString NotificationsModel::why(const Item &item) const
 {
     const Dataset &d = *m_data;
@@ -103,7 +92,7 @@ QStringList NotificationsModel::lines() const
 {
     QStringList out;
     for (const Item &item : m_items)
-        out << QStringLiteral("%1 — %2").arg(what(item), why(item));
+        out << QStringLiteral("%1 — %2").arg(m_data->title(item.op), why(item));
     return out;
 }
 
@@ -121,7 +110,7 @@ QVariant NotificationsModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case OperationRole: return item.op;
     case AcknowledgedRole: return item.acknowledged;
-    case Qt::DisplayRole: return QStringLiteral("%1\n%2").arg(what(item), why(item));
+    case Qt::DisplayRole: return QStringLiteral("%1\n%2").arg(m_data->title(item.op), why(item));
     case Qt::DecorationRole: return statusIcon(status, item.stale);
     case Qt::ForegroundRole:
         if (item.acknowledged)

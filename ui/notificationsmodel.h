@@ -38,7 +38,6 @@ private:
         bool acknowledged;
     };
     QString sourceOf(uint32_t op) const;
-    QString what(const Item &item) const;  // "ZxBackup SmartScan on mail1.example.com"
     QString why(const Item &item) const;   // "Interrupted 2025-11-23 01:08:25: service restarted at ..."
     void rebuild();
 

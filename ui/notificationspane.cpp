@@ -1,6 +1,7 @@
 #include "notificationspane.h"
 
 #include "restarter.h"
+#include "statusstyle.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -18,10 +19,8 @@ NotificationsPane::NotificationsPane(QWidget *parent)
     auto *warning = new QLabel(tr("Check why the service restarted or crashed (its logs, disk space, memory) before "
                                   "running an interrupted operation again."),
                                this);
-    warning->setWordWrap(true);
     warning->setObjectName(QStringLiteral("notificationsWarning"));
-    warning->setStyleSheet(QStringLiteral("QLabel { background: #FFF4E5; color: #5F3B00; border: 1px solid #F0C27B;"
-                                          " border-radius: 3px; padding: 4px 6px; }"));
+    styleAsWarning(warning);
 
     m_view->setModel(m_model);
     m_view->setObjectName(QStringLiteral("notificationsTable"));

@@ -42,9 +42,7 @@ RestartDialog::RestartDialog(const Dataset &data, uint32_t op, const QString &vi
 
     auto *warning = new QLabel(tr("<b>Check why the service restarted or crashed first</b> (its logs, disk space, memory). "
                                   "A new operation runs with the same module, name and parameters; this one stays as it is."));
-    warning->setWordWrap(true);
-    warning->setStyleSheet(QStringLiteral("QLabel { background: #FFF4E5; color: #5F3B00; border: 1px solid #F0C27B;"
-                                          " border-radius: 3px; padding: 6px; }"));
+    styleAsWarning(warning);
     m_reason = new QLineEdit;
     m_reason->setObjectName(QStringLiteral("restartReason"));
     m_reason->setPlaceholderText(tr("Required: why it is safe to run again (recorded with the restart)"));

@@ -3,6 +3,7 @@
 #include "celltext.h"
 
 #include <QHash>
+#include <QLabel>
 #include <QPainter>
 #include <QPixmap>
 
@@ -50,6 +51,13 @@ QIcon statusIcon(Status status, bool stale)
     }
     cache.insert(key, icon);
     return icon;
+}
+
+void styleAsWarning(QLabel *label)
+{
+    label->setWordWrap(true);
+    label->setStyleSheet(QStringLiteral("QLabel { background: #FFF4E5; color: #5F3B00; border: 1px solid #F0C27B;"
+                                        " border-radius: 3px; padding: 4px 6px; }"));
 }
 
 QString statusLabel(Status status, bool stale, bool restarted)
