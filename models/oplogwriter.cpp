@@ -1,7 +1,10 @@
 #include "oplogwriter.h"
 
+#include "eventformat.h"
+
 #include <QFile>
 #include <QUuid>
+#include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -26,6 +29,35 @@ QString appendOplogLine(const QString &path, std::string line)
         error = QStringLiteral("cannot make %1 durable: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
     ::close(fd);
     return error;
+}
+
+QString appendRunnerEvent(const QString &path, const RunnerEvent &e)
+{
+    using ordered_json = nlohmann::ordered_json;
+    ordered_json event;
+    event["module"] = e.module.toStdString();
+    event["name"] = e.name.toStdString();
+    event["operationId"] = e.operationId.toStdString();
+    if (!e.parameters.empty()) {
+        const ordered_json parameters = ordered_json::parse(e.parameters, nullptr, false);
+        if (parameters.is_object() && !parameters.empty())
+            event["parameters"] = parameters;
+    }
+    if (e.opStartTime >= 0)
+        event["OpStartTime"] = e.opStartTime;
+    event["startTime"] = e.startTime;
+    if (!e.requestedBy.isEmpty())
+        event["requestedBy"] = e.requestedBy.toStdString();
+    event["humanStartTime"] = humanTime(e.startTime, QTimeZone::systemTimeZone()).toStdString();
+    event["type"] = e.type.toStdString();
+    if (!e.host.isEmpty())
+        event["host"] = e.host.toStdString();
+    if (!e.restartOf.isEmpty())
+        event["restartOf"] = e.restartOf.toStdString();
+    event["runner"] = e.runner.toStdString();
+    for (const auto &[key, raw] : e.extra)
+        event[key] = ordered_json::parse(raw, nullptr, false);
+    return appendOplogLine(path, event.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
 }
 
 QString currentBootId()

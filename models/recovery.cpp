@@ -1,7 +1,6 @@
 #include "recovery.h"
 
 #include "dataset.h"
-#include "eventformat.h"
 #include "oplogreader.h"
 #include "oplogwriter.h"
 
@@ -65,28 +64,20 @@ RecoveryResult recoverOplog(const QString &path, const QString &runnerName)
         if (reason.isEmpty())
             continue;
         // The Interrupted event repeats what identifies the operation, as every event of it does.
-        const int64_t now = QDateTime::currentMSecsSinceEpoch();
-        nlohmann::ordered_json event;
-        event["module"] = s.strings().view(s.module(latest));
-        event["name"] = s.strings().view(s.name(latest));
-        event["operationId"] = s.operationId(latest);
-        if (!s.parameters(latest).empty())
-            event["parameters"] = nlohmann::ordered_json::parse(s.parameters(latest));
-        if (s.opStartTime(latest) != kNoTime)
-            event["OpStartTime"] = s.opStartTime(latest);
-        event["startTime"] = std::max(now, s.time(latest) + 1);
-        if (s.requestedBy(latest) != kNone)
-            event["requestedBy"] = s.strings().view(s.requestedBy(latest));
-        event["humanStartTime"] = humanTime(now, QTimeZone::systemTimeZone()).toStdString();
-        event["type"] = "Interrupted";
-        if (s.host(latest) != kNone)
-            event["host"] = s.strings().view(s.host(latest));
-        if (s.restartOf(latest) != kNone)
-            event["restartOf"] = s.ids().text(s.restartOf(latest));
-        event["runner"] = runnerName.toStdString();
-        event["error"] = reason.toStdString();
-        if (const QString error = appendOplogLine(path, event.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
-            !error.isEmpty()) {
+        RunnerEvent event;
+        event.module = s.string(s.module(latest));
+        event.name = s.string(s.name(latest));
+        event.operationId = QString::fromStdString(s.operationId(latest));
+        event.type = QStringLiteral("Interrupted");
+        event.requestedBy = s.string(s.requestedBy(latest));
+        event.host = s.string(s.host(latest));
+        event.restartOf = s.restartOf(latest) != kNone ? s.ids().qtext(s.restartOf(latest)) : QString();
+        event.runner = runnerName;
+        event.parameters = std::string(s.parameters(latest));
+        event.opStartTime = s.opStartTime(latest) != kNoTime ? s.opStartTime(latest) : -1;
+        event.startTime = std::max<int64_t>(QDateTime::currentMSecsSinceEpoch(), s.time(latest) + 1);
+        event.extra["error"] = nlohmann::ordered_json(reason.toStdString()).dump();
+        if (const QString error = appendRunnerEvent(path, event); !error.isEmpty()) {
             result.error = error;
             return result;
         }

@@ -1,6 +1,5 @@
 #include "runner.h"
 
-#include "eventformat.h"
 #include "oplogreader.h"
 #include "oplogwriter.h"
 #include "session.h"
@@ -350,28 +349,9 @@ void Runner::stop(const QString &reason)
 
 QString Runner::write(const Run &run, const char *type, const std::map<std::string, std::string> &rawFields)
 {
-    const int64_t now = QDateTime::currentMSecsSinceEpoch();
-    ordered_json event;
-    event["module"] = run.module.toStdString();
-    event["name"] = run.name.toStdString();
-    event["operationId"] = run.id.toStdString();
-    const ordered_json parameters = ordered_json::parse(run.parameters.empty() ? std::string("{}") : run.parameters, nullptr, false);
-    if (parameters.is_object() && !parameters.empty())
-        event["parameters"] = parameters;
-    event["OpStartTime"] = run.opStartTime;
-    event["startTime"] = now;
-    if (!run.requestedBy.isEmpty())
-        event["requestedBy"] = run.requestedBy.toStdString();
-    event["humanStartTime"] = humanTime(now, QTimeZone::systemTimeZone()).toStdString();
-    event["type"] = type;
-    if (!run.host.isEmpty())
-        event["host"] = run.host.toStdString();
-    if (!run.restartOf.isEmpty())
-        event["restartOf"] = run.restartOf.toStdString();
-    event["runner"] = m_runnerName.toStdString();
-    for (const auto &[key, raw] : rawFields)
-        event[key] = ordered_json::parse(raw, nullptr, false);
-    return appendOplogLine(oplogPath(), event.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
+    RunnerEvent event{run.module, run.name, run.id, QLatin1String(type), run.requestedBy, run.host, run.restartOf,
+                      m_runnerName, run.parameters, run.opStartTime, QDateTime::currentMSecsSinceEpoch(), rawFields};
+    return appendRunnerEvent(oplogPath(), event);
 }
 
 } // namespace oplens
