@@ -70,13 +70,7 @@ void EventStore::append(const ParsedEvent &e, uint16_t source)
 
 void EventStore::appendBatch(EventStore &&batch, uint16_t source)
 {
-    if (empty() && m_strings.size() == 0 && source == 0) { // the first load: nothing to translate
-        QStringList names = m_sources;
-        *this = std::move(batch);
-        m_sources = names;
-        return;
-    }
-    // Translate the batch's interned values into this store's.
+    // Translate (the first load, into an empty dataset, moves the whole batch instead: Dataset::appendBatch) the batch's interned values into this store's.
     std::vector<uint32_t> strings(batch.m_strings.size());
     for (uint32_t i = 0; i < strings.size(); ++i)
         strings[i] = m_strings.intern(batch.m_strings.view(i));
