@@ -1,7 +1,10 @@
 #include "clicommon.h"
 
 #include "oplogreader.h"
+#include "remotesource.h"
 
+#include <QEventLoop>
+#include <QNetworkAccessManager>
 #include <QUrl>
 
 #include <cstdio>
@@ -39,25 +42,83 @@ void addReadingOptions(QCommandLineParser &parser, bool json)
         {QStringLiteral("assume-interrupted"),
          QStringLiteral("Read the logs as taken after a crash: every unfinished operation counts as Interrupted.")},
         {QStringLiteral("strict"), QStringLiteral("Exit with status 3 when lines were skipped.")},
+        {QStringLiteral("workspace"),
+         QStringLiteral("Read the sources and filters of a workspace saved by the console (more SOURCEs and filters "
+                        "may be given)."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("token-file"),
+         QStringLiteral("Remote sources: a bearer token, read from F (or the OPLENS_TOKEN variable)."), QStringLiteral("F")},
+        {QStringLiteral("user"), QStringLiteral("Web servers: HTTP Basic user (with --password-file)."), QStringLiteral("NAME")},
+        {QStringLiteral("password-file"), QStringLiteral("Web servers: the Basic password, read from F."), QStringLiteral("F")},
+        {QStringLiteral("cacert"), QStringLiteral("Remote sources: trust this CA as well as the system's."), QStringLiteral("F")},
     });
     if (json)
         parser.addOption({QStringLiteral("json"), QStringLiteral("Print {\"operationList\": [...]} instead of text.")});
     parser.addPositionalArgument(QStringLiteral("SOURCE"),
-                                 QStringLiteral("Oplog files (any shape of oplog.md), file:///path, or - for "
-                                                "standard input. Several are merged."),
+                                 QStringLiteral("Oplog files (any shape of oplog.md), file:///path, - for standard "
+                                                "input, http(s):// URLs of oplog files, or agent+https://host:port#LOG. "
+                                                "Several are merged."),
                                  QStringLiteral("SOURCE..."));
 }
 
 std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
 {
     ReadingOptions o;
-    o.sources = parser.positionalArguments().mid(1);
-    if (o.sources.isEmpty()) {
+    if (parser.isSet(QStringLiteral("workspace"))) {
+        QString why;
+        const auto workspace = readWorkspace(parser.value(QStringLiteral("workspace")), &why);
+        if (!workspace) {
+            error(QStringLiteral("--workspace: %1").arg(why));
+            return std::nullopt;
+        }
+        o.sourceSpecs = workspace->sources;
+        o.filter = workspace->filter;
+        o.filter.sources.clear(); // names of the console's sources; here every source given is read and shown
+    }
+    for (const QString &location : parser.positionalArguments().mid(1)) {
+        WorkspaceSource source;
+        source.location = location;
+        if (location.startsWith(QLatin1String("file://")))
+            source.location = QUrl(location).toLocalFile();
+        o.sourceSpecs << source;
+    }
+    if (o.sourceSpecs.isEmpty()) {
         error(QStringLiteral("no SOURCE given (see --help)"));
         return std::nullopt;
     }
-    o.filter.modules = parser.values(QStringLiteral("module"));
-    o.filter.names = parser.values(QStringLiteral("name"));
+    o.user = parser.value(QStringLiteral("user"));
+    o.caFile = parser.value(QStringLiteral("cacert"));
+    o.token = qEnvironmentVariable("OPLENS_TOKEN").trimmed().toUtf8();
+    for (const char *key : {"token-file", "password-file"}) {
+        if (!parser.isSet(QLatin1String(key)))
+            continue;
+        QString why;
+        const QByteArray secret = readSecretFile(parser.value(QLatin1String(key)), &why);
+        if (secret.isEmpty()) {
+            error(QStringLiteral("--%1: %2").arg(QLatin1String(key), why));
+            return std::nullopt;
+        }
+        (qstrcmp(key, "token-file") == 0 ? o.token : o.password) = secret;
+    }
+    if (!o.user.isEmpty() && o.password.isEmpty()) {
+        error(QStringLiteral("--user needs --password-file"));
+        return std::nullopt;
+    }
+    for (WorkspaceSource &source : o.sourceSpecs) {
+        if (source.isRemote()) {
+            QString why;
+            const auto spec = source.remoteSpec(&why);
+            if (!spec) {
+                error(why);
+                return std::nullopt;
+            }
+            o.sources << spec->name();
+        } else {
+            o.sources << source.location;
+        }
+    }
+    o.filter.modules += parser.values(QStringLiteral("module"));
+    o.filter.names += parser.values(QStringLiteral("name"));
     for (const QString &s : parser.values(QStringLiteral("status"))) {
         const uint32_t flag = statusFlagFromName(s);
         if (!flag) {
@@ -77,7 +138,10 @@ std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
         }
         (name == QLatin1String("since") ? o.filter.since : o.filter.until) = *t;
     }
-    o.filter.text = parser.value(QStringLiteral("grep"));
+    if (parser.isSet(QStringLiteral("grep"))) {
+        o.filter.text = parser.value(QStringLiteral("grep"));
+        o.filter.regex = false;
+    }
     if (parser.isSet(QStringLiteral("limit"))) {
         bool ok = false;
         o.limit = parser.value(QStringLiteral("limit")).toLongLong(&ok);
@@ -92,32 +156,101 @@ std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
     return o;
 }
 
+namespace {
+// The spec of a remote source with its secret: the source's own file, else the command line's.
+std::optional<RemoteSpec> withSecret(const WorkspaceSource &source, const ReadingOptions &options, QString *why)
+{
+    auto spec = source.remoteSpec(why);
+    if (!spec)
+        return std::nullopt;
+    if (spec->kind == RemoteSpec::Kind::File && source.auth == RemoteSpec::Auth::None) {
+        if (spec->auth == RemoteSpec::Auth::None && !options.user.isEmpty()) { // from the command line
+            spec->auth = RemoteSpec::Auth::Basic;
+            spec->user = options.user;
+        } else if (spec->auth == RemoteSpec::Auth::None && !options.token.isEmpty()) {
+            spec->auth = RemoteSpec::Auth::Bearer;
+        }
+    }
+    if (spec->caFile.isEmpty())
+        spec->caFile = options.caFile;
+    const bool bearer = spec->auth == RemoteSpec::Auth::Bearer;
+    const QString file = bearer ? source.tokenFile : source.passwordFile;
+    spec->secret = file.isEmpty() ? (bearer ? options.token : options.password) : readSecretFile(file, why);
+    if (spec->auth != RemoteSpec::Auth::None && spec->secret.isEmpty()) {
+        if (why->isEmpty())
+            *why = bearer ? QStringLiteral("needs a token: --token-file F or OPLENS_TOKEN")
+                          : QStringLiteral("needs a password: --password-file F");
+        return std::nullopt;
+    }
+    return spec;
+}
+} // namespace
+
 Loaded load(const ReadingOptions &options)
 {
     Loaded loaded;
-    for (const QString &source : options.sources) {
-        const uint16_t index = loaded.data.addSource(source);
-        const QUrl url(source);
-        QString path = source;
-        if (url.scheme() == QLatin1String("file")) {
-            path = url.toLocalFile();
-        } else if (url.scheme().startsWith(QLatin1String("http")) || url.scheme().startsWith(QLatin1String("agent+"))) {
-            error(QStringLiteral("%1: remote sources are not supported by this version yet").arg(source));
-            ++loaded.unreadable;
+    // Remote sources first, all at once: each into a local copy, read below like a file.
+    QNetworkAccessManager network;
+    std::vector<std::unique_ptr<RemoteSource>> remotes(size_t(options.sourceSpecs.size()));
+    std::vector<QString> refused(remotes.size());
+    int pending = 0;
+    QEventLoop loop;
+    for (int i = 0; i < options.sourceSpecs.size(); ++i) {
+        const WorkspaceSource &source = options.sourceSpecs[i];
+        if (!source.isRemote())
             continue;
-        }
+        const auto spec = withSecret(source, options, &refused[size_t(i)]);
+        if (!spec)
+            continue;
+        auto remote = std::make_unique<RemoteSource>(*spec, &network);
+        remote->setFollow(false);
+        remote->setRetry(false);
+        ++pending;
+        RemoteSource *r = remote.get();
+        QObject::connect(r, &RemoteSource::changed, &loop, [r, &pending, &loop] {
+            if (r->property("done").toBool() || (!r->state().ready && r->state().phase != RemoteSource::Phase::Failed))
+                return;
+            r->setProperty("done", true);
+            if (--pending == 0)
+                loop.quit();
+        });
+        remotes[size_t(i)] = std::move(remote);
+    }
+    for (auto &remote : remotes)
+        if (remote)
+            remote->start();
+    if (pending > 0)
+        loop.exec();
+
+    for (int i = 0; i < options.sourceSpecs.size(); ++i) {
+        const QString &name = options.sources[i];
+        const uint16_t index = loaded.data.addSource(name);
         ReadRequest request;
-        request.path = path;
+        request.path = options.sourceSpecs[i].location;
+        if (options.sourceSpecs[i].isRemote()) {
+            const RemoteSource *remote = remotes[size_t(i)].get();
+            if (!remote || !remote->state().ready) {
+                error(QStringLiteral("%1: %2").arg(name, remote ? remote->state().error : refused[size_t(i)]));
+                if (remote && !remote->state().certificate.isNull())
+                    std::fprintf(stderr, "%s\n  Trust its CA with --cacert FILE, or this one certificate in the console.\n",
+                                 qPrintable(remote->state().certificate.describe()));
+                ++loaded.unreadable;
+                continue;
+            }
+            request.path = remote->mirrorPath();
+            if (remote->state().serviceStartedAt != kNoTime)
+                loaded.data.setServiceStartedAt(index, remote->state().serviceStartedAt);
+        }
         const ReadResult result = readOplog(request, loaded.data.events(), index);
         if (!result.error.isEmpty()) {
-            error(QStringLiteral("%1: %2").arg(source, result.error));
+            error(QStringLiteral("%1: %2").arg(name, result.error));
             ++loaded.unreadable;
             continue;
         }
         for (const ReadProblem &p : result.problems)
-            error(QStringLiteral("%1: %2: skipped: %3").arg(source, p.place(), p.reason));
+            error(QStringLiteral("%1: %2: skipped: %3").arg(name, p.place(), p.reason));
         loaded.skipped += result.problems.size();
-        if (options.assumeInterrupted)
+        if (options.assumeInterrupted || options.sourceSpecs[i].assumeInterrupted)
             loaded.data.setAssumeInterrupted(index, true);
     }
     loaded.data.aggregate();

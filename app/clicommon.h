@@ -3,6 +3,7 @@
 
 #include "dataset.h"
 #include "viewfilter.h"
+#include "workspace.h"
 
 #include <QCommandLineParser>
 #include <QStringList>
@@ -19,7 +20,10 @@ void error(const QString &message);
 void addReadingOptions(QCommandLineParser &parser, bool json = true);
 
 struct ReadingOptions {
-    QStringList sources;
+    QStringList sources;                  // their names, as shown and exported (URLs without user info)
+    QList<WorkspaceSource> sourceSpecs;   // what to read, with the credentials' files
+    QByteArray token, password;           // --token-file (or OPLENS_TOKEN), --password-file
+    QString user, caFile;                 // --user, --cacert
     ViewFilter filter;
     int64_t limit = -1;
     bool assumeInterrupted = false;
@@ -36,7 +40,8 @@ struct Loaded {
     uint64_t skipped = 0;  // events skipped as bad input, each reported on standard error
 };
 
-// Loads every source into one dataset, reporting each problem with its source and place.
+// Loads every source into one dataset, reporting each problem with its source and place. Remote sources are fetched
+// side by side first, each into a local copy; one that fails is reported and the others are still read.
 Loaded load(const ReadingOptions &options);
 
 // The exit status for what loading found: 2 when a source could not be read, 3 for skipped lines with --strict.

@@ -90,17 +90,108 @@ void Session::openFiles(const QStringList &paths)
                           : QStringLiteral("Loading %1 files").arg(added));
 }
 
-void Session::openAgent(const AgentEndpoint &agent)
+void Session::openRemote(const RemoteSpec &spec)
 {
-    if (sourceIndex(agent.name()) >= 0)
+    if (sourceIndex(spec.name()) >= 0)
         return;
+    auto *remote = new RemoteSource(spec, m_network, this);
+    remote->setPollInterval(m_remotePollMs);
+    connect(remote, &RemoteSource::changed, this, [this, remote] { remoteChanged(remote); });
+    connect(remote, &RemoteSource::mirrorReplaced, this, [this, remote] { remoteReplaced(remote); });
+    connect(remote, &RemoteSource::caughtUp, this, [this, remote] { remoteCaughtUp(remote); });
     SourceState source;
-    source.path = agent.name();
-    source.agent = agent;
+    source.path = spec.name();
+    source.remote = remote;
     source.follow = true;
+    if (spec.kind == RemoteSpec::Kind::Agent)
+        source.agent = spec.agent();
     m_sources.append(source);
     Q_EMIT sourcesChanged();
-    startBuild(QStringLiteral("Connecting to %1").arg(agent.base.authority()));
+    remote->start();
+}
+
+void Session::openAgent(const AgentEndpoint &agent)
+{
+    RemoteSpec spec;
+    spec.kind = RemoteSpec::Kind::Agent;
+    spec.url = agent.base;
+    spec.log = agent.log;
+    spec.auth = RemoteSpec::Auth::Bearer;
+    spec.secret = agent.token;
+    spec.caFile = agent.caFile;
+    openRemote(spec);
+}
+
+void Session::setRemotePollInterval(int ms)
+{
+    m_remotePollMs = ms;
+    for (SourceState &s : m_sources)
+        if (s.remote)
+            s.remote->setPollInterval(ms);
+}
+
+int Session::indexOf(const RemoteSource *remote) const
+{
+    for (int i = 0; i < m_sources.size(); ++i)
+        if (m_sources[i].remote == remote)
+            return i;
+    return -1;
+}
+
+void Session::setPaused(int index, bool paused)
+{
+    if (index < 0 || index >= m_sources.size() || !m_sources[index].remote)
+        return;
+    m_sources[index].remote->setPaused(paused);
+}
+
+void Session::retryNow(int index)
+{
+    if (index >= 0 && index < m_sources.size() && m_sources[index].remote)
+        m_sources[index].remote->retryNow();
+}
+
+void Session::remoteChanged(RemoteSource *remote)
+{
+    const int i = indexOf(remote);
+    if (i < 0)
+        return;
+    const int64_t started = remote->state().serviceStartedAt;
+    if (started != m_sources[i].reportedServiceStart && !m_sources[i].mirror.isEmpty()) {
+        m_sources[i].reportedServiceStart = started;
+        mutate([this, remote, started] { // the agent saw the service start again: that may interrupt operations
+            const int k = indexOf(remote);
+            if (!m_data || k < 0 || m_data->events().sourceCount() <= k || started == kNoTime)
+                return;
+            m_data->setServiceStartedAt(uint16_t(k), started);
+            Q_EMIT dataAppended();
+        });
+    }
+    Q_EMIT sourcesChanged();
+}
+
+void Session::remoteReplaced(RemoteSource *remote)
+{
+    const int i = indexOf(remote);
+    if (i < 0)
+        return;
+    SourceState &s = m_sources[i];
+    s.mirror.clear(); // stop following the old copy; the new one is read whole once it caught up
+    s.offset = 0;
+    s.notice = remote->state().notice;
+    Q_EMIT message(QStringLiteral("%1: %2").arg(s.path, s.notice));
+}
+
+void Session::remoteCaughtUp(RemoteSource *remote)
+{
+    const int i = indexOf(remote);
+    if (i < 0)
+        return;
+    SourceState &s = m_sources[i];
+    s.mirror = remote->mirrorPath();
+    s.offset = 0;
+    s.reportedServiceStart = remote->state().serviceStartedAt;
+    startBuild(QStringLiteral("Reading %1").arg(remote->spec().url.host()));
 }
 
 void Session::reload()
@@ -114,6 +205,8 @@ void Session::removeSource(int index)
 {
     if (index < 0 || index >= m_sources.size())
         return;
+    if (m_sources[index].remote)
+        m_sources[index].remote->deleteLater();
     m_sources.removeAt(index);
     Q_EMIT sourcesChanged();
     startBuild(QStringLiteral("Removing a source"));
@@ -124,6 +217,8 @@ void Session::setFollow(int index, bool follow)
     if (index < 0 || index >= m_sources.size() || m_sources[index].follow == follow)
         return;
     m_sources[index].follow = follow;
+    if (m_sources[index].remote)
+        m_sources[index].remote->setFollow(follow);
     Q_EMIT sourcesChanged();
     if (follow)
         QTimer::singleShot(0, this, &Session::poll);
@@ -172,14 +267,14 @@ Session::Build Session::build(QList<SourceState> sources, std::atomic_bool *canc
     result.sources = sources;
     uint64_t total = 0, before = 0;
     for (const SourceState &s : sources)
-        total += uint64_t(std::max<qint64>(0, QFileInfo(s.path).size()));
+        total += uint64_t(std::max<qint64>(0, QFileInfo(s.readPath()).size()));
     int lastPercent = -1;
     for (int i = 0; i < result.sources.size(); ++i) {
         SourceState &s = result.sources[i];
         const uint16_t index = result.data->addSource(s.path);
         ReadRequest request;
-        request.path = s.path;
-        request.following = s.follow;
+        request.path = s.readPath();
+        request.following = s.follow || s.remote;
         request.cancel = cancel;
         request.progress = [&](uint64_t done, uint64_t) {
             const int percent = total ? int((before + done) * 100 / total) : 0;
@@ -191,16 +286,12 @@ Session::Build Session::build(QList<SourceState> sources, std::atomic_bool *canc
         };
         ReadResult read;
         uint64_t identity = 0;
-        if (s.agent) {
-            const AgentStatus status = fetchAgentStatus(*s.agent, cancel);
-            if (status.error.isEmpty()) {
-                read = readAgentOplog(*s.agent, result.data->events(), index, cancel, &s.epoch);
-                if (status.serviceStartedAt != kNoTime)
-                    result.data->setServiceStartedAt(index, status.serviceStartedAt);
-            } else {
-                read.error = status.error;
-                read.cancelled = cancel->load();
-            }
+        if (s.remote && s.mirror.isEmpty()) {
+            continue; // not read yet: its RemoteSource says how it goes, and asks for a build when it has it all
+        } else if (s.remote) {
+            read = readOplog(request, result.data->events(), index);
+            if (s.reportedServiceStart != kNoTime)
+                result.data->setServiceStartedAt(index, s.reportedServiceStart);
         } else {
             identity = fileIdentity(s.path);
             read = readOplog(request, result.data->events(), index);
@@ -211,8 +302,7 @@ Session::Build Session::build(QList<SourceState> sources, std::atomic_bool *canc
         }
         before += read.fileSize;
         s.error = read.error;
-        s.missing = !s.agent && !read.error.isEmpty() && !QFileInfo::exists(s.path);
-        s.retryAt = read.error.isEmpty() ? 0 : QDateTime::currentMSecsSinceEpoch() + 10000;
+        s.missing = !s.remote && !read.error.isEmpty() && !QFileInfo::exists(s.path);
         s.offset = read.nextOffset;
         s.nextLine = read.nextLine;
         s.events = read.events;
@@ -246,13 +336,16 @@ void Session::buildDone()
         if (i < 0)
             continue;
         SourceState &s = m_sources[i];
-        const bool follow = s.follow, assume = s.assumeInterrupted, requesting = s.requesting;
-        const QString notice = s.notice;
+        const bool follow = s.follow, assume = s.assumeInterrupted;
+        const QString notice = s.notice, mirror = s.mirror;
         s = read;
         s.follow = follow;
         s.assumeInterrupted = assume;
         s.notice = notice;
-        s.requesting = requesting;
+        if (s.mirror != mirror) { // replaced while it loaded: the next build reads the new copy
+            s.mirror = mirror;
+            s.offset = 0;
+        }
         if (assume != read.assumeInterrupted) // toggled while it loaded: no one reads the new dataset yet
             result.data->setAssumeInterrupted(uint16_t(k), assume);
     }
@@ -270,8 +363,14 @@ void Session::poll()
     for (SourceState &s : m_sources) {
         if (!s.follow)
             continue;
-        if (s.agent) {
-            pollAgent(s);
+        if (s.remote) {
+            if (s.mirror.isEmpty() || !s.error.isEmpty())
+                continue;
+            if (uint64_t(QFileInfo(s.mirror).size()) > s.offset) {
+                m_appending = true;
+                m_append.setFuture(QtConcurrent::run(workerPool(), &Session::readAppended, s));
+                return;
+            }
             continue;
         }
         const QFileInfo info(s.path);
@@ -304,88 +403,16 @@ void Session::poll()
     }
 }
 
-void Session::pollAgent(SourceState &s)
-{
-    if (s.requesting || QDateTime::currentMSecsSinceEpoch() < s.retryAt)
-        return;
-    if (!s.error.isEmpty()) { // it was down: read it whole again
-        s.notice = QStringLiteral("read again after: %1").arg(s.error);
-        startBuild(QStringLiteral("Reconnecting to %1").arg(s.agent->base.authority()));
-        return;
-    }
-    s.requesting = true;
-    QNetworkRequest request = agentRequest(*s.agent, QStringLiteral("/v1/oplog?log=%1&from=%2&wait=25")
-                                                         .arg(QString::fromUtf8(QUrl::toPercentEncoding(s.agent->log)))
-                                                         .arg(s.offset));
-    request.setRawHeader("X-Oplog-Epoch", s.epoch.toLatin1());
-    QNetworkReply *reply = m_network->get(request);
-    const QString path = s.path;
-    const uint64_t from = s.offset;
-    connect(reply, &QNetworkReply::finished, this, [this, reply, path, from] {
-        reply->deleteLater();
-        const int index = sourceIndex(path);
-        if (index < 0)
-            return;
-        SourceState &s = m_sources[index];
-        s.requesting = false;
-        if (s.offset != from)
-            return; // read again meanwhile: these bytes start before where the new reading ended
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status == 409) { // rotated or truncated on the server: read it again from the start
-            s.notice = QStringLiteral("read again from the start: the agent's oplog was rotated or truncated");
-            Q_EMIT message(QStringLiteral("%1: %2").arg(path, s.notice));
-            startBuild(QStringLiteral("Reading %1 again").arg(path));
-            return;
-        }
-        if (reply->error() != QNetworkReply::NoError) {
-            s.error = describeReply(reply);
-            s.retryAt = QDateTime::currentMSecsSinceEpoch() + 10000;
-            Q_EMIT sourcesChanged();
-            return;
-        }
-        const QByteArray body = reply->readAll();
-        const uint64_t next = reply->rawHeader("X-Oplog-Next").toULongLong();
-        if (body.isEmpty() || next <= s.offset)
-            return; // the wait ended with nothing new
-        auto *watcher = new QFutureWatcher<Append>(this);
-        connect(watcher, &QFutureWatcher<Append>::finished, this, [this, watcher] {
-            auto append = std::make_shared<Append>(watcher->result());
-            watcher->deleteLater();
-            // Here, not in applyAppend: buildDone drops pending changes. poll() waits while this one is pending.
-            if (const int i = sourceIndex(append->path); i >= 0)
-                m_sources[i].requesting = false;
-            mutate([this, append] { applyAppend(*append); });
-        });
-        s.requesting = true; // until the lines are parsed
-        watcher->setFuture(QtConcurrent::run(workerPool(), &Session::parseAppended, s, body, next));
-    });
-}
-
-Session::Append Session::parseAppended(SourceState source, QByteArray body, uint64_t next)
-{
-    Append append;
-    append.path = source.path;
-    append.fromOffset = source.offset;
-    append.batch = std::make_shared<Dataset>();
-    append.batch->addSource(source.path);
-    OplogParser parser(append.batch->events(), 0, Container::Lines, source.nextLine);
-    parser.push(body.constData(), size_t(body.size()));
-    append.state.offset = next;
-    append.state.nextLine = parser.nextLine();
-    append.state.events = parser.eventsRead();
-    append.state.problems = parser.problems();
-    return append;
-}
-
 Session::Append Session::readAppended(SourceState source)
 {
     Append append;
     append.path = source.path;
+    append.readPath = source.readPath();
     append.fromOffset = source.offset;
     append.batch = std::make_shared<Dataset>();
     append.batch->addSource(source.path);
     ReadRequest request;
-    request.path = source.path;
+    request.path = source.readPath();
     request.offset = source.offset;
     request.firstLine = source.nextLine;
     request.following = true;
@@ -434,9 +461,8 @@ std::vector<uint32_t> Session::interrupted() const
 void Session::applyAppend(Append &append)
 {
     const int index = sourceIndex(append.path);
-    if (index >= 0)
-        m_sources[index].requesting = false;
-    if (index < 0 || m_sources[index].offset != append.fromOffset || !m_data || m_loading)
+    if (index < 0 || m_sources[index].offset != append.fromOffset || m_sources[index].readPath() != append.readPath
+        || !m_data || m_loading)
         return; // removed or read again meanwhile: the new build reads these lines too
     SourceState &s = m_sources[index];
     if (!append.state.error.isEmpty()) {

@@ -5,11 +5,13 @@
 #include "agentclient.h"
 #include "dataset.h"
 #include "readproblem.h"
+#include "remotesource.h"
 
 #include <QDateTime>
 #include <QFutureWatcher>
 #include <QObject>
 #include <QNetworkAccessManager>
+#include <QPointer>
 #include <QTimer>
 #include <atomic>
 #include <functional>
@@ -30,10 +32,12 @@ struct SourceState {
     QString notice;        // e.g. read again because the file was truncated
     QDateTime lastRead;
     uint64_t fileId = 0;   // device and inode: a replaced file has another
-    std::optional<AgentEndpoint> agent; // read through an agent's /v1/oplog instead of a file
-    QString epoch;         // the agent's epoch of that oplog
-    bool requesting = false; // a long-poll to the agent is under way
-    qint64 retryAt = 0;    // after a network error, when to try again
+    QPointer<RemoteSource> remote;      // a remote oplog (http(s) or an agent), read through its local mirror
+    QString mirror;                     // that mirror's path, once it holds the whole file
+    int64_t reportedServiceStart = kNoTime; // the agent's serviceStartedAt
+    std::optional<AgentEndpoint> agent; // restarts go through this agent
+
+    QString readPath() const { return remote ? mirror : path; }
 };
 
 class Session : public QObject
@@ -50,8 +54,11 @@ public:
 
     // Opens files not open yet; the newest of them is followed.
     void openFiles(const QStringList &paths);
-    // Adds an agent's oplog, read and followed through its API.
+    // Adds a remote oplog (a file on a web server, or an agent's), read and followed through a local mirror.
+    void openRemote(const RemoteSpec &spec);
     void openAgent(const AgentEndpoint &agent);
+    void setPaused(int index, bool paused); // remote sources: stop asking the server
+    void retryNow(int index);
     const SourceState *sourceOf(uint16_t source) const { return source < m_sources.size() ? &m_sources[source] : nullptr; }
     void reload();
     void removeSource(int index);
@@ -63,8 +70,9 @@ public:
     void beginRead() { ++m_readers; }
     void endRead();
 
-    // Follow polling interval (ms); tests make it shorter.
+    // Follow polling interval (ms) for files and for plain remote files; tests make them shorter.
     void setPollInterval(int ms) { m_poll.setInterval(ms); }
+    void setRemotePollInterval(int ms);
 
 Q_SIGNALS:
     void loadStarted(const QString &what);
@@ -84,14 +92,17 @@ private:
     };
     struct Append {
         QString path;
+        QString readPath; // the file read: a remote source's mirror may be replaced meanwhile
         uint64_t fromOffset = 0;
         std::shared_ptr<Dataset> batch;
         SourceState state; // offset, line, problems of this read
     };
     static Build build(QList<SourceState> sources, std::atomic_bool *cancel, Session *progressTo);
     static Append readAppended(SourceState source);
-    static Append parseAppended(SourceState source, QByteArray body, uint64_t next);
-    void pollAgent(SourceState &source);
+    void remoteChanged(RemoteSource *remote);
+    void remoteReplaced(RemoteSource *remote);
+    void remoteCaughtUp(RemoteSource *remote);
+    int indexOf(const RemoteSource *remote) const;
     void startBuild(const QString &what);
     void buildDone();
     void poll();
@@ -112,6 +123,7 @@ private:
     bool m_appending = false;
     int m_readers = 0;
     QTimer m_poll;
+    int m_remotePollMs = 2000;
     QNetworkAccessManager *m_network;
 };
 

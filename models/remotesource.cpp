@@ -1,0 +1,492 @@
+#include "remotesource.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSslCertificate>
+#include <QStandardPaths>
+#include <QTemporaryFile>
+
+#include <algorithm>
+
+namespace oplens {
+
+namespace {
+constexpr qint64 kOverlap = 64;     // bytes of the copy's end asked for again: they must match
+constexpr int kAgentWaitSeconds = 25;
+constexpr int kMaxBackoffSeconds = 60;
+
+enum class Request { File, AgentStatus, AgentOplog };
+
+QString mirrorFolder()
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/mirrors");
+    return QDir().mkpath(dir) ? dir : QDir::tempPath();
+}
+
+// "bytes 100-199/1234" or "bytes */1234": (first byte or -1, total or -1).
+std::pair<qint64, qint64> contentRange(const QByteArray &header)
+{
+    const QByteArray value = header.trimmed();
+    if (!value.startsWith("bytes "))
+        return {-1, -1};
+    const qsizetype slash = value.indexOf('/');
+    const QByteArray range = value.mid(6, slash < 0 ? -1 : slash - 6);
+    bool ok = false;
+    const qint64 total = slash < 0 ? -1 : value.mid(slash + 1).toLongLong(&ok);
+    const qint64 first = range == "*" ? -1 : range.left(range.indexOf('-')).toLongLong();
+    return {first, ok ? total : -1};
+}
+
+QString describeFileFailure(QNetworkReply *reply, const RemoteSpec &spec)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status >= 300 && status < 400) {
+        const QString to = QString::fromUtf8(reply->rawHeader("Location"));
+        return QStringLiteral("%1: the server sends this URL elsewhere%2; open that URL instead")
+            .arg(status).arg(to.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(to));
+    }
+    switch (status) {
+    case 401: return spec.auth == RemoteSpec::Auth::None
+                         ? QStringLiteral("401: the server wants credentials: give a token, or a user and password")
+                         : QStringLiteral("401: the server refused these credentials");
+    case 403: return QStringLiteral("403: the server refuses to serve this file");
+    case 404: return QStringLiteral("404: there is no such file on the server");
+    default: break;
+    }
+    if (status >= 400)
+        return QStringLiteral("%1: %2").arg(status).arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString());
+    switch (reply->error()) {
+    case QNetworkReply::ConnectionRefusedError:
+        return QStringLiteral("connection refused: is a web server running on %1?").arg(reply->url().authority());
+    case QNetworkReply::SslHandshakeFailedError: {
+        const CertificateProblem p = certificateProblemOf(reply);
+        if (p.isNull())
+            return QStringLiteral("TLS: %1").arg(reply->errorString());
+        return QStringLiteral("TLS: %1the certificate does not verify (%2; SHA-256 %3)")
+            .arg(p.changed ? QStringLiteral("CHANGED since you trusted it: ") : QString(), p.errors.join(QLatin1String("; ")), p.fingerprint);
+    }
+    default: return describeReply(reply);
+    }
+}
+
+// The first bytes of an oplog, past any whitespace: a JSON object (a line, or {"operationList": ...}) or an array.
+bool looksLikeOplog(const QByteArray &start, bool *decided)
+{
+    for (const char c : start) {
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+            continue;
+        *decided = true;
+        return c == '{' || c == '[' || c == '\xEF'; // \xEF: a UTF-8 byte order mark
+    }
+    *decided = false;
+    return true;
+}
+} // namespace
+
+QString phaseName(RemoteSource::Phase phase)
+{
+    switch (phase) {
+    case RemoteSource::Phase::Connecting: return QStringLiteral("Connecting");
+    case RemoteSource::Phase::Downloading: return QStringLiteral("Reading");
+    case RemoteSource::Phase::UpToDate: return QStringLiteral("Up to date");
+    case RemoteSource::Phase::Retrying: return QStringLiteral("Retrying");
+    case RemoteSource::Phase::Paused: return QStringLiteral("Paused");
+    case RemoteSource::Phase::Failed: return QStringLiteral("Failed");
+    }
+    return {};
+}
+
+RemoteSource::RemoteSource(RemoteSpec spec, QNetworkAccessManager *network, QObject *parent)
+    : QObject(parent), m_spec(std::move(spec)), m_network(network)
+{
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &RemoteSource::request);
+    m_mirror = std::make_unique<QTemporaryFile>(mirrorFolder() + QStringLiteral("/oplog-XXXXXX.mirror"));
+    m_mirror->open();
+}
+
+RemoteSource::~RemoteSource()
+{
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+    }
+}
+
+QString RemoteSource::mirrorPath() const { return m_mirror->fileName(); }
+
+void RemoteSource::start()
+{
+    if (!m_mirror->isOpen()) {
+        m_retry = false;
+        fail(QStringLiteral("cannot create a local copy in %1: %2").arg(mirrorFolder(), m_mirror->errorString()));
+        return;
+    }
+    if (const QString why = m_spec.checkTransport(); !why.isEmpty()) {
+        m_retry = false;
+        fail(why);
+        return;
+    }
+    if (!m_spec.caFile.isEmpty() && QSslCertificate::fromPath(m_spec.caFile).isEmpty()) {
+        m_retry = false;
+        fail(QStringLiteral("the CA file %1 holds no PEM certificate").arg(m_spec.caFile));
+        return;
+    }
+    request();
+}
+
+void RemoteSource::setFollow(bool follow)
+{
+    m_follow = follow;
+    if (follow && m_state.ready && !m_reply && m_state.phase == Phase::UpToDate)
+        request();
+}
+
+void RemoteSource::setRetry(bool retry) { m_retry = retry; }
+
+void RemoteSource::setPaused(bool paused)
+{
+    if (paused == (m_state.phase == Phase::Paused))
+        return;
+    if (paused) {
+        m_timer.stop();
+        if (m_reply) {
+            m_reply->disconnect(this);
+            m_reply->abort();
+            m_reply->deleteLater();
+            m_reply = nullptr;
+        }
+        m_state.phase = Phase::Paused;
+        emitChanged();
+        return;
+    }
+    m_state.phase = m_state.ready ? Phase::UpToDate : Phase::Connecting;
+    m_state.failures = 0;
+    emitChanged();
+    request();
+}
+
+void RemoteSource::retryNow()
+{
+    if (m_state.phase != Phase::Retrying && m_state.phase != Phase::Failed)
+        return;
+    m_timer.stop();
+    m_state.phase = m_state.ready ? Phase::UpToDate : Phase::Connecting;
+    emitChanged();
+    request();
+}
+
+void RemoteSource::schedule(int ms)
+{
+    m_timer.start(ms);
+}
+
+void RemoteSource::request()
+{
+    if (m_reply || m_state.phase == Phase::Paused)
+        return;
+    if (m_spec.kind == RemoteSpec::Kind::File)
+        requestFile();
+    else if (!m_statusKnown)
+        requestAgentStatus();
+    else
+        requestAgentOplog();
+}
+
+void RemoteSource::requestFile()
+{
+    QNetworkRequest r = remoteRequest(m_spec, m_spec.url);
+    r.setTransferTimeout(30 * 1000);
+    if (const qint64 m = m_state.mirrored; m > 0) {
+        r.setRawHeader("Range", "bytes=" + QByteArray::number(m - std::min(m, kOverlap)) + '-');
+        if (!m_etag.isEmpty())
+            r.setRawHeader("If-None-Match", m_etag);
+    }
+    m_bodyStart = m_bodyPos = m_state.mirrored - std::min(m_state.mirrored, kOverlap);
+    m_mirroredAtRequest = m_state.mirrored;
+    m_reply = m_network->get(r);
+    m_reply->setProperty("oplensRequest", int(Request::File));
+    checkCertificates(m_reply);
+    m_bodyChecked = m_bodyRejected = false;
+    connect(m_reply, &QNetworkReply::readyRead, this, &RemoteSource::received);
+    connect(m_reply, &QNetworkReply::finished, this, &RemoteSource::finished);
+}
+
+void RemoteSource::requestAgentStatus()
+{
+    QNetworkRequest r = remoteRequest(m_spec, m_spec.url.resolved(QUrl(QStringLiteral("/v1/status"))));
+    r.setTransferTimeout(30 * 1000);
+    m_reply = m_network->get(r);
+    m_reply->setProperty("oplensRequest", int(Request::AgentStatus));
+    checkCertificates(m_reply);
+    connect(m_reply, &QNetworkReply::finished, this, &RemoteSource::finished);
+}
+
+void RemoteSource::requestAgentOplog()
+{
+    QString query = QStringLiteral("/v1/oplog?log=%1&from=%2")
+                        .arg(QString::fromUtf8(QUrl::toPercentEncoding(m_spec.log)))
+                        .arg(m_state.mirrored);
+    const bool wait = m_state.ready && m_follow;
+    if (wait)
+        query += QStringLiteral("&wait=%1").arg(kAgentWaitSeconds);
+    QNetworkRequest r = remoteRequest(m_spec, m_spec.url.resolved(QUrl(query)));
+    r.setTransferTimeout((wait ? kAgentWaitSeconds + 30 : 30) * 1000);
+    if (!m_epoch.isEmpty())
+        r.setRawHeader("X-Oplog-Epoch", m_epoch.toLatin1());
+    m_bodyStart = m_bodyPos = m_mirroredAtRequest = m_state.mirrored;
+    m_reply = m_network->get(r);
+    m_reply->setProperty("oplensRequest", int(Request::AgentOplog));
+    checkCertificates(m_reply);
+    m_bodyChecked = m_bodyRejected = false;
+    connect(m_reply, &QNetworkReply::readyRead, this, &RemoteSource::received);
+    connect(m_reply, &QNetworkReply::finished, this, &RemoteSource::finished);
+}
+
+void RemoteSource::received()
+{
+    QNetworkReply *reply = m_reply;
+    if (!reply)
+        return;
+    if (!m_bodyChecked) {
+        m_bodyChecked = true;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const auto kind = Request(reply->property("oplensRequest").toInt());
+        m_bodyRejected = true;
+        if (kind == Request::AgentOplog && status == 200) {
+            m_bodyStart = m_state.mirrored;
+            m_bodyRejected = false;
+        } else if (kind == Request::File && status == 200) {
+            m_bodyStart = 0;
+            m_bodyRejected = false;
+        } else if (kind == Request::File && status == 206) {
+            const auto [first, total] = contentRange(reply->rawHeader("Content-Range"));
+            m_state.remoteSize = total;
+            m_bodyStart = first;
+            m_bodyRejected = first < 0 || first > m_state.mirrored;
+        }
+        m_bodyPos = m_bodyStart;
+        if (!m_bodyRejected && m_state.mirrored == 0) {
+            m_state.phase = Phase::Downloading;
+            if (status == 200 && reply->header(QNetworkRequest::ContentLengthHeader).isValid())
+                m_state.remoteSize = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
+            if (kind == Request::AgentOplog)
+                m_state.remoteSize = reply->rawHeader("X-Oplog-Size").toLongLong();
+        }
+    }
+    if (m_bodyRejected)
+        return; // an answer without a body for the mirror: finished() reads it
+    if (!writeBody(reply->readAll())) {
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+        m_reply = nullptr;
+        if (m_state.phase == Phase::Connecting) // the mirror was replaced: read the new file from the start
+            request();
+        return;
+    }
+    emitChanged(true);
+}
+
+// The body's bytes before the copy's end must equal the copy's; the rest is appended. False: the reply was dropped
+// (the file was replaced, or is not an oplog) and what comes next is already under way.
+bool RemoteSource::writeBody(const QByteArray &data)
+{
+    const char *p = data.constData();
+    qint64 n = data.size();
+    if (m_bodyPos < m_state.mirrored && n > 0) {
+        const qint64 length = std::min(n, m_state.mirrored - m_bodyPos);
+        m_mirror->seek(m_bodyPos);
+        if (m_mirror->read(length) != QByteArray::fromRawData(p, length)) {
+            replaceMirror(QStringLiteral("read again from the start: the file on the server was replaced (rotated)"));
+            return false;
+        }
+        p += length;
+        n -= length;
+        m_bodyPos += length;
+    }
+    if (n == 0)
+        return true;
+    if (m_state.mirrored == 0 && m_spec.kind == RemoteSpec::Kind::File) {
+        bool decided = false;
+        if (!looksLikeOplog(QByteArray::fromRawData(p, std::min<qint64>(n, 4096)), &decided) && decided) {
+            QString start = QString::fromUtf8(p, std::min<qint64>(n, 40)).simplified();
+            fail(QStringLiteral("not an oplog: the server sent \"%1…\" (an oplog starts with { or [)").arg(start));
+            return false;
+        }
+    }
+    m_mirror->seek(m_state.mirrored);
+    if (m_mirror->write(p, n) != n || !m_mirror->flush()) {
+        fail(QStringLiteral("cannot write the local copy %1: %2").arg(m_mirror->fileName(), m_mirror->errorString()));
+        return false;
+    }
+    m_state.mirrored += n;
+    m_bodyPos += n;
+    m_state.lastData = QDateTime::currentDateTime();
+    return true;
+}
+
+void RemoteSource::finished()
+{
+    QNetworkReply *reply = m_reply;
+    if (!reply)
+        return;
+    m_reply = nullptr;
+    reply->deleteLater();
+    reply->disconnect(this);
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const auto kind = Request(reply->property("oplensRequest").toInt());
+    if (kind == Request::File)
+        fileFinished(reply, status);
+    else
+        agentFinished(reply, status);
+}
+
+void RemoteSource::fileFinished(QNetworkReply *reply, int status)
+{
+    if (status == 304) {
+        succeeded(false);
+        return;
+    }
+    if (status == 416) {
+        const qint64 total = contentRange(reply->rawHeader("Content-Range")).second;
+        if (total >= 0 && total < m_state.mirrored)
+            replaceMirror(QStringLiteral("read again from the start: the file on the server shrank (truncated or rotated)"));
+        else
+            succeeded(false);
+        return;
+    }
+    if (reply->error() != QNetworkReply::NoError || (status != 200 && status != 206) || m_bodyRejected) {
+        fail(m_bodyRejected && reply->error() == QNetworkReply::NoError
+                 ? QStringLiteral("%1: an answer that does not continue the file").arg(status)
+                 : describeFileFailure(reply, m_spec),
+             reply);
+        return;
+    }
+    if (m_bodyPos < m_state.mirrored) { // the file now ends before the copy does
+        replaceMirror(QStringLiteral("read again from the start: the file on the server shrank (truncated or rotated)"));
+        return;
+    }
+    const qint64 before = m_state.remoteSize;
+    m_etag = reply->rawHeader("ETag");
+    if (status == 200 || before < m_state.mirrored)
+        m_state.remoteSize = m_state.mirrored;
+    succeeded(m_state.mirrored > m_mirroredAtRequest);
+}
+
+void RemoteSource::agentFinished(QNetworkReply *reply, int status)
+{
+    const auto kind = Request(reply->property("oplensRequest").toInt());
+    if (status == 409 && kind == Request::AgentOplog) {
+        replaceMirror(QStringLiteral("read again from the start: the agent's oplog was rotated or truncated"));
+        return;
+    }
+    if (reply->error() != QNetworkReply::NoError) {
+        fail(describeReply(reply), reply);
+        return;
+    }
+    if (kind == Request::AgentStatus) {
+        const QJsonObject object = QJsonDocument::fromJson(reply->readAll()).object();
+        QStringList logs;
+        for (const QJsonValue &log : object.value(QStringLiteral("oplogs")).toArray())
+            logs << log.toObject().value(QStringLiteral("id")).toString();
+        if (!logs.contains(m_spec.log)) {
+            fail(QStringLiteral("the agent has no oplog \"%1\" (it serves: %2)").arg(m_spec.log, logs.join(QLatin1String(", "))));
+            return;
+        }
+        const QJsonValue started = object.value(QStringLiteral("serviceStartedAt"));
+        m_state.serviceStartedAt = started.isDouble() ? int64_t(started.toDouble()) : kNoTime;
+        m_statusKnown = true;
+        request();
+        return;
+    }
+    const QString epoch = QString::fromLatin1(reply->rawHeader("X-Oplog-Epoch"));
+    const qint64 next = reply->rawHeader("X-Oplog-Next").toLongLong();
+    const qint64 size = reply->rawHeader("X-Oplog-Size").toLongLong();
+    if (m_bodyRejected || next != m_state.mirrored) {
+        fail(QStringLiteral("the agent's answer does not continue the copy (it ends at %1, the copy at %2)")
+                 .arg(next).arg(m_state.mirrored));
+        return;
+    }
+    m_epoch = epoch;
+    m_state.remoteSize = size;
+    if (next < size) { // more than one answer holds
+        m_state.phase = Phase::Downloading;
+        emitChanged(true);
+        request();
+        return;
+    }
+    succeeded(m_state.mirrored > m_mirroredAtRequest);
+}
+
+void RemoteSource::replaceMirror(const QString &why)
+{
+    m_mirror = std::make_unique<QTemporaryFile>(mirrorFolder() + QStringLiteral("/oplog-XXXXXX.mirror"));
+    m_mirror->open(); // the old one is removed; a reader that has it open keeps reading its own copy
+    m_state.mirrored = 0;
+    m_state.remoteSize = -1;
+    m_state.ready = false;
+    m_state.notice = why;
+    m_state.phase = Phase::Connecting;
+    m_etag.clear();
+    m_epoch.clear();
+    m_statusKnown = false;
+    Q_EMIT mirrorReplaced();
+    emitChanged();
+    request();
+}
+
+void RemoteSource::fail(const QString &why, QNetworkReply *reply)
+{
+    m_state.error = why;
+    m_state.certificate = reply ? certificateProblemOf(reply) : CertificateProblem{};
+    ++m_state.failures;
+    m_statusKnown = false;
+    if (!m_retry) {
+        m_state.phase = Phase::Failed;
+    } else {
+        const int seconds = std::min(kMaxBackoffSeconds, 1 << std::min(m_state.failures - 1, 6));
+        m_state.phase = Phase::Retrying;
+        m_state.retryAt = QDateTime::currentMSecsSinceEpoch() + seconds * 1000;
+        schedule(seconds * 1000);
+    }
+    emitChanged();
+}
+
+void RemoteSource::succeeded(bool newData)
+{
+    m_state.lastChecked = QDateTime::currentDateTime();
+    if (newData)
+        m_state.lastData = m_state.lastChecked;
+    m_state.error.clear();
+    m_state.certificate = {};
+    m_state.failures = 0;
+    m_state.phase = Phase::UpToDate;
+    const bool first = !m_state.ready;
+    m_state.ready = true;
+    emitChanged();
+    if (first)
+        Q_EMIT caughtUp();
+    if (!m_follow || m_state.phase == Phase::Paused)
+        return;
+    if (m_spec.kind == RemoteSpec::Kind::Agent)
+        request(); // a long-poll: the agent answers when there is something new
+    else
+        schedule(m_pollMs);
+}
+
+void RemoteSource::emitChanged(bool throttle)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (throttle && now - m_lastChangedSignal < 200)
+        return;
+    m_lastChangedSignal = now;
+    Q_EMIT changed();
+}
+
+} // namespace oplens

@@ -1,0 +1,37 @@
+// What a remote source is: an oplog file served by any web server, or an OpLens agent (cli.md "Sources"), with how
+// to authenticate and which CA to trust. Secrets live in memory only.
+#pragma once
+
+#include "agentclient.h"
+
+#include <QNetworkRequest>
+#include <QUrl>
+#include <optional>
+
+namespace oplens {
+
+struct RemoteSpec {
+    enum class Kind { File, Agent };
+    enum class Auth { None, Bearer, Basic };
+
+    Kind kind = Kind::File;
+    QUrl url;          // File: the file's http(s) URL; Agent: http(s)://host:port
+    QString log = QStringLiteral("main"); // Agent: the oplog's id
+    Auth auth = Auth::None;
+    QString user;      // Basic
+    QByteArray secret; // the token or the password
+    QString caFile;    // trusted as well as the system's CAs
+
+    static bool isRemote(const QString &text); // http(s):// or agent+http(s)://
+    // "https://host/path" (a user in the URL means Basic) or "agent+https://host:port#LOG" (a bearer token).
+    static std::optional<RemoteSpec> fromUrl(const QString &text, QString *error);
+    QString name() const;  // the URL as given, without user info or secrets: the source's name
+    bool needsSecret() const { return auth != Auth::None; }
+    // A secret sent in clear over the network is refused: http only to loopback.
+    QString checkTransport() const;
+    AgentEndpoint agent() const;
+};
+
+QNetworkRequest remoteRequest(const RemoteSpec &spec, const QUrl &url);
+
+} // namespace oplens

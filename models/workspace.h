@@ -1,0 +1,43 @@
+// A workspace: the set of sources an admin watches (local files, files on web servers, agents), with the filters and
+// the columns of the console, saved as a JSON file. Never a secret: only where oplensctl may read one (tokenFile,
+// passwordFile); the console keeps secrets in the desktop keychain or asks for them.
+#pragma once
+
+#include "remotespec.h"
+#include "viewfilter.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <optional>
+
+namespace oplens {
+
+struct WorkspaceSource {
+    QString location;   // an absolute path, or a URL (http(s)://, agent+http(s)://host:port#LOG)
+    RemoteSpec::Auth auth = RemoteSpec::Auth::None;
+    QString user;       // Basic
+    QString caFile;
+    QString tokenFile, passwordFile; // for oplensctl: where to read the secret
+    bool follow = true;
+    bool paused = false;
+    bool assumeInterrupted = false;
+
+    bool isRemote() const { return RemoteSpec::isRemote(location); }
+    // The remote spec without its secret; nullopt with `error` for a location that is not a valid URL.
+    std::optional<RemoteSpec> remoteSpec(QString *error) const;
+};
+
+struct Workspace {
+    QList<WorkspaceSource> sources;
+    ViewFilter filter;
+    QJsonObject columns; // the console's table layouts, as it wrote them
+};
+
+// Relative paths in the file are taken from the workspace's folder. Errors name the source and the key.
+std::optional<Workspace> readWorkspace(const QString &path, QString *error);
+bool writeWorkspace(const QString &path, const Workspace &workspace, QString *error);
+
+// Reads a secret from a file: its first line, without the line end. Empty with `error` set when it cannot.
+QByteArray readSecretFile(const QString &path, QString *error);
+
+} // namespace oplens
