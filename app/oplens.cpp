@@ -1,6 +1,7 @@
 // oplens: the desktop console. `oplens [SOURCE...]` opens oplogs; `--screenshot FILE.png` saves the window once
 // they are loaded and exits; `--notifications` prints what the Notifications pane shows, for machines without display.
 #include "mainwindow.h"
+#include "workspaces.h"
 #include "notificationspane.h"
 
 #include <QApplication>
@@ -34,40 +35,67 @@ int main(int argc, char *argv[])
                                            QStringLiteral("Print what the Notifications pane shows and exit."));
     const QCommandLineOption agent(QStringLiteral("agent"), QStringLiteral("Open an agent's oplog (agent+https://host:port#log); repeatable."),
                                    QStringLiteral("URL"));
-    const QCommandLineOption tokenFile(QStringLiteral("token-file"), QStringLiteral("The agents' bearer token (or OPLENS_TOKEN)."),
-                                       QStringLiteral("FILE"));
-    const QCommandLineOption cacert(QStringLiteral("cacert"), QStringLiteral("Trust this CA for the agents as well as the system's."),
+    const QCommandLineOption tokenFile(QStringLiteral("token-file"),
+                                       QStringLiteral("Remote sources' bearer token (or OPLENS_TOKEN)."), QStringLiteral("FILE"));
+    const QCommandLineOption user(QStringLiteral("user"), QStringLiteral("Web servers: HTTP Basic user (with --password-file)."),
+                                  QStringLiteral("NAME"));
+    const QCommandLineOption passwordFile(QStringLiteral("password-file"), QStringLiteral("Web servers: the Basic password."),
+                                          QStringLiteral("FILE"));
+    const QCommandLineOption cacert(QStringLiteral("cacert"), QStringLiteral("Trust this CA for remote sources as well as the system's."),
                                     QStringLiteral("FILE"));
-    parser.addOptions({screenshot, notifications, agent, tokenFile, cacert});
-    parser.addPositionalArgument(QStringLiteral("SOURCE"), QStringLiteral("Oplog files to open."), QStringLiteral("[SOURCE...]"));
+    const QCommandLineOption workspace(QStringLiteral("workspace"), QStringLiteral("Open a saved workspace."), QStringLiteral("FILE"));
+    parser.addOptions({screenshot, notifications, agent, tokenFile, user, passwordFile, cacert, workspace});
+    parser.addPositionalArgument(QStringLiteral("SOURCE"),
+                                 QStringLiteral("Oplog files, http(s):// URLs of oplog files, agent+https://host:port#LOG."),
+                                 QStringLiteral("[SOURCE...]"));
     parser.process(app);
 
     oplens::ui::MainWindow window;
-    const QStringList sources = parser.positionalArguments();
-    QList<oplens::AgentEndpoint> agents;
-    QByteArray token = qgetenv("OPLENS_TOKEN");
-    if (parser.isSet(tokenFile)) {
-        QFile file(parser.value(tokenFile));
-        if (!file.open(QIODevice::ReadOnly)) {
-            std::fprintf(stderr, "oplens: --token-file: %s\n", qPrintable(file.errorString()));
-            return 1;
-        }
-        token = file.readAll().trimmed();
-    }
-    for (const QString &url : parser.values(agent)) {
+    QStringList files;
+    QList<oplens::RemoteSpec> remotes;
+    QByteArray token = qgetenv("OPLENS_TOKEN").trimmed(), password;
+    for (const auto &[option, secret] : {std::pair{&tokenFile, &token}, std::pair{&passwordFile, &password}}) {
+        if (!parser.isSet(*option))
+            continue;
         QString error;
-        auto endpoint = oplens::AgentEndpoint::fromUrl(url, &error);
-        if (!endpoint || token.isEmpty()) {
-            std::fprintf(stderr, "oplens: %s\n", qPrintable(endpoint ? QStringLiteral("--agent needs --token-file or OPLENS_TOKEN") : error));
+        *secret = oplens::readSecretFile(parser.value(*option), &error);
+        if (secret->isEmpty()) {
+            std::fprintf(stderr, "oplens: --%s: %s\n", qPrintable(option->names().first()), qPrintable(error));
             return 1;
         }
-        endpoint->token = token;
-        endpoint->caFile = parser.value(cacert);
-        agents << *endpoint;
+    }
+    for (const QString &source : parser.positionalArguments() + parser.values(agent)) {
+        if (!oplens::RemoteSpec::isRemote(source)) {
+            files << source;
+            continue;
+        }
+        QString error;
+        auto spec = oplens::RemoteSpec::fromUrl(source, &error);
+        if (spec && spec->kind == oplens::RemoteSpec::Kind::File && spec->auth == oplens::RemoteSpec::Auth::None) {
+            if (parser.isSet(user)) {
+                spec->auth = oplens::RemoteSpec::Auth::Basic;
+                spec->user = parser.value(user);
+            } else if (!token.isEmpty()) {
+                spec->auth = oplens::RemoteSpec::Auth::Bearer;
+            }
+        }
+        if (spec) {
+            spec->secret = spec->auth == oplens::RemoteSpec::Auth::Basic ? password : token;
+            spec->caFile = parser.value(cacert);
+            if (spec->needsSecret() && spec->secret.isEmpty())
+                error = QStringLiteral("%1 needs %2").arg(source, spec->auth == oplens::RemoteSpec::Auth::Basic
+                                                                      ? QStringLiteral("--password-file")
+                                                                      : QStringLiteral("--token-file or OPLENS_TOKEN"));
+        }
+        if (!spec || !error.isEmpty()) {
+            std::fprintf(stderr, "oplens: %s\n", qPrintable(error));
+            return 1;
+        }
+        remotes << *spec;
     }
     const bool batch = parser.isSet(screenshot) || parser.isSet(notifications);
-    if (batch && sources.isEmpty() && agents.isEmpty()) {
-        std::fprintf(stderr, "oplens: --screenshot and --notifications need at least one SOURCE\n");
+    if (batch && files.isEmpty() && remotes.isEmpty() && !parser.isSet(workspace)) {
+        std::fprintf(stderr, "oplens: --screenshot and --notifications need at least one SOURCE or a --workspace\n");
         return 1;
     }
     if (batch) {
@@ -76,8 +104,9 @@ int main(int argc, char *argv[])
             if (parser.isSet(notifications)) {
                 // A source that could not be read is no all-clear: say so, and exit 2 like oplensctl.
                 for (const oplens::SourceState &s : window.session()->sources()) {
-                    if (!s.error.isEmpty()) {
-                        std::fprintf(stderr, "oplens: %s: %s\n", qPrintable(s.path), qPrintable(s.error));
+                    const QString error = s.remote && !s.remote->state().error.isEmpty() ? s.remote->state().error : s.error;
+                    if (!error.isEmpty()) {
+                        std::fprintf(stderr, "oplens: %s: %s\n", qPrintable(s.path), qPrintable(error));
                         unreadable = true;
                     }
                     for (const oplens::ReadProblem &p : s.problems)
@@ -105,9 +134,18 @@ int main(int argc, char *argv[])
             app.exit(1);
         });
     }
+    if (parser.isSet(workspace)) {
+        QString error;
+        if (!oplens::readWorkspace(parser.value(workspace), &error)) {
+            std::fprintf(stderr, "oplens: --workspace: %s\n", qPrintable(error));
+            return 1;
+        }
+    }
     window.show();
-    window.openFiles(sources);
-    for (const auto &endpoint : agents)
-        window.session()->openAgent(endpoint);
+    if (parser.isSet(workspace))
+        window.workspaces()->openWorkspace(parser.value(workspace));
+    window.openFiles(files);
+    for (const auto &spec : remotes)
+        window.workspaces()->openRemote(spec);
     return app.exec();
 }

@@ -122,6 +122,19 @@ void Session::openAgent(const AgentEndpoint &agent)
     openRemote(spec);
 }
 
+bool Session::remotesSettled() const
+{
+    for (const SourceState &s : m_sources) {
+        if (!s.remote)
+            continue;
+        const RemoteSource::Phase phase = s.remote->state().phase;
+        const bool failing = phase == RemoteSource::Phase::Retrying || phase == RemoteSource::Phase::Failed;
+        if (!failing && phase != RemoteSource::Phase::Paused && (s.mirror.isEmpty() || s.lastRead.isNull()))
+            return false;
+    }
+    return true;
+}
+
 void Session::setRemotePollInterval(int ms)
 {
     m_remotePollMs = ms;
@@ -190,6 +203,7 @@ void Session::remoteCaughtUp(RemoteSource *remote)
     SourceState &s = m_sources[i];
     s.mirror = remote->mirrorPath();
     s.offset = 0;
+    s.lastRead = {}; // until the build has read it
     s.reportedServiceStart = remote->state().serviceStartedAt;
     startBuild(QStringLiteral("Reading %1").arg(remote->spec().url.host()));
 }
@@ -210,6 +224,18 @@ void Session::removeSource(int index)
     m_sources.removeAt(index);
     Q_EMIT sourcesChanged();
     startBuild(QStringLiteral("Removing a source"));
+}
+
+void Session::removeAll()
+{
+    if (m_sources.isEmpty())
+        return;
+    for (SourceState &s : m_sources)
+        if (s.remote)
+            s.remote->deleteLater();
+    m_sources.clear();
+    Q_EMIT sourcesChanged();
+    startBuild(QStringLiteral("Closing the sources"));
 }
 
 void Session::setFollow(int index, bool follow)

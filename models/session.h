@@ -51,6 +51,8 @@ public:
     const QList<SourceState> &sources() const { return m_sources; }
     int sourceIndex(const QString &path) const;
     bool isLoading() const { return m_loading; } // until its result is applied
+    // Every remote source was read whole and loaded, or has failed or is paused.
+    bool remotesSettled() const;
 
     // Opens files not open yet; the newest of them is followed.
     void openFiles(const QStringList &paths);
@@ -62,6 +64,7 @@ public:
     const SourceState *sourceOf(uint16_t source) const { return source < m_sources.size() ? &m_sources[source] : nullptr; }
     void reload();
     void removeSource(int index);
+    void removeAll(); // e.g. before opening a workspace
     void setFollow(int index, bool follow);
     void setAssumeInterrupted(int index, bool assume);
     void cancelLoading();

@@ -184,7 +184,7 @@ std::optional<Workspace> readWorkspace(const QString &path, QString *error)
         *error = QStringLiteral("%1: %2").arg(path, filterError);
         return std::nullopt;
     }
-    w.columns = root.value(QStringLiteral("columns")).toObject();
+    w.console = root.value(QStringLiteral("console")).toObject();
     return w;
 }
 
@@ -212,7 +212,7 @@ bool writeWorkspace(const QString &path, const Workspace &w, QString *error)
     const QJsonObject root{{QStringLiteral("oplensWorkspace"), kVersion},
                            {QStringLiteral("sources"), sources},
                            {QStringLiteral("filter"), filterObject(w.filter)},
-                           {QStringLiteral("columns"), w.columns}};
+                           {QStringLiteral("console"), w.console}};
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson(QJsonDocument::Indented)) < 0
         || !file.commit()) {

@@ -1,5 +1,5 @@
-// A workspace: the set of sources an admin watches (local files, files on web servers, agents), with the filters and
-// the columns of the console, saved as a JSON file. Never a secret: only where oplensctl may read one (tokenFile,
+// A workspace: the set of sources an admin watches (local files, files on web servers, agents), with the filter and
+// the console's columns, saved as a JSON file. Never a secret: only where oplensctl may read one (tokenFile,
 // passwordFile); the console keeps secrets in the desktop keychain or asks for them.
 #pragma once
 
@@ -30,7 +30,7 @@ struct WorkspaceSource {
 struct Workspace {
     QList<WorkspaceSource> sources;
     ViewFilter filter;
-    QJsonObject columns; // the console's table layouts, as it wrote them
+    QJsonObject console; // the console's own state (filter bar, table columns), kept as it wrote it
 };
 
 // Relative paths in the file are taken from the workspace's folder. Errors name the source and the key.

@@ -6,6 +6,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
   libsimdjson-dev nlohmann-json3-dev
+  qtkeychain-qt6-dev             # remote sources' secrets in the desktop keychain
   xvfb xauth fonts-dejavu-core   # the console under a virtual display, with readable text
   jq                             # only compared against by the benchmark
   poppler-utils                  # pdftotext and pdftoppm: the tests read the exported PDF reports

@@ -1,11 +1,19 @@
-// File > Connect to Agent…: an agent's URL, its token and, for a private CA, the CA file.
+// File > Connect…: a remote source, either an OpLens agent or an oplog file on any web server, with its credentials
+// and CA file. Test says what goes wrong before connecting; a certificate that does not verify can be trusted for
+// that one server after its details are shown.
 #pragma once
 
-#include "agentclient.h"
+#include "remoteprobe.h"
+#include "remotespec.h"
 
 #include <QDialog>
 
+class QCheckBox;
+class QComboBox;
+class QLabel;
 class QLineEdit;
+class QNetworkAccessManager;
+class QPushButton;
 
 namespace oplens::ui {
 
@@ -14,11 +22,32 @@ class ConnectDialog : public QDialog
     Q_OBJECT
 public:
     explicit ConnectDialog(QWidget *parent = nullptr);
-    // The endpoint asked for, or nullopt with `error` set.
-    std::optional<AgentEndpoint> endpoint(QString *error) const;
+    // Prefills the form, e.g. to ask again for the secret of a workspace's source.
+    void setSpec(const RemoteSpec &spec);
+    // The source asked for, with its secret, or nullopt with `error` set.
+    std::optional<RemoteSpec> spec(QString *error) const;
+    bool rememberSecret() const;
+    QString testResult() const;
+
+    QPushButton *testButton() const { return m_test; }
+    QPushButton *trustButton() const { return m_trust; }
+
+    void accept() override;
 
 private:
-    QLineEdit *m_url, *m_log, *m_token, *m_ca;
+    void kindChanged();
+    void authChanged();
+    void test();
+    void trust();
+
+    QComboBox *m_kind, *m_auth;
+    QLineEdit *m_url, *m_log, *m_user, *m_secret, *m_ca;
+    QLabel *m_logLabel, *m_userLabel, *m_secretLabel, *m_authLabel, *m_result;
+    QCheckBox *m_remember;
+    QPushButton *m_test, *m_trust;
+    QNetworkAccessManager *m_network;
+    CertificateProblem m_certificate;
+    int m_probe = 0; // the latest probe; older answers are dropped
 };
 
 } // namespace oplens::ui

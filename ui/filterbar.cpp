@@ -9,6 +9,9 @@
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QMenu>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSettings>
 #include <QToolButton>
 
@@ -195,32 +198,69 @@ void FilterBar::chooseCustomRange()
 
 void FilterBar::saveState(QSettings &settings) const
 {
-    settings.setValue(QStringLiteral("filter/text"), m_search->text());
-    settings.setValue(QStringLiteral("filter/regex"), m_regex->isChecked());
-    settings.setValue(QStringLiteral("filter/modules"), checkedIn(m_moduleMenu));
-    settings.setValue(QStringLiteral("filter/names"), checkedIn(m_nameMenu));
-    settings.setValue(QStringLiteral("filter/statuses"), checkedIn(m_statusMenu));
-    settings.setValue(QStringLiteral("filter/range"), m_range->currentIndex());
-    settings.setValue(QStringLiteral("filter/customSince"), qint64(m_customSince));
-    settings.setValue(QStringLiteral("filter/customUntil"), qint64(m_customUntil));
+    settings.setValue(QStringLiteral("filter/state"), QJsonDocument(state()).toJson(QJsonDocument::Compact));
 }
 
 void FilterBar::restoreState(const QSettings &settings)
 {
-    const QSignalBlocker block(this);
-    m_search->setText(settings.value(QStringLiteral("filter/text")).toString());
-    m_regex->setChecked(settings.value(QStringLiteral("filter/regex")).toBool());
-    m_pendingModules = settings.value(QStringLiteral("filter/modules")).toStringList();
-    m_pendingNames = settings.value(QStringLiteral("filter/names")).toStringList();
-    fillMenu(m_statusMenu, statusFlagNames(), settings.value(QStringLiteral("filter/statuses")).toStringList());
-    m_customSince = settings.value(QStringLiteral("filter/customSince"), qint64(kNoTime)).toLongLong();
-    m_customUntil = settings.value(QStringLiteral("filter/customUntil"), qint64(kNoTime)).toLongLong();
-    int range = settings.value(QStringLiteral("filter/range"), int(AllTime)).toInt();
-    if (range == Custom && m_customSince == kNoTime)
-        range = AllTime;
-    m_range->setCurrentIndex(range);
-    m_debounce.stop();
-    updateButtons();
+    setState(QJsonDocument::fromJson(settings.value(QStringLiteral("filter/state")).toByteArray()).object(), false);
+}
+
+int FilterBar::customRangeIndex() { return Custom; }
+
+QJsonObject FilterBar::state() const
+{
+    return {{QStringLiteral("text"), m_search->text()},
+            {QStringLiteral("regex"), m_regex->isChecked()},
+            {QStringLiteral("modules"), QJsonArray::fromStringList(checkedIn(m_moduleMenu))},
+            {QStringLiteral("names"), QJsonArray::fromStringList(checkedIn(m_nameMenu))},
+            {QStringLiteral("statuses"), QJsonArray::fromStringList(checkedIn(m_statusMenu))},
+            {QStringLiteral("range"), m_range->currentIndex()},
+            {QStringLiteral("customSince"), qint64(m_customSince)},
+            {QStringLiteral("customUntil"), qint64(m_customUntil)}};
+}
+
+void FilterBar::setState(const QJsonObject &state, bool notify)
+{
+    const auto strings = [&](const char *key) {
+        QStringList list;
+        for (const QJsonValue &v : state.value(QLatin1String(key)).toArray())
+            list << v.toString();
+        return list;
+    };
+    {
+        const QSignalBlocker block(this);
+        m_search->setText(state.value(QStringLiteral("text")).toString());
+        m_regex->setChecked(state.value(QStringLiteral("regex")).toBool());
+        m_pendingModules = strings("modules");
+        m_pendingNames = strings("names");
+        const auto items = [](const QMenu *menu) {
+            QStringList list;
+            for (const QAction *action : menu->actions())
+                if (action->isCheckable())
+                    list << action->text();
+            return list;
+        };
+        fillMenu(m_moduleMenu, items(m_moduleMenu), m_pendingModules); // until setChoices() offers what is loaded
+        fillMenu(m_nameMenu, items(m_nameMenu), m_pendingNames);
+        fillMenu(m_statusMenu, statusFlagNames(), strings("statuses"));
+        m_customSince = state.value(QStringLiteral("customSince")).toInteger(kNoTime);
+        m_customUntil = state.value(QStringLiteral("customUntil")).toInteger(kNoTime);
+        int range = state.value(QStringLiteral("range")).toInt(int(AllTime));
+        if (range < 0 || range >= m_range->count() || (range == Custom && m_customSince == kNoTime))
+            range = AllTime;
+        m_range->setCurrentIndex(range);
+        if (range == Custom) {
+            const auto text = [](int64_t t) {
+                return t == kNoTime ? QStringLiteral("…") : QDateTime::fromMSecsSinceEpoch(t).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+            };
+            m_range->setItemText(Custom, QStringLiteral("%1 – %2").arg(text(m_customSince), text(m_customUntil)));
+        }
+        m_debounce.stop();
+        updateButtons();
+    }
+    if (notify)
+        emitChanged();
 }
 
 } // namespace oplens::ui

@@ -7,6 +7,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QJsonObject;
 class QLineEdit;
 class QMenu;
 class QSettings;
@@ -26,6 +27,10 @@ public:
     void clear(); // shows everything
     void saveState(QSettings &settings) const;
     void restoreState(const QSettings &settings);
+    // The same state for a workspace: relative time ranges stay relative.
+    QJsonObject state() const;
+    void setState(const QJsonObject &state, bool notify = true);
+    static int customRangeIndex(); // the state's "range" for customSince and customUntil
     QLineEdit *searchField() const { return m_search; }
 
 Q_SIGNALS:

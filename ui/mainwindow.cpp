@@ -1,6 +1,5 @@
 #include "mainwindow.h"
 
-#include "connectdialog.h"
 #include "detailspane.h"
 #include "exportjob.h"
 #include "filterbar.h"
@@ -10,6 +9,7 @@
 #include "sourcespane.h"
 #include "tablepane.h"
 #include "timedisplay.h"
+#include "workspaces.h"
 
 #include <QAction>
 #include <QApplication>
@@ -138,6 +138,7 @@ MainWindow::MainWindow(QWidget *parent)
         m_center->setCurrentIndex(m_session->sources().isEmpty() ? 0 : 1);
     });
     connect(m_session, &Session::message, m_statusText, &QLabel::setText);
+    connect(m_session, &Session::sourcesChanged, this, &MainWindow::checkIdle);
     connect(m_session, &Session::newInterruptions, this, &MainWindow::notifyInterruptions);
 
     for (TablePane *pane : {m_operations, m_events}) {
@@ -201,7 +202,10 @@ void MainWindow::createActions()
     open->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
-    file->addAction(tr("&Connect to Agent…"), this, &MainWindow::connectDialog);
+    m_workspaces = new Workspaces(m_session, m_filterBar, m_operations, m_events, this);
+    connect(m_workspaces, &Workspaces::message, m_statusText, &QLabel::setText);
+    m_workspaces->addActions(file);
+    file->addSeparator();
     QAction *reload = file->addAction(tr("&Reload"), m_session, &Session::reload);
     reload->setShortcut(QKeySequence(Qt::Key_F5));
     auto *exportJob = new ExportJob(m_session, statusBar(), this); // the current view, with its filters and order
@@ -270,19 +274,6 @@ void MainWindow::openFiles(const QStringList &paths)
         return;
     addRecent(paths);
     m_session->openFiles(paths);
-}
-
-void MainWindow::connectDialog()
-{
-    ConnectDialog dialog(this);
-    while (dialog.exec() == QDialog::Accepted) {
-        QString error;
-        if (const auto agent = dialog.endpoint(&error)) {
-            m_session->openAgent(*agent);
-            return;
-        }
-        QMessageBox::warning(this, tr("Connect to an agent"), error);
-    }
 }
 
 void MainWindow::updateRestartAction()
@@ -463,7 +454,10 @@ void MainWindow::notifyInterruptions(const QStringList &descriptions)
 
 bool MainWindow::isIdle() const
 {
-    return m_loadedOnce && !m_session->isLoading() && !m_operations->query()->isRunning()
+    const auto &sources = m_session->sources();
+    // Remote sources that all failed never start a load: that is an answer too.
+    const bool allRemote = !sources.isEmpty() && std::all_of(sources.begin(), sources.end(), [](const SourceState &s) { return bool(s.remote); });
+    return (m_loadedOnce || allRemote) && !m_session->isLoading() && m_session->remotesSettled() && !m_operations->query()->isRunning()
         && !m_events->query()->isRunning();
 }
 

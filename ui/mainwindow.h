@@ -22,6 +22,7 @@ class FilterBar;
 class NotificationsPane;
 class SourcesPane;
 class TablePane;
+class Workspaces;
 
 class MainWindow : public QMainWindow
 {
@@ -46,6 +47,7 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     QLabel *counts() const { return m_counts; }
     QDockWidget *notificationsDock() const { return m_notificationsDock; }
+    Workspaces *workspaces() const { return m_workspaces; }
 
 Q_SIGNALS:
     void idle();
@@ -62,7 +64,6 @@ private:
     void showOperation(uint32_t op);
     void showInLog(uint32_t op);
     void openDialog();
-    void connectDialog();
     void updateRestartAction();
     void restartFinished(bool launched, uint16_t source, const QString &operationId, const QString &message);
     void selectPendingRestart();
@@ -76,6 +77,7 @@ private:
 
     Session *m_session;
     class Restarter *m_restarter;
+    Workspaces *m_workspaces = nullptr;
     QAction *m_restartAction = nullptr;
     QPair<uint16_t, QString> m_pendingRestart; // a restart to select once its operation appears
     FilterBar *m_filterBar;

@@ -1,10 +1,11 @@
 #include "sourcespane.h"
 
+#include "trustprompt.h"
+
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLocale>
-#include <QMenu>
 #include <QStyle>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -16,13 +17,30 @@ namespace {
 constexpr int kSourceRole = Qt::UserRole + 1;
 constexpr size_t kProblemsShown = 1000;
 
-QToolButton *toggle(const QString &text, const QString &tip, QWidget *parent)
+QToolButton *button(const QString &text, const QString &tip, bool checkable, QWidget *parent)
 {
-    auto *button = new QToolButton(parent);
-    button->setText(text);
-    button->setToolTip(tip);
-    button->setCheckable(true);
-    return button;
+    auto *b = new QToolButton(parent);
+    b->setText(text);
+    b->setToolTip(tip);
+    b->setCheckable(checkable);
+    return b;
+}
+
+QString ago(qint64 ms)
+{
+    const qint64 s = ms / 1000;
+    if (s < 1)
+        return QObject::tr("< 1 s");
+    if (s < 120)
+        return QObject::tr("%1 s").arg(s);
+    if (s < 7200)
+        return QObject::tr("%1 min").arg(s / 60);
+    return QObject::tr("%1 h").arg(s / 3600);
+}
+
+QString bytes(qint64 n)
+{
+    return QLocale().formattedDataSize(n, 1, QLocale::DataSizeTraditionalFormat);
 }
 } // namespace
 
@@ -30,22 +48,31 @@ SourcesPane::SourcesPane(Session *session, QWidget *parent) : QWidget(parent), m
 {
     m_tree = new QTreeWidget(this);
     m_tree->setObjectName(QStringLiteral("sourcesTree"));
-    m_tree->setColumnCount(4);
-    m_tree->setHeaderLabels({tr("Source"), tr("Events"), tr("Operations"), tr("State")});
+    m_tree->setColumnCount(ColumnCount);
+    m_tree->setHeaderLabels({tr("Source"), tr("Events"), tr("Operations"), tr("State"), tr("Last update"), tr("Lag")});
+    m_tree->headerItem()->setToolTip(LastUpdate, tr("When new events last arrived"));
+    m_tree->headerItem()->setToolTip(Lag, tr("How old the shown copy may be: the time since the server last answered"));
     m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_tree->header()->resizeSection(1, 60);
-    m_tree->header()->resizeSection(2, 80);
-    m_tree->header()->resizeSection(3, 90);
+    m_tree->header()->setSectionResizeMode(Name, QHeaderView::Stretch);
+    m_tree->header()->resizeSection(Events, 70);
+    m_tree->header()->resizeSection(Operations, 80);
+    m_tree->header()->resizeSection(State, 200);
+    m_tree->header()->resizeSection(LastUpdate, 80);
+    m_tree->header()->resizeSection(Lag, 60);
     m_tree->setRootIsDecorated(true);
-    m_follow = toggle(tr("Follow"), tr("Read lines appended to the file as they arrive"), this);
-    m_assume = toggle(tr("Crash snapshot"),
-                      tr("This log was copied after a crash: every unfinished operation counts as Interrupted"), this);
-    m_remove = new QToolButton(this);
-    m_remove->setText(tr("Remove"));
+    m_follow = button(tr("Follow"), tr("Read lines appended to the oplog as they arrive"), true, this);
+    m_assume = button(tr("Crash snapshot"),
+                      tr("This log was copied after a crash: every unfinished operation counts as Interrupted"), true, this);
+    m_pause = button(tr("Pause"), tr("Stop asking this server until resumed; what was read stays shown"), true, this);
+    m_retry = button(tr("Retry now"), tr("Try the server again without waiting"), false, this);
+    m_trust = button(tr("Trust certificate…"), tr("See the server's certificate and trust it for this server only"), false, this);
+    m_remove = button(tr("Remove"), tr("Close this source"), false, this);
+    m_pause->setObjectName(QStringLiteral("pauseSource"));
+    m_retry->setObjectName(QStringLiteral("retrySource"));
+    m_remove->setObjectName(QStringLiteral("removeSource"));
     auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_follow);
-    buttons->addWidget(m_assume);
+    for (QToolButton *b : {m_follow, m_assume, m_pause, m_retry, m_trust})
+        buttons->addWidget(b);
     buttons->addStretch(1);
     buttons->addWidget(m_remove);
     auto *layout = new QVBoxLayout(this);
@@ -54,10 +81,20 @@ SourcesPane::SourcesPane(Session *session, QWidget *parent) : QWidget(parent), m
     layout->addLayout(buttons);
 
     connect(m_session, &Session::sourcesChanged, this, &SourcesPane::refresh);
+    connect(m_session, &Session::dataAppended, this, &SourcesPane::refresh);
     connect(m_tree, &QTreeWidget::currentItemChanged, this, &SourcesPane::updateButtons);
     connect(m_follow, &QToolButton::clicked, this, [this](bool on) { m_session->setFollow(currentSource(), on); });
     connect(m_assume, &QToolButton::clicked, this, [this](bool on) { m_session->setAssumeInterrupted(currentSource(), on); });
+    connect(m_pause, &QToolButton::clicked, this, [this](bool on) { m_session->setPaused(currentSource(), on); });
+    connect(m_retry, &QToolButton::clicked, this, [this] { m_session->retryNow(currentSource()); });
+    connect(m_trust, &QToolButton::clicked, this, &SourcesPane::trustCertificate);
     connect(m_remove, &QToolButton::clicked, this, [this] { m_session->removeSource(currentSource()); });
+    m_clock.setInterval(1000);
+    connect(&m_clock, &QTimer::timeout, this, [this] {
+        for (int i = 0; i < m_tree->topLevelItemCount(); ++i)
+            updateRow(m_tree->topLevelItem(i), i);
+    });
+    m_clock.start();
     refresh();
 }
 
@@ -69,7 +106,7 @@ int SourcesPane::currentSource() const
     return item ? item->data(0, kSourceRole).toInt() : -1;
 }
 
-// A scan of every operation: 5-20 ms on the GUI thread with a million of them, and refresh() runs twice per load.
+// A scan of every operation: 5-20 ms on the GUI thread with a million of them; done again only when the data changed.
 const std::vector<size_t> &SourcesPane::operationCounts()
 {
     const auto &sources = m_session->sources();
@@ -88,48 +125,138 @@ const std::vector<size_t> &SourcesPane::operationCounts()
     return m_operations;
 }
 
+QString SourcesPane::stateText(int index) const
+{
+    const auto &sources = m_session->sources();
+    if (index < 0 || index >= sources.size())
+        return {};
+    const SourceState &s = sources[index];
+    QString state;
+    if (s.remote) {
+        const RemoteSource::State &r = s.remote->state();
+        switch (r.phase) {
+        case RemoteSource::Phase::Connecting: state = tr("Connecting…"); break;
+        case RemoteSource::Phase::Downloading:
+            state = r.remoteSize > 0 ? tr("Reading %1% (%2 of %3)").arg(r.mirrored * 100 / r.remoteSize).arg(bytes(r.mirrored), bytes(r.remoteSize))
+                                     : tr("Reading %1").arg(bytes(r.mirrored));
+            break;
+        case RemoteSource::Phase::UpToDate:
+            state = s.mirror.isEmpty() || s.lastRead.isNull() ? tr("Loading…") : s.follow ? tr("Connected, following") : tr("Connected, loaded");
+            break;
+        case RemoteSource::Phase::Retrying:
+            state = tr("Retrying in %1 s: %2")
+                        .arg(std::max<qint64>(0, (r.retryAt - QDateTime::currentMSecsSinceEpoch() + 999) / 1000))
+                        .arg(r.error);
+            break;
+        case RemoteSource::Phase::Paused: state = tr("Paused"); break;
+        case RemoteSource::Phase::Failed: state = tr("Failed: %1").arg(r.error); break;
+        }
+    } else if (!s.error.isEmpty()) {
+        state = tr("Error: %1").arg(s.error);
+    } else {
+        state = s.lastRead.isNull() ? tr("Loading…") : s.follow ? tr("Following") : tr("Loaded");
+    }
+    if (s.assumeInterrupted)
+        state += tr(", crash snapshot");
+    return state;
+}
+
+void SourcesPane::updateRow(QTreeWidgetItem *item, int i)
+{
+    const auto &sources = m_session->sources();
+    if (i >= sources.size())
+        return;
+    const SourceState &s = sources[i];
+    const QLocale locale;
+    const QString state = stateText(i);
+    item->setText(Events, locale.toString(qulonglong(s.events)));
+    item->setText(State, state);
+    item->setToolTip(State, s.remote && !s.remote->state().certificate.isNull()
+                                ? state + QLatin1Char('\n') + s.remote->state().certificate.describe()
+                                : state);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QDateTime last = s.lastRead;
+    QString lag;
+    if (s.remote) {
+        const RemoteSource::State &r = s.remote->state();
+        last = r.lastData.isValid() ? r.lastData : r.lastChecked;
+        const bool live = r.phase == RemoteSource::Phase::UpToDate && s.follow;
+        lag = !r.lastChecked.isValid() ? QStringLiteral("–")
+              : live && s.remote->spec().kind == RemoteSpec::Kind::Agent ? tr("live")
+                                                                          : ago(now - r.lastChecked.toMSecsSinceEpoch());
+    } else {
+        lag = s.follow && s.error.isEmpty() ? tr("live") : QStringLiteral("–");
+    }
+    item->setText(LastUpdate, last.isValid() ? last.toString(QStringLiteral("HH:mm:ss")) : QStringLiteral("–"));
+    item->setToolTip(LastUpdate, last.isValid() ? last.toString(Qt::ISODate) : QString());
+    item->setText(Lag, lag);
+    const bool failing = !s.error.isEmpty() || (s.remote && !s.remote->state().error.isEmpty());
+    const QStyle::StandardPixmap icon =
+        failing ? QStyle::SP_MessageBoxCritical
+        : s.remote && s.remote->state().phase == RemoteSource::Phase::Paused ? QStyle::SP_MediaPause
+        : s.remote ? QStyle::SP_DriveNetIcon
+                   : QStyle::SP_FileIcon;
+    item->setIcon(Name, style()->standardIcon(icon));
+}
+
+QString SourcesPane::structure() const
+{
+    QString key;
+    for (const SourceState &s : m_session->sources())
+        key += QStringLiteral("%1|%2|%3|%4;").arg(s.path).arg(s.problems.size()).arg(s.notice,
+                   s.remote ? s.remote->state().certificate.fingerprint : QString());
+    return key;
+}
+
 void SourcesPane::refresh()
 {
-    const int keep = currentSource();
-    m_tree->clear();
-    const QLocale locale;
     const auto &sources = m_session->sources();
     const std::vector<size_t> &operations = operationCounts();
+    const QLocale locale;
+    const QString structure = this->structure();
+    if (structure == m_structure && m_tree->topLevelItemCount() == sources.size()) {
+        for (int i = 0; i < sources.size(); ++i) {
+            updateRow(m_tree->topLevelItem(i), i);
+            m_tree->topLevelItem(i)->setText(Operations, locale.toString(qulonglong(operations[size_t(i)])));
+        }
+        updateButtons();
+        return;
+    }
+    m_structure = structure;
+    const int keep = currentSource();
+    m_tree->clear();
     for (int i = 0; i < sources.size(); ++i) {
         const SourceState &s = sources[i];
-        QString state;
-        if (!s.error.isEmpty())
-            state = tr("Error: %1").arg(s.error);
-        else if (s.lastRead.isNull())
-            state = tr("Loading…");
-        else
-            state = s.follow ? tr("Following") : tr("Loaded");
-        if (s.assumeInterrupted)
-            state += tr(", crash snapshot");
-        const QString label = s.agent ? QStringLiteral("%1 (%2)").arg(s.agent->base.authority(), s.agent->log)
-                                      : QFileInfo(s.path).fileName();
-        auto *item = new QTreeWidgetItem(m_tree, {label, locale.toString(qulonglong(s.events)),
-                                                  locale.toString(qulonglong(operations[size_t(i)])), state});
+        const QString label = s.remote ? s.remote->spec().kind == RemoteSpec::Kind::Agent
+                                             ? QStringLiteral("%1 (%2)").arg(s.remote->spec().url.authority(), s.remote->spec().log)
+                                             : QStringLiteral("%1%2").arg(s.remote->spec().url.authority(), s.remote->spec().url.path())
+                                       : QFileInfo(s.path).fileName();
+        auto *item = new QTreeWidgetItem(m_tree, {label, QString(), locale.toString(qulonglong(operations[size_t(i)]))});
         item->setData(0, kSourceRole, i);
         item->setToolTip(0, s.path);
-        item->setToolTip(3, state);
-        item->setIcon(0, style()->standardIcon(!s.error.isEmpty() ? QStyle::SP_MessageBoxCritical
-                                               : s.agent          ? QStyle::SP_DriveNetIcon
-                                                                  : QStyle::SP_FileIcon));
+        updateRow(item, i);
         if (!s.notice.isEmpty())
             new QTreeWidgetItem(item, {tr("Note"), QString(), QString(), s.notice});
+        if (s.remote && !s.remote->state().certificate.isNull()) {
+            auto *certificate = new QTreeWidgetItem(item, {tr("Certificate"), QString(), QString(),
+                                                           s.remote->state().certificate.fingerprint});
+            certificate->setToolTip(State, s.remote->state().certificate.describe());
+            for (const QString &line : s.remote->state().certificate.describe().split(QLatin1Char('\n')))
+                new QTreeWidgetItem(certificate, {QString(), QString(), QString(), line});
+            certificate->setExpanded(true);
+        }
         if (!s.problems.empty()) {
             auto *problems = new QTreeWidgetItem(item, {tr("Skipped"), locale.toString(qulonglong(s.problems.size())),
                                                         QString(), tr("lines that could not be read")});
             problems->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
             for (size_t p = 0; p < std::min(s.problems.size(), kProblemsShown); ++p) {
                 auto *line = new QTreeWidgetItem(problems, {s.problems[p].place(), QString(), QString(), s.problems[p].reason});
-                line->setToolTip(3, s.problems[p].reason);
+                line->setToolTip(State, s.problems[p].reason);
             }
             if (s.problems.size() > kProblemsShown)
                 new QTreeWidgetItem(problems, {tr("… and %1 more").arg(s.problems.size() - kProblemsShown)});
         }
-        item->setExpanded(!s.notice.isEmpty());
+        item->setExpanded(!s.notice.isEmpty() || (s.remote && !s.remote->state().certificate.isNull()));
         if (i == keep)
             m_tree->setCurrentItem(item);
     }
@@ -139,11 +266,27 @@ void SourcesPane::refresh()
 void SourcesPane::updateButtons()
 {
     const int i = currentSource();
-    const bool valid = i >= 0 && i < m_session->sources().size();
+    const auto &sources = m_session->sources();
+    const bool valid = i >= 0 && i < sources.size();
+    const RemoteSource *remote = valid ? sources[i].remote.data() : nullptr;
     for (QToolButton *b : {m_follow, m_assume, m_remove})
         b->setEnabled(valid);
-    m_follow->setChecked(valid && m_session->sources()[i].follow);
-    m_assume->setChecked(valid && m_session->sources()[i].assumeInterrupted);
+    m_follow->setChecked(valid && sources[i].follow);
+    m_assume->setChecked(valid && sources[i].assumeInterrupted);
+    m_pause->setVisible(remote);
+    m_pause->setChecked(remote && remote->state().phase == RemoteSource::Phase::Paused);
+    m_pause->setText(m_pause->isChecked() ? tr("Resume") : tr("Pause"));
+    m_retry->setVisible(remote && (remote->state().phase == RemoteSource::Phase::Retrying
+                                   || remote->state().phase == RemoteSource::Phase::Failed));
+    m_trust->setVisible(remote && !remote->state().certificate.isNull());
+}
+
+void SourcesPane::trustCertificate()
+{
+    const int i = currentSource();
+    if (i >= 0 && i < m_session->sources().size() && m_session->sources()[i].remote
+        && confirmTrust(m_session->sources()[i].remote->state().certificate, this))
+        m_session->retryNow(i);
 }
 
 } // namespace oplens::ui

@@ -1,12 +1,16 @@
-// The Sources pane: each open oplog with its events, operations, skipped lines and their reasons, follow state.
+// The Sources pane: each open oplog (local file, web server, agent) with its events, operations, state (following,
+// reading, retrying in N s, paused, the error), when it last brought news, how far behind it may be, and its skipped
+// lines with their reasons. Follow, crash snapshot, pause, retry, trust a certificate, remove.
 #pragma once
 
 #include "session.h"
 
+#include <QTimer>
 #include <QWidget>
 
 class QToolButton;
 class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace oplens::ui {
 
@@ -14,13 +18,20 @@ class SourcesPane : public QWidget
 {
     Q_OBJECT
 public:
+    enum Column { Name, Events, Operations, State, LastUpdate, Lag, ColumnCount };
+
     explicit SourcesPane(Session *session, QWidget *parent = nullptr);
     QTreeWidget *tree() const { return m_tree; }
     void refresh();
+    // What the State column says of source `index` (for tests and tooltips).
+    QString stateText(int index) const;
 
 private:
     int currentSource() const;
     void updateButtons();
+    void updateRow(QTreeWidgetItem *item, int index);
+    QString structure() const; // what the tree's children depend on: rebuilt only when it changes
+    void trustCertificate();
 
     const std::vector<size_t> &operationCounts(); // per source, counted again only when the data changed
 
@@ -29,7 +40,9 @@ private:
     std::vector<size_t> m_operations;
     std::weak_ptr<const Dataset> m_counted; // what m_operations were counted on, and its size then
     size_t m_countedEvents = 0;
-    QToolButton *m_follow, *m_assume, *m_remove;
+    QString m_structure;
+    QTimer m_clock; // "retrying in N s" and the lag count down
+    QToolButton *m_follow, *m_assume, *m_pause, *m_retry, *m_trust, *m_remove;
 };
 
 } // namespace oplens::ui

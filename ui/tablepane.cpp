@@ -192,7 +192,16 @@ void TablePane::saveState(QSettings &settings) const
 
 void TablePane::restoreState(const QSettings &settings)
 {
-    const QByteArray state = settings.value(settingsKey()).toByteArray();
+    setHeaderState(settings.value(settingsKey()).toByteArray());
+}
+
+QByteArray TablePane::headerState() const
+{
+    return m_view->horizontalHeader()->saveState();
+}
+
+void TablePane::setHeaderState(const QByteArray &state)
+{
     if (!state.isEmpty() && m_view->horizontalHeader()->restoreState(state)) {
         const QHeaderView *header = m_view->horizontalHeader();
         m_query->setSort(header->sortIndicatorSection(), header->sortIndicatorOrder() == Qt::DescendingOrder);

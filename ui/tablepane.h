@@ -35,6 +35,8 @@ public:
     void setRestarter(class Restarter *restarter) { m_restarter = restarter; }
     void saveState(QSettings &settings) const;
     void restoreState(const QSettings &settings);
+    QByteArray headerState() const; // columns: order, widths, hidden, sort
+    void setHeaderState(const QByteArray &state);
 
 Q_SIGNALS:
     void operationSelected(uint32_t op);

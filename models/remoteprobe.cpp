@@ -1,0 +1,128 @@
+#include "remoteprobe.h"
+
+#include "eventstore.h"
+#include "oplogparser.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSslCertificate>
+
+namespace oplens {
+
+namespace {
+constexpr int kProbeBytes = 64 * 1024;
+
+QString sizeText(qint64 bytes)
+{
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+ProbeResult fileAnswer(QNetworkReply *reply)
+{
+    ProbeResult r;
+    const QByteArray body = reply->readAll();
+    const QByteArray range = reply->rawHeader("Content-Range");
+    const qint64 total = range.contains('/') ? range.mid(range.indexOf('/') + 1).toLongLong() : body.size();
+    const QByteArray trimmed = body.trimmed();
+    if (trimmed.isEmpty()) {
+        r.ok = true;
+        r.message = QStringLiteral("Connected: the oplog is empty so far.");
+        return r;
+    }
+    if (trimmed[0] != '{' && trimmed[0] != '[') {
+        r.message = QStringLiteral("Not an oplog: the server sent \"%1…\" (an oplog starts with { or [).")
+                        .arg(QString::fromUtf8(trimmed.left(40)).simplified());
+        return r;
+    }
+    // Parse the complete lines received: enough to tell an oplog from another JSON file.
+    EventStore store;
+    store.addSource(QStringLiteral("probe"));
+    const qsizetype end = body.lastIndexOf('\n');
+    OplogParser parser(store, 0, trimmed[0] == '{' && end > 0 ? Container::Lines : Container::Unknown);
+    parser.push(body.constData(), size_t(end > 0 && trimmed[0] == '{' ? end + 1 : body.size()));
+    if (parser.container() == Container::Lines && parser.eventsRead() == 0 && !parser.problems().empty()) {
+        r.message = QStringLiteral("Not an oplog: %1: %2").arg(parser.problems().front().place(), parser.problems().front().reason);
+        return r;
+    }
+    r.ok = true;
+    r.message = parser.container() == Container::Lines
+                    ? QStringLiteral("Connected: an oplog of %1; its first %2 lines hold %3 events.")
+                          .arg(sizeText(total)).arg(parser.nextLine() - 1).arg(parser.eventsRead())
+                    : QStringLiteral("Connected: an oplog of %1.").arg(sizeText(total));
+    return r;
+}
+
+ProbeResult agentAnswer(QNetworkReply *reply, const RemoteSpec &spec)
+{
+    ProbeResult r;
+    const QJsonObject status = QJsonDocument::fromJson(reply->readAll()).object();
+    QStringList logs;
+    for (const QJsonValue &log : status.value(QStringLiteral("oplogs")).toArray())
+        logs << log.toObject().value(QStringLiteral("id")).toString();
+    if (!logs.contains(spec.log)) {
+        r.message = QStringLiteral("The agent has no oplog \"%1\"; it serves: %2.").arg(spec.log, logs.join(QLatin1String(", ")));
+        return r;
+    }
+    r.ok = true;
+    r.message = QStringLiteral("Connected to the agent on %1; it serves %2.")
+                    .arg(status.value(QStringLiteral("host")).toString(spec.url.host()), logs.join(QLatin1String(", ")));
+    return r;
+}
+
+QString failure(QNetworkReply *reply, const RemoteSpec &spec)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (spec.kind == RemoteSpec::Kind::File && status == 401)
+        return spec.auth == RemoteSpec::Auth::None ? QStringLiteral("401: the server wants credentials: a token, or a user and password.")
+                                                   : QStringLiteral("401: the server refused these credentials.");
+    if (status >= 300 && status < 400)
+        return QStringLiteral("%1: the server sends this URL to %2; use that URL.").arg(status).arg(QString::fromUtf8(reply->rawHeader("Location")));
+    switch (reply->error()) {
+    case QNetworkReply::HostNotFoundError: return QStringLiteral("DNS: the name %1 is not known.").arg(reply->url().host());
+    case QNetworkReply::ConnectionRefusedError:
+        return QStringLiteral("Refused: nothing listens on %1.").arg(reply->url().authority());
+    case QNetworkReply::SslHandshakeFailedError:
+        return certificateProblemOf(reply).isNull() ? QStringLiteral("TLS: %1").arg(reply->errorString())
+                                                    : QStringLiteral("TLS: the server's certificate does not verify.");
+    default: return describeReply(reply);
+    }
+}
+} // namespace
+
+void probeRemote(const RemoteSpec &spec, QNetworkAccessManager *network, QObject *context,
+                 std::function<void(const ProbeResult &)> done)
+{
+    if (const QString why = spec.checkTransport(); !why.isEmpty()) {
+        done({false, why, {}});
+        return;
+    }
+    if (!spec.caFile.isEmpty() && QSslCertificate::fromPath(spec.caFile).isEmpty()) {
+        done({false, QStringLiteral("The CA file %1 holds no PEM certificate.").arg(spec.caFile), {}});
+        return;
+    }
+    const bool file = spec.kind == RemoteSpec::Kind::File;
+    QNetworkRequest request = remoteRequest(spec, file ? spec.url : spec.url.resolved(QUrl(QStringLiteral("/v1/status"))));
+    request.setTransferTimeout(15 * 1000);
+    if (file)
+        request.setRawHeader("Range", "bytes=0-" + QByteArray::number(kProbeBytes - 1));
+    QNetworkReply *reply = network->get(request);
+    checkCertificates(reply);
+    QObject::connect(reply, &QNetworkReply::finished, context, [reply, spec, done, file] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        ProbeResult r;
+        if (reply->error() == QNetworkReply::NoError && (status == 200 || status == 206))
+            r = file ? fileAnswer(reply) : agentAnswer(reply, spec);
+        else if (file && status == 416)
+            r = {true, QStringLiteral("Connected: the oplog is empty so far."), {}};
+        else
+            r = {false, failure(reply, spec), certificateProblemOf(reply)};
+        done(r);
+    });
+}
+
+} // namespace oplens

@@ -1,0 +1,231 @@
+#include "workspaces.h"
+
+#include "connectdialog.h"
+#include "filterbar.h"
+#include "secretstore.h"
+#include "tablepane.h"
+
+#include <QFileDialog>
+#include <QJsonArray>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+
+namespace oplens::ui {
+
+namespace {
+constexpr int kMaxRecent = 10;
+const QString kRecentKey = QStringLiteral("recent/workspaces");
+const QString kFilter = QStringLiteral("OpLens workspaces (*.oplens.json *.json);;All files (*)");
+} // namespace
+
+Workspaces::Workspaces(Session *session, FilterBar *filterBar, TablePane *operations, TablePane *events, QWidget *window)
+    : QObject(window), m_session(session), m_filterBar(filterBar), m_operations(operations), m_events(events), m_window(window)
+{
+}
+
+void Workspaces::addActions(QMenu *file)
+{
+    QAction *connectAction = file->addAction(tr("&Connect…"), this, &Workspaces::connectDialog);
+    connectAction->setObjectName(QStringLiteral("connectAction"));
+    connectAction->setToolTip(tr("Read an oplog from an OpLens agent or a web server"));
+    file->addSeparator();
+    file->addAction(tr("Open &Workspace…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(m_window, tr("Open a workspace"), m_path, kFilter);
+        if (!path.isEmpty())
+            openWorkspace(path);
+    });
+    m_recentMenu = file->addMenu(tr("Recent W&orkspaces"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &Workspaces::fillRecentMenu);
+    file->addAction(tr("&Save Workspace As…"), this, [this] {
+        QString path = QFileDialog::getSaveFileName(m_window, tr("Save the workspace"),
+                                                    m_path.isEmpty() ? QStringLiteral("servers.oplens.json") : m_path, kFilter);
+        if (path.isEmpty())
+            return;
+        if (!path.endsWith(QLatin1String(".json")))
+            path += QStringLiteral(".oplens.json");
+        saveWorkspace(path);
+    });
+}
+
+void Workspaces::connectDialog()
+{
+    ConnectDialog dialog(m_window);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    const auto spec = dialog.spec(&error);
+    if (!spec)
+        return; // accept() refuses an invalid form
+    if (dialog.rememberSecret() && spec->needsSecret()) {
+        SecretStore::write(SecretStore::keyFor(*spec), spec->secret, this, [this](const QString &why) {
+            if (!why.isEmpty())
+                Q_EMIT message(tr("Not kept in the keychain (%1): the console will ask again next time.").arg(why));
+        });
+    }
+    openRemote(*spec);
+}
+
+void Workspaces::openRemote(RemoteSpec spec, const WorkspaceSource &source)
+{
+    m_opened.insert(spec.name(), source);
+    if (!spec.needsSecret() || !spec.secret.isEmpty()) {
+        m_session->openRemote(spec);
+        return;
+    }
+    const QString file = spec.auth == RemoteSpec::Auth::Basic ? source.passwordFile : source.tokenFile;
+    if (!file.isEmpty()) {
+        QString why;
+        spec.secret = readSecretFile(file, &why);
+        if (!spec.secret.isEmpty()) {
+            m_session->openRemote(spec);
+            return;
+        }
+        Q_EMIT message(why);
+    }
+    SecretStore::read(SecretStore::keyFor(spec), this, [this, spec](const QByteArray &secret, const QString &why) mutable {
+        if (!secret.isEmpty()) {
+            spec.secret = secret;
+            m_session->openRemote(spec);
+            return;
+        }
+        askForSecret(spec, why.isEmpty() ? tr("The keychain holds no secret for it.") : tr("The keychain: %1").arg(why));
+    });
+}
+
+void Workspaces::askForSecret(const RemoteSpec &spec, const QString &why)
+{
+    ConnectDialog dialog(m_window);
+    dialog.setWindowTitle(tr("Credentials for %1").arg(spec.name()));
+    dialog.setSpec(spec);
+    Q_EMIT message(tr("%1 needs its secret. %2").arg(spec.name(), why));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    if (const auto given = dialog.spec(&error)) {
+        if (dialog.rememberSecret())
+            SecretStore::write(SecretStore::keyFor(*given), given->secret, this, [](const QString &) {});
+        m_session->openRemote(*given);
+    }
+}
+
+Workspace Workspaces::current() const
+{
+    Workspace w;
+    for (const SourceState &s : m_session->sources()) {
+        WorkspaceSource source = m_opened.value(s.path);
+        source.follow = s.follow;
+        source.assumeInterrupted = s.assumeInterrupted;
+        if (s.remote) {
+            const RemoteSpec &spec = s.remote->spec();
+            source.location = spec.name();
+            source.auth = spec.auth;
+            source.user = spec.user;
+            source.caFile = spec.caFile;
+            source.paused = s.remote->state().phase == RemoteSource::Phase::Paused;
+        } else {
+            source.location = s.path;
+        }
+        w.sources << source;
+    }
+    w.filter = m_filterBar->filter();
+    w.console = {{QStringLiteral("filterBar"), m_filterBar->state()},
+                 {QStringLiteral("operationsColumns"), QString::fromLatin1(m_operations->headerState().toBase64())},
+                 {QStringLiteral("eventsColumns"), QString::fromLatin1(m_events->headerState().toBase64())}};
+    return w;
+}
+
+bool Workspaces::saveWorkspace(const QString &path)
+{
+    QString error;
+    if (!writeWorkspace(path, current(), &error)) {
+        QMessageBox::warning(m_window, tr("Save the workspace"), error);
+        return false;
+    }
+    m_path = path;
+    remember(path);
+    Q_EMIT message(tr("Workspace saved: %1").arg(path));
+    return true;
+}
+
+bool Workspaces::openWorkspace(const QString &path)
+{
+    QString error;
+    const auto workspace = readWorkspace(path, &error);
+    if (!workspace) {
+        QMessageBox::warning(m_window, tr("Open a workspace"), error);
+        return false;
+    }
+    m_path = QFileInfo(path).absoluteFilePath();
+    remember(m_path);
+    m_session->removeAll();
+    m_opened.clear();
+    QStringList files;
+    for (const WorkspaceSource &source : workspace->sources)
+        if (!source.isRemote())
+            files << source.location;
+    m_session->openFiles(files);
+    for (const WorkspaceSource &source : workspace->sources) {
+        if (source.isRemote()) {
+            QString why;
+            if (const auto spec = source.remoteSpec(&why))
+                openRemote(*spec, source);
+            else
+                Q_EMIT message(why);
+        }
+        const int index = m_session->sourceIndex(source.isRemote() ? source.remoteSpec(&error)->name() : source.location);
+        m_session->setFollow(index, source.follow);
+        m_session->setAssumeInterrupted(index, source.assumeInterrupted);
+        m_session->setPaused(index, source.paused);
+    }
+    const QJsonObject console = workspace->console;
+    m_operations->setHeaderState(QByteArray::fromBase64(console.value(QStringLiteral("operationsColumns")).toString().toLatin1()));
+    m_events->setHeaderState(QByteArray::fromBase64(console.value(QStringLiteral("eventsColumns")).toString().toLatin1()));
+    if (console.contains(QStringLiteral("filterBar"))) {
+        m_filterBar->setState(console.value(QStringLiteral("filterBar")).toObject());
+    } else { // written by hand or by another tool: the engine's filter
+        QJsonObject state{{QStringLiteral("text"), workspace->filter.text},
+                          {QStringLiteral("regex"), workspace->filter.regex},
+                          {QStringLiteral("modules"), QJsonArray::fromStringList(workspace->filter.modules)},
+                          {QStringLiteral("names"), QJsonArray::fromStringList(workspace->filter.names)}};
+        QJsonArray statuses;
+        for (const QString &name : statusFlagNames())
+            if (workspace->filter.statuses & statusFlagFromName(name))
+                statuses.append(name);
+        state.insert(QStringLiteral("statuses"), statuses);
+        if (workspace->filter.since != kNoTime || workspace->filter.until != kNoTime) {
+            state.insert(QStringLiteral("range"), FilterBar::customRangeIndex());
+            state.insert(QStringLiteral("customSince"), qint64(workspace->filter.since));
+            state.insert(QStringLiteral("customUntil"), qint64(workspace->filter.until));
+        }
+        m_filterBar->setState(state);
+    }
+    Q_EMIT message(tr("Workspace %1: %2 sources").arg(QFileInfo(path).fileName()).arg(workspace->sources.size()));
+    return true;
+}
+
+void Workspaces::remember(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    settings.setValue(kRecentKey, recent.mid(0, kMaxRecent));
+}
+
+void Workspaces::fillRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString &path : recent)
+        m_recentMenu->addAction(path, this, [this, path] { openWorkspace(path); });
+    if (recent.isEmpty()) {
+        m_recentMenu->addAction(tr("(none yet)"))->setEnabled(false);
+        return;
+    }
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("Clear the list"), this, [] { QSettings().remove(kRecentKey); });
+}
+
+} // namespace oplens::ui
