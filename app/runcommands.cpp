@@ -1,5 +1,6 @@
 #include "runcommands.h"
 
+#include "certificatetrust.h"
 #include "clicommon.h"
 #include "recovery.h"
 #include "runner.h"
@@ -127,6 +128,7 @@ int restartThroughAgent(const QString &source, const RestartRequest &request, co
     }
     const QJsonObject body{{QStringLiteral("reason"), request.reason}, {QStringLiteral("idempotencyKey"), request.idempotencyKey}};
     QNetworkReply *reply = network.post(http, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    checkCertificates(reply); // a certificate the admin trusted for this server in the console, and no other
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();

@@ -1,17 +1,12 @@
 #include "agentclient.h"
 
-#include <QEventLoop>
 #include <QHostAddress>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSslCertificate>
 #include <QSslConfiguration>
-#include <QTimer>
 
-#include <cstring>
 
 namespace oplens {
 
@@ -81,84 +76,6 @@ QString describeReply(QNetworkReply *reply)
     case QNetworkReply::OperationCanceledError: return QStringLiteral("no answer in time from %1").arg(reply->url().authority());
     default: return reply->errorString();
     }
-}
-
-namespace {
-
-// One blocking request on a worker thread's own manager.
-QNetworkReply *getBlocking(QNetworkAccessManager &network, const QNetworkRequest &request, const std::atomic_bool *cancel)
-{
-    QNetworkReply *reply = network.get(request);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer cancelCheck;
-    QObject::connect(&cancelCheck, &QTimer::timeout, &loop, [&] {
-        if (cancel && *cancel)
-            reply->abort();
-    });
-    cancelCheck.start(100);
-    loop.exec();
-    return reply;
-}
-
-} // namespace
-
-AgentStatus fetchAgentStatus(const AgentEndpoint &agent, const std::atomic_bool *cancel)
-{
-    AgentStatus status;
-    QNetworkAccessManager network;
-    std::unique_ptr<QNetworkReply> reply(getBlocking(network, agentRequest(agent, QStringLiteral("/v1/status")), cancel));
-    if (reply->error() != QNetworkReply::NoError) {
-        status.error = describeReply(reply.get());
-        return status;
-    }
-    const QJsonObject object = QJsonDocument::fromJson(reply->readAll()).object();
-    status.host = object.value(QStringLiteral("host")).toString();
-    const QJsonValue started = object.value(QStringLiteral("serviceStartedAt"));
-    if (started.isDouble())
-        status.serviceStartedAt = int64_t(started.toDouble());
-    for (const QJsonValue &log : object.value(QStringLiteral("oplogs")).toArray())
-        status.oplogs << log.toObject().value(QStringLiteral("id")).toString();
-    return status;
-}
-
-ReadResult readAgentOplog(const AgentEndpoint &agent, EventStore &store, uint16_t source, const std::atomic_bool *cancel,
-                          QString *epoch)
-{
-    ReadResult result;
-    QNetworkAccessManager network;
-    OplogParser parser(store, source, Container::Lines);
-    uint64_t offset = 0;
-    for (;;) {
-        std::unique_ptr<QNetworkReply> reply(getBlocking(
-            network, agentRequest(agent, QStringLiteral("/v1/oplog?log=%1&from=%2").arg(QString::fromUtf8(QUrl::toPercentEncoding(agent.log))).arg(offset)),
-            cancel));
-        if (cancel && *cancel) {
-            result.cancelled = true;
-            return result;
-        }
-        if (reply->error() != QNetworkReply::NoError) {
-            result.error = describeReply(reply.get());
-            return result;
-        }
-        const QByteArray body = reply->readAll();
-        *epoch = QString::fromLatin1(reply->rawHeader("X-Oplog-Epoch"));
-        const uint64_t next = reply->rawHeader("X-Oplog-Next").toULongLong();
-        const uint64_t size = reply->rawHeader("X-Oplog-Size").toULongLong();
-        if (!body.isEmpty())
-            parser.push(body.constData(), size_t(body.size()));
-        const bool advanced = next > offset;
-        offset = next;
-        result.fileSize = size;
-        if (!advanced || offset >= size)
-            break;
-    }
-    result.container = Container::Lines;
-    result.nextOffset = offset;
-    result.nextLine = parser.nextLine();
-    result.events = parser.eventsRead();
-    result.problems = parser.problems();
-    return result;
 }
 
 } // namespace oplens

@@ -1,15 +1,12 @@
 // Talking to an OpLens agent (agent.md section 3) from the console and the CLI: requests with the bearer token and
-// the trusted CA, blocking reads for workers, and errors put in words an admin can act on.
+// the trusted CA, and errors put in words an admin can act on. Reading its oplog is RemoteSource's.
 #pragma once
-
-#include "eventstore.h"
-#include "oplogreader.h"
 
 #include <QByteArray>
 #include <QNetworkRequest>
 #include <QString>
 #include <QUrl>
-#include <atomic>
+#include <optional>
 
 class QNetworkReply;
 
@@ -29,17 +26,5 @@ struct AgentEndpoint {
 QNetworkRequest agentRequest(const AgentEndpoint &agent, const QString &pathAndQuery);
 // One line about a failed reply: TLS with the certificate's details, refused, 401/403 with what to do, ...
 QString describeReply(QNetworkReply *reply);
-
-struct AgentStatus {
-    QString error;
-    QString host;
-    int64_t serviceStartedAt = kNoTime;
-    QStringList oplogs;
-};
-// Blocking: for worker threads only (each call runs its own event loop).
-AgentStatus fetchAgentStatus(const AgentEndpoint &agent, const std::atomic_bool *cancel);
-// Reads the agent's oplog from 0 to its end into `store`; `epoch` receives the agent's epoch of the file.
-ReadResult readAgentOplog(const AgentEndpoint &agent, EventStore &store, uint16_t source, const std::atomic_bool *cancel,
-                          QString *epoch);
 
 } // namespace oplens

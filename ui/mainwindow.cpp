@@ -91,12 +91,14 @@ MainWindow::MainWindow(QWidget *parent)
     m_detailsDock = dock(tr("Details"), QStringLiteral("detailsDock"), m_details, this);
     // Left: what needs the admin, over the sources; the tables get the rest, with details below them.
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    // Notifications take the left column; Sources (with their state, lag and errors) sit beside Details below the
+    // tables, wide enough for several servers.
     addDockWidget(Qt::LeftDockWidgetArea, m_notificationsDock);
-    addDockWidget(Qt::LeftDockWidgetArea, m_sourcesDock);
-    addDockWidget(Qt::BottomDockWidgetArea, m_detailsDock);
+    addDockWidget(Qt::BottomDockWidgetArea, m_sourcesDock);
+    splitDockWidget(m_sourcesDock, m_detailsDock, Qt::Horizontal);
     resizeDocks({m_notificationsDock}, {420}, Qt::Horizontal);
-    resizeDocks({m_notificationsDock, m_sourcesDock}, {520, 300}, Qt::Vertical);
-    resizeDocks({m_detailsDock}, {300}, Qt::Vertical);
+    resizeDocks({m_sourcesDock, m_detailsDock}, {700, 480}, Qt::Horizontal);
+    resizeDocks({m_sourcesDock}, {300}, Qt::Vertical);
 
     m_statusText = new QLabel(this);
     m_progress = new QProgressBar(this);

@@ -1,6 +1,7 @@
 #include "restarter.h"
 
 #include "agentclient.h"
+#include "certificatetrust.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -103,6 +104,7 @@ void Restarter::restart(uint32_t op, const QString &reason)
     const QJsonObject body{{QStringLiteral("reason"), reason},
                            {QStringLiteral("idempotencyKey"), QUuid::createUuid().toString(QUuid::WithoutBraces)}};
     QNetworkReply *reply = m_network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    checkCertificates(reply); // a certificate the admin trusted for this server, and no other
     connect(reply, &QNetworkReply::finished, this, [this, reply, sourceIndex] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

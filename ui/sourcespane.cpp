@@ -49,17 +49,18 @@ SourcesPane::SourcesPane(Session *session, QWidget *parent) : QWidget(parent), m
     m_tree = new QTreeWidget(this);
     m_tree->setObjectName(QStringLiteral("sourcesTree"));
     m_tree->setColumnCount(ColumnCount);
-    m_tree->setHeaderLabels({tr("Source"), tr("Events"), tr("Operations"), tr("State"), tr("Last update"), tr("Lag")});
+    m_tree->setHeaderLabels({tr("Source"), tr("Events"), tr("Operations"), tr("Last update"), tr("Lag"), tr("State")});
     m_tree->headerItem()->setToolTip(LastUpdate, tr("When new events last arrived"));
     m_tree->headerItem()->setToolTip(Lag, tr("How old the shown copy may be: the time since the server last answered"));
-    m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->setSectionResizeMode(Name, QHeaderView::Stretch);
-    m_tree->header()->resizeSection(Events, 70);
-    m_tree->header()->resizeSection(Operations, 80);
-    m_tree->header()->resizeSection(State, 200);
-    m_tree->header()->resizeSection(LastUpdate, 80);
-    m_tree->header()->resizeSection(Lag, 60);
+    m_tree->header()->setStretchLastSection(true);
+    m_tree->header()->resizeSection(Name, 175);
+    m_tree->header()->resizeSection(Events, 55);
+    m_tree->header()->resizeSection(Operations, 72);
+    m_tree->header()->setMinimumSectionSize(40);
+    m_tree->header()->resizeSection(LastUpdate, 75);
+    m_tree->header()->resizeSection(Lag, 50);
     m_tree->setRootIsDecorated(true);
+    m_tree->setTextElideMode(Qt::ElideMiddle); // a server and its file: both ends matter
     m_follow = button(tr("Follow"), tr("Read lines appended to the oplog as they arrive"), true, this);
     m_assume = button(tr("Crash snapshot"),
                       tr("This log was copied after a crash: every unfinished operation counts as Interrupted"), true, this);
@@ -144,12 +145,12 @@ QString SourcesPane::stateText(int index) const
             state = s.mirror.isEmpty() || s.lastRead.isNull() ? tr("Loading…") : s.follow ? tr("Connected, following") : tr("Connected, loaded");
             break;
         case RemoteSource::Phase::Retrying:
-            state = tr("Retrying in %1 s: %2")
+            state = tr("Retrying in %1 s (%2 failed)")
                         .arg(std::max<qint64>(0, (r.retryAt - QDateTime::currentMSecsSinceEpoch() + 999) / 1000))
-                        .arg(r.error);
+                        .arg(r.failures == 1 ? tr("1 attempt") : tr("%1 attempts").arg(r.failures));
             break;
         case RemoteSource::Phase::Paused: state = tr("Paused"); break;
-        case RemoteSource::Phase::Failed: state = tr("Failed: %1").arg(r.error); break;
+        case RemoteSource::Phase::Failed: state = tr("Failed"); break;
         }
     } else if (!s.error.isEmpty()) {
         state = tr("Error: %1").arg(s.error);
@@ -203,8 +204,8 @@ QString SourcesPane::structure() const
 {
     QString key;
     for (const SourceState &s : m_session->sources())
-        key += QStringLiteral("%1|%2|%3|%4;").arg(s.path).arg(s.problems.size()).arg(s.notice,
-                   s.remote ? s.remote->state().certificate.fingerprint : QString());
+        key += QStringLiteral("%1|%2|%3|%4|%5;").arg(s.path).arg(s.problems.size()).arg(s.notice,
+                   s.remote ? s.remote->state().certificate.fingerprint : QString(), s.remote ? s.remote->state().error : s.error);
     return key;
 }
 
@@ -227,36 +228,41 @@ void SourcesPane::refresh()
     m_tree->clear();
     for (int i = 0; i < sources.size(); ++i) {
         const SourceState &s = sources[i];
-        const QString label = s.remote ? s.remote->spec().kind == RemoteSpec::Kind::Agent
-                                             ? QStringLiteral("%1 (%2)").arg(s.remote->spec().url.authority(), s.remote->spec().log)
-                                             : QStringLiteral("%1%2").arg(s.remote->spec().url.authority(), s.remote->spec().url.path())
-                                       : QFileInfo(s.path).fileName();
+        const QString label = !s.remote ? QFileInfo(s.path).fileName()
+                              : s.remote->spec().kind == RemoteSpec::Kind::Agent
+                                  ? tr("%1 · agent, %2").arg(s.remote->spec().url.authority(), s.remote->spec().log)
+                                  : QStringLiteral("%1 · %2").arg(s.remote->spec().url.authority(), s.remote->spec().url.fileName());
         auto *item = new QTreeWidgetItem(m_tree, {label, QString(), locale.toString(qulonglong(operations[size_t(i)]))});
         item->setData(0, kSourceRole, i);
         item->setToolTip(0, s.path);
         updateRow(item, i);
+        const QString error = s.remote ? s.remote->state().error : s.error;
+        if (!error.isEmpty()) {
+            auto *why = new QTreeWidgetItem(item, {tr("Error"), QString(), QString(), QString(), QString(), error});
+            why->setToolTip(State, error);
+        }
         if (!s.notice.isEmpty())
-            new QTreeWidgetItem(item, {tr("Note"), QString(), QString(), s.notice});
+            new QTreeWidgetItem(item, {tr("Note"), QString(), QString(), QString(), QString(), s.notice});
         if (s.remote && !s.remote->state().certificate.isNull()) {
-            auto *certificate = new QTreeWidgetItem(item, {tr("Certificate"), QString(), QString(),
+            auto *certificate = new QTreeWidgetItem(item, {tr("Certificate"), QString(), QString(), QString(), QString(),
                                                            s.remote->state().certificate.fingerprint});
             certificate->setToolTip(State, s.remote->state().certificate.describe());
             for (const QString &line : s.remote->state().certificate.describe().split(QLatin1Char('\n')))
-                new QTreeWidgetItem(certificate, {QString(), QString(), QString(), line});
+                new QTreeWidgetItem(certificate, {QString(), QString(), QString(), QString(), QString(), line});
             certificate->setExpanded(true);
         }
         if (!s.problems.empty()) {
             auto *problems = new QTreeWidgetItem(item, {tr("Skipped"), locale.toString(qulonglong(s.problems.size())),
-                                                        QString(), tr("lines that could not be read")});
+                                                        QString(), QString(), QString(), tr("lines that could not be read")});
             problems->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
             for (size_t p = 0; p < std::min(s.problems.size(), kProblemsShown); ++p) {
-                auto *line = new QTreeWidgetItem(problems, {s.problems[p].place(), QString(), QString(), s.problems[p].reason});
+                auto *line = new QTreeWidgetItem(problems, {s.problems[p].place(), QString(), QString(), QString(), QString(), s.problems[p].reason});
                 line->setToolTip(State, s.problems[p].reason);
             }
             if (s.problems.size() > kProblemsShown)
                 new QTreeWidgetItem(problems, {tr("… and %1 more").arg(s.problems.size() - kProblemsShown)});
         }
-        item->setExpanded(!s.notice.isEmpty() || (s.remote && !s.remote->state().certificate.isNull()));
+        item->setExpanded(!s.notice.isEmpty() || !error.isEmpty());
         if (i == keep)
             m_tree->setCurrentItem(item);
     }

@@ -18,7 +18,7 @@ class SourcesPane : public QWidget
 {
     Q_OBJECT
 public:
-    enum Column { Name, Events, Operations, State, LastUpdate, Lag, ColumnCount };
+    enum Column { Name, Events, Operations, LastUpdate, Lag, State, ColumnCount };
 
     explicit SourcesPane(Session *session, QWidget *parent = nullptr);
     QTreeWidget *tree() const { return m_tree; }

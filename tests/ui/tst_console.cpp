@@ -252,7 +252,7 @@ private Q_SLOTS:
         QVERIFY(skipped);
         QCOMPARE(skipped->text(1), QStringLiteral("1"));
         QCOMPARE(skipped->child(0)->text(0), QStringLiteral("line 2"));
-        QVERIFY(skipped->child(0)->text(3).startsWith(QStringLiteral("not valid JSON")));
+        QVERIFY(skipped->child(0)->text(SourcesPane::State).startsWith(QStringLiteral("not valid JSON")));
     }
 
     void layoutAndFiltersAreKept()
