@@ -34,9 +34,14 @@ QString serverOf(const QUrl &url)
 
 QString CertificateProblem::describe() const
 {
-    QString text = changed ? QStringLiteral("WARNING: the certificate of %1 is not the one you trusted before.\n").arg(server)
-                           : QStringLiteral("The certificate of %1 does not verify.\n").arg(server);
-    text += QStringLiteral("Subject: %1\nIssuer: %2\nSHA-256: %3\n").arg(subject, issuer, fingerprint);
+    return (changed ? QStringLiteral("WARNING: the certificate of %1 is not the one you trusted before.\n").arg(server)
+                    : QStringLiteral("The certificate of %1 does not verify.\n").arg(server))
+        + details();
+}
+
+QString CertificateProblem::details() const
+{
+    QString text = QStringLiteral("Subject: %1\nIssuer: %2\nSHA-256: %3\n").arg(subject, issuer, fingerprint);
     if (notBefore.isValid())
         text += QStringLiteral("Valid: %1 to %2\n")
                     .arg(notBefore.toUTC().toString(Qt::ISODate), notAfter.toUTC().toString(Qt::ISODate));

@@ -22,7 +22,8 @@ struct CertificateProblem {
     bool changed = false; // another certificate was trusted for this server: it changed, or someone is in between
 
     bool isNull() const { return fingerprint.isEmpty(); }
-    QString describe() const; // several lines, for the Sources pane and the Connect dialog
+    QString describe() const; // a headline and details(), for the Sources pane and oplensctl
+    QString details() const;  // subject, issuer, fingerprint, validity, errors: one per line
 };
 
 QString certificateFingerprint(const QSslCertificate &certificate);

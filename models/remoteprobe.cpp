@@ -86,8 +86,10 @@ QString failure(QNetworkReply *reply, const RemoteSpec &spec)
     case QNetworkReply::ConnectionRefusedError:
         return QStringLiteral("Refused: nothing listens on %1.").arg(reply->url().authority());
     case QNetworkReply::SslHandshakeFailedError:
-        return certificateProblemOf(reply).isNull() ? QStringLiteral("TLS: %1").arg(reply->errorString())
-                                                    : QStringLiteral("TLS: the server's certificate does not verify.");
+        if (const CertificateProblem p = certificateProblemOf(reply); !p.isNull())
+            return p.changed ? QStringLiteral("TLS: WARNING: the certificate of %1 is not the one you trusted before.").arg(p.server)
+                             : QStringLiteral("TLS: the certificate of %1 does not verify.").arg(p.server);
+        return QStringLiteral("TLS: %1").arg(reply->errorString());
     default: return describeReply(reply);
     }
 }

@@ -18,6 +18,9 @@ namespace {
 constexpr qint64 kOverlap = 64;     // bytes of the copy's end asked for again: they must match
 constexpr int kAgentWaitSeconds = 25;
 constexpr int kMaxBackoffSeconds = 60;
+// What one readyRead may bring: the network thread waits when the GUI thread is busy, instead of piling up tens of MB
+// that one readAll() would then copy at once.
+constexpr qint64 kReadBuffer = 2 << 20;
 
 enum class Request { File, AgentStatus, AgentOplog };
 
@@ -210,6 +213,7 @@ void RemoteSource::requestFile()
     m_bodyStart = m_bodyPos = m_state.mirrored - std::min(m_state.mirrored, kOverlap);
     m_mirroredAtRequest = m_state.mirrored;
     m_reply = m_network->get(r);
+    m_reply->setReadBufferSize(kReadBuffer);
     m_reply->setProperty("oplensRequest", int(Request::File));
     checkCertificates(m_reply);
     m_bodyChecked = m_bodyRejected = false;
@@ -241,6 +245,7 @@ void RemoteSource::requestAgentOplog()
         r.setRawHeader("X-Oplog-Epoch", m_epoch.toLatin1());
     m_bodyStart = m_bodyPos = m_mirroredAtRequest = m_state.mirrored;
     m_reply = m_network->get(r);
+    m_reply->setReadBufferSize(kReadBuffer);
     m_reply->setProperty("oplensRequest", int(Request::AgentOplog));
     checkCertificates(m_reply);
     m_bodyChecked = m_bodyRejected = false;

@@ -210,10 +210,11 @@ void ConnectDialog::test()
         m_certificate = r.certificate;
         QString text = r.message;
         if (!r.certificate.isNull())
-            text += QLatin1Char('\n') + r.certificate.describe();
+            text += QLatin1Char('\n') + r.certificate.details();
         m_result->setText(text);
         m_result->setStyleSheet(r.ok ? QStringLiteral("color: #1b5e20;") : QStringLiteral("color: #b00020;"));
         m_trust->setVisible(!r.certificate.isNull());
+        resize(width(), std::max(height(), sizeHint().height())); // room for the certificate's details
     });
 }
 
