@@ -180,16 +180,28 @@ void AgentServer::refreshLog(int log)
     const QString path = m_config.oplogs[log].path;
     const uint64_t identity = fileIdentity(path);
     const auto size = uint64_t(std::max<qint64>(0, QFileInfo(path).size()));
-    if (identity != state.identity || size < state.size)
-        ++state.generation; // replaced or shrunk: another life of the file
+    // The generation lives in memory only; the first line's digest also tells a file truncated and written again
+    // (while the agent was down, or between two looks) from the same file grown.
+    QString head;
+    QFile file(path);
+    if (file.open(QIODevice::ReadOnly)) {
+        const QByteArray start = file.read(4096);
+        const qsizetype end = start.indexOf('\n');
+        if (end >= 0)
+            head = QString::fromLatin1(QCryptographicHash::hash(start.left(end), QCryptographicHash::Sha256).toHex().left(12));
+    }
+    const bool rewritten = !state.head.isEmpty() && !head.isEmpty() && head != state.head;
+    if (identity != state.identity || size < state.size || rewritten)
+        ++state.generation; // replaced, shrunk or rewritten: another life of the file
     state.identity = identity;
     state.size = size;
+    state.head = head;
 }
 
 QString AgentServer::epochOf(int log)
 {
     const LogState &state = m_logs[size_t(log)];
-    return QStringLiteral("%1-%2").arg(state.identity, 0, 16).arg(state.generation);
+    return QStringLiteral("%1-%2-%3").arg(state.identity, 0, 16).arg(state.generation).arg(state.head);
 }
 
 void AgentServer::routes()

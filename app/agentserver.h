@@ -45,6 +45,7 @@ private:
     struct LogState {
         uint64_t identity = 0, size = 0;
         int generation = 0; // bumped when the file shrinks
+        QString head;       // a digest of its first line: a file rewritten while the agent was down has another
     };
 
     void routes();

@@ -366,11 +366,12 @@ void RemoteSource::fileFinished(QNetworkReply *reply, int status)
             succeeded(false);
         return;
     }
-    if (reply->error() != QNetworkReply::NoError || (status != 200 && status != 206) || m_bodyRejected) {
-        fail(m_bodyRejected && reply->error() == QNetworkReply::NoError
-                 ? QStringLiteral("%1: an answer that does not continue the file").arg(status)
-                 : describeFileFailure(reply, m_spec),
-             reply);
+    if (reply->error() != QNetworkReply::NoError || (status != 200 && status != 206)) {
+        fail(describeFileFailure(reply, m_spec), reply); // redirects too: they have no network error
+        return;
+    }
+    if (m_bodyRejected) {
+        fail(QStringLiteral("%1: an answer that does not continue the file").arg(status), reply);
         return;
     }
     if (m_bodyPos < m_state.mirrored) { // the file now ends before the copy does
@@ -387,6 +388,11 @@ void RemoteSource::fileFinished(QNetworkReply *reply, int status)
 void RemoteSource::agentFinished(QNetworkReply *reply, int status)
 {
     const auto kind = Request(reply->property("oplensRequest").toInt());
+    if (status == 409 && kind == Request::AgentOplog && m_state.mirrored == 0) {
+        m_epoch.clear(); // nothing read yet (e.g. the log was empty): just take the file's new life
+        request();
+        return;
+    }
     if (status == 409 && kind == Request::AgentOplog) {
         replaceMirror(QStringLiteral("read again from the start: the agent's oplog was rotated or truncated"));
         return;

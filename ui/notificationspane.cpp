@@ -21,6 +21,10 @@ NotificationsPane::NotificationsPane(QWidget *parent)
                                this);
     warning->setObjectName(QStringLiteral("notificationsWarning"));
     styleAsWarning(warning);
+    auto *allClear = new QLabel(tr("Nothing interrupted or stale in the loaded sources."), this);
+    allClear->setObjectName(QStringLiteral("notificationsAllClear"));
+    allClear->setWordWrap(true);
+    allClear->setContentsMargins(6, 6, 6, 6);
 
     m_view->setModel(m_model);
     m_view->setObjectName(QStringLiteral("notificationsTable"));
@@ -48,6 +52,7 @@ NotificationsPane::NotificationsPane(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(warning);
+    layout->addWidget(allClear);
     layout->addWidget(m_view, 1);
     layout->addLayout(buttons);
 
@@ -67,7 +72,13 @@ NotificationsPane::NotificationsPane(QWidget *parent)
     connect(m_view, &QListView::activated, this, [this](const QModelIndex &index) {
         Q_EMIT showInLog(m_model->operationAt(index.row()));
     });
-    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+    const auto showBanner = [this, warning, allClear] { // the advice where there is something to act on
+        warning->setVisible(m_model->rowCount() > 0);
+        allClear->setVisible(m_model->rowCount() == 0);
+    };
+    showBanner();
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this, showBanner] {
+        showBanner();
         updateButtons();
         Q_EMIT countChanged(m_model->unacknowledgedCount());
     });

@@ -25,6 +25,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include "testservers.h"
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -32,16 +34,29 @@
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
+// The shared servers (tests/common); Agent is this file's own, below.
+using testservers::appendFile;
+using testservers::Exit;
+using testservers::freePort;
+using testservers::generatePki;
+using testservers::haveNginx;
+using testservers::kOperator;
+using testservers::kOperatorToken;
+using testservers::kViewer;
+using testservers::kViewerToken;
+using testservers::Nginx;
+using testservers::oplensdSite;
+using testservers::Pki;
+using testservers::readAll;
+using testservers::runToEnd;
+using testservers::sha256;
+using testservers::writeFile;
 
 namespace {
 
 // ---- what every agent of these tests is configured with ----------------------------------------------------------
 
-const QByteArray kOperatorToken = "op-7f3a9c1e-do-not-log-me";
-const QByteArray kViewerToken = "view-2b8d4e6f-do-not-log-me";
 const QByteArray kWrongToken = "wrong-5c0ffee-do-not-log-me";
-const QString kOperator = u"admin@example.com"_s;
-const QString kViewer = u"viewer@example.com"_s;
 
 // The operations of the seed oplog.
 const QString kInterrupted = u"11111111-1111-4111-8111-111111111111"_s; // ZxBackup SmartScan: exits 0
@@ -54,16 +69,6 @@ const QString kProbe = u"77777777-7777-4777-8777-777777777777"_s;       // the o
 
 const QString kStub = QStringLiteral(RECORDING_STUB);
 const QString kEmail = u"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$"_s;
-
-quint16 freePort()
-{
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    const quint16 port = server.serverPort();
-    server.close();
-    return port;
-}
 
 QByteArray line(const QJsonObject &object) { return QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n'; }
 
@@ -126,23 +131,7 @@ QJsonArray defaultActions()
     };
 }
 
-QString sha256(const QByteArray &token) { return QString::fromLatin1(QCryptographicHash::hash(token, QCryptographicHash::Sha256).toHex()); }
-
 // ---- files ------------------------------------------------------------------------------------------------------
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool writeFile(const QString &path, const QByteArray &data, QIODevice::OpenMode mode = QIODevice::WriteOnly | QIODevice::Truncate)
-{
-    QFile file(path);
-    return file.open(mode) && file.write(data) == data.size();
-}
-
-bool appendFile(const QString &path, const QByteArray &data) { return writeFile(path, data, QIODevice::WriteOnly | QIODevice::Append); }
 
 QList<QJsonObject> jsonLines(const QString &path)
 {
@@ -321,225 +310,20 @@ private:
 
 // ---- processes ---------------------------------------------------------------------------------------------------
 
-struct Exit {
-    int code = -1; // -1: did not exit normally
-    QString out, err;
-};
-
-Exit runToEnd(const QString &program, const QStringList &args, int timeoutMs = 30000)
-{
-    QProcess process;
-    process.start(program, args);
-    if (!process.waitForStarted(timeoutMs) || !process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished(5000);
-        return {-1, {}, u"did not finish: "_s + process.errorString()};
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
-}
-
-// One oplensd with its files in `dir`: `config` may be changed before start().
-class Agent
+// The agent of these tests: the seed oplog, the actions of defaultActions() and the stub's record.
+class Agent : public testservers::Agent
 {
 public:
-    explicit Agent(const QString &dir)
-        : dir(dir), oplog(dir + u"/oplog.jsonl"_s), serviceLog(dir + u"/service.jsonl"_s), audit(dir + u"/audit.jsonl"_s),
-          record(dir + u"/argv.jsonl"_s), configPath(dir + u"/oplensd.json"_s), port(freePort())
+    explicit Agent(const QString &dir) : testservers::Agent(dir, seedOplog()), record(dir + u"/argv.jsonl"_s)
     {
-        config = QJsonObject{
-            {u"listen"_s, u"127.0.0.1:%1"_s.arg(port)},
-            {u"oplogs"_s, QJsonArray{QJsonObject{{u"id"_s, u"main"_s}, {u"path"_s, oplog}},
-                                     QJsonObject{{u"id"_s, u"service"_s}, {u"path"_s, serviceLog}}}},
-            {u"runnerOplog"_s, u"main"_s},
-            {u"auditLog"_s, audit},
-            {u"runAsRoot"_s, true}, // CI runs as root; badConfigStopsAtStart checks the refusal without it
-            {u"tokens"_s, QJsonArray{QJsonObject{{u"identity"_s, kOperator}, {u"role"_s, u"operator"_s}, {u"sha256"_s, sha256(kOperatorToken)}},
-                                     QJsonObject{{u"identity"_s, kViewer}, {u"role"_s, u"viewer"_s}, {u"sha256"_s, sha256(kViewerToken)}}}},
-            {u"actions"_s, defaultActions()},
-        };
-        writeFile(oplog, seedOplog());
-        writeFile(serviceLog, {});
-    }
-    ~Agent() { stop(); }
-    Agent(const Agent &) = delete;
-    Agent &operator=(const Agent &) = delete;
-
-    QString url() const { return u"http://127.0.0.1:%1"_s.arg(port); }
-
-    void writeConfig() { writeFile(configPath, QJsonDocument(config).toJson()); }
-
-    // Starts it and waits until it listens; false (and `err` says why) when it does not.
-    bool start()
-    {
-        writeConfig();
-        m_err.clear();
-        m_process = std::make_unique<QProcess>();
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"OPLENS_STUB_RECORD"_s, record); // the agent's environment reaches the stub
-        m_process->setProcessEnvironment(env);
-        m_process->start(QStringLiteral(OPLENSD), {u"--config"_s, configPath});
-        if (!m_process->waitForStarted(10000))
-            return false;
-        const bool ended = QTest::qWaitFor([this] {
-            return err().contains(u"oplensd: listening on"_s) || m_process->state() == QProcess::NotRunning;
-        }, 15000);
-        return ended && err().contains(u"oplensd: listening on"_s) && m_process->state() == QProcess::Running;
+        config.insert(u"actions"_s, defaultActions());
+        environment.insert(u"OPLENS_STUB_RECORD"_s, record); // the agent's environment reaches the stub
     }
 
-    // A graceful stop (SIGTERM); returns the exit code, or -1.
-    int stop()
-    {
-        if (!m_process || m_process->state() == QProcess::NotRunning)
-            return m_process && m_process->exitStatus() == QProcess::NormalExit ? m_process->exitCode() : -1;
-        m_process->terminate();
-        if (!m_process->waitForFinished(15000)) {
-            m_process->kill();
-            m_process->waitForFinished(5000);
-            return -1;
-        }
-        err();
-        return m_process->exitStatus() == QProcess::NormalExit ? m_process->exitCode() : -1;
-    }
-
-    // kill -9: the agent dies as in a crash.
-    void crash()
-    {
-        if (!m_process)
-            return;
-        m_process->kill();
-        m_process->waitForFinished(5000);
-    }
-
-    bool isRunning() const { return m_process && m_process->state() == QProcess::Running; }
-
-    QString err()
-    {
-        if (m_process)
-            m_err += QString::fromUtf8(m_process->readAllStandardError());
-        return m_err;
-    }
-
-    QString dir, oplog, serviceLog, audit, record, configPath;
-    quint16 port;
-    QJsonObject config;
-
-private:
-    std::unique_ptr<QProcess> m_process;
-    QString m_err;
+    QString record;
 };
-
-struct Pki {
-    QString caCertificate, caKey, certificate, key;
-    QList<QSslCertificate> ca;
-};
-
-// nginx run from the shipped site template, in front of an agent.
-class Nginx
-{
-public:
-    Nginx(const QString &dir, const Pki &pki, quint16 agentPort) : m_dir(dir + u"/nginx"_s), port(freePort())
-    {
-        QDir().mkpath(m_dir + u"/tmp"_s);
-        QString site = QString::fromUtf8(readAll(QStringLiteral(DEPLOY_DIR "/nginx-oplensd.conf")));
-        site.replace(u"@LISTEN@"_s, u"127.0.0.1:%1"_s.arg(port))
-            .replace(u"@SERVER_NAME@"_s, u"127.0.0.1"_s)
-            .replace(u"@CERTIFICATE@"_s, pki.certificate)
-            .replace(u"@KEY@"_s, pki.key)
-            .replace(u"@AGENT@"_s, u"127.0.0.1:%1"_s.arg(agentPort));
-        m_unfilled = site.contains(QRegularExpression(u"@[A-Z_]+@"_s)) || !site.contains(u"ssl_certificate "_s);
-        writeFile(m_dir + u"/oplensd-site.conf"_s, site.toUtf8());
-        // One process (no master and workers) in the foreground, every path in the temporary folder.
-        const QString conf = uR"(daemon off;
-master_process off;
-pid %1/nginx.pid;
-error_log %1/error.log info;
-events { worker_connections 128; }
-http {
-    access_log %1/access.log;
-    client_body_temp_path %1/tmp/body;
-    proxy_temp_path %1/tmp/proxy;
-    fastcgi_temp_path %1/tmp/fastcgi;
-    uwsgi_temp_path %1/tmp/uwsgi;
-    scgi_temp_path %1/tmp/scgi;
-    include %1/oplensd-site.conf;
-}
-)"_s.arg(m_dir);
-        writeFile(m_dir + u"/nginx.conf"_s, conf.toUtf8());
-    }
-    ~Nginx()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.terminate();
-            if (!m_process.waitForFinished(10000)) {
-                m_process.kill();
-                m_process.waitForFinished(5000);
-            }
-        }
-    }
-
-    QString url() const { return u"https://127.0.0.1:%1"_s.arg(port); }
-
-    bool start(QString *why)
-    {
-        if (m_unfilled) {
-            *why = u"the site template has placeholders left, or no ssl_certificate"_s;
-            return false;
-        }
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.start(QStringLiteral(NGINX), {u"-c"_s, m_dir + u"/nginx.conf"_s, u"-p"_s, m_dir,
-                                                u"-e"_s, m_dir + u"/error.log"_s});
-        if (!m_process.waitForStarted(10000)) {
-            *why = m_process.errorString();
-            return false;
-        }
-        const bool up = QTest::qWaitFor([this] {
-            if (m_process.state() != QProcess::Running)
-                return true;
-            QTcpSocket probe;
-            probe.connectToHost(QHostAddress::LocalHost, port);
-            return probe.waitForConnected(200);
-        }, 15000);
-        if (!up || m_process.state() != QProcess::Running) {
-            *why = QString::fromUtf8(m_process.readAll() + readAll(m_dir + u"/error.log"_s));
-            return false;
-        }
-        return true;
-    }
-
-    QString errorLog() const { return QString::fromUtf8(readAll(m_dir + u"/error.log"_s)); }
-
-private:
-    QString m_dir;
-    QProcess m_process;
-    bool m_unfilled = false;
-
-public:
-    quint16 port;
-};
-
-// The CA and the server certificate's extensions (the server's name is its address, 127.0.0.1).
-const QByteArray kOpensslConfig = R"([req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[ca]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[server]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid, issuer
-)";
 
 enum class Via { Direct, Nginx };
-
-bool haveNginx() { return QFileInfo(QStringLiteral(NGINX)).isExecutable(); }
 
 #define SKIP_WITHOUT_NGINX(via)                                                                                       \
 do {                                                                                                              \
@@ -595,7 +379,7 @@ class TestAgent : public QObject
             return false;
         }
         if (via == Via::Nginx) {
-            front.nginx = std::make_unique<Nginx>(front.dir.path(), m_pki, front.agent->port);
+            front.nginx = std::make_unique<Nginx>(front.dir.path(), oplensdSite(m_pki, front.agent->port));
             QString why;
             if (!front.nginx->start(&why)) {
                 qWarning("nginx did not start: %s", qPrintable(why));
@@ -606,39 +390,6 @@ class TestAgent : public QObject
         return true;
     }
 
-    bool generatePki()
-    {
-        const QString d = m_pkiDir.path();
-        const QString cnf = d + u"/openssl.cnf"_s;
-        writeFile(cnf, kOpensslConfig);
-        m_pki.caCertificate = d + u"/ca.pem"_s;
-        m_pki.caKey = d + u"/ca.key"_s;
-        m_pki.certificate = d + u"/server.pem"_s;
-        m_pki.key = d + u"/server.key"_s;
-        const QString openssl = QStringLiteral(OPENSSL);
-        const QStringList ec{u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s};
-        const QList<QStringList> steps{
-            QStringList{u"req"_s, u"-x509"_s, u"-config"_s, cnf, u"-extensions"_s, u"ca"_s} + ec
-                + QStringList{u"-keyout"_s, m_pki.caKey, u"-out"_s, m_pki.caCertificate, u"-days"_s, u"2"_s,
-                              u"-subj"_s, u"/CN=OpLens test CA"_s},
-            QStringList{u"req"_s, u"-new"_s, u"-config"_s, cnf} + ec
-                + QStringList{u"-keyout"_s, m_pki.key, u"-out"_s, d + u"/server.csr"_s, u"-subj"_s, u"/CN=127.0.0.1"_s},
-            QStringList{u"x509"_s, u"-req"_s, u"-in"_s, d + u"/server.csr"_s, u"-CA"_s, m_pki.caCertificate,
-                        u"-CAkey"_s, m_pki.caKey, u"-set_serial"_s, QString::number(QRandomGenerator::global()->bounded(1, 1 << 30)),
-                        u"-days"_s, u"2"_s, u"-extfile"_s, cnf, u"-extensions"_s, u"server"_s, u"-out"_s, m_pki.certificate},
-        };
-        for (const QStringList &args : steps) {
-            const Exit run = runToEnd(openssl, args);
-            if (run.code != 0) {
-                qWarning("openssl %s: %s", qPrintable(args.first()), qPrintable(run.err));
-                return false;
-            }
-        }
-        m_pki.ca = QSslCertificate::fromPath(m_pki.caCertificate);
-        return m_pki.ca.size() == 1;
-    }
-
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -646,7 +397,7 @@ private Q_SLOTS:
         QVERIFY2(QFileInfo(kStub).isExecutable(), RECORDING_STUB);
         QVERIFY(m_pkiDir.isValid());
         QVERIFY2(QFileInfo(QStringLiteral(OPENSSL)).isExecutable(), "openssl is needed to make the test certificates");
-        QVERIFY(generatePki());
+        QVERIFY(generatePki(m_pkiDir.path(), &m_pki));
     }
 
     // ---- authentication and roles (agent.md section 2) -----------------------------------------------------------
