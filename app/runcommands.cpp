@@ -181,6 +181,11 @@ int restartCommand(const QStringList &args)
     const bool yes = parser.isSet(QStringLiteral("yes"));
     if (source.startsWith(QLatin1String("agent+http://")) || source.startsWith(QLatin1String("agent+https://")))
         return restartThroughAgent(source, request, parser, yes);
+    if (source.startsWith(QLatin1String("http://")) || source.startsWith(QLatin1String("https://"))) {
+        error(QStringLiteral("%1 is an oplog on a web server, read-only: restart through that server's agent "
+                             "(agent+https://host:port)").arg(source));
+        return Usage;
+    }
     if (!parser.isSet(QStringLiteral("actions"))) {
         error(QStringLiteral("a local oplog needs --actions FILE, the catalog of what may be run"));
         return Usage;

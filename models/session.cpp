@@ -210,8 +210,11 @@ void Session::remoteCaughtUp(RemoteSource *remote)
 
 void Session::reload()
 {
-    for (SourceState &s : m_sources)
+    for (SourceState &s : m_sources) {
         s.notice.clear();
+        if (s.remote) // F5 also means: try the failing servers now (their copies are read again, not downloaded)
+            s.remote->retryNow();
+    }
     startBuild(QStringLiteral("Reloading"));
 }
 

@@ -54,6 +54,9 @@ QString Restarter::refusal(uint32_t op) const
     const SourceState *source = index >= 0 ? &m_session->sources()[index] : nullptr;
     if (!source)
         return tr("Its source is gone.");
+    if (source->remote && !source->agent) // running it here would run a server's operation on this workstation
+        return tr("An oplog read from a web server is read-only: restart it through that server's agent (File > Connect…, "
+                  "kind OpLens agent).");
     if (!source->agent && catalogPath().isEmpty())
         return tr("A local file is restarted with a local action catalog: choose one in Operation > Local Action Catalog….");
     return {};
