@@ -53,7 +53,7 @@ SourcesPane::SourcesPane(Session *session, QWidget *parent) : QWidget(parent), m
     m_tree->headerItem()->setToolTip(LastUpdate, tr("When new events last arrived"));
     m_tree->headerItem()->setToolTip(Lag, tr("How old the shown copy may be: the time since the server last answered"));
     m_tree->header()->setStretchLastSection(true);
-    m_tree->header()->resizeSection(Name, 175);
+    m_tree->header()->resizeSection(Name, 215);
     m_tree->header()->resizeSection(Events, 55);
     m_tree->header()->resizeSection(Operations, 72);
     m_tree->header()->setMinimumSectionSize(40);
