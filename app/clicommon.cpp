@@ -80,6 +80,16 @@ std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
         source.location = location;
         if (location.startsWith(QLatin1String("file://")))
             source.location = QUrl(location).toLocalFile();
+        // A web server gets credentials only when the command line gives them for it: --user, or --token-file
+        // (OPLENS_TOKEN alone is for agents). A workspace's sources say their own.
+        if (RemoteSpec::isRemote(location) && !location.startsWith(QLatin1String("agent+"))) {
+            if (parser.isSet(QStringLiteral("user"))) {
+                source.auth = RemoteSpec::Auth::Basic;
+                source.user = parser.value(QStringLiteral("user"));
+            } else if (parser.isSet(QStringLiteral("token-file"))) {
+                source.auth = RemoteSpec::Auth::Bearer;
+            }
+        }
         o.sourceSpecs << source;
     }
     if (o.sourceSpecs.isEmpty()) {
@@ -163,14 +173,6 @@ std::optional<RemoteSpec> withSecret(const WorkspaceSource &source, const Readin
     auto spec = source.remoteSpec(why);
     if (!spec)
         return std::nullopt;
-    if (spec->kind == RemoteSpec::Kind::File && source.auth == RemoteSpec::Auth::None) {
-        if (spec->auth == RemoteSpec::Auth::None && !options.user.isEmpty()) { // from the command line
-            spec->auth = RemoteSpec::Auth::Basic;
-            spec->user = options.user;
-        } else if (spec->auth == RemoteSpec::Auth::None && !options.token.isEmpty()) {
-            spec->auth = RemoteSpec::Auth::Bearer;
-        }
-    }
     if (spec->caFile.isEmpty())
         spec->caFile = options.caFile;
     const bool bearer = spec->auth == RemoteSpec::Auth::Bearer;

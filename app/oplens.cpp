@@ -75,7 +75,7 @@ int main(int argc, char *argv[])
             if (parser.isSet(user)) {
                 spec->auth = oplens::RemoteSpec::Auth::Basic;
                 spec->user = parser.value(user);
-            } else if (!token.isEmpty()) {
+            } else if (parser.isSet(tokenFile)) { // OPLENS_TOKEN alone is for agents: not sent to any web server
                 spec->auth = oplens::RemoteSpec::Auth::Bearer;
             }
         }
@@ -141,6 +141,8 @@ int main(int argc, char *argv[])
             return 1;
         }
     }
+    window.workspaces()->setInteractive(!batch);
+    window.workspaces()->setCommandLineSecrets(token, password);
     window.show();
     if (parser.isSet(workspace))
         window.workspaces()->openWorkspace(parser.value(workspace));

@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QNetworkReply>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSslCertificate>
 #include <QStandardPaths>
@@ -12,6 +13,11 @@
 namespace oplens {
 
 namespace {
+// One line per server: "host:port AB:CD:...:EF". Both are checked when written and when read: nothing a certificate
+// says (its subject may hold any character, a line end too) is ever written into the file.
+const QRegularExpression kServer(QStringLiteral("^[A-Za-z0-9.:\\[\\]_-]+:[0-9]{1,5}$"));
+const QRegularExpression kFingerprint(QStringLiteral("^[0-9A-F]{2}(:[0-9A-F]{2}){31}$"));
+
 QString names(const QSslCertificate &c, bool issuer)
 {
     QStringList parts;
@@ -88,7 +94,7 @@ QString TrustedCertificates::fingerprintFor(const QString &server) const
         if (line.startsWith(QLatin1Char('#')))
             continue;
         const QStringList fields = line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-        if (fields.size() >= 2 && fields[0] == server)
+        if (fields.size() == 2 && fields[0] == server && kFingerprint.match(fields[1]).hasMatch())
             return fields[1];
     }
     return {};
@@ -96,7 +102,7 @@ QString TrustedCertificates::fingerprintFor(const QString &server) const
 
 bool TrustedCertificates::trust(const CertificateProblem &problem, QString *error)
 {
-    if (problem.isNull()) {
+    if (problem.isNull() || !kServer.match(problem.server).hasMatch() || !kFingerprint.match(problem.fingerprint).hasMatch()) {
         *error = QStringLiteral("no certificate to trust");
         return false;
     }
@@ -116,9 +122,9 @@ bool TrustedCertificates::trust(const CertificateProblem &problem, QString *erro
         return false;
     }
     if (kept.isEmpty())
-        kept = "# host:port SHA-256 subject: certificates trusted for one server each (OpLens)\n";
+        kept = "# host:port SHA-256: certificates trusted for one server each (OpLens)\n";
     file.write(kept);
-    file.write(QStringLiteral("%1 %2 %3\n").arg(problem.server, problem.fingerprint, problem.subject).toUtf8());
+    file.write(QStringLiteral("%1 %2\n").arg(problem.server, problem.fingerprint).toUtf8());
     if (!file.commit()) {
         *error = QStringLiteral("%1: %2").arg(m_path, file.errorString());
         return false;

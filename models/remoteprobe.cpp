@@ -11,6 +11,8 @@
 #include <QNetworkReply>
 #include <QSslCertificate>
 
+#include <memory>
+
 namespace oplens {
 
 namespace {
@@ -21,12 +23,14 @@ QString sizeText(qint64 bytes)
     return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
-ProbeResult fileAnswer(QNetworkReply *reply)
+ProbeResult fileAnswer(QNetworkReply *reply, const QByteArray &body)
 {
     ProbeResult r;
-    const QByteArray body = reply->readAll();
     const QByteArray range = reply->rawHeader("Content-Range");
-    const qint64 total = range.contains('/') ? range.mid(range.indexOf('/') + 1).toLongLong() : body.size();
+    const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
+    const qint64 total = range.contains('/') ? range.mid(range.indexOf('/') + 1).toLongLong()
+                         : length.isValid()  ? length.toLongLong()
+                                             : body.size();
     const QByteArray trimmed = body.trimmed();
     if (trimmed.isEmpty()) {
         r.ok = true;
@@ -112,13 +116,26 @@ void probeRemote(const RemoteSpec &spec, QNetworkAccessManager *network, QObject
     if (file)
         request.setRawHeader("Range", "bytes=0-" + QByteArray::number(kProbeBytes - 1));
     QNetworkReply *reply = network->get(request);
+    reply->setReadBufferSize(kProbeBytes);
     checkCertificates(reply);
-    QObject::connect(reply, &QNetworkReply::finished, context, [reply, spec, done, file] {
+    // A server that ignores Range sends the whole file: the first kProbeBytes are enough, the rest is not fetched.
+    auto body = std::make_shared<QByteArray>();
+    auto enough = std::make_shared<bool>(false);
+    if (file) {
+        QObject::connect(reply, &QNetworkReply::readyRead, context, [reply, body, enough] {
+            *body += reply->read(kProbeBytes - body->size());
+            if (body->size() >= kProbeBytes && !*enough) {
+                *enough = true;
+                reply->abort();
+            }
+        });
+    }
+    QObject::connect(reply, &QNetworkReply::finished, context, [reply, spec, done, file, body, enough] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         ProbeResult r;
-        if (reply->error() == QNetworkReply::NoError && (status == 200 || status == 206))
-            r = file ? fileAnswer(reply) : agentAnswer(reply, spec);
+        if ((reply->error() == QNetworkReply::NoError || *enough) && (status == 200 || status == 206))
+            r = file ? fileAnswer(reply, *body + reply->read(kProbeBytes - body->size())) : agentAnswer(reply, spec);
         else if (file && status == 416)
             r = {true, QStringLiteral("Connected: the oplog is empty so far."), {}};
         else

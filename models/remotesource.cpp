@@ -1,6 +1,8 @@
 #include "remotesource.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QRegularExpression>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,6 +13,8 @@
 #include <QTemporaryFile>
 
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
 
 namespace oplens {
 
@@ -28,6 +32,28 @@ QString mirrorFolder()
 {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/mirrors");
     return QDir().mkpath(dir) ? dir : QDir::tempPath();
+}
+
+// Mirrors are named after the process that owns them: one killed leaves its copies behind, and the next process
+// removes them (copies of oplogs are not kept longer than they are shown).
+std::unique_ptr<QTemporaryFile> newMirror()
+{
+    static const bool cleaned = [] {
+        const QRegularExpression name(QStringLiteral("^oplog-(\\d+)-.+\\.mirror$"));
+        QDir dir(mirrorFolder());
+        for (const QString &file : dir.entryList({QStringLiteral("oplog-*.mirror")}, QDir::Files)) {
+            const QRegularExpressionMatch m = name.match(file);
+            const pid_t owner = m.hasMatch() ? pid_t(m.captured(1).toLongLong()) : 0;
+            if (owner <= 0 || (::kill(owner, 0) != 0 && errno == ESRCH))
+                dir.remove(file);
+        }
+        return true;
+    }();
+    Q_UNUSED(cleaned)
+    auto mirror = std::make_unique<QTemporaryFile>(
+        QStringLiteral("%1/oplog-%2-XXXXXX.mirror").arg(mirrorFolder()).arg(QCoreApplication::applicationPid()));
+    mirror->open();
+    return mirror;
 }
 
 // "bytes 100-199/1234" or "bytes */1234": (first byte or -1, total or -1).
@@ -99,6 +125,7 @@ QString phaseName(RemoteSource::Phase phase)
     case RemoteSource::Phase::Retrying: return QStringLiteral("Retrying");
     case RemoteSource::Phase::Paused: return QStringLiteral("Paused");
     case RemoteSource::Phase::Failed: return QStringLiteral("Failed");
+    case RemoteSource::Phase::NeedsSecret: return QStringLiteral("Waiting for credentials");
     }
     return {};
 }
@@ -108,8 +135,7 @@ RemoteSource::RemoteSource(RemoteSpec spec, QNetworkAccessManager *network, QObj
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &RemoteSource::request);
-    m_mirror = std::make_unique<QTemporaryFile>(mirrorFolder() + QStringLiteral("/oplog-XXXXXX.mirror"));
-    m_mirror->open();
+    m_mirror = newMirror();
 }
 
 RemoteSource::~RemoteSource()
@@ -125,22 +151,35 @@ QString RemoteSource::mirrorPath() const { return m_mirror->fileName(); }
 
 void RemoteSource::start()
 {
-    if (!m_mirror->isOpen()) {
-        m_retry = false;
-        fail(QStringLiteral("cannot create a local copy in %1: %2").arg(mirrorFolder(), m_mirror->errorString()));
-        return;
-    }
-    if (const QString why = m_spec.checkTransport(); !why.isEmpty()) {
-        m_retry = false;
-        fail(why);
-        return;
-    }
-    if (!m_spec.caFile.isEmpty() && QSslCertificate::fromPath(m_spec.caFile).isEmpty()) {
-        m_retry = false;
-        fail(QStringLiteral("the CA file %1 holds no PEM certificate").arg(m_spec.caFile));
-        return;
-    }
     request();
+}
+
+// What no retry can mend: checked before every request (Retry now and F5 included).
+QString RemoteSource::refusal() const
+{
+    if (!m_mirror->isOpen())
+        return QStringLiteral("cannot create a local copy in %1: %2").arg(mirrorFolder(), m_mirror->errorString());
+    if (const QString why = m_spec.checkTransport(); !why.isEmpty())
+        return why;
+    if (!m_spec.caFile.isEmpty() && QSslCertificate::fromPath(m_spec.caFile).isEmpty())
+        return QStringLiteral("the CA file %1 holds no PEM certificate").arg(m_spec.caFile);
+    return {};
+}
+
+void RemoteSource::setSecret(const QByteArray &secret)
+{
+    m_spec.secret = secret;
+    if (m_state.phase == Phase::NeedsSecret) {
+        m_state.phase = Phase::Connecting;
+        request();
+    }
+}
+
+void RemoteSource::giveUp(const QString &why)
+{
+    m_timer.stop();
+    m_retry = false;
+    fail(why);
 }
 
 void RemoteSource::setFollow(bool follow)
@@ -193,6 +232,16 @@ void RemoteSource::request()
 {
     if (m_reply || m_state.phase == Phase::Paused)
         return;
+    if (m_spec.needsSecret() && m_spec.secret.isEmpty()) {
+        m_state.phase = Phase::NeedsSecret; // until setSecret() or giveUp()
+        emitChanged();
+        return;
+    }
+    if (const QString why = refusal(); !why.isEmpty()) {
+        m_retry = false;
+        fail(why);
+        return;
+    }
     if (m_spec.kind == RemoteSpec::Kind::File)
         requestFile();
     else if (!m_statusKnown)
@@ -378,6 +427,10 @@ void RemoteSource::fileFinished(QNetworkReply *reply, int status)
         replaceMirror(QStringLiteral("read again from the start: the file on the server shrank (truncated or rotated)"));
         return;
     }
+    if (status == 206 && m_state.remoteSize > m_state.mirrored && m_state.mirrored > m_mirroredAtRequest) {
+        request(); // the server sent a part of the rest: ask for what follows
+        return;
+    }
     const qint64 before = m_state.remoteSize;
     m_etag = reply->rawHeader("ETag");
     if (status == 200 || before < m_state.mirrored)
@@ -419,6 +472,15 @@ void RemoteSource::agentFinished(QNetworkReply *reply, int status)
     const QString epoch = QString::fromLatin1(reply->rawHeader("X-Oplog-Epoch"));
     const qint64 next = reply->rawHeader("X-Oplog-Next").toLongLong();
     const qint64 size = reply->rawHeader("X-Oplog-Size").toLongLong();
+    if (!m_bodyRejected && next > m_state.mirrored && m_state.mirrored == m_mirroredAtRequest) {
+        // The agent left out a line longer than its limit (agent.md): a JSON string of the same length stands in for
+        // it, so that offsets stay the agent's and the reader reports the line as skipped.
+        QByteArray stand = "\"the agent left out this line: it is longer than the agent's limit\"";
+        stand += QByteArray(qMax<qint64>(1, next - m_state.mirrored - stand.size() - 1), ' ') + '\n';
+        m_bodyPos = m_state.mirrored;
+        if (stand.size() != next - m_state.mirrored || !writeBody(stand))
+            return fail(QStringLiteral("the agent left out a line at %1 that cannot be stood in for").arg(m_state.mirrored));
+    }
     if (m_bodyRejected || next != m_state.mirrored) {
         fail(QStringLiteral("the agent's answer does not continue the copy (it ends at %1, the copy at %2)")
                  .arg(next).arg(m_state.mirrored));
@@ -426,7 +488,8 @@ void RemoteSource::agentFinished(QNetworkReply *reply, int status)
     }
     m_epoch = epoch;
     m_state.remoteSize = size;
-    if (next < size) { // more than one answer holds
+    // More than one answer holds: ask again at once, unless no whole line came (a last line without its end).
+    if (next < size && next > m_mirroredAtRequest) {
         m_state.phase = Phase::Downloading;
         emitChanged(true);
         request();
@@ -437,8 +500,7 @@ void RemoteSource::agentFinished(QNetworkReply *reply, int status)
 
 void RemoteSource::replaceMirror(const QString &why)
 {
-    m_mirror = std::make_unique<QTemporaryFile>(mirrorFolder() + QStringLiteral("/oplog-XXXXXX.mirror"));
-    m_mirror->open(); // the old one is removed; a reader that has it open keeps reading its own copy
+    m_mirror = newMirror(); // the old one is removed; a reader that has it open keeps reading its own copy
     m_state.mirrored = 0;
     m_state.remoteSize = -1;
     m_state.ready = false;

@@ -26,7 +26,7 @@ class RemoteSource : public QObject
 {
     Q_OBJECT
 public:
-    enum class Phase { Connecting, Downloading, UpToDate, Retrying, Paused, Failed };
+    enum class Phase { Connecting, Downloading, UpToDate, Retrying, Paused, Failed, NeedsSecret };
     struct State {
         Phase phase = Phase::Connecting;
         bool ready = false;          // the mirror holds the whole file as of lastChecked
@@ -49,7 +49,9 @@ public:
     const State &state() const { return m_state; }
     QString mirrorPath() const;
 
-    void start();
+    void start();                 // a source that needs a secret not given waits in NeedsSecret
+    void setSecret(const QByteArray &secret);
+    void giveUp(const QString &why); // Failed, e.g. no secret to be had
     void setFollow(bool follow);  // without it, reading stops once caught up
     void setRetry(bool retry);    // without it (oplensctl), the first failure is final
     void setPaused(bool paused);
@@ -63,6 +65,7 @@ Q_SIGNALS:
 
 private:
     void request();
+    QString refusal() const;
     void requestFile();
     void requestAgentStatus();
     void requestAgentOplog();

@@ -90,10 +90,10 @@ void Session::openFiles(const QStringList &paths)
                           : QStringLiteral("Loading %1 files").arg(added));
 }
 
-void Session::openRemote(const RemoteSpec &spec)
+int Session::openRemote(const RemoteSpec &spec)
 {
-    if (sourceIndex(spec.name()) >= 0)
-        return;
+    if (const int known = sourceIndex(spec.name()); known >= 0)
+        return known;
     auto *remote = new RemoteSource(spec, m_network, this);
     remote->setPollInterval(m_remotePollMs);
     connect(remote, &RemoteSource::changed, this, [this, remote] { remoteChanged(remote); });
@@ -108,6 +108,7 @@ void Session::openRemote(const RemoteSpec &spec)
     m_sources.append(source);
     Q_EMIT sourcesChanged();
     remote->start();
+    return int(m_sources.size()) - 1;
 }
 
 void Session::openAgent(const AgentEndpoint &agent)
@@ -128,7 +129,7 @@ bool Session::remotesSettled() const
         if (!s.remote)
             continue;
         const RemoteSource::Phase phase = s.remote->state().phase;
-        const bool failing = phase == RemoteSource::Phase::Retrying || phase == RemoteSource::Phase::Failed;
+        const bool failing = phase == RemoteSource::Phase::Retrying || phase == RemoteSource::Phase::Failed; // NeedsSecret: not yet
         if (!failing && phase != RemoteSource::Phase::Paused && (s.mirror.isEmpty() || s.lastRead.isNull()))
             return false;
     }
@@ -164,6 +165,18 @@ void Session::retryNow(int index)
         m_sources[index].remote->retryNow();
 }
 
+void Session::setSecret(int index, const QByteArray &secret)
+{
+    if (index >= 0 && index < m_sources.size() && m_sources[index].remote)
+        m_sources[index].remote->setSecret(secret);
+}
+
+void Session::giveUp(int index, const QString &why)
+{
+    if (index >= 0 && index < m_sources.size() && m_sources[index].remote)
+        m_sources[index].remote->giveUp(why);
+}
+
 void Session::remoteChanged(RemoteSource *remote)
 {
     const int i = indexOf(remote);
@@ -172,9 +185,11 @@ void Session::remoteChanged(RemoteSource *remote)
     const int64_t started = remote->state().serviceStartedAt;
     if (started != m_sources[i].reportedServiceStart && !m_sources[i].mirror.isEmpty()) {
         m_sources[i].reportedServiceStart = started;
-        mutate([this, remote, started] { // the agent saw the service start again: that may interrupt operations
-            const int k = indexOf(remote);
-            if (!m_data || k < 0 || m_data->events().sourceCount() <= k || started == kNoTime)
+        const QString path = m_sources[i].path;
+        mutate([this, path, started] { // the agent saw the service start again: that may interrupt operations
+            // By name: while a build runs, the dataset's indexes may not be the session's.
+            const int k = m_data ? int(m_data->events().sourceNames().indexOf(path)) : -1;
+            if (k < 0 || started == kNoTime)
                 return;
             m_data->setServiceStartedAt(uint16_t(k), started);
             Q_EMIT dataAppended();
@@ -303,7 +318,7 @@ Session::Build Session::build(QList<SourceState> sources, std::atomic_bool *canc
         const uint16_t index = result.data->addSource(s.path);
         ReadRequest request;
         request.path = s.readPath();
-        request.following = s.follow || s.remote;
+        request.following = s.follow;
         request.cancel = cancel;
         request.progress = [&](uint64_t done, uint64_t) {
             const int percent = total ? int((before + done) * 100 / total) : 0;

@@ -57,10 +57,13 @@ public:
     // Opens files not open yet; the newest of them is followed.
     void openFiles(const QStringList &paths);
     // Adds a remote oplog (a file on a web server, or an agent's), read and followed through a local mirror.
-    void openRemote(const RemoteSpec &spec);
+    // Returns its index. One that needs a secret not given waits for setSecret() or giveUp().
+    int openRemote(const RemoteSpec &spec);
     void openAgent(const AgentEndpoint &agent);
     void setPaused(int index, bool paused); // remote sources: stop asking the server
     void retryNow(int index);
+    void setSecret(int index, const QByteArray &secret);
+    void giveUp(int index, const QString &why);
     const SourceState *sourceOf(uint16_t source) const { return source < m_sources.size() ? &m_sources[source] : nullptr; }
     void reload();
     void removeSource(int index);

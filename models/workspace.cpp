@@ -104,7 +104,8 @@ std::optional<RemoteSpec> WorkspaceSource::remoteSpec(QString *error) const
     if (!spec)
         return std::nullopt;
     if (spec->kind == RemoteSpec::Kind::File) {
-        spec->auth = auth;
+        if (auth != RemoteSpec::Auth::None) // else what the URL says (a user in it means Basic)
+            spec->auth = auth;
         if (!user.isEmpty())
             spec->user = user;
         if (spec->auth == RemoteSpec::Auth::Basic && spec->user.isEmpty()) {

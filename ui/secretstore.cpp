@@ -6,7 +6,16 @@ namespace oplens::ui {
 
 namespace {
 const QString kService = QStringLiteral("OpLens");
+
+// Without a session bus there is no keychain to talk to, and asking would have D-Bus start one (dbus-launch), which
+// can block this thread for good.
+QString unavailable()
+{
+    return qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")
+               ? QStringLiteral("no desktop keychain here (no D-Bus session)")
+               : QString();
 }
+} // namespace
 
 QString SecretStore::keyFor(const RemoteSpec &spec)
 {
@@ -15,6 +24,10 @@ QString SecretStore::keyFor(const RemoteSpec &spec)
 
 void SecretStore::read(const QString &key, QObject *context, std::function<void(const QByteArray &, const QString &)> done)
 {
+    if (const QString why = unavailable(); !why.isEmpty()) {
+        QMetaObject::invokeMethod(context, [done, why] { done({}, why); }, Qt::QueuedConnection);
+        return;
+    }
     auto *job = new QKeychain::ReadPasswordJob(kService);
     job->setAutoDelete(true);
     job->setKey(key);
@@ -31,6 +44,10 @@ void SecretStore::read(const QString &key, QObject *context, std::function<void(
 
 void SecretStore::write(const QString &key, const QByteArray &secret, QObject *context, std::function<void(const QString &)> done)
 {
+    if (const QString why = unavailable(); !why.isEmpty()) {
+        QMetaObject::invokeMethod(context, [done, why] { done(why); }, Qt::QueuedConnection);
+        return;
+    }
     auto *job = new QKeychain::WritePasswordJob(kService);
     job->setAutoDelete(true);
     job->setKey(key);
@@ -43,6 +60,8 @@ void SecretStore::write(const QString &key, const QByteArray &secret, QObject *c
 
 void SecretStore::remove(const QString &key)
 {
+    if (!unavailable().isEmpty())
+        return;
     auto *job = new QKeychain::DeletePasswordJob(kService);
     job->setAutoDelete(true);
     job->setKey(key);

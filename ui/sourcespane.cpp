@@ -151,6 +151,9 @@ QString SourcesPane::stateText(int index) const
             break;
         case RemoteSource::Phase::Paused: state = tr("Paused"); break;
         case RemoteSource::Phase::Failed: state = tr("Failed"); break;
+        case RemoteSource::Phase::NeedsSecret:
+            state = s.remote->spec().auth == RemoteSpec::Auth::Basic ? tr("Waiting for the password") : tr("Waiting for the token");
+            break;
         }
     } else if (!s.error.isEmpty()) {
         state = tr("Error: %1").arg(s.error);

@@ -5,7 +5,7 @@
 
 namespace oplens::ui {
 
-bool confirmTrust(const CertificateProblem &problem, QWidget *parent)
+bool confirmTrust(CertificateProblem problem, QWidget *parent)
 {
     if (problem.isNull())
         return false;

@@ -9,6 +9,6 @@ class QWidget;
 namespace oplens::ui {
 
 // True when the admin chose to trust it and it was recorded.
-bool confirmTrust(const CertificateProblem &problem, QWidget *parent);
+bool confirmTrust(CertificateProblem problem, QWidget *parent); // a copy: the source may see another one meanwhile
 
 } // namespace oplens::ui

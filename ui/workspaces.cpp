@@ -67,31 +67,46 @@ void Workspaces::connectDialog()
     openRemote(*spec);
 }
 
-void Workspaces::openRemote(RemoteSpec spec, const WorkspaceSource &source)
+void Workspaces::setCommandLineSecrets(const QByteArray &token, const QByteArray &password)
+{
+    m_token = token;
+    m_password = password;
+}
+
+void Workspaces::openRemote(const RemoteSpec &spec, const WorkspaceSource &source)
 {
     m_opened.insert(spec.name(), source);
-    if (!spec.needsSecret() || !spec.secret.isEmpty()) {
-        m_session->openRemote(spec);
+    const int index = m_session->openRemote(spec); // shown at once; waits for its secret when it needs one
+    m_session->setFollow(index, source.follow);
+    m_session->setAssumeInterrupted(index, source.assumeInterrupted);
+    m_session->setPaused(index, source.paused);
+    if (!spec.needsSecret() || !spec.secret.isEmpty())
+        return;
+    const QByteArray given = spec.auth == RemoteSpec::Auth::Basic ? m_password : m_token;
+    if (!given.isEmpty()) {
+        m_session->setSecret(index, given);
         return;
     }
-    const QString file = spec.auth == RemoteSpec::Auth::Basic ? source.passwordFile : source.tokenFile;
-    if (!file.isEmpty()) {
-        QString why;
-        spec.secret = readSecretFile(file, &why);
-        if (!spec.secret.isEmpty()) {
-            m_session->openRemote(spec);
-            return;
-        }
-        Q_EMIT message(why);
-    }
-    SecretStore::read(SecretStore::keyFor(spec), this, [this, spec](const QByteArray &secret, const QString &why) mutable {
+    SecretStore::read(SecretStore::keyFor(spec), this, [this, spec](const QByteArray &secret, const QString &why) {
+        const int index = m_session->sourceIndex(spec.name());
+        if (index < 0)
+            return; // closed meanwhile (another workspace opened)
         if (!secret.isEmpty()) {
-            spec.secret = secret;
-            m_session->openRemote(spec);
+            m_session->setSecret(index, secret);
             return;
         }
-        askForSecret(spec, why.isEmpty() ? tr("The keychain holds no secret for it.") : tr("The keychain: %1").arg(why));
+        const QString reason = why.isEmpty() ? tr("the keychain holds no secret for it") : why;
+        if (m_interactive)
+            askForSecret(spec, reason);
+        else
+            noSecret(spec, reason);
     });
+}
+
+void Workspaces::noSecret(const RemoteSpec &spec, const QString &why)
+{
+    m_session->giveUp(m_session->sourceIndex(spec.name()),
+                      tr("no %1 (%2)").arg(spec.auth == RemoteSpec::Auth::Basic ? tr("password") : tr("token"), why));
 }
 
 void Workspaces::askForSecret(const RemoteSpec &spec, const QString &why)
@@ -99,15 +114,22 @@ void Workspaces::askForSecret(const RemoteSpec &spec, const QString &why)
     ConnectDialog dialog(m_window);
     dialog.setWindowTitle(tr("Credentials for %1").arg(spec.name()));
     dialog.setSpec(spec);
-    Q_EMIT message(tr("%1 needs its secret. %2").arg(spec.name(), why));
-    if (dialog.exec() != QDialog::Accepted)
-        return;
+    Q_EMIT message(tr("%1 needs its secret: %2.").arg(spec.name(), why));
     QString error;
-    if (const auto given = dialog.spec(&error)) {
-        if (dialog.rememberSecret())
-            SecretStore::write(SecretStore::keyFor(*given), given->secret, this, [](const QString &) {});
-        m_session->openRemote(*given);
+    const auto given = dialog.exec() == QDialog::Accepted ? dialog.spec(&error) : std::nullopt;
+    const int index = m_session->sourceIndex(spec.name());
+    if (!given) {
+        noSecret(spec, tr("none given"));
+        return;
     }
+    if (dialog.rememberSecret())
+        SecretStore::write(SecretStore::keyFor(*given), given->secret, this, [](const QString &) {});
+    if (given->name() == spec.name() && given->user == spec.user && given->caFile == spec.caFile) {
+        m_session->setSecret(index, given->secret);
+        return;
+    }
+    m_session->removeSource(index); // the admin changed more than the secret
+    m_session->openRemote(*given);
 }
 
 Workspace Workspaces::current() const
@@ -167,17 +189,17 @@ bool Workspaces::openWorkspace(const QString &path)
             files << source.location;
     m_session->openFiles(files);
     for (const WorkspaceSource &source : workspace->sources) {
-        if (source.isRemote()) {
-            QString why;
-            if (const auto spec = source.remoteSpec(&why))
-                openRemote(*spec, source);
-            else
-                Q_EMIT message(why);
+        if (!source.isRemote()) {
+            const int index = m_session->sourceIndex(source.location);
+            m_session->setFollow(index, source.follow);
+            m_session->setAssumeInterrupted(index, source.assumeInterrupted);
+            continue;
         }
-        const int index = m_session->sourceIndex(source.isRemote() ? source.remoteSpec(&error)->name() : source.location);
-        m_session->setFollow(index, source.follow);
-        m_session->setAssumeInterrupted(index, source.assumeInterrupted);
-        m_session->setPaused(index, source.paused);
+        QString why;
+        if (const auto spec = source.remoteSpec(&why))
+            openRemote(*spec, source);
+        else
+            Q_EMIT message(why);
     }
     const QJsonObject console = workspace->console;
     m_operations->setHeaderState(QByteArray::fromBase64(console.value(QStringLiteral("operationsColumns")).toString().toLatin1()));

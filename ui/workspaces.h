@@ -1,6 +1,7 @@
 // Remote sources and workspaces in the console: File > Connect…, Open/Save Workspace, Recent Workspaces. Secrets come
-// from the keychain, a workspace's token or password file, or the admin (asked again); they are never written by us
-// anywhere but the keychain.
+// from the keychain, the command line, or the admin (asked again); they are never written anywhere but the keychain.
+// A workspace's tokenFile and passwordFile are oplensctl's: a workspace someone sent must not make the console read
+// a local file and send it to a server of theirs.
 #pragma once
 
 #include "session.h"
@@ -24,8 +25,13 @@ public:
 
     void addActions(QMenu *file);        // Connect…, Open Workspace…, Recent Workspaces, Save Workspace As…
     void connectDialog();
-    // Opens a remote source; one that needs a secret not given gets it from the keychain, `source`'s file, or the admin.
-    void openRemote(RemoteSpec spec, const WorkspaceSource &source = {});
+    // Opens a remote source with `source`'s follow, pause and crash-snapshot settings; one that needs a secret not given
+    // gets it from the keychain, the command line's, or the admin (when interactive), else it fails and says why.
+    void openRemote(const RemoteSpec &spec, const WorkspaceSource &source = {});
+    // Batch modes (--notifications, --screenshot): no dialog ever; a missing secret fails the source.
+    void setInteractive(bool interactive) { m_interactive = interactive; }
+    // The command line's --token-file and --password-file: for a workspace's sources that need them.
+    void setCommandLineSecrets(const QByteArray &token, const QByteArray &password);
     bool openWorkspace(const QString &path);  // replaces the open sources; false (and a message) when unreadable
     bool saveWorkspace(const QString &path);
     QString currentPath() const { return m_path; }
@@ -36,6 +42,7 @@ Q_SIGNALS:
 private:
     Workspace current() const;
     void askForSecret(const RemoteSpec &spec, const QString &why);
+    void noSecret(const RemoteSpec &spec, const QString &why);
     void remember(const QString &path);
     void fillRecentMenu();
 
@@ -45,6 +52,8 @@ private:
     QWidget *m_window;
     QMenu *m_recentMenu = nullptr;
     QString m_path;
+    bool m_interactive = true;
+    QByteArray m_token, m_password;
     QHash<QString, WorkspaceSource> m_opened; // by source name: keeps a workspace's token and password files
 };
 

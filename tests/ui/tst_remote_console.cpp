@@ -4,6 +4,7 @@
 #include "connectdialog.h"
 #include "filterbar.h"
 #include "mainwindow.h"
+#include "secretstore.h"
 #include "sourcespane.h"
 #include "tablepane.h"
 #include "testservers.h"
@@ -76,24 +77,49 @@ int operationsOf(const MainWindow &w, const QString &source)
     return count;
 }
 
-// Clicks the button of the next message box whose text contains `button`, once it is shown.
+// Runs `answer` on the modal dialog of type T once one is shown, from a timer: never from a nested wait, which a
+// dialog's own exec() would suspend.
+template <typename T>
+void whenShown(std::function<bool(T *)> answer)
+{
+    auto *poll = new QTimer(qApp);
+    auto *started = new QElapsedTimer;
+    started->start();
+    QObject::connect(poll, &QTimer::timeout, qApp, [poll, started, answer] {
+        auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget());
+        if ((dialog && answer(dialog)) || started->elapsed() > 30000) {
+            poll->stop();
+            poll->deleteLater();
+            delete started;
+        }
+    });
+    poll->start(20);
+}
+
+// Clicks the button of the next message box whose text contains `button`.
 void answerNextMessageBox(const QString &button)
 {
-    QTimer::singleShot(0, qApp, [button] {
-        const bool found = QTest::qWaitFor([&] {
-            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-            if (!box)
-                return false;
-            for (QAbstractButton *b : box->buttons()) {
-                if (b->text().contains(button)) {
-                    b->click();
-                    return true;
-                }
+    whenShown<QMessageBox>([button](QMessageBox *box) {
+        for (QAbstractButton *b : box->buttons()) {
+            if (b->text().contains(button)) {
+                b->click();
+                return true;
             }
-            return false;
-        }, 10000);
-        if (!found)
-            qWarning("no message box with a button \"%s\"", qPrintable(button));
+        }
+        return false;
+    });
+}
+
+// Types `secret` into the next Connect dialog that asks for one, and connects; `asked` says it was asked.
+void answerSecretDialog(const QByteArray &secret, bool *asked)
+{
+    whenShown<ConnectDialog>([secret, asked](ConnectDialog *dialog) {
+        for (QLineEdit *edit : dialog->findChildren<QLineEdit *>())
+            if (edit->echoMode() == QLineEdit::Password)
+                edit->setText(QString::fromLatin1(secret));
+        *asked = true;
+        dialog->accept();
+        return true;
     });
 }
 
@@ -328,6 +354,52 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(dialog.testResult().contains(QStringLiteral("not the one you trusted")), 20000);
     }
 
+    // A secret goes to the keychain where there is one; where there is none (or it holds nothing), the console asks
+    // again, and the source opens with what the admin types.
+    void secretsComeFromTheKeychainOrTheAdmin()
+    {
+        QVERIFY(writeFile(m_www + QStringLiteral("/basic/web.jsonl"), oplog(QStringLiteral("web"), 4)));
+        RemoteSpec spec = fileSpec(QStringLiteral("/basic/web.jsonl"));
+        spec.auth = RemoteSpec::Auth::Basic;
+        spec.user = kUser;
+        const QString key = SecretStore::keyFor(spec);
+        QVERIFY(key.contains(kUser) && !key.contains(QString::fromLatin1(kPassword)));
+        bool written = false, writeDone = false;
+        SecretStore::write(key, kPassword, this, [&](const QString &error) {
+            written = error.isEmpty();
+            writeDone = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(writeDone, 30000); // an answer, never a hang, with or without a keychain
+        QByteArray kept;
+        bool readDone = false;
+        SecretStore::read(key, this, [&](const QByteArray &secret, const QString &) {
+            kept = secret;
+            readDone = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(readDone, 30000);
+        QCOMPARE(kept, written ? kPassword : QByteArray());
+        SecretStore::remove(key);
+
+        auto w = window();
+        bool asked = false;
+        if (!written) // no keychain: the console asks
+            answerSecretDialog(kPassword, &asked);
+        w->workspaces()->openRemote(spec);
+        QTRY_COMPARE_WITH_TIMEOUT(operationsOf(*w, spec.name()), 4, 30000);
+        QCOMPARE(asked, !written);
+
+        // Batch modes never ask: the source fails and says why.
+        auto batch = window();
+        batch->workspaces()->setInteractive(false);
+        if (!written) {
+            batch->workspaces()->openRemote(spec);
+            const int index = batch->session()->sourceIndex(spec.name());
+            QTRY_VERIFY_WITH_TIMEOUT(batch->sourcesPane()->stateText(index).startsWith(QStringLiteral("Failed")), 30000);
+            QVERIFY(batch->session()->sources()[index].remote->state().error.contains(QStringLiteral("no password")));
+            QVERIFY(batch->session()->remotesSettled());
+        }
+    }
+
     // Sources, their credentials' files and the filter come back from a saved workspace.
     void workspaceRoundTrip()
     {
@@ -356,7 +428,12 @@ private Q_SLOTS:
         QString saved = dir.filePath(QStringLiteral("saved.oplens.json"));
         {
             auto w = window();
+            // The password file is oplensctl's: the console asks (a workspace someone sent must not make it read a
+            // local file and send it to their server).
+            bool asked = false;
+            answerSecretDialog(kPassword, &asked);
             QVERIFY(w->workspaces()->openWorkspace(path));
+            QTRY_VERIFY_WITH_TIMEOUT(asked, 30000);
             QTRY_VERIFY_WITH_TIMEOUT(w->isIdle(), 20000);
             QTRY_COMPARE(operationsOf(*w, local), 3);
             QTRY_COMPARE(operationsOf(*w, m_nginx->url() + QStringLiteral("/basic/web.jsonl")), 4);
@@ -370,6 +447,7 @@ private Q_SLOTS:
         QVERIFY(!text.contains(kPassword)); // only where to read it
         QVERIFY(text.contains(passwordFile.toUtf8()));
         auto w = window();
+        w->workspaces()->setCommandLineSecrets({}, kPassword); // as `oplens --password-file F --workspace W` does
         QVERIFY(w->workspaces()->openWorkspace(saved));
         QTRY_VERIFY_WITH_TIMEOUT(w->isIdle(), 20000);
         QCOMPARE(w->session()->sources().size(), 2);
