@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -17,9 +18,15 @@ namespace oplens {
 QString appendOplogLine(const QString &path, std::string line)
 {
     line.push_back('\n');
-    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0)
         return QStringLiteral("cannot open %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+    // A writer that died mid-line (a crash is what this is for) left a last line without its end: end it first, or
+    // this event would be glued to it and both lost to every reader.
+    struct stat st{};
+    char last = '\n';
+    if (::fstat(fd, &st) == 0 && st.st_size > 0 && ::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+        line.insert(line.begin(), '\n');
     QString error;
     const ssize_t written = ::write(fd, line.data(), line.size());
     if (written != ssize_t(line.size()))

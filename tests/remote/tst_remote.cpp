@@ -723,6 +723,53 @@ private Q_SLOTS:
         QVERIFY2(audit.count("/v1/oplog") >= 2, audit.constData()); // in pieces
     }
 
+    // A log cut off mid-line (a crash while writing): the whole lines are read, and the copy is ready, not asked
+    // for again and again. The agent's own first line in such a log starts on a line of its own.
+    void agentLogEndingMidLine()
+    {
+        QTemporaryDir dir;
+        const QByteArray text = oplogLines(u"ZxCut"_s, 3), half = "{\"module\":\"ZxCut\",\"name\":\"Half";
+        Agent agent(dir.path(), text + half);
+        QVERIFY(writeFile(agent.serviceLog, text + half));
+        QVERIFY2(agent.start(), qPrintable(agent.err()));
+        QVERIFY(readAll(agent.oplog).startsWith(text + half + "\n{")); // its start marker, not glued to the half line
+        QString error;
+        auto spec = RemoteSpec::fromUrl(u"agent+%1#service"_s.arg(agent.url()), &error);
+        spec->secret = kViewerToken;
+        QNetworkAccessManager network;
+        RemoteSource source(*spec, &network);
+        source.setFollow(false);
+        source.setRetry(false);
+        source.start();
+        QVERIFY2(settled(source), qPrintable(describe(source)));
+        QVERIFY2(source.state().ready, qPrintable(describe(source)));
+        QCOMPARE(readAll(source.mirrorPath()), text);
+        QTest::qWait(300);
+        QVERIFY2(readAll(agent.audit).count("/v1/oplog") <= 2, readAll(agent.audit).constData());
+    }
+
+    // Nothing a certificate says reaches the trust store: a subject holding a line end cannot add a server.
+    void trustStoreHoldsOnlyWhatItChecks()
+    {
+        QTemporaryDir dir;
+        oplens::TrustedCertificates store(dir.filePath(u"trusted"_s));
+        oplens::CertificateProblem evil;
+        evil.server = u"evil.example.net:443"_s;
+        evil.fingerprint = oplens::certificateFingerprint(m_pki.server);
+        evil.subject = u"CN=x\nmail1.example.com:443 "_s + evil.fingerprint;
+        QString why;
+        QVERIFY(store.trust(evil, &why));
+        QCOMPARE(store.fingerprintFor(u"evil.example.net:443"_s), evil.fingerprint);
+        QVERIFY(store.fingerprintFor(u"mail1.example.com:443"_s).isEmpty());
+        QVERIFY(!readAll(dir.filePath(u"trusted"_s)).contains("mail1"));
+        oplens::CertificateProblem badServer = evil;
+        badServer.server = u"a:1\nmail1.example.com:443"_s;
+        QVERIFY(!store.trust(badServer, &why));
+        oplens::CertificateProblem badFingerprint = evil;
+        badFingerprint.fingerprint = u"AB:CD"_s;
+        QVERIFY(!store.trust(badFingerprint, &why));
+    }
+
     void agentRefusesAWrongToken()
     {
         QTemporaryDir dir;
