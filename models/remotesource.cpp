@@ -178,8 +178,7 @@ void RemoteSource::setSecret(const QByteArray &secret)
 void RemoteSource::giveUp(const QString &why)
 {
     m_timer.stop();
-    m_retry = false;
-    fail(why);
+    fail(why, nullptr, true);
 }
 
 void RemoteSource::setFollow(bool follow)
@@ -238,8 +237,7 @@ void RemoteSource::request()
         return;
     }
     if (const QString why = refusal(); !why.isEmpty()) {
-        m_retry = false;
-        fail(why);
+        fail(why, nullptr, true); // until the admin mends it and retries
         return;
     }
     if (m_spec.kind == RemoteSpec::Kind::File)
@@ -514,13 +512,13 @@ void RemoteSource::replaceMirror(const QString &why)
     request();
 }
 
-void RemoteSource::fail(const QString &why, QNetworkReply *reply)
+void RemoteSource::fail(const QString &why, QNetworkReply *reply, bool final)
 {
     m_state.error = why;
     m_state.certificate = reply ? certificateProblemOf(reply) : CertificateProblem{};
     ++m_state.failures;
     m_statusKnown = false;
-    if (!m_retry) {
+    if (!m_retry || final) {
         m_state.phase = Phase::Failed;
     } else {
         const int seconds = std::min(kMaxBackoffSeconds, 1 << std::min(m_state.failures - 1, 6));

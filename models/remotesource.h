@@ -75,7 +75,7 @@ private:
     void agentFinished(QNetworkReply *reply, int status);
     bool writeBody(const QByteArray &data);
     void replaceMirror(const QString &why);
-    void fail(const QString &why, QNetworkReply *reply = nullptr);
+    void fail(const QString &why, QNetworkReply *reply = nullptr, bool final = false); // final: no retry timer
     void succeeded(bool newData);
     void schedule(int ms);
     void emitChanged(bool throttle = false);
