@@ -5,9 +5,11 @@
 // tab and a reload (F5), and the process's RssAnon once loaded. Settings are in QStandardPaths' test mode. A program: ctest never runs it.
 //
 //   oplens_console_bench --file PATH    (write one with: oplens_bench --events 2000000 --file PATH --keep)
+//   oplens_console_bench --url https://host/oplog.jsonl [--cacert CA.pem]    (the same file served by a web server)
 #include "filterbar.h"
 #include "mainwindow.h"
 #include "tablepane.h"
+#include "workspaces.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -171,13 +173,26 @@ int main(int argc, char *argv[])
     cli.setApplicationDescription(QStringLiteral("How responsive the console stays on a big oplog."));
     cli.addHelpOption();
     cli.addOption({QStringLiteral("file"), QStringLiteral("The oplog to open."), QStringLiteral("PATH")});
+    cli.addOption({QStringLiteral("url"), QStringLiteral("An oplog on a web server to open instead."), QStringLiteral("URL")});
+    cli.addOption({QStringLiteral("cacert"), QStringLiteral("The web server's CA."), QStringLiteral("PEM")});
     cli.process(app);
     const QString path = cli.value(QStringLiteral("file"));
-    if (path.isEmpty() || !QFileInfo::exists(path)) {
-        std::fprintf(stderr, "oplens_console_bench: --file PATH of an existing oplog is needed\n");
+    QString error;
+    std::optional<oplens::RemoteSpec> remote;
+    if (cli.isSet(QStringLiteral("url"))) {
+        remote = oplens::RemoteSpec::fromUrl(cli.value(QStringLiteral("url")), &error);
+        if (!remote) {
+            std::fprintf(stderr, "oplens_console_bench: %s\n", qPrintable(error));
+            return 1;
+        }
+        remote->caFile = cli.value(QStringLiteral("cacert"));
+        std::printf("url: %s\n", qPrintable(remote->name()));
+    } else if (path.isEmpty() || !QFileInfo::exists(path)) {
+        std::fprintf(stderr, "oplens_console_bench: --file PATH of an existing oplog, or --url URL, is needed\n");
         return 1;
+    } else {
+        std::printf("file: %s (%.1f MB)\n", qPrintable(path), double(QFileInfo(path).size()) / 1e6);
     }
-    std::printf("file: %s (%.1f MB)\n", qPrintable(path), double(QFileInfo(path).size()) / 1e6);
 
     const auto fail = [](const char *what) {
         std::fprintf(stderr, "oplens_console_bench: %s did not finish within %d s\n", what, kTimeoutMs / 1000);
@@ -192,7 +207,10 @@ int main(int argc, char *argv[])
     meter.reset();
     QElapsedTimer clock;
     clock.start();
-    window.openFiles({path});
+    if (remote)
+        window.workspaces()->openRemote(*remote);
+    else
+        window.openFiles({path});
     if (!waitIdle(window))
         return fail("loading");
     print("load until idle", double(clock.nsecsElapsed()) / 1e6, "ms");
