@@ -12,7 +12,7 @@ const QString kService = QStringLiteral("OpLens");
 QString unavailable()
 {
     return qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")
-               ? QStringLiteral("no desktop keychain here (no D-Bus session)")
+               ? QStringLiteral("no desktop keychain (no D-Bus session)")
                : QString();
 }
 } // namespace

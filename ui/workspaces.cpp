@@ -106,7 +106,7 @@ void Workspaces::openRemote(const RemoteSpec &spec, const WorkspaceSource &sourc
 void Workspaces::noSecret(const RemoteSpec &spec, const QString &why)
 {
     m_session->giveUp(m_session->sourceIndex(spec.name()),
-                      tr("no %1 (%2)").arg(spec.auth == RemoteSpec::Auth::Basic ? tr("password") : tr("token"), why));
+                      tr("no %1: %2").arg(spec.auth == RemoteSpec::Auth::Basic ? tr("password") : tr("token"), why));
 }
 
 void Workspaces::askForSecret(const RemoteSpec &spec, const QString &why)
