@@ -358,20 +358,22 @@ void AgentServer::answerOplog(QHttpServerResponder &responder, int log, uint64_t
         if (end == 0 && body.size() == kMaxChunk) { // one line longer than a chunk: it comes whole, up to 16 MiB
             body += file.read(kMaxLine - kMaxChunk);
             end = body.indexOf('\n') + 1;
-            if (end == 0 && body.size() >= kMaxLine) { // too long for any reader: skip to its end
+            if (end == 0 && body.size() >= kMaxLine) { // too long for any reader: skip to its end, once it has one
                 qint64 at = qint64(from) + body.size();
+                bool ended = false;
                 QByteArray rest;
                 do {
                     rest = file.read(1 << 20);
                     const qsizetype nl = rest.indexOf('\n');
                     if (nl >= 0) {
                         at += nl + 1;
+                        ended = true;
                         break;
                     }
                     at += rest.size();
                 } while (!rest.isEmpty());
                 body.clear();
-                next = uint64_t(at);
+                next = ended ? uint64_t(at) : from; // still being written: nothing to give yet
                 end = -1;
             }
         }
@@ -394,8 +396,15 @@ bool AgentServer::hasCompleteLine(int log, uint64_t from) const
     QFile file(m_config.oplogs[log].path);
     if (!file.open(QIODevice::ReadOnly) || !file.seek(qint64(from)))
         return true; // let the answer say what is wrong
-    const QByteArray head = file.read(1 << 20);
-    return head.contains('\n') || head.size() == (1 << 20); // a longer line is answered as it is
+    // A line ends somewhere ahead: look as far as a line may be long, and a little more (a longer one is skipped).
+    for (qint64 looked = 0; looked <= kMaxLine; looked += 1 << 20) {
+        const QByteArray piece = file.read(1 << 20);
+        if (piece.contains('\n'))
+            return true;
+        if (piece.size() < (1 << 20))
+            return false;
+    }
+    return true;
 }
 
 void AgentServer::pollWaiters()

@@ -82,7 +82,9 @@ std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
             source.location = QUrl(location).toLocalFile();
         // A web server gets credentials only when the command line gives them for it: --user, or --token-file
         // (OPLENS_TOKEN alone is for agents). A workspace's sources say their own.
-        if (RemoteSpec::isRemote(location) && !location.startsWith(QLatin1String("agent+"))) {
+        QString ignored;
+        const auto named = RemoteSpec::isRemote(location) ? RemoteSpec::fromUrl(location, &ignored) : std::nullopt;
+        if (named && named->kind == RemoteSpec::Kind::File && named->auth == RemoteSpec::Auth::None) { // a user in the URL says Basic
             if (parser.isSet(QStringLiteral("user"))) {
                 source.auth = RemoteSpec::Auth::Basic;
                 source.user = parser.value(QStringLiteral("user"));
@@ -110,6 +112,7 @@ std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
         }
         (qstrcmp(key, "token-file") == 0 ? o.token : o.password) = secret;
     }
+    o.tokenFromFile = parser.isSet(QStringLiteral("token-file"));
     if (!o.user.isEmpty() && o.password.isEmpty()) {
         error(QStringLiteral("--user needs --password-file"));
         return std::nullopt;
@@ -177,10 +180,12 @@ std::optional<RemoteSpec> withSecret(const WorkspaceSource &source, const Readin
         spec->caFile = options.caFile;
     const bool bearer = spec->auth == RemoteSpec::Auth::Bearer;
     const QString file = bearer ? source.tokenFile : source.passwordFile;
-    spec->secret = file.isEmpty() ? (bearer ? options.token : options.password) : readSecretFile(file, why);
+    const QByteArray token = spec->kind == RemoteSpec::Kind::Agent || options.tokenFromFile ? options.token : QByteArray();
+    spec->secret = file.isEmpty() ? (bearer ? token : options.password) : readSecretFile(file, why);
     if (spec->auth != RemoteSpec::Auth::None && spec->secret.isEmpty()) {
         if (why->isEmpty())
-            *why = bearer ? QStringLiteral("needs a token: --token-file F or OPLENS_TOKEN")
+            *why = bearer ? spec->kind == RemoteSpec::Kind::Agent ? QStringLiteral("needs a token: --token-file F or OPLENS_TOKEN")
+                                                                  : QStringLiteral("needs a token: --token-file F")
                           : QStringLiteral("needs a password: --password-file F");
         return std::nullopt;
     }

@@ -23,6 +23,7 @@ struct ReadingOptions {
     QStringList sources;                  // their names, as shown and exported (URLs without user info)
     QList<WorkspaceSource> sourceSpecs;   // what to read, with the credentials' files
     QByteArray token, password;           // --token-file (or OPLENS_TOKEN), --password-file
+    bool tokenFromFile = false;           // --token-file: a web server may get it; OPLENS_TOKEN alone is for agents
     QString user, caFile;                 // --user, --cacert
     ViewFilter filter;
     int64_t limit = -1;

@@ -142,12 +142,13 @@ int main(int argc, char *argv[])
         }
     }
     window.workspaces()->setInteractive(!batch);
-    window.workspaces()->setCommandLineSecrets(token, password);
+    window.workspaces()->setCommandLineSecrets(token, parser.isSet(tokenFile), parser.value(user), password);
     window.show();
     if (parser.isSet(workspace))
         window.workspaces()->openWorkspace(parser.value(workspace));
     window.openFiles(files);
     for (const auto &spec : remotes)
         window.workspaces()->openRemote(spec);
+    window.workspaces()->endCommandLine(); // a workspace opened later from the menu gets none of its secrets
     return app.exec();
 }

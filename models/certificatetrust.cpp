@@ -34,7 +34,7 @@ QString names(const QSslCertificate &c, bool issuer)
 
 QString serverOf(const QUrl &url)
 {
-    return QStringLiteral("%1:%2").arg(url.host()).arg(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
+    return QStringLiteral("%1:%2").arg(url.host(QUrl::EncodeUnicode)).arg(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
 }
 } // namespace
 
@@ -94,7 +94,7 @@ QString TrustedCertificates::fingerprintFor(const QString &server) const
         if (line.startsWith(QLatin1Char('#')))
             continue;
         const QStringList fields = line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-        if (fields.size() == 2 && fields[0] == server && kFingerprint.match(fields[1]).hasMatch())
+        if (fields.size() >= 2 && fields[0] == server && kFingerprint.match(fields[1]).hasMatch())
             return fields[1];
     }
     return {};

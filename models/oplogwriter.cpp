@@ -18,7 +18,9 @@ namespace oplens {
 QString appendOplogLine(const QString &path, std::string line)
 {
     line.push_back('\n');
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0 && errno == EACCES) // writable, not readable (a group's log): append without looking at its end
+        fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0)
         return QStringLiteral("cannot open %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
     // A writer that died mid-line (a crash is what this is for) left a last line without its end: end it first, or

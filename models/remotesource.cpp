@@ -10,6 +10,7 @@
 #include <QNetworkReply>
 #include <QSslCertificate>
 #include <QStandardPaths>
+#include <QSysInfo>
 #include <QTemporaryFile>
 
 #include <algorithm>
@@ -41,7 +42,8 @@ std::unique_ptr<QTemporaryFile> newMirror()
     static const bool cleaned = [] {
         const QRegularExpression name(QStringLiteral("^oplog-(\\d+)-.+\\.mirror$"));
         QDir dir(mirrorFolder());
-        for (const QString &file : dir.entryList({QStringLiteral("oplog-*.mirror")}, QDir::Files)) {
+        // Only this host's: a home shared between machines holds mirrors of processes this one cannot see.
+        for (const QString &file : dir.entryList({QStringLiteral("oplog-*.%1.mirror").arg(QSysInfo::machineHostName())}, QDir::Files)) {
             const QRegularExpressionMatch m = name.match(file);
             const pid_t owner = m.hasMatch() ? pid_t(m.captured(1).toLongLong()) : 0;
             if (owner <= 0 || (::kill(owner, 0) != 0 && errno == ESRCH))
@@ -51,7 +53,7 @@ std::unique_ptr<QTemporaryFile> newMirror()
     }();
     Q_UNUSED(cleaned)
     auto mirror = std::make_unique<QTemporaryFile>(
-        QStringLiteral("%1/oplog-%2-XXXXXX.mirror").arg(mirrorFolder()).arg(QCoreApplication::applicationPid()));
+        QStringLiteral("%1/oplog-%2-XXXXXX.%3.mirror").arg(mirrorFolder()).arg(QCoreApplication::applicationPid()).arg(QSysInfo::machineHostName()));
     mirror->open();
     return mirror;
 }
@@ -234,8 +236,11 @@ void RemoteSource::request()
     if (m_spec.needsSecret() && m_spec.secret.isEmpty()) {
         m_state.phase = Phase::NeedsSecret; // until setSecret() or giveUp()
         emitChanged();
+        Q_EMIT secretNeeded();
         return;
     }
+    if (!m_mirror->isOpen() && m_state.mirrored == 0)
+        m_mirror = newMirror(); // the disk may have room again
     if (const QString why = refusal(); !why.isEmpty()) {
         fail(why, nullptr, true); // until the admin mends it and retries
         return;
@@ -291,6 +296,7 @@ void RemoteSource::requestAgentOplog()
     if (!m_epoch.isEmpty())
         r.setRawHeader("X-Oplog-Epoch", m_epoch.toLatin1());
     m_bodyStart = m_bodyPos = m_mirroredAtRequest = m_state.mirrored;
+    m_requestClock.start();
     m_reply = m_network->get(r);
     m_reply->setReadBufferSize(kReadBuffer);
     m_reply->setProperty("oplensRequest", int(Request::AgentOplog));
@@ -471,13 +477,22 @@ void RemoteSource::agentFinished(QNetworkReply *reply, int status)
     const qint64 next = reply->rawHeader("X-Oplog-Next").toLongLong();
     const qint64 size = reply->rawHeader("X-Oplog-Size").toLongLong();
     if (!m_bodyRejected && next > m_state.mirrored && m_state.mirrored == m_mirroredAtRequest) {
+        if (next > size)
+            return fail(QStringLiteral("the agent's answer points past the end of its oplog (%1 of %2 bytes)").arg(next).arg(size));
         // The agent left out a line longer than its limit (agent.md): a JSON string of the same length stands in for
-        // it, so that offsets stay the agent's and the reader reports the line as skipped.
-        QByteArray stand = "\"the agent left out this line: it is longer than the agent's limit\"";
-        stand += QByteArray(qMax<qint64>(1, next - m_state.mirrored - stand.size() - 1), ' ') + '\n';
+        // it, so that offsets stay the agent's and the reader reports the line as skipped. Written in pieces.
+        const QByteArray text = "\"the agent left out this line: it is longer than the agent's limit\"";
         m_bodyPos = m_state.mirrored;
-        if (stand.size() != next - m_state.mirrored || !writeBody(stand))
-            return fail(QStringLiteral("the agent left out a line at %1 that cannot be stood in for").arg(m_state.mirrored));
+        qint64 left = next - m_state.mirrored - 1;
+        bool written = writeBody(text.left(left));
+        left -= std::min<qint64>(left, text.size());
+        while (written && left > 0) {
+            const qint64 piece = std::min<qint64>(left, 1 << 20);
+            written = writeBody(QByteArray(piece, ' '));
+            left -= piece;
+        }
+        if (!written || !writeBody("\n"))
+            return;
     }
     if (m_bodyRejected || next != m_state.mirrored) {
         fail(QStringLiteral("the agent's answer does not continue the copy (it ends at %1, the copy at %2)")
@@ -545,8 +560,10 @@ void RemoteSource::succeeded(bool newData)
         Q_EMIT caughtUp();
     if (!m_follow || m_state.phase == Phase::Paused)
         return;
-    if (m_spec.kind == RemoteSpec::Kind::Agent)
-        request(); // a long-poll: the agent answers when there is something new
+    // An agent is long-polled: it answers when there is something new. One that answered at once with nothing (a
+    // last line still being written) is asked again after a pause, not in a loop.
+    if (m_spec.kind == RemoteSpec::Kind::Agent && (newData || m_requestClock.elapsed() >= 1000))
+        request();
     else
         schedule(m_pollMs);
 }

@@ -11,6 +11,7 @@
 #include "remotespec.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -61,6 +62,7 @@ public:
 Q_SIGNALS:
     void changed();
     void caughtUp();             // ready became true: the mirror can be read in full
+    void secretNeeded();         // it waits in NeedsSecret for setSecret() or giveUp()
     void mirrorReplaced();       // the old mirror is gone (state().notice says why); caughtUp follows
 
 private:
@@ -96,6 +98,7 @@ private:
     bool m_bodyChecked = false;   // status and headers of the current reply looked at
     bool m_bodyRejected = false;  // the current reply was found not to continue the mirror
     qint64 m_lastChangedSignal = 0;
+    QElapsedTimer m_requestClock; // how long the agent held the last request
 };
 
 QString phaseName(RemoteSource::Phase phase);

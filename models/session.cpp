@@ -92,13 +92,22 @@ void Session::openFiles(const QStringList &paths)
 
 int Session::openRemote(const RemoteSpec &spec)
 {
-    if (const int known = sourceIndex(spec.name()); known >= 0)
+    if (const int known = sourceIndex(spec.name()); known >= 0) { // open already: take the secret given now
+        if (m_sources[known].remote && !spec.secret.isEmpty()) {
+            m_sources[known].remote->setSecret(spec.secret);
+            m_sources[known].remote->retryNow();
+        }
         return known;
+    }
     auto *remote = new RemoteSource(spec, m_network, this);
     remote->setPollInterval(m_remotePollMs);
     connect(remote, &RemoteSource::changed, this, [this, remote] { remoteChanged(remote); });
     connect(remote, &RemoteSource::mirrorReplaced, this, [this, remote] { remoteReplaced(remote); });
     connect(remote, &RemoteSource::caughtUp, this, [this, remote] { remoteCaughtUp(remote); });
+    connect(remote, &RemoteSource::secretNeeded, this, [this, remote] { // queued: after openRemote() returned
+        if (const int i = indexOf(remote); i >= 0)
+            Q_EMIT secretNeeded(m_sources[i].path);
+    }, Qt::QueuedConnection);
     SourceState source;
     source.path = spec.name();
     source.remote = remote;

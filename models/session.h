@@ -88,6 +88,7 @@ Q_SIGNALS:
     void dataAppended(); // rows were added to the same dataset
     void sourcesChanged();
     void newInterruptions(const QStringList &descriptions);
+    void secretNeeded(const QString &source); // a remote source waits for setSecret() or giveUp()
     void message(const QString &text);
 
 private:

@@ -1,5 +1,7 @@
 #include "secretstore.h"
 
+#include <QFileInfo>
+
 #include <qt6keychain/keychain.h>
 
 namespace oplens::ui {
@@ -11,9 +13,10 @@ const QString kService = QStringLiteral("OpLens");
 // can block this thread for good.
 QString unavailable()
 {
-    return qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")
-               ? QStringLiteral("no desktop keychain (no D-Bus session)")
-               : QString();
+    const bool bus = !qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")
+                     || (!qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")
+                         && QFileInfo::exists(qEnvironmentVariable("XDG_RUNTIME_DIR") + QStringLiteral("/bus")));
+    return bus ? QString() : QStringLiteral("no desktop keychain (no D-Bus session)");
 }
 } // namespace
 

@@ -23,6 +23,7 @@ const QString kFilter = QStringLiteral("OpLens workspaces (*.oplens.json *.json)
 Workspaces::Workspaces(Session *session, FilterBar *filterBar, TablePane *operations, TablePane *events, QWidget *window)
     : QObject(window), m_session(session), m_filterBar(filterBar), m_operations(operations), m_events(events), m_window(window)
 {
+    connect(m_session, &Session::secretNeeded, this, &Workspaces::supplySecret);
 }
 
 void Workspaces::addActions(QMenu *file)
@@ -67,23 +68,43 @@ void Workspaces::connectDialog()
     openRemote(*spec);
 }
 
-void Workspaces::setCommandLineSecrets(const QByteArray &token, const QByteArray &password)
+void Workspaces::setCommandLineSecrets(const QByteArray &token, bool tokenForWebServers, const QString &user,
+                                       const QByteArray &password)
 {
     m_token = token;
+    m_tokenForWebServers = tokenForWebServers;
+    m_user = user;
     m_password = password;
+    m_fromCommandLine = true;
 }
 
 void Workspaces::openRemote(const RemoteSpec &spec, const WorkspaceSource &source)
 {
     m_opened.insert(spec.name(), source);
-    const int index = m_session->openRemote(spec); // shown at once; waits for its secret when it needs one
+    if (m_fromCommandLine)
+        m_commandLineSources.insert(spec.name());
+    const int index = m_session->openRemote(spec); // shown at once; one without its secret asks for it (supplySecret)
     m_session->setFollow(index, source.follow);
     m_session->setAssumeInterrupted(index, source.assumeInterrupted);
     m_session->setPaused(index, source.paused);
-    if (!spec.needsSecret() || !spec.secret.isEmpty())
+}
+
+QByteArray Workspaces::commandLineSecret(const RemoteSpec &spec) const
+{
+    if (!m_commandLineSources.contains(spec.name()))
+        return {};
+    if (spec.auth == RemoteSpec::Auth::Basic)
+        return m_user.isEmpty() || m_user == spec.user ? m_password : QByteArray();
+    return spec.kind == RemoteSpec::Kind::Agent || m_tokenForWebServers ? m_token : QByteArray();
+}
+
+void Workspaces::supplySecret(const QString &source)
+{
+    const int index = m_session->sourceIndex(source);
+    if (index < 0 || !m_session->sources()[index].remote)
         return;
-    const QByteArray given = spec.auth == RemoteSpec::Auth::Basic ? m_password : m_token;
-    if (!given.isEmpty()) {
+    const RemoteSpec spec = m_session->sources()[index].remote->spec();
+    if (const QByteArray given = commandLineSecret(spec); !given.isEmpty()) {
         m_session->setSecret(index, given);
         return;
     }
@@ -124,12 +145,13 @@ void Workspaces::askForSecret(const RemoteSpec &spec, const QString &why)
     }
     if (dialog.rememberSecret())
         SecretStore::write(SecretStore::keyFor(*given), given->secret, this, [](const QString &) {});
-    if (given->name() == spec.name() && given->user == spec.user && given->caFile == spec.caFile) {
+    if (given->name() == spec.name() && given->auth == spec.auth && given->user == spec.user && given->caFile == spec.caFile) {
         m_session->setSecret(index, given->secret);
         return;
     }
+    const WorkspaceSource settings = m_opened.value(spec.name());
     m_session->removeSource(index); // the admin changed more than the secret
-    m_session->openRemote(*given);
+    openRemote(*given, settings);
 }
 
 Workspace Workspaces::current() const

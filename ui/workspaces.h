@@ -8,6 +8,7 @@
 #include "workspace.h"
 
 #include <QObject>
+#include <QSet>
 
 class QMenu;
 class QWidget;
@@ -25,13 +26,16 @@ public:
 
     void addActions(QMenu *file);        // Connect…, Open Workspace…, Recent Workspaces, Save Workspace As…
     void connectDialog();
-    // Opens a remote source with `source`'s follow, pause and crash-snapshot settings; one that needs a secret not given
-    // gets it from the keychain, the command line's, or the admin (when interactive), else it fails and says why.
+    // Opens a remote source with `source`'s follow, pause and crash-snapshot settings. One that needs a secret not
+    // given gets it from the command line (sources it named only), the keychain, or the admin when interactive; else
+    // it fails and says why.
     void openRemote(const RemoteSpec &spec, const WorkspaceSource &source = {});
     // Batch modes (--notifications, --screenshot): no dialog ever; a missing secret fails the source.
     void setInteractive(bool interactive) { m_interactive = interactive; }
-    // The command line's --token-file and --password-file: for a workspace's sources that need them.
-    void setCommandLineSecrets(const QByteArray &token, const QByteArray &password);
+    // The command line's secrets, for the sources opened until endCommandLine(): its own and its --workspace's.
+    // `tokenForWebServers`: the token came from --token-file (OPLENS_TOKEN alone is for agents); `user`: --user.
+    void setCommandLineSecrets(const QByteArray &token, bool tokenForWebServers, const QString &user, const QByteArray &password);
+    void endCommandLine() { m_fromCommandLine = false; }
     bool openWorkspace(const QString &path);  // replaces the open sources; false (and a message) when unreadable
     bool saveWorkspace(const QString &path);
     QString currentPath() const { return m_path; }
@@ -41,6 +45,8 @@ Q_SIGNALS:
 
 private:
     Workspace current() const;
+    void supplySecret(const QString &source);
+    QByteArray commandLineSecret(const RemoteSpec &spec) const;
     void askForSecret(const RemoteSpec &spec, const QString &why);
     void noSecret(const RemoteSpec &spec, const QString &why);
     void remember(const QString &path);
@@ -53,7 +59,10 @@ private:
     QMenu *m_recentMenu = nullptr;
     QString m_path;
     bool m_interactive = true;
+    bool m_fromCommandLine = false, m_tokenForWebServers = false;
     QByteArray m_token, m_password;
+    QString m_user;
+    QSet<QString> m_commandLineSources; // the sources the command line named: they may have its secrets
     QHash<QString, WorkspaceSource> m_opened; // by source name: keeps a workspace's token and password files
 };
 

@@ -748,6 +748,32 @@ private Q_SLOTS:
         QVERIFY2(readAll(agent.audit).count("/v1/oplog") <= 2, readAll(agent.audit).constData());
     }
 
+    // A long last line still being written (over the 1 MiB the agent looks at first): followed without a request loop.
+    void agentLogEndingInALongUnfinishedLine()
+    {
+        QTemporaryDir dir;
+        const QByteArray text = oplogLines(u"ZxCut"_s, 3);
+        Agent agent(dir.path(), text);
+        QVERIFY(writeFile(agent.serviceLog, text + "{\"module\":\"ZxCut\",\"name\":\"" + QByteArray(2 << 20, 'x')));
+        QVERIFY2(agent.start(), qPrintable(agent.err()));
+        QString error;
+        auto spec = RemoteSpec::fromUrl(u"agent+%1#service"_s.arg(agent.url()), &error);
+        spec->secret = kViewerToken;
+        QNetworkAccessManager network;
+        RemoteSource source(*spec, &network);
+        source.setPollInterval(500);
+        source.start();
+        QTRY_VERIFY_WITH_TIMEOUT(source.state().ready, 10000);
+        QTest::qWait(1500); // what a loop would fill with requests
+        QCOMPARE(readAll(source.mirrorPath()), text);
+        const qsizetype requests = readAll(agent.audit).count("/v1/oplog");
+        QVERIFY2(requests <= 6, qPrintable(u"%1 requests in 1.5 s"_s.arg(requests)));
+        // Its end arrives: the whole line, not cut where the agent stopped looking.
+        QVERIFY(appendFile(agent.serviceLog, "\"}\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(readAll(source.mirrorPath()).size() == readAll(agent.serviceLog).size(), 10000);
+        QCOMPARE(readAll(source.mirrorPath()), readAll(agent.serviceLog));
+    }
+
     // Nothing a certificate says reaches the trust store: a subject holding a line end cannot add a server.
     void trustStoreHoldsOnlyWhatItChecks()
     {

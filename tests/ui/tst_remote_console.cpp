@@ -447,8 +447,10 @@ private Q_SLOTS:
         QVERIFY(!text.contains(kPassword)); // only where to read it
         QVERIFY(text.contains(passwordFile.toUtf8()));
         auto w = window();
-        w->workspaces()->setCommandLineSecrets({}, kPassword); // as `oplens --password-file F --workspace W` does
+        // As `oplens --user U --password-file F --workspace W` does: for that workspace's sources only.
+        w->workspaces()->setCommandLineSecrets({}, false, kUser, kPassword);
         QVERIFY(w->workspaces()->openWorkspace(saved));
+        w->workspaces()->endCommandLine();
         QTRY_VERIFY_WITH_TIMEOUT(w->isIdle(), 20000);
         QCOMPARE(w->session()->sources().size(), 2);
         QTRY_COMPARE(operationsOf(*w, m_nginx->url() + QStringLiteral("/basic/web.jsonl")), 4);
