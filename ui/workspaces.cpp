@@ -80,6 +80,10 @@ void Workspaces::setCommandLineSecrets(const QByteArray &token, bool tokenForWeb
 
 void Workspaces::openRemote(const RemoteSpec &spec, const WorkspaceSource &source)
 {
+    if (m_session->sourceIndex(spec.name()) >= 0) { // open already: it only takes the secret given now
+        m_session->openRemote(spec);
+        return;
+    }
     m_opened.insert(spec.name(), source);
     if (m_fromCommandLine)
         m_commandLineSources.insert(spec.name());
