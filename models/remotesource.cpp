@@ -263,13 +263,23 @@ void RemoteSource::requestFile()
             r.setRawHeader("If-None-Match", m_etag);
     }
     m_bodyStart = m_bodyPos = m_state.mirrored - std::min(m_state.mirrored, kOverlap);
+    send(r, int(Request::File));
+}
+
+// Every request: its kind for finished(), certificates checked against the trusted ones, and a body that is read as
+// it comes (at most kReadBuffer at a time) for the requests that bring oplog bytes.
+void RemoteSource::send(const QNetworkRequest &request, int kind)
+{
     m_mirroredAtRequest = m_state.mirrored;
-    m_reply = m_network->get(r);
-    m_reply->setReadBufferSize(kReadBuffer);
-    m_reply->setProperty("oplensRequest", int(Request::File));
-    checkCertificates(m_reply);
     m_bodyChecked = m_bodyRejected = false;
-    connect(m_reply, &QNetworkReply::readyRead, this, &RemoteSource::received);
+    m_requestClock.start();
+    m_reply = m_network->get(request);
+    m_reply->setProperty("oplensRequest", kind);
+    checkCertificates(m_reply);
+    if (Request(kind) != Request::AgentStatus) {
+        m_reply->setReadBufferSize(kReadBuffer);
+        connect(m_reply, &QNetworkReply::readyRead, this, &RemoteSource::received);
+    }
     connect(m_reply, &QNetworkReply::finished, this, &RemoteSource::finished);
 }
 
@@ -277,10 +287,7 @@ void RemoteSource::requestAgentStatus()
 {
     QNetworkRequest r = remoteRequest(m_spec, m_spec.url.resolved(QUrl(QStringLiteral("/v1/status"))));
     r.setTransferTimeout(30 * 1000);
-    m_reply = m_network->get(r);
-    m_reply->setProperty("oplensRequest", int(Request::AgentStatus));
-    checkCertificates(m_reply);
-    connect(m_reply, &QNetworkReply::finished, this, &RemoteSource::finished);
+    send(r, int(Request::AgentStatus));
 }
 
 void RemoteSource::requestAgentOplog()
@@ -295,15 +302,8 @@ void RemoteSource::requestAgentOplog()
     r.setTransferTimeout((wait ? kAgentWaitSeconds + 30 : 30) * 1000);
     if (!m_epoch.isEmpty())
         r.setRawHeader("X-Oplog-Epoch", m_epoch.toLatin1());
-    m_bodyStart = m_bodyPos = m_mirroredAtRequest = m_state.mirrored;
-    m_requestClock.start();
-    m_reply = m_network->get(r);
-    m_reply->setReadBufferSize(kReadBuffer);
-    m_reply->setProperty("oplensRequest", int(Request::AgentOplog));
-    checkCertificates(m_reply);
-    m_bodyChecked = m_bodyRejected = false;
-    connect(m_reply, &QNetworkReply::readyRead, this, &RemoteSource::received);
-    connect(m_reply, &QNetworkReply::finished, this, &RemoteSource::finished);
+    m_bodyStart = m_bodyPos = m_state.mirrored;
+    send(r, int(Request::AgentOplog));
 }
 
 void RemoteSource::received()

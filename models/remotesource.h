@@ -18,6 +18,7 @@
 #include <memory>
 
 class QNetworkAccessManager;
+class QNetworkRequest;
 class QNetworkReply;
 class QTemporaryFile;
 
@@ -71,6 +72,7 @@ private:
     void requestFile();
     void requestAgentStatus();
     void requestAgentOplog();
+    void send(const QNetworkRequest &request, int kind);
     void received();
     void finished();
     void fileFinished(QNetworkReply *reply, int status);

@@ -173,7 +173,7 @@ std::optional<RemoteSpec> ConnectDialog::spec(QString *error) const
     return spec;
 }
 
-bool ConnectDialog::rememberSecret() const { return m_remember->isChecked() && m_remember->isVisible(); }
+bool ConnectDialog::rememberSecret() const { return m_remember->isChecked() && !m_remember->isHidden(); } // isHidden: the dialog is closed by now
 
 QString ConnectDialog::testResult() const { return m_result->text(); }
 

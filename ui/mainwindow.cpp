@@ -4,6 +4,7 @@
 #include "exportjob.h"
 #include "filterbar.h"
 #include "notificationspane.h"
+#include "recentmenu.h"
 #include "restartdialog.h"
 #include "restarter.h"
 #include "sourcespane.h"
@@ -37,8 +38,6 @@
 namespace oplens::ui {
 
 namespace {
-constexpr int kMaxRecent = 10;
-const QString kRecentKey = QStringLiteral("recent/files");
 
 QDockWidget *dock(const QString &title, const QString &name, QWidget *content, QMainWindow *window)
 {
@@ -202,8 +201,9 @@ void MainWindow::createActions()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *open = file->addAction(tr("&Open…"), this, &MainWindow::openDialog);
     open->setShortcut(QKeySequence::Open);
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
-    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    m_recentMenu = new RecentMenu(tr("Open &Recent"), QStringLiteral("recent/files"),
+                                  [this](const QString &path) { openFiles({path}); }, this);
+    file->addMenu(m_recentMenu);
     m_workspaces = new Workspaces(m_session, m_filterBar, m_operations, m_events, this);
     connect(m_workspaces, &Workspaces::message, m_statusText, &QLabel::setText);
     m_workspaces->addActions(file);
@@ -274,7 +274,7 @@ void MainWindow::openFiles(const QStringList &paths)
 {
     if (paths.isEmpty())
         return;
-    addRecent(paths);
+    m_recentMenu->add(paths);
     m_session->openFiles(paths);
 }
 
@@ -345,32 +345,6 @@ void MainWindow::openDialog()
     const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Open oplogs"), QString(),
                                                             tr("Oplogs (*.jsonl *.json *.log oplog*);;All files (*)"));
     openFiles(paths);
-}
-
-void MainWindow::addRecent(const QStringList &paths)
-{
-    QSettings settings;
-    QStringList recent = settings.value(kRecentKey).toStringList();
-    for (const QString &p : paths) {
-        const QString path = QFileInfo(p).absoluteFilePath();
-        recent.removeAll(path);
-        recent.prepend(path);
-    }
-    settings.setValue(kRecentKey, recent.mid(0, kMaxRecent));
-}
-
-void MainWindow::fillRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList recent = QSettings().value(kRecentKey).toStringList();
-    for (const QString &path : recent)
-        m_recentMenu->addAction(path, this, [this, path] { openFiles({path}); });
-    if (recent.isEmpty()) {
-        m_recentMenu->addAction(tr("(none yet)"))->setEnabled(false);
-        return;
-    }
-    m_recentMenu->addSeparator();
-    m_recentMenu->addAction(tr("Clear the list"), this, [] { QSettings().remove(kRecentKey); });
 }
 
 void MainWindow::dataChanged()

@@ -67,8 +67,6 @@ private:
     void updateRestartAction();
     void restartFinished(bool launched, uint16_t source, const QString &operationId, const QString &message);
     void selectPendingRestart();
-    void addRecent(const QStringList &paths);
-    void fillRecentMenu();
     void checkIdle();
     void saveSettings() const;
     void restoreSettings();
@@ -91,7 +89,7 @@ private:
     QLabel *m_statusText, *m_counts;
     QProgressBar *m_progress;
     QToolButton *m_cancel;
-    QMenu *m_recentMenu = nullptr;
+    class RecentMenu *m_recentMenu = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QTimer m_minute; // Stale depends on the clock
     uint32_t m_pendingSelection = 0xFFFFFFFFu;

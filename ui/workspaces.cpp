@@ -2,6 +2,7 @@
 
 #include "connectdialog.h"
 #include "filterbar.h"
+#include "recentmenu.h"
 #include "secretstore.h"
 #include "tablepane.h"
 
@@ -15,8 +16,6 @@
 namespace oplens::ui {
 
 namespace {
-constexpr int kMaxRecent = 10;
-const QString kRecentKey = QStringLiteral("recent/workspaces");
 const QString kFilter = QStringLiteral("OpLens workspaces (*.oplens.json *.json);;All files (*)");
 } // namespace
 
@@ -37,8 +36,9 @@ void Workspaces::addActions(QMenu *file)
         if (!path.isEmpty())
             openWorkspace(path);
     });
-    m_recentMenu = file->addMenu(tr("Recent W&orkspaces"));
-    connect(m_recentMenu, &QMenu::aboutToShow, this, &Workspaces::fillRecentMenu);
+    m_recentMenu = new RecentMenu(tr("Recent W&orkspaces"), QStringLiteral("recent/workspaces"),
+                                  [this](const QString &path) { openWorkspace(path); }, file);
+    file->addMenu(m_recentMenu);
     file->addAction(tr("&Save Workspace As…"), this, [this] {
         QString path = QFileDialog::getSaveFileName(m_window, tr("Save the workspace"),
                                                     m_path.isEmpty() ? QStringLiteral("servers.oplens.json") : m_path, kFilter);
@@ -192,7 +192,7 @@ bool Workspaces::saveWorkspace(const QString &path)
         return false;
     }
     m_path = path;
-    remember(path);
+    m_recentMenu->add({path});
     Q_EMIT message(tr("Workspace saved: %1").arg(path));
     return true;
 }
@@ -206,7 +206,7 @@ bool Workspaces::openWorkspace(const QString &path)
         return false;
     }
     m_path = QFileInfo(path).absoluteFilePath();
-    remember(m_path);
+    m_recentMenu->add({m_path});
     m_session->removeAll();
     m_opened.clear();
     QStringList files;
@@ -251,29 +251,6 @@ bool Workspaces::openWorkspace(const QString &path)
     }
     Q_EMIT message(tr("Workspace %1: %2 sources").arg(QFileInfo(path).fileName()).arg(workspace->sources.size()));
     return true;
-}
-
-void Workspaces::remember(const QString &path)
-{
-    QSettings settings;
-    QStringList recent = settings.value(kRecentKey).toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
-    settings.setValue(kRecentKey, recent.mid(0, kMaxRecent));
-}
-
-void Workspaces::fillRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList recent = QSettings().value(kRecentKey).toStringList();
-    for (const QString &path : recent)
-        m_recentMenu->addAction(path, this, [this, path] { openWorkspace(path); });
-    if (recent.isEmpty()) {
-        m_recentMenu->addAction(tr("(none yet)"))->setEnabled(false);
-        return;
-    }
-    m_recentMenu->addSeparator();
-    m_recentMenu->addAction(tr("Clear the list"), this, [] { QSettings().remove(kRecentKey); });
 }
 
 } // namespace oplens::ui

@@ -49,14 +49,12 @@ private:
     QByteArray commandLineSecret(const RemoteSpec &spec) const;
     void askForSecret(const RemoteSpec &spec, const QString &why);
     void noSecret(const RemoteSpec &spec, const QString &why);
-    void remember(const QString &path);
-    void fillRecentMenu();
 
     Session *m_session;
     FilterBar *m_filterBar;
     TablePane *m_operations, *m_events;
     QWidget *m_window;
-    QMenu *m_recentMenu = nullptr;
+    class RecentMenu *m_recentMenu = nullptr;
     QString m_path;
     bool m_interactive = true;
     bool m_fromCommandLine = false, m_tokenForWebServers = false;

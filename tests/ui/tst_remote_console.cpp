@@ -370,6 +370,16 @@ private Q_SLOTS:
             writeDone = true;
         });
         QTRY_VERIFY_WITH_TIMEOUT(writeDone, 30000); // an answer, never a hang, with or without a keychain
+        {
+            ConnectDialog dialog; // "Remember" still counts once the dialog is closed
+            RemoteSpec given = spec;
+            given.secret = kPassword;
+            dialog.setSpec(given);
+            dialog.show();
+            dialog.accept();
+            QVERIFY(!dialog.isVisible());
+            QVERIFY(dialog.rememberSecret());
+        }
         QByteArray kept;
         bool readDone = false;
         SecretStore::read(key, this, [&](const QByteArray &secret, const QString &) {
