@@ -140,6 +140,15 @@ QString describe(const RemoteSource &source)
 
 QJsonArray operationList(const QString &json) { return QJsonDocument::fromJson(json.toUtf8()).object().value(u"operationList"_s).toArray(); }
 
+// oplensctl --json's events counted by their "source".
+QHash<QString, int> eventsPerSource(const QString &json)
+{
+    QHash<QString, int> counts;
+    for (const QJsonValue &e : operationList(json))
+        ++counts[e.toObject().value(u"source"_s).toString()];
+    return counts;
+}
+
 } // namespace
 
 // No raw string literals inside the class: moc 6.4 then loses the class ("No relevant classes found").
@@ -949,9 +958,7 @@ private Q_SLOTS:
 
         const Exit run = runToEnd(QStringLiteral(OPLENSCTL), {u"get-operation-log"_s, u"--json"_s, u"--workspace"_s, path});
         QVERIFY2(run.code == 0, qPrintable(run.err));
-        QHash<QString, int> perSource;
-        for (const QJsonValue &e : operationList(run.out))
-            ++perSource[e.toObject().value(u"source"_s).toString()];
+        const QHash<QString, int> perSource = eventsPerSource(run.out);
         QCOMPARE(perSource.size(), 4);
         QCOMPARE(perSource.value(basic), lineCount(readAll(served(u"/basic/oplog.jsonl"_s))));
         QCOMPARE(perSource.value(local), lineCount(readAll(local)));
@@ -967,9 +974,7 @@ private Q_SLOTS:
         QVERIFY(writeFile(filteredPath, QJsonDocument(filtered).toJson()));
         const Exit some = runToEnd(QStringLiteral(OPLENSCTL), {u"get-operation-log"_s, u"--json"_s, u"--workspace"_s, filteredPath});
         QVERIFY2(some.code == 0, qPrintable(some.err));
-        QHash<QString, int> shown;
-        for (const QJsonValue &e : operationList(some.out))
-            ++shown[e.toObject().value(u"source"_s).toString()];
+        const QHash<QString, int> shown = eventsPerSource(some.out);
         QCOMPARE(shown.size(), 2);
         QCOMPARE(shown.value(local), lineCount(readAll(local)));
         QCOMPARE(shown.value(agentName), lineCount(readAll(agent.oplog)) - 1); // not its ServiceStarted (module oplensd)
