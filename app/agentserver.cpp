@@ -340,6 +340,7 @@ void AgentServer::serveOplog(const QHttpServerRequest &request, QHttpServerRespo
         waiter.remote = request.remoteAddress().toString();
         waiter.identity = caller.identity;
         waiter.path = path;
+        waiter.checkedSize = m_logs[size_t(log)].size;
         m_waiters.push_back(std::move(waiter));
         return;
     }
@@ -426,9 +427,12 @@ void AgentServer::pollWaiters()
             send(*w.responder, 409, errorBody(QStringLiteral("the oplog changed (rotated or truncated): read it again from 0")),
                  {{"X-Oplog-Epoch", epochOf(w.log).toLatin1()}});
             audit(w.remote, w.identity, QStringLiteral("GET"), w.path, 409);
-        } else if (hasCompleteLine(w.log, w.from) || now >= w.deadline) {
+        } else if (now >= w.deadline
+                   // looked at again only when the log grew: an unfinished long line is not read on every tick
+                   || (m_logs[size_t(w.log)].size != w.checkedSize && hasCompleteLine(w.log, w.from))) {
             answerOplog(*w.responder, w.log, w.from, w.remote, w.identity, w.path);
         } else {
+            w.checkedSize = m_logs[size_t(w.log)].size;
             still.push_back(std::move(w));
         }
     }

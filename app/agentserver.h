@@ -41,6 +41,7 @@ private:
         QString epoch;
         qint64 deadline = 0;
         QString remote, identity, path;
+        uint64_t checkedSize = 0; // the log's size when it was last looked at for a whole line
     };
     struct LogState {
         uint64_t identity = 0, size = 0;

@@ -181,7 +181,9 @@ std::optional<RemoteSpec> withSecret(const WorkspaceSource &source, const Readin
     const bool bearer = spec->auth == RemoteSpec::Auth::Bearer;
     const QString file = bearer ? source.tokenFile : source.passwordFile;
     const QByteArray token = spec->kind == RemoteSpec::Kind::Agent || options.tokenFromFile ? options.token : QByteArray();
-    spec->secret = file.isEmpty() ? (bearer ? token : options.password) : readSecretFile(file, why);
+    // --password-file belongs to --user: another user named by a URL or a workspace does not get it.
+    const QByteArray password = options.user.isEmpty() || options.user == spec->user ? options.password : QByteArray();
+    spec->secret = file.isEmpty() ? (bearer ? token : password) : readSecretFile(file, why);
     if (spec->auth != RemoteSpec::Auth::None && spec->secret.isEmpty()) {
         if (why->isEmpty())
             *why = bearer ? spec->kind == RemoteSpec::Kind::Agent ? QStringLiteral("needs a token: --token-file F or OPLENS_TOKEN")

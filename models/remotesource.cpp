@@ -40,12 +40,14 @@ QString mirrorFolder()
 std::unique_ptr<QTemporaryFile> newMirror()
 {
     static const bool cleaned = [] {
-        const QRegularExpression name(QStringLiteral("^oplog-(\\d+)-.+\\.mirror$"));
+        const QRegularExpression name(QStringLiteral("^oplog-(\\d+)-[A-Za-z0-9]{6}\\.(.+)\\.mirror$"));
         QDir dir(mirrorFolder());
         // Only this host's: a home shared between machines holds mirrors of processes this one cannot see.
-        for (const QString &file : dir.entryList({QStringLiteral("oplog-*.%1.mirror").arg(QSysInfo::machineHostName())}, QDir::Files)) {
+        for (const QString &file : dir.entryList({QStringLiteral("oplog-*.mirror")}, QDir::Files)) {
             const QRegularExpressionMatch m = name.match(file);
-            const pid_t owner = m.hasMatch() ? pid_t(m.captured(1).toLongLong()) : 0;
+            if (!m.hasMatch() || m.captured(2) != QSysInfo::machineHostName())
+                continue;
+            const pid_t owner = pid_t(m.captured(1).toLongLong());
             if (owner <= 0 || (::kill(owner, 0) != 0 && errno == ESRCH))
                 dir.remove(file);
         }

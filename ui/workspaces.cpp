@@ -80,8 +80,18 @@ void Workspaces::setCommandLineSecrets(const QByteArray &token, bool tokenForWeb
 
 void Workspaces::openRemote(const RemoteSpec &spec, const WorkspaceSource &source)
 {
-    if (m_session->sourceIndex(spec.name()) >= 0) { // open already: it only takes the secret given now
-        m_session->openRemote(spec);
+    if (const int open = m_session->sourceIndex(spec.name()); open >= 0 && m_session->sources()[open].remote) {
+        const RemoteSpec &was = m_session->sources()[open].remote->spec();
+        if (was.auth == spec.auth && was.user == spec.user && was.caFile == spec.caFile) {
+            m_session->openRemote(spec); // open already: it only takes the secret given now
+            return;
+        }
+        const WorkspaceSource settings = m_opened.value(spec.name());
+        m_session->removeSource(open); // another identity or CA: opened again, with its settings
+        m_opened.insert(spec.name(), settings);
+        const int index = m_session->openRemote(spec);
+        m_session->setFollow(index, settings.follow);
+        m_session->setAssumeInterrupted(index, settings.assumeInterrupted);
         return;
     }
     m_opened.insert(spec.name(), source);
@@ -114,8 +124,10 @@ void Workspaces::supplySecret(const QString &source)
     }
     SecretStore::read(SecretStore::keyFor(spec), this, [this, spec](const QByteArray &secret, const QString &why) {
         const int index = m_session->sourceIndex(spec.name());
-        if (index < 0)
-            return; // closed meanwhile (another workspace opened)
+        const SourceState *source = index >= 0 ? &m_session->sources()[index] : nullptr;
+        if (!source || !source->remote || source->remote->state().phase != RemoteSource::Phase::NeedsSecret
+            || source->remote->spec().auth != spec.auth || source->remote->spec().user != spec.user)
+            return; // closed, given its secret or changed meanwhile
         if (!secret.isEmpty()) {
             m_session->setSecret(index, secret);
             return;
