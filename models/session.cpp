@@ -120,18 +120,6 @@ int Session::openRemote(const RemoteSpec &spec)
     return int(m_sources.size()) - 1;
 }
 
-void Session::openAgent(const AgentEndpoint &agent)
-{
-    RemoteSpec spec;
-    spec.kind = RemoteSpec::Kind::Agent;
-    spec.url = agent.base;
-    spec.log = agent.log;
-    spec.auth = RemoteSpec::Auth::Bearer;
-    spec.secret = agent.token;
-    spec.caFile = agent.caFile;
-    openRemote(spec);
-}
-
 bool Session::remotesSettled() const
 {
     for (const SourceState &s : m_sources) {

@@ -59,7 +59,6 @@ public:
     // Adds a remote oplog (a file on a web server, or an agent's), read and followed through a local mirror.
     // Returns its index. One that needs a secret not given waits for setSecret() or giveUp().
     int openRemote(const RemoteSpec &spec);
-    void openAgent(const AgentEndpoint &agent);
     void setPaused(int index, bool paused); // remote sources: stop asking the server
     void retryNow(int index);
     void setSecret(int index, const QByteArray &secret);

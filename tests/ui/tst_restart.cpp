@@ -116,9 +116,10 @@ private Q_SLOTS:
         MainWindow w;
         w.show();
         w.session()->setPollInterval(100);
-        AgentEndpoint agent = *AgentEndpoint::fromUrl(QStringLiteral("agent+http://127.0.0.1:%1#main").arg(m_port), nullptr);
-        agent.token = kToken;
-        w.session()->openAgent(agent);
+        QString error;
+        RemoteSpec agent = *RemoteSpec::fromUrl(QStringLiteral("agent+http://127.0.0.1:%1#main").arg(m_port), &error);
+        agent.secret = kToken;
+        w.session()->openRemote(agent);
         QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
         NotificationsPane *pane = w.notificationsPane();
         const int row = rowOf(pane, QStringLiteral("RestoreOnNewAccount"));
@@ -150,9 +151,10 @@ private Q_SLOTS:
     {
         MainWindow w;
         w.show();
-        AgentEndpoint agent = *AgentEndpoint::fromUrl(QStringLiteral("agent+http://127.0.0.1:%1#main").arg(m_port), nullptr);
-        agent.token = kToken;
-        w.session()->openAgent(agent);
+        QString error;
+        RemoteSpec agent = *RemoteSpec::fromUrl(QStringLiteral("agent+http://127.0.0.1:%1#main").arg(m_port), &error);
+        agent.secret = kToken;
+        w.session()->openRemote(agent);
         QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
         // mail1's SmartScan is still running with the same parameters: the agent refuses (409).
         NotificationsPane *pane = w.notificationsPane();
