@@ -56,8 +56,8 @@ MainWindow::MainWindow(QWidget *parent)
     resize(1600, 900);
 
     m_filterBar = new FilterBar(this);
-    m_operations = new TablePane(m_session, ViewQuery::Kind::Operations, this);
-    m_events = new TablePane(m_session, ViewQuery::Kind::Events, this);
+    m_operations = new TablePane(m_session, ViewKind::Operations, this);
+    m_events = new TablePane(m_session, ViewKind::Events, this);
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_operations, tr("Operations"));

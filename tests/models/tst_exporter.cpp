@@ -138,13 +138,13 @@ class TestExporter : public QObject
     QString m_logPath;
     std::shared_ptr<Dataset> m_data;
 
-    ExportRequest request(ViewQuery::Kind kind, ExportRequest::Format format) const
+    ExportRequest request(ViewKind kind, ExportRequest::Format format) const
     {
         ExportRequest r;
         r.data = m_data;
         r.kind = kind;
         r.format = format;
-        r.rows = kind == ViewQuery::Kind::Events ? allRows(*m_data) : allOperations(*m_data);
+        r.rows = kind == ViewKind::Events ? allRows(*m_data) : allOperations(*m_data);
         r.now = 1700000700000;
         r.exportedAt = 1700000800000;
         r.utc = true;
@@ -176,7 +176,7 @@ private Q_SLOTS:
     void jsonLinesReadBackGivesTheSameEvents()
     {
         QFETCH(int, format);
-        ExportRequest r = request(ViewQuery::Kind::Events, ExportRequest::Format(format));
+        ExportRequest r = request(ViewKind::Events, ExportRequest::Format(format));
         sortEvents(*m_data, r.rows, EventColumn::Time, true); // the view's order, newest first
         const QString path = m_dir.filePath(QStringLiteral("events.out"));
         const ExportResult result = exportTo(r, path);
@@ -193,7 +193,7 @@ private Q_SLOTS:
 
     void operationsViewWritesEveryEventOfEachOperation()
     {
-        ExportRequest r = request(ViewQuery::Kind::Operations, ExportRequest::Format::JsonLines);
+        ExportRequest r = request(ViewKind::Operations, ExportRequest::Format::JsonLines);
         r.rows = {op(*m_data, "plain-id-7"), op(*m_data, "11111111-1111-4111-8111-111111111111")};
         const QString path = m_dir.filePath(QStringLiteral("operations.jsonl"));
         const ExportResult result = exportTo(r, path);
@@ -253,7 +253,7 @@ private Q_SLOTS:
         for (const bool all : {false, true}) {
             ExportRequest r;
             r.data = data;
-            r.kind = ViewQuery::Kind::Events;
+            r.kind = ViewKind::Events;
             r.rows = {0};
             r.allFields = all;
             r.columns = {int(EventColumn::RequestedBy), int(EventColumn::Module)};
@@ -281,7 +281,7 @@ private Q_SLOTS:
 
     void csvByteOrderMark()
     {
-        ExportRequest r = request(ViewQuery::Kind::Events, ExportRequest::Format::Csv);
+        ExportRequest r = request(ViewKind::Events, ExportRequest::Format::Csv);
         const QString path = m_dir.filePath(QStringLiteral("bom.csv"));
         QVERIFY(exportTo(r, path).ok());
         QVERIFY(!readAll(path).startsWith("\xEF\xBB\xBF"));
@@ -296,7 +296,7 @@ private Q_SLOTS:
 
     void csvAllFieldsOfEvents()
     {
-        ExportRequest r = request(ViewQuery::Kind::Events, ExportRequest::Format::Csv);
+        ExportRequest r = request(ViewKind::Events, ExportRequest::Format::Csv);
         r.allFields = true;
         const QString path = m_dir.filePath(QStringLiteral("all.csv"));
         QVERIFY(exportTo(r, path).ok());
@@ -336,7 +336,7 @@ private Q_SLOTS:
         QFETCH(bool, events);
         ViewFilter filter;
         filter.text = QStringLiteral("Smart");
-        ExportRequest r = request(events ? ViewQuery::Kind::Events : ViewQuery::Kind::Operations, ExportRequest::Format::Csv);
+        ExportRequest r = request(events ? ViewKind::Events : ViewKind::Operations, ExportRequest::Format::Csv);
         r.filter = filter;
         if (events) {
             r.rows = filterEvents(*m_data, filter, r.now);
@@ -372,7 +372,7 @@ private Q_SLOTS:
 
     void jsonHasExportInfo()
     {
-        ExportRequest r = request(ViewQuery::Kind::Events, ExportRequest::Format::Json);
+        ExportRequest r = request(ViewKind::Events, ExportRequest::Format::Json);
         r.filter.modules = {QStringLiteral("ZxBackup")};
         r.filter.statuses = StatusFailed;
         r.rows = filterEvents(*m_data, r.filter, r.now);
@@ -427,7 +427,7 @@ private Q_SLOTS:
 
     void summaryCountsByStatusAndModule()
     {
-        const ExportRequest r = request(ViewQuery::Kind::Operations, ExportRequest::Format::Csv);
+        const ExportRequest r = request(ViewKind::Operations, ExportRequest::Format::Csv);
         const ViewSummary s = summarize(r);
         QCOMPARE(s.operations, uint64_t(5));
         QCOMPARE(s.events, uint64_t(6));
@@ -441,7 +441,7 @@ private Q_SLOTS:
                                         QStringLiteral("Unknown 1 1")}));
         QCOMPARE(byModule, QStringList({QStringLiteral("ZxBackup 3 4"), QStringLiteral("ZxAdmin 2 2")}));
         // The Events view counts the operations of its events, and the ServiceStarted marker apart.
-        const ViewSummary e = summarize(request(ViewQuery::Kind::Events, ExportRequest::Format::Csv));
+        const ViewSummary e = summarize(request(ViewKind::Events, ExportRequest::Format::Csv));
         QCOMPARE(e.events, uint64_t(7));
         QCOMPARE(e.operations, uint64_t(5));
         QCOMPARE(e.byStatus.back().label, QStringLiteral("No operation (ServiceStarted)"));
@@ -449,7 +449,7 @@ private Q_SLOTS:
 
     void unwritablePathSaysWhyAndWritesNothing()
     {
-        const ExportRequest r = request(ViewQuery::Kind::Events, ExportRequest::Format::Csv);
+        const ExportRequest r = request(ViewKind::Events, ExportRequest::Format::Csv);
         QTemporaryDir dir;
         const QString missing = dir.filePath(QStringLiteral("no-such-folder/out.csv"));
         ExportResult result = exportTo(r, missing);
@@ -560,7 +560,7 @@ private Q_SLOTS:
     void standardOutputDevice()
     {
         // The CLI writes to an open device: same bytes as the file.
-        const ExportRequest r = request(ViewQuery::Kind::Events, ExportRequest::Format::JsonLines);
+        const ExportRequest r = request(ViewKind::Events, ExportRequest::Format::JsonLines);
         QBuffer buffer;
         QVERIFY(buffer.open(QIODevice::WriteOnly));
         QVERIFY(exportTo(r, buffer).ok());

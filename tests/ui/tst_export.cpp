@@ -165,7 +165,7 @@ private Q_SLOTS:
     void dialogChecksThePath()
     {
         QTemporaryDir dir;
-        ExportDialog dialog(ViewQuery::Kind::Operations, 125, 11, QStringLiteral("all events"));
+        ExportDialog dialog(ViewKind::Operations, 125, 11, QStringLiteral("all events"));
         dialog.setPath(QString());
         QVERIFY(!dialog.validate());
         QVERIFY(dialog.problem().contains(QStringLiteral("Choose a file")));

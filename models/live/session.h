@@ -133,6 +133,4 @@ private:
     QNetworkAccessManager *m_network;
 };
 
-uint64_t fileIdentity(const QString &path);
-
 } // namespace oplens

@@ -2,7 +2,7 @@
 
 #include "oplogreader.h"
 #include "oplogwriter.h"
-#include "session.h"
+#include "fileidentity.h"
 
 #include <QDateTime>
 #include <QFileInfo>

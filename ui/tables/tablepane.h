@@ -17,7 +17,7 @@ class TablePane : public QWidget
 {
     Q_OBJECT
 public:
-    TablePane(Session *session, ViewQuery::Kind kind, QWidget *parent = nullptr);
+    TablePane(Session *session, ViewKind kind, QWidget *parent = nullptr);
 
     ViewQuery *query() const { return m_query; }
     QTableView *view() const { return m_view; }

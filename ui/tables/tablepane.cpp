@@ -14,15 +14,15 @@
 
 namespace oplens::ui {
 
-TablePane::TablePane(Session *session, ViewQuery::Kind kind, QWidget *parent)
+TablePane::TablePane(Session *session, ViewKind kind, QWidget *parent)
     : QWidget(parent), m_session(session), m_query(new ViewQuery(session, kind, this)), m_view(new QTableView(this))
 {
-    if (kind == ViewQuery::Kind::Operations)
+    if (kind == ViewKind::Operations)
         m_model = new OperationsModel(this);
     else
         m_model = new EventsModel(this);
     m_view->setModel(m_model);
-    m_view->setObjectName(kind == ViewQuery::Kind::Operations ? QStringLiteral("operationsTable") : QStringLiteral("eventsTable"));
+    m_view->setObjectName(kind == ViewKind::Operations ? QStringLiteral("operationsTable") : QStringLiteral("eventsTable"));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setSortingEnabled(false); // sorting runs in the query's worker, started from the header
@@ -39,12 +39,12 @@ TablePane::TablePane(Session *session, ViewQuery::Kind kind, QWidget *parent)
     header->setContextMenuPolicy(Qt::CustomContextMenu);
     header->setStretchLastSection(true);
     header->setSortIndicator(m_query->sortColumn(), Qt::DescendingOrder);
-    const QList<int> widths = kind == ViewQuery::Kind::Operations
+    const QList<int> widths = kind == ViewKind::Operations
         ? QList<int>{175, 140, 140, 90, 140, 110, 190, 140, 70, 270, 170, 60}
         : QList<int>{140, 90, 140, 110, 190, 270, 140, 360, 170};
     for (int i = 0; i < widths.size(); ++i)
         header->resizeSection(i, widths[i]);
-    if (kind == ViewQuery::Kind::Operations) // least needed at first: shown from the header's menu
+    if (kind == ViewKind::Operations) // least needed at first: shown from the header's menu
         header->hideSection(int(OperationColumn::Events));
 
     auto *layout = new QVBoxLayout(this);
@@ -105,7 +105,7 @@ QAbstractTableModel *TablePane::model() const
 
 bool TablePane::isOperations() const
 {
-    return m_query->kind() == ViewQuery::Kind::Operations;
+    return m_query->kind() == ViewKind::Operations;
 }
 
 size_t TablePane::shown() const

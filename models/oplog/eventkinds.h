@@ -3,10 +3,14 @@
 
 #include <QString>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string_view>
 
 namespace oplens {
+
+// An event or operation time that is not known (epoch milliseconds otherwise).
+constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
 
 enum class EventKind : uint8_t { Queued, Started, Finished, Failed, Aborted, Interrupted, ServiceStarted, Other };
 

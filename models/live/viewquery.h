@@ -3,6 +3,7 @@
 
 #include "session.h"
 #include "viewfilter.h"
+#include "viewkind.h"
 
 #include <QFutureWatcher>
 #include <QObject>
@@ -15,12 +16,10 @@ class ViewQuery : public QObject
 {
     Q_OBJECT
 public:
-    enum class Kind { Events, Operations };
-
-    ViewQuery(Session *session, Kind kind, QObject *parent = nullptr);
+    ViewQuery(Session *session, ViewKind kind, QObject *parent = nullptr);
     ~ViewQuery() override;
 
-    Kind kind() const { return m_kind; }
+    ViewKind kind() const { return m_kind; }
     const ViewFilter &filter() const { return m_filter; }
     void setFilter(const ViewFilter &filter);
     int sortColumn() const { return m_sortColumn; }
@@ -46,12 +45,12 @@ Q_SIGNALS:
     void ready(const oplens::ViewQuery::Result &result);
 
 private:
-    static Result run(std::shared_ptr<const Dataset> data, Kind kind, ViewFilter filter, int column, bool descending,
+    static Result run(std::shared_ptr<const Dataset> data, ViewKind kind, ViewFilter filter, int column, bool descending,
                       int64_t now, std::shared_ptr<std::atomic_bool> cancel, ViewQuery *progressTo);
     void finished();
 
     Session *m_session;
-    Kind m_kind;
+    ViewKind m_kind;
     ViewFilter m_filter;
     int m_sortColumn;
     bool m_descending = true;

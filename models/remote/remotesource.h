@@ -7,7 +7,7 @@
 #pragma once
 
 #include "certificatetrust.h"
-#include "eventstore.h"
+#include "eventkinds.h"
 #include "remotespec.h"
 
 #include <QDateTime>

@@ -85,7 +85,7 @@ void ExportJob::exportView(TablePane *pane)
         message(tr("The view is being filtered: export once it shows the result"));
         return;
     }
-    const bool events = pane->query()->kind() == ViewQuery::Kind::Events;
+    const bool events = pane->query()->kind() == ViewKind::Events;
     ExportDialog dialog(pane->query()->kind(), pane->resultRows().size(), int(pane->visibleColumns().size()),
                         pane->query()->filter().describe(), m_window);
     QSettings settings;

@@ -51,9 +51,9 @@ int exportCommand(const QStringList &args)
     }
     const QString view = parser.value(QStringLiteral("view")).toLower();
     if (view.isEmpty() || view == QLatin1String("events")) {
-        request.kind = ViewQuery::Kind::Events;
+        request.kind = ViewKind::Events;
     } else if (view == QLatin1String("operations")) {
-        request.kind = ViewQuery::Kind::Operations;
+        request.kind = ViewKind::Operations;
     } else {
         error(QStringLiteral("--view: \"%1\" is not events or operations").arg(parser.value(QStringLiteral("view"))));
         return Usage;
@@ -76,7 +76,7 @@ int exportCommand(const QStringList &args)
     Loaded loaded = load(*options);
     const auto data = std::make_shared<const Dataset>(std::move(loaded.data));
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
-    if (request.kind == ViewQuery::Kind::Events) {
+    if (request.kind == ViewKind::Events) {
         request.rows = filterEvents(*data, options->filter, now);
         sortEvents(*data, request.rows, EventColumn::Time, true);
         request.sort = QStringLiteral("Time, descending");

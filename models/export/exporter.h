@@ -3,7 +3,7 @@
 #pragma once
 
 #include "viewfilter.h"
-#include "viewquery.h"
+#include "viewkind.h"
 
 #include <QIODevice>
 #include <QList>
@@ -23,7 +23,7 @@ struct ExportRequest {
     enum class Format { Csv, JsonLines, Json };
 
     std::shared_ptr<const Dataset> data;
-    ViewQuery::Kind kind = ViewQuery::Kind::Events;
+    ViewKind kind = ViewKind::Events;
     std::vector<uint32_t> rows; // row indexes (Events) or operations (Operations), in view order
     Format format = Format::Csv;
     bool allFields = false;     // CSV: every field instead of the table's columns
@@ -93,7 +93,7 @@ ViewSummary summarize(const ExportRequest &request, const std::atomic_bool *canc
 // The table's columns the export writes when !allFields: `columns`, or all of them.
 QList<int> tableColumns(const ExportRequest &request);
 // The title of a column of the view's table.
-QString columnTitle(ViewQuery::Kind kind, int column);
+QString columnTitle(ViewKind kind, int column);
 // The text of a cell of the view's table (what the console shows; Parameters whole).
 void appendCell(std::string &out, const ExportRequest &request, uint32_t index, int column);
 

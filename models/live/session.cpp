@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include "fileidentity.h"
 #include "oplogreader.h"
 #include "workerpool.h"
 
@@ -10,19 +11,10 @@
 #include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <sys/stat.h>
 
 #include <algorithm>
 
 namespace oplens {
-
-uint64_t fileIdentity(const QString &path)
-{
-    struct stat st{};
-    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
-        return 0;
-    return (uint64_t(st.st_dev) << 32) ^ uint64_t(st.st_ino);
-}
 
 namespace {
 // A loaded dataset is hundreds of MB in many blocks; freeing it takes tens of ms. Its last owner is often on the GUI

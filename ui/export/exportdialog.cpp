@@ -19,11 +19,11 @@
 
 namespace oplens::ui {
 
-ExportDialog::ExportDialog(ViewQuery::Kind kind, size_t shown, int visibleColumns, const QString &filter,
+ExportDialog::ExportDialog(ViewKind kind, size_t shown, int visibleColumns, const QString &filter,
                            QWidget *parent)
     : QDialog(parent), m_kind(kind)
 {
-    const bool events = kind == ViewQuery::Kind::Events;
+    const bool events = kind == ViewKind::Events;
     setWindowTitle(events ? tr("Export the Events view") : tr("Export the Operations view"));
     setObjectName(QStringLiteral("exportDialog"));
 
@@ -162,7 +162,7 @@ QString ExportDialog::extension(Format format)
 void ExportDialog::formatChanged()
 {
     const Format f = format();
-    const bool events = m_kind == ViewQuery::Kind::Events;
+    const bool events = m_kind == ViewKind::Events;
     const bool table = f == Csv || f == Html || f == Pdf;
     m_visible->setEnabled(table);
     m_all->setEnabled(table);

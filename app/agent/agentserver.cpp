@@ -1,7 +1,7 @@
 #include "agentserver.h"
 
 #include "oplogwriter.h"
-#include "session.h"
+#include "fileidentity.h"
 
 #include <QCryptographicHash>
 #include <QFile>

@@ -7,9 +7,9 @@
 
 namespace oplens {
 
-ViewQuery::ViewQuery(Session *session, Kind kind, QObject *parent)
+ViewQuery::ViewQuery(Session *session, ViewKind kind, QObject *parent)
     : QObject(parent), m_session(session), m_kind(kind),
-      m_sortColumn(kind == Kind::Events ? int(EventColumn::Time) : int(OperationColumn::Started))
+      m_sortColumn(kind == ViewKind::Events ? int(EventColumn::Time) : int(OperationColumn::Started))
 {
     connect(&m_watcher, &QFutureWatcher<Result>::finished, this, &ViewQuery::finished);
     // The main window deletes its Session (its first child) before the panes that own the queries.
@@ -63,7 +63,7 @@ void ViewQuery::refresh()
                                           QDateTime::currentMSecsSinceEpoch(), m_cancel, this));
 }
 
-ViewQuery::Result ViewQuery::run(std::shared_ptr<const Dataset> data, Kind kind, ViewFilter filter, int column,
+ViewQuery::Result ViewQuery::run(std::shared_ptr<const Dataset> data, ViewKind kind, ViewFilter filter, int column,
                                  bool descending, int64_t now, std::shared_ptr<std::atomic_bool> cancel,
                                  ViewQuery *progressTo)
 {
@@ -78,7 +78,7 @@ ViewQuery::Result ViewQuery::run(std::shared_ptr<const Dataset> data, Kind kind,
         QMetaObject::invokeMethod(progressTo, [progressTo, percent] { Q_EMIT progressTo->progress(percent); },
                                   Qt::QueuedConnection);
     };
-    if (kind == Kind::Events) {
+    if (kind == ViewKind::Events) {
         result.total = data->events().size();
         result.rows = filterEvents(*data, filter, now, cancel.get(), progress);
         if (!*cancel)

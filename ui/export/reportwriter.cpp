@@ -70,7 +70,7 @@ QString number(uint64_t n)
 QColor cellColor(const ExportRequest &request, uint32_t index, int column)
 {
     const Dataset &d = *request.data;
-    if (request.kind == ViewQuery::Kind::Operations) {
+    if (request.kind == ViewKind::Operations) {
         if (OperationColumn(column) != OperationColumn::Status)
             return {};
         return statusColor(d.operation(index).status, d.isStale(index, request.now));
@@ -123,7 +123,7 @@ std::vector<double> fitColumns(const ExportRequest &request, const QList<int> &c
         measure(k, columnTitle(request.kind, columns[qsizetype(k)]), boldMetrics);
     for (size_t i = 0; i < texts.size(); ++i) {
         const size_t k = i % count;
-        const bool parameters = request.kind == ViewQuery::Kind::Events
+        const bool parameters = request.kind == ViewKind::Events
             && EventColumn(columns[qsizetype(k)]) == EventColumn::Parameters;
         measure(k, texts[i], parameters ? monoMetrics : sansMetrics);
     }
@@ -204,7 +204,7 @@ bool buildReport(Report &report, const ExportRequest &request, const std::vector
                  const std::atomic_bool *cancel, const ExportProgress &progress)
 {
     const auto cellText = [forPdf](const QString &text) { return esc(forPdf ? breakable(text) : text); };
-    const bool events = request.kind == ViewQuery::Kind::Events;
+    const bool events = request.kind == ViewKind::Events;
     const ViewSummary summary = summarize(request, cancel);
     int lastPercent = -1;
     const auto step = [&](int percent) {

@@ -17,8 +17,6 @@
 
 namespace oplens {
 
-constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
-
 // One event as the parser sees it; the views point into the parser's buffer and live only during append().
 struct ParsedEvent {
     std::string_view module, name, type;

@@ -201,7 +201,7 @@ ExportResult writeCsv(const ExportRequest &request, Writer &writer, const std::a
     std::string &out = writer.buffer();
     if (request.bom)
         out.append("\xEF\xBB\xBF");
-    const bool events = request.kind == ViewQuery::Kind::Events;
+    const bool events = request.kind == ViewKind::Events;
     const QList<int> columns = tableColumns(request);
     // The header line.
     bool first = true;
@@ -269,7 +269,7 @@ ExportResult writeJson(const ExportRequest &request, Writer &writer, const std::
         from = 30;
     }
     std::vector<uint32_t> grouped;
-    const bool operations = request.kind == ViewQuery::Kind::Operations;
+    const bool operations = request.kind == ViewKind::Operations;
     if (operations)
         grouped = eventsOfOperations(data, request.rows, cancel);
     if (cancelled(cancel)) {
@@ -393,7 +393,7 @@ void appendCsvCell(std::string &out, std::string_view cell)
 
 QList<int> tableColumns(const ExportRequest &request)
 {
-    const int count = request.kind == ViewQuery::Kind::Events ? int(EventColumn::Count) : int(OperationColumn::Count);
+    const int count = request.kind == ViewKind::Events ? int(EventColumn::Count) : int(OperationColumn::Count);
     QList<int> columns;
     if (!request.allFields)
         for (const int c : request.columns)
@@ -405,15 +405,15 @@ QList<int> tableColumns(const ExportRequest &request)
     return columns;
 }
 
-QString columnTitle(ViewQuery::Kind kind, int column)
+QString columnTitle(ViewKind kind, int column)
 {
-    return QString::fromLatin1(kind == ViewQuery::Kind::Events ? columnTitle(EventColumn(column))
+    return QString::fromLatin1(kind == ViewKind::Events ? columnTitle(EventColumn(column))
                                                                : columnTitle(OperationColumn(column)));
 }
 
 void appendCell(std::string &out, const ExportRequest &request, uint32_t index, int column)
 {
-    if (request.kind == ViewQuery::Kind::Events)
+    if (request.kind == ViewKind::Events)
         appendEventCell(out, *request.data, index, EventColumn(column), request.utc);
     else
         appendOperationCell(out, *request.data, index, OperationColumn(column), request.now, request.utc);
@@ -504,7 +504,7 @@ std::string exportInfoJson(const ExportRequest &request, const std::vector<Sourc
 {
     const int64_t at = request.exportedAt ? request.exportedAt : QDateTime::currentMSecsSinceEpoch();
     ordered_json info;
-    info["view"] = request.kind == ViewQuery::Kind::Events ? "events" : "operations";
+    info["view"] = request.kind == ViewKind::Events ? "events" : "operations";
     info["filter"] = utf8(request.filter.describe());
     if (!request.sort.isEmpty())
         info["sort"] = utf8(request.sort);
@@ -560,7 +560,7 @@ ViewSummary summarize(const ExportRequest &request, const std::atomic_bool *canc
         }
         return Unknown;
     };
-    const bool events = request.kind == ViewQuery::Kind::Events;
+    const bool events = request.kind == ViewKind::Events;
     std::vector<uint8_t> seen(events ? d.operationCount() : 0, 0);
     for (size_t i = 0; i < request.rows.size(); ++i) {
         if ((i & 65535) == 0 && cancelled(cancel))

@@ -23,7 +23,7 @@ public:
     enum Format { Csv, JsonLines, Json, Html, Pdf };
 
     // `shown` rows of the view, `visibleColumns` of its table, `filter` as ViewFilter::describe() says it.
-    ExportDialog(ViewQuery::Kind kind, size_t shown, int visibleColumns, const QString &filter,
+    ExportDialog(ViewKind kind, size_t shown, int visibleColumns, const QString &filter,
                  QWidget *parent = nullptr);
 
     Format format() const;
@@ -49,7 +49,7 @@ private:
     void formatChanged();
     void browse();
 
-    ViewQuery::Kind m_kind;
+    ViewKind m_kind;
     QComboBox *m_format;
     QLabel *m_formatNote;
     QRadioButton *m_visible, *m_all;
