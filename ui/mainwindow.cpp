@@ -296,7 +296,7 @@ void MainWindow::restartOperation(uint32_t op)
     // By path: the dataset's source indexes are the session's only once a rebuild after Remove has ended.
     const QString sourceName = data->events().sourceName(data->source(op));
     const SourceState &source = m_session->sources()[m_session->sourceIndex(sourceName)]; // refusal() found it
-    const QString via = source.agent ? tr("the agent at %1").arg(source.agent->base.authority())
+    const QString via = source.isAgent() ? tr("the agent at %1").arg(source.remote->spec().url.authority())
                                      : tr("this console, with the local action catalog %1").arg(Restarter::catalogPath());
     // exec() runs an event loop: the data may be read again meanwhile, and `op` then names another operation.
     const std::string id = data->events().ids().text(op);

@@ -1,11 +1,7 @@
 #include "restarter.h"
 
 #include "agentclient.h"
-#include "certificatetrust.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QNetworkReply>
 #include <QSettings>
 #include <QUuid>
 
@@ -54,10 +50,10 @@ QString Restarter::refusal(uint32_t op) const
     const SourceState *source = index >= 0 ? &m_session->sources()[index] : nullptr;
     if (!source)
         return tr("Its source is gone.");
-    if (source->remote && !source->agent) // running it here would run a server's operation on this workstation
+    if (source->remote && !source->isAgent()) // running it here would run a server's operation on this workstation
         return tr("An oplog read from a web server is read-only: restart it through that server's agent (File > Connect…, "
                   "kind OpLens agent).");
-    if (!source->agent && catalogPath().isEmpty())
+    if (!source->isAgent() && catalogPath().isEmpty())
         return tr("A local file is restarted with a local action catalog: choose one in Operation > Local Action Catalog….");
     return {};
 }
@@ -85,7 +81,7 @@ void Restarter::restart(uint32_t op, const QString &reason)
     const uint16_t sourceIndex = data->source(op);
     const SourceState source = m_session->sources()[m_session->sourceIndex(data->events().sourceName(sourceIndex))];
     const QString id = data->events().ids().qtext(op);
-    if (!source.agent) {
+    if (!source.isAgent()) {
         QString error;
         Runner *runner = localRunner(source.path, &error);
         if (!runner) {
@@ -101,23 +97,15 @@ void Restarter::restart(uint32_t op, const QString &reason)
                                     : tr("Refused: %1. %2").arg(result.error, whatToDo(result.status)));
         return;
     }
-    QNetworkRequest request = agentRequest(*source.agent, QStringLiteral("/v1/operations/%1/restart")
-                                                              .arg(QString::fromUtf8(QUrl::toPercentEncoding(id))));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    const QJsonObject body{{QStringLiteral("reason"), reason},
-                           {QStringLiteral("idempotencyKey"), QUuid::createUuid().toString(QUuid::WithoutBraces)}};
-    QNetworkReply *reply = m_network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    checkCertificates(reply); // a certificate the admin trusted for this server, and no other
-    connect(reply, &QNetworkReply::finished, this, [this, reply, sourceIndex] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status == 202) {
-            const QString newId = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("operationId")).toString();
-            Q_EMIT finished(true, sourceIndex, newId, tr("Restarted as %1").arg(newId));
+    AgentClient agent(source.remote->spec(), &m_network);
+    agent.restart(id, reason, QUuid::createUuid().toString(QUuid::WithoutBraces), this,
+                  [this, sourceIndex](const RestartAnswer &answer) {
+        if (answer.launched()) {
+            Q_EMIT finished(true, sourceIndex, answer.operationId, tr("Restarted as %1").arg(answer.operationId));
             return;
         }
-        const QString what = whatToDo(status);
-        Q_EMIT finished(false, sourceIndex, {}, tr("Refused: %1%2").arg(describeReply(reply), what.isEmpty() ? QString() : QStringLiteral(". ") + what));
+        const QString what = whatToDo(answer.status);
+        Q_EMIT finished(false, sourceIndex, {}, tr("Refused: %1%2").arg(answer.error, what.isEmpty() ? QString() : QStringLiteral(". ") + what));
     });
 }
 

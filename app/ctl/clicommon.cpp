@@ -1,7 +1,7 @@
 #include "clicommon.h"
 
-#include "oplogreader.h"
 #include "remotesource.h"
+#include "sourcereading.h"
 
 #include <QEventLoop>
 #include <QNetworkAccessManager>
@@ -61,15 +61,17 @@ void addReadingOptions(QCommandLineParser &parser, bool json)
                                  QStringLiteral("SOURCE..."));
 }
 
-std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
+namespace {
+// The sources: a workspace's (with its filter), then the command line's, each web server given the command line's
+// way to authenticate (credentials.h). A usage error is printed and gives false.
+bool readSourceArguments(const QCommandLineParser &parser, ReadingOptions &o)
 {
-    ReadingOptions o;
+    QString why;
     if (parser.isSet(QStringLiteral("workspace"))) {
-        QString why;
         const auto workspace = readWorkspace(parser.value(QStringLiteral("workspace")), &why);
         if (!workspace) {
             error(QStringLiteral("--workspace: %1").arg(why));
-            return std::nullopt;
+            return false;
         }
         o.sourceSpecs = workspace->sources;
         o.filter = workspace->filter;
@@ -77,68 +79,45 @@ std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
     }
     for (const QString &location : parser.positionalArguments().mid(1)) {
         WorkspaceSource source;
-        source.location = location;
-        if (location.startsWith(QLatin1String("file://")))
-            source.location = QUrl(location).toLocalFile();
-        // A web server gets credentials only when the command line gives them for it: --user, or --token-file
-        // (OPLENS_TOKEN alone is for agents). A workspace's sources say their own.
-        QString ignored;
-        const auto named = RemoteSpec::isRemote(location) ? RemoteSpec::fromUrl(location, &ignored) : std::nullopt;
-        if (named && named->kind == RemoteSpec::Kind::File && named->auth == RemoteSpec::Auth::None) { // a user in the URL says Basic
-            if (parser.isSet(QStringLiteral("user"))) {
-                source.auth = RemoteSpec::Auth::Basic;
-                source.user = parser.value(QStringLiteral("user"));
-            } else if (parser.isSet(QStringLiteral("token-file"))) {
-                source.auth = RemoteSpec::Auth::Bearer;
-            }
+        source.location = location.startsWith(QLatin1String("file://")) ? QUrl(location).toLocalFile() : location;
+        if (auto named = RemoteSpec::isRemote(location) ? RemoteSpec::fromUrl(location, &why) : std::nullopt) {
+            o.credentials.authenticate(*named); // a workspace's sources say their own
+            source.auth = named->auth;
+            source.user = named->user;
         }
         o.sourceSpecs << source;
     }
     if (o.sourceSpecs.isEmpty()) {
         error(QStringLiteral("no SOURCE given (see --help)"));
-        return std::nullopt;
+        return false;
     }
-    o.user = parser.value(QStringLiteral("user"));
-    o.caFile = parser.value(QStringLiteral("cacert"));
-    o.token = qEnvironmentVariable("OPLENS_TOKEN").trimmed().toUtf8();
-    for (const char *key : {"token-file", "password-file"}) {
-        if (!parser.isSet(QLatin1String(key)))
-            continue;
-        QString why;
-        const QByteArray secret = readSecretFile(parser.value(QLatin1String(key)), &why);
-        if (secret.isEmpty()) {
-            error(QStringLiteral("--%1: %2").arg(QLatin1String(key), why));
-            return std::nullopt;
-        }
-        (qstrcmp(key, "token-file") == 0 ? o.token : o.password) = secret;
-    }
-    o.tokenFromFile = parser.isSet(QStringLiteral("token-file"));
-    if (!o.user.isEmpty() && o.password.isEmpty()) {
-        error(QStringLiteral("--user needs --password-file"));
-        return std::nullopt;
-    }
-    for (WorkspaceSource &source : o.sourceSpecs) {
-        if (source.isRemote()) {
-            QString why;
-            const auto spec = source.remoteSpec(&why);
-            if (!spec) {
-                error(why);
-                return std::nullopt;
-            }
-            o.sources << spec->name();
-        } else {
+    for (const WorkspaceSource &source : std::as_const(o.sourceSpecs)) {
+        if (!source.isRemote()) {
             o.sources << source.location;
+            continue;
         }
+        const auto spec = source.remoteSpec(&why);
+        if (!spec) {
+            error(why);
+            return false;
+        }
+        o.sources << spec->name();
     }
-    o.filter.modules += parser.values(QStringLiteral("module"));
-    o.filter.names += parser.values(QStringLiteral("name"));
+    return true;
+}
+
+// --module, --name, --status, --since, --until, --grep into the filter. A usage error is printed and gives false.
+bool readFilter(const QCommandLineParser &parser, ViewFilter &filter)
+{
+    filter.modules += parser.values(QStringLiteral("module"));
+    filter.names += parser.values(QStringLiteral("name"));
     for (const QString &s : parser.values(QStringLiteral("status"))) {
         const uint32_t flag = statusFlagFromName(s);
         if (!flag) {
             error(QStringLiteral("unknown status \"%1\": use one of %2").arg(s, statusFlagNames().join(QLatin1String(", "))));
-            return std::nullopt;
+            return false;
         }
-        o.filter.statuses |= flag;
+        filter.statuses |= flag;
     }
     for (const char *key : {"since", "until"}) {
         const QString name = QLatin1String(key);
@@ -147,14 +126,32 @@ std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
         const auto t = parseTimeArgument(parser.value(name));
         if (!t) {
             error(QStringLiteral("--%1: \"%2\" is neither ISO 8601 nor epoch milliseconds").arg(name, parser.value(name)));
-            return std::nullopt;
+            return false;
         }
-        (name == QLatin1String("since") ? o.filter.since : o.filter.until) = *t;
+        (name == QLatin1String("since") ? filter.since : filter.until) = *t;
     }
     if (parser.isSet(QStringLiteral("grep"))) {
-        o.filter.text = parser.value(QStringLiteral("grep"));
-        o.filter.regex = false;
+        filter.text = parser.value(QStringLiteral("grep"));
+        filter.regex = false;
     }
+    return true;
+}
+} // namespace
+
+std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
+{
+    ReadingOptions o;
+    QString why;
+    const auto credentials = CommandLineCredentials::read(
+        parser.value(QStringLiteral("token-file")), parser.value(QStringLiteral("user")),
+        parser.value(QStringLiteral("password-file")), parser.value(QStringLiteral("cacert")), &why);
+    if (!credentials) {
+        error(why);
+        return std::nullopt;
+    }
+    o.credentials = *credentials;
+    if (!readSourceArguments(parser, o) || !readFilter(parser, o.filter))
+        return std::nullopt;
     if (parser.isSet(QStringLiteral("limit"))) {
         bool ok = false;
         o.limit = parser.value(QStringLiteral("limit")).toLongLong(&ok);
@@ -169,32 +166,6 @@ std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
     return o;
 }
 
-namespace {
-// The spec of a remote source with its secret: the source's own file, else the command line's.
-std::optional<RemoteSpec> withSecret(const WorkspaceSource &source, const ReadingOptions &options, QString *why)
-{
-    auto spec = source.remoteSpec(why);
-    if (!spec)
-        return std::nullopt;
-    if (spec->caFile.isEmpty())
-        spec->caFile = options.caFile;
-    const bool bearer = spec->auth == RemoteSpec::Auth::Bearer;
-    const QString file = bearer ? source.tokenFile : source.passwordFile;
-    const QByteArray token = spec->kind == RemoteSpec::Kind::Agent || options.tokenFromFile ? options.token : QByteArray();
-    // --password-file belongs to --user: another user named by a URL or a workspace does not get it.
-    const QByteArray password = options.user.isEmpty() || options.user == spec->user ? options.password : QByteArray();
-    spec->secret = file.isEmpty() ? (bearer ? token : password) : readSecretFile(file, why);
-    if (spec->auth != RemoteSpec::Auth::None && spec->secret.isEmpty()) {
-        if (why->isEmpty())
-            *why = bearer ? spec->kind == RemoteSpec::Kind::Agent ? QStringLiteral("needs a token: --token-file F or OPLENS_TOKEN")
-                                                                  : QStringLiteral("needs a token: --token-file F")
-                          : QStringLiteral("needs a password: --password-file F");
-        return std::nullopt;
-    }
-    return spec;
-}
-} // namespace
-
 Loaded load(const ReadingOptions &options)
 {
     Loaded loaded;
@@ -208,8 +179,9 @@ Loaded load(const ReadingOptions &options)
         const WorkspaceSource &source = options.sourceSpecs[i];
         if (!source.isRemote())
             continue;
-        const auto spec = withSecret(source, options, &refused[size_t(i)]);
-        if (!spec)
+        auto spec = source.remoteSpec(&refused[size_t(i)]);
+        const QString &ownFile = spec && spec->auth == RemoteSpec::Auth::Basic ? source.passwordFile : source.tokenFile;
+        if (!spec || !options.credentials.complete(*spec, ownFile, &refused[size_t(i)]))
             continue;
         auto remote = std::make_unique<RemoteSource>(*spec, &network);
         remote->setFollow(false);
@@ -231,38 +203,40 @@ Loaded load(const ReadingOptions &options)
     if (pending > 0)
         loop.exec();
 
+    std::vector<SourceRead> reads(remotes.size());
     for (int i = 0; i < options.sourceSpecs.size(); ++i) {
-        const QString &name = options.sources[i];
-        const uint16_t index = loaded.data.addSource(name);
-        ReadRequest request;
-        request.path = options.sourceSpecs[i].location;
-        if (options.sourceSpecs[i].isRemote()) {
-            const RemoteSource *remote = remotes[size_t(i)].get();
-            if (!remote || !remote->state().ready) {
-                error(QStringLiteral("%1: %2").arg(name, remote ? remote->state().error : refused[size_t(i)]));
-                if (remote && !remote->state().certificate.isNull())
-                    std::fprintf(stderr, "%s\n  Trust its CA with --cacert FILE, or this one certificate in the console.\n",
-                                 qPrintable(remote->state().certificate.describe()));
-                ++loaded.unreadable;
-                continue;
-            }
-            request.path = remote->mirrorPath();
-            if (remote->state().serviceStartedAt != kNoTime)
-                loaded.data.setServiceStartedAt(index, remote->state().serviceStartedAt);
+        SourceRead &read = reads[size_t(i)];
+        read.name = options.sources[i];
+        read.path = options.sourceSpecs[i].location;
+        read.assumeInterrupted = options.assumeInterrupted || options.sourceSpecs[i].assumeInterrupted;
+        if (!options.sourceSpecs[i].isRemote())
+            continue;
+        const RemoteSource *remote = remotes[size_t(i)].get();
+        if (!remote || !remote->state().ready) {
+            error(QStringLiteral("%1: %2").arg(read.name, remote ? remote->state().error : refused[size_t(i)]));
+            if (remote && !remote->state().certificate.isNull())
+                std::fprintf(stderr, "%s\n  Trust its CA with --cacert FILE, or this one certificate in the console.\n",
+                             qPrintable(remote->state().certificate.describe()));
+            ++loaded.unreadable;
+            read.skip = true;
+            continue;
         }
-        const ReadResult result = readOplog(request, loaded.data.events(), index);
-        if (!result.error.isEmpty()) {
-            error(QStringLiteral("%1: %2").arg(name, result.error));
+        read.path = remote->mirrorPath();
+        read.serviceStartedAt = remote->state().serviceStartedAt;
+    }
+    readSources(reads, loaded.data);
+    for (const SourceRead &read : reads) {
+        if (read.skip)
+            continue;
+        if (!read.result.error.isEmpty()) {
+            error(QStringLiteral("%1: %2").arg(read.name, read.result.error));
             ++loaded.unreadable;
             continue;
         }
-        for (const ReadProblem &p : result.problems)
-            error(QStringLiteral("%1: %2: skipped: %3").arg(name, p.place(), p.reason));
-        loaded.skipped += result.problems.size();
-        if (options.assumeInterrupted || options.sourceSpecs[i].assumeInterrupted)
-            loaded.data.setAssumeInterrupted(index, true);
+        for (const ReadProblem &p : read.result.problems)
+            error(QStringLiteral("%1: %2: skipped: %3").arg(read.name, p.place(), p.reason));
+        loaded.skipped += read.result.problems.size();
     }
-    loaded.data.aggregate();
     return loaded;
 }
 

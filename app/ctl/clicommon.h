@@ -1,6 +1,7 @@
 // What the reading subcommands of oplensctl share: sources, filters, loading, messages and exit codes (cli.md).
 #pragma once
 
+#include "credentials.h"
 #include "dataset.h"
 #include "viewfilter.h"
 #include "workspace.h"
@@ -22,9 +23,7 @@ void addReadingOptions(QCommandLineParser &parser, bool json = true);
 struct ReadingOptions {
     QStringList sources;                  // their names, as shown and exported (URLs without user info)
     QList<WorkspaceSource> sourceSpecs;   // what to read, with the credentials' files
-    QByteArray token, password;           // --token-file (or OPLENS_TOKEN), --password-file
-    bool tokenFromFile = false;           // --token-file: a web server may get it; OPLENS_TOKEN alone is for agents
-    QString user, caFile;                 // --user, --cacert
+    CommandLineCredentials credentials;   // --token-file (or OPLENS_TOKEN), --user, --password-file, --cacert
     ViewFilter filter;
     int64_t limit = -1;
     bool assumeInterrupted = false;

@@ -1,20 +1,14 @@
 #include "runcommands.h"
 
-#include "certificatetrust.h"
+#include "agentclient.h"
 #include "clicommon.h"
+#include "credentials.h"
 #include "recovery.h"
 #include "runner.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
-#include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QSslCertificate>
-#include <QSslConfiguration>
-#include <QTextStream>
 #include <QUrl>
 #include <QUuid>
 #include <nlohmann/json.hpp>
@@ -96,53 +90,39 @@ int restartLocal(const QString &source, const RestartRequest &request, const QSt
 
 int restartThroughAgent(const QString &source, const RestartRequest &request, const QCommandLineParser &parser, bool yes)
 {
-    QUrl base(source.mid(int(qstrlen("agent+"))));
-    QString token = qEnvironmentVariable("OPLENS_TOKEN");
-    if (parser.isSet(QStringLiteral("token-file"))) {
-        QFile file(parser.value(QStringLiteral("token-file")));
-        if (!file.open(QIODevice::ReadOnly)) {
-            error(QStringLiteral("--token-file: %1").arg(file.errorString()));
-            return Usage;
-        }
-        token = QString::fromUtf8(file.readAll()).trimmed();
-    }
-    if (token.isEmpty()) {
-        error(QStringLiteral("an agent needs a token: --token-file FILE or OPLENS_TOKEN"));
+    QString why;
+    const auto credentials = CommandLineCredentials::read(parser.value(QStringLiteral("token-file")), {}, {},
+                                                          parser.value(QStringLiteral("cacert")), &why);
+    const auto spec = credentials ? commandLineRemote(source, *credentials, &why) : std::nullopt;
+    if (!spec) {
+        error(why);
         return Usage;
     }
-    if (!confirmed(QStringLiteral("Restart operation %1 on %2?").arg(request.operationId, base.host()), yes))
-        return Refused;
     QNetworkAccessManager network;
-    QNetworkRequest http(base.resolved(QUrl(QStringLiteral("/v1/operations/%1/restart").arg(QString::fromUtf8(QUrl::toPercentEncoding(request.operationId))))));
-    http.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-    http.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    if (parser.isSet(QStringLiteral("cacert"))) {
-        const auto certificates = QSslCertificate::fromPath(parser.value(QStringLiteral("cacert")));
-        if (certificates.isEmpty()) {
-            error(QStringLiteral("--cacert: no certificate in %1").arg(parser.value(QStringLiteral("cacert"))));
-            return Usage;
-        }
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.addCaCertificates(certificates);
-        http.setSslConfiguration(tls);
+    AgentClient agent(*spec, &network);
+    if (const QString refused = agent.refusal(); !refused.isEmpty()) {
+        error(refused);
+        return Usage;
     }
-    const QJsonObject body{{QStringLiteral("reason"), request.reason}, {QStringLiteral("idempotencyKey"), request.idempotencyKey}};
-    QNetworkReply *reply = network.post(http, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    checkCertificates(reply); // a certificate the admin trusted for this server in the console, and no other
+    if (!confirmed(QStringLiteral("Restart operation %1 on %2?").arg(request.operationId, spec->url.host()), yes))
+        return Refused;
+    std::optional<RestartAnswer> answer;
     QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-    if (status == 202) {
-        std::printf("%s\n", qPrintable(answer.value(QStringLiteral("operationId")).toString()));
+    agent.restart(request.operationId, request.reason, request.idempotencyKey, &loop, [&](const RestartAnswer &a) {
+        answer = a;
+        loop.quit();
+    });
+    if (!answer)
+        loop.exec();
+    if (answer->launched()) {
+        std::printf("%s\n", qPrintable(answer->operationId));
         return Ok;
     }
-    if (status == 0) {
-        error(QStringLiteral("%1: %2").arg(base.toString(), reply->errorString()));
+    if (answer->status == 0) { // no answer: the agent could not be reached
+        error(QStringLiteral("%1: %2").arg(spec->name(), answer->error));
         return Unreadable;
     }
-    error(QStringLiteral("restart refused (%1): %2").arg(status).arg(answer.value(QStringLiteral("error")).toString(reply->errorString())));
+    error(QStringLiteral("restart refused: %1").arg(answer->error));
     return Refused;
 }
 
@@ -179,9 +159,9 @@ int restartCommand(const QStringList &args)
     }
     const QString source = positional[1];
     const bool yes = parser.isSet(QStringLiteral("yes"));
-    if (source.startsWith(QLatin1String("agent+http://")) || source.startsWith(QLatin1String("agent+https://")))
+    if (source.startsWith(QLatin1String("agent+"), Qt::CaseInsensitive))
         return restartThroughAgent(source, request, parser, yes);
-    if (source.startsWith(QLatin1String("http://")) || source.startsWith(QLatin1String("https://"))) {
+    if (RemoteSpec::isRemote(source)) {
         error(QStringLiteral("%1 is an oplog on a web server, read-only: restart through that server's agent "
                              "(agent+https://host:port)").arg(source));
         return Usage;

@@ -1,7 +1,7 @@
 #include "recovery.h"
 
 #include "dataset.h"
-#include "oplogreader.h"
+#include "sourcereading.h"
 #include "oplogwriter.h"
 
 #include <QDateTime>
@@ -42,15 +42,13 @@ RecoveryResult recoverOplog(const QString &path, const QString &runnerName)
     if (!QFileInfo::exists(path))
         return result; // nothing ran yet
     Dataset data;
-    const uint16_t source = data.addSource(path);
-    ReadRequest request;
-    request.path = path;
-    const ReadResult read = readOplog(request, data.events(), source);
-    if (!read.error.isEmpty()) {
-        result.error = QStringLiteral("%1: %2").arg(path, read.error);
+    std::vector<SourceRead> reads(1);
+    reads[0].name = reads[0].path = path;
+    readSources(reads, data);
+    if (!reads[0].result.error.isEmpty()) {
+        result.error = QStringLiteral("%1: %2").arg(path, reads[0].result.error);
         return result;
     }
-    data.aggregate();
     const EventStore &s = data.events();
     const QString bootId = currentBootId();
     for (uint32_t op = 0; op < data.operationCount(); ++op) {

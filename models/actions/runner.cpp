@@ -1,8 +1,7 @@
 #include "runner.h"
 
-#include "oplogreader.h"
-#include "oplogwriter.h"
 #include "fileidentity.h"
+#include "oplogwriter.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -71,35 +70,27 @@ Runner::~Runner()
 
 void Runner::refresh()
 {
-    bool rebuild = m_offsets.size() != size_t(m_oplogs.size());
-    for (int i = 0; !rebuild && i < m_oplogs.size(); ++i)
-        rebuild = fileIdentity(m_oplogs[i]) != m_identities[size_t(i)]
-            || uint64_t(std::max<qint64>(0, QFileInfo(m_oplogs[i]).size())) < m_offsets[size_t(i)];
+    bool rebuild = m_reads.size() != size_t(m_oplogs.size());
+    for (size_t i = 0; !rebuild && i < m_reads.size(); ++i)
+        rebuild = fileIdentity(m_oplogs[int(i)]) != m_reads[i].fileId
+            || uint64_t(std::max<qint64>(0, QFileInfo(m_oplogs[int(i)]).size())) < m_reads[i].offset;
     if (rebuild) { // first read, or a log was rotated or truncated
         m_data = Dataset();
-        for (const QString &path : m_oplogs)
-            m_data.addSource(path);
-        m_offsets.assign(size_t(m_oplogs.size()), 0);
-        m_lines.assign(size_t(m_oplogs.size()), 1);
-        m_identities.assign(size_t(m_oplogs.size()), 0);
-        if (m_serviceStartedAt != kNoTime)
-            for (int i = 0; i < m_oplogs.size(); ++i)
-                m_data.setServiceStartedAt(uint16_t(i), m_serviceStartedAt);
+        m_reads.assign(size_t(m_oplogs.size()), SourceRead());
+        for (int i = 0; i < m_oplogs.size(); ++i)
+            m_reads[size_t(i)].name = m_reads[size_t(i)].path = m_oplogs[i];
     }
-    for (int i = 0; i < m_oplogs.size(); ++i) {
-        ReadRequest request;
-        request.path = m_oplogs[i];
-        request.offset = m_offsets[size_t(i)];
-        request.firstLine = m_lines[size_t(i)];
-        request.following = true; // a line still being written waits for its ending
-        m_identities[size_t(i)] = fileIdentity(m_oplogs[i]);
-        const ReadResult read = readOplog(request, m_data.events(), uint16_t(i));
-        if (read.error.isEmpty()) {
-            m_offsets[size_t(i)] = read.nextOffset;
-            m_lines[size_t(i)] = read.nextLine;
+    for (SourceRead &read : m_reads) {
+        read.following = true; // a line still being written waits for its ending
+        read.serviceStartedAt = m_serviceStartedAt;
+    }
+    readSources(m_reads, m_data);
+    for (SourceRead &read : m_reads) { // the next refresh reads what was appended since
+        if (read.result.error.isEmpty()) {
+            read.offset = read.result.nextOffset;
+            read.firstLine = read.result.nextLine;
         }
     }
-    m_data.aggregate();
 }
 
 void Runner::setServiceStartedAt(int64_t epochMs)

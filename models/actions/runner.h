@@ -4,6 +4,7 @@
 
 #include "actioncatalog.h"
 #include "dataset.h"
+#include "sourcereading.h"
 
 #include <QObject>
 #include <QStringList>
@@ -73,7 +74,7 @@ private:
     QString m_runnerName;
     ActionCatalog m_catalog;
     Dataset m_data;
-    std::vector<uint64_t> m_offsets, m_lines, m_identities;
+    std::vector<SourceRead> m_reads; // where each oplog was read up to, and which file it was
     int64_t m_serviceStartedAt;
     std::map<QString, std::unique_ptr<Run>> m_runs; // queued or running, by operation id
     std::map<QString, LaunchResult> m_idempotent;

@@ -2,6 +2,7 @@
 
 #include "fileidentity.h"
 #include "oplogreader.h"
+#include "sourcereading.h"
 #include "workerpool.h"
 
 #include <QCoreApplication>
@@ -80,136 +81,6 @@ void Session::openFiles(const QStringList &paths)
     Q_EMIT sourcesChanged();
     startBuild(added == 1 ? QStringLiteral("Loading %1").arg(QFileInfo(newest).fileName())
                           : QStringLiteral("Loading %1 files").arg(added));
-}
-
-int Session::openRemote(const RemoteSpec &spec)
-{
-    if (const int known = sourceIndex(spec.name()); known >= 0) { // open already: take the secret given now
-        if (m_sources[known].remote && !spec.secret.isEmpty()) {
-            m_sources[known].remote->setSecret(spec.secret);
-            m_sources[known].remote->retryNow();
-        }
-        return known;
-    }
-    auto *remote = new RemoteSource(spec, m_network, this);
-    remote->setPollInterval(m_remotePollMs);
-    connect(remote, &RemoteSource::changed, this, [this, remote] { remoteChanged(remote); });
-    connect(remote, &RemoteSource::mirrorReplaced, this, [this, remote] { remoteReplaced(remote); });
-    connect(remote, &RemoteSource::caughtUp, this, [this, remote] { remoteCaughtUp(remote); });
-    connect(remote, &RemoteSource::secretNeeded, this, [this, remote] { // queued: after openRemote() returned
-        if (const int i = indexOf(remote); i >= 0)
-            Q_EMIT secretNeeded(m_sources[i].path);
-    }, Qt::QueuedConnection);
-    SourceState source;
-    source.path = spec.name();
-    source.remote = remote;
-    source.follow = true;
-    if (spec.kind == RemoteSpec::Kind::Agent)
-        source.agent = spec.agent();
-    m_sources.append(source);
-    Q_EMIT sourcesChanged();
-    remote->start();
-    return int(m_sources.size()) - 1;
-}
-
-bool Session::remotesSettled() const
-{
-    for (const SourceState &s : m_sources) {
-        if (!s.remote)
-            continue;
-        const RemoteSource::Phase phase = s.remote->state().phase;
-        const bool failing = phase == RemoteSource::Phase::Retrying || phase == RemoteSource::Phase::Failed; // NeedsSecret: not yet
-        if (!failing && phase != RemoteSource::Phase::Paused && (s.mirror.isEmpty() || s.lastRead.isNull()))
-            return false;
-    }
-    return true;
-}
-
-void Session::setRemotePollInterval(int ms)
-{
-    m_remotePollMs = ms;
-    for (SourceState &s : m_sources)
-        if (s.remote)
-            s.remote->setPollInterval(ms);
-}
-
-int Session::indexOf(const RemoteSource *remote) const
-{
-    for (int i = 0; i < m_sources.size(); ++i)
-        if (m_sources[i].remote == remote)
-            return i;
-    return -1;
-}
-
-void Session::setPaused(int index, bool paused)
-{
-    if (index < 0 || index >= m_sources.size() || !m_sources[index].remote)
-        return;
-    m_sources[index].remote->setPaused(paused);
-}
-
-void Session::retryNow(int index)
-{
-    if (index >= 0 && index < m_sources.size() && m_sources[index].remote)
-        m_sources[index].remote->retryNow();
-}
-
-void Session::setSecret(int index, const QByteArray &secret)
-{
-    if (index >= 0 && index < m_sources.size() && m_sources[index].remote)
-        m_sources[index].remote->setSecret(secret);
-}
-
-void Session::giveUp(int index, const QString &why)
-{
-    if (index >= 0 && index < m_sources.size() && m_sources[index].remote)
-        m_sources[index].remote->giveUp(why);
-}
-
-void Session::remoteChanged(RemoteSource *remote)
-{
-    const int i = indexOf(remote);
-    if (i < 0)
-        return;
-    const int64_t started = remote->state().serviceStartedAt;
-    if (started != m_sources[i].reportedServiceStart && !m_sources[i].mirror.isEmpty()) {
-        m_sources[i].reportedServiceStart = started;
-        const QString path = m_sources[i].path;
-        mutate([this, path, started] { // the agent saw the service start again: that may interrupt operations
-            // By name: while a build runs, the dataset's indexes may not be the session's.
-            const int k = m_data ? int(m_data->events().sourceNames().indexOf(path)) : -1;
-            if (k < 0 || started == kNoTime)
-                return;
-            m_data->setServiceStartedAt(uint16_t(k), started);
-            Q_EMIT dataAppended();
-        });
-    }
-    Q_EMIT sourcesChanged();
-}
-
-void Session::remoteReplaced(RemoteSource *remote)
-{
-    const int i = indexOf(remote);
-    if (i < 0)
-        return;
-    SourceState &s = m_sources[i];
-    s.mirror.clear(); // stop following the old copy; the new one is read whole once it caught up
-    s.offset = 0;
-    s.notice = remote->state().notice;
-    Q_EMIT message(QStringLiteral("%1: %2").arg(s.path, s.notice));
-}
-
-void Session::remoteCaughtUp(RemoteSource *remote)
-{
-    const int i = indexOf(remote);
-    if (i < 0)
-        return;
-    SourceState &s = m_sources[i];
-    s.mirror = remote->mirrorPath();
-    s.offset = 0;
-    s.lastRead = {}; // until the build has read it
-    s.reportedServiceStart = remote->state().serviceStartedAt;
-    startBuild(QStringLiteral("Reading %1").arg(remote->spec().url.host()));
 }
 
 void Session::reload()
@@ -298,54 +169,39 @@ Session::Build Session::build(QList<SourceState> sources, std::atomic_bool *canc
     Build result;
     result.data = newDataset();
     result.sources = sources;
-    uint64_t total = 0, before = 0;
-    for (const SourceState &s : sources)
-        total += uint64_t(std::max<qint64>(0, QFileInfo(s.readPath()).size()));
-    int lastPercent = -1;
+    std::vector<SourceRead> reads;
+    for (const SourceState &s : std::as_const(sources)) {
+        SourceRead read;
+        read.name = s.path;
+        read.path = s.readPath();
+        read.skip = s.remote && s.mirror.isEmpty(); // not copied yet: its RemoteSource asks for a build when it has it all
+        read.following = s.follow;
+        read.serviceStartedAt = s.remote ? s.reportedServiceStart : kNoTime;
+        read.assumeInterrupted = s.assumeInterrupted;
+        reads.push_back(read);
+    }
+    const bool done = readSources(reads, *result.data, cancel, [progressTo](int percent) {
+        QMetaObject::invokeMethod(progressTo, [progressTo, percent] { Q_EMIT progressTo->loadProgress(percent); },
+                                  Qt::QueuedConnection);
+    });
+    if (!done) {
+        result.cancelled = true;
+        return result;
+    }
     for (int i = 0; i < result.sources.size(); ++i) {
         SourceState &s = result.sources[i];
-        const uint16_t index = result.data->addSource(s.path);
-        ReadRequest request;
-        request.path = s.readPath();
-        request.following = s.follow;
-        request.cancel = cancel;
-        request.progress = [&](uint64_t done, uint64_t) {
-            const int percent = total ? int((before + done) * 100 / total) : 0;
-            if (percent == lastPercent)
-                return;
-            lastPercent = percent;
-            QMetaObject::invokeMethod(progressTo, [progressTo, percent] { Q_EMIT progressTo->loadProgress(percent); },
-                                      Qt::QueuedConnection);
-        };
-        ReadResult read;
-        uint64_t identity = 0;
-        if (s.remote && s.mirror.isEmpty()) {
-            continue; // not read yet: its RemoteSource says how it goes, and asks for a build when it has it all
-        } else if (s.remote) {
-            read = readOplog(request, result.data->events(), index);
-            if (s.reportedServiceStart != kNoTime)
-                result.data->setServiceStartedAt(index, s.reportedServiceStart);
-        } else {
-            identity = fileIdentity(s.path);
-            read = readOplog(request, result.data->events(), index);
-        }
-        if (read.cancelled) {
-            result.cancelled = true;
-            return result;
-        }
-        before += read.fileSize;
-        s.error = read.error;
-        s.missing = !s.remote && !read.error.isEmpty() && !QFileInfo::exists(s.path);
-        s.offset = read.nextOffset;
-        s.nextLine = read.nextLine;
-        s.events = read.events;
-        s.problems = read.problems;
+        const SourceRead &read = reads[size_t(i)];
+        if (read.skip)
+            continue;
+        s.error = read.result.error;
+        s.missing = !s.remote && !read.result.error.isEmpty() && !QFileInfo::exists(s.path);
+        s.offset = read.result.nextOffset;
+        s.nextLine = read.result.nextLine;
+        s.events = read.result.events;
+        s.problems = read.result.problems;
         s.lastRead = QDateTime::currentDateTime();
-        s.fileId = identity;
-        if (s.assumeInterrupted)
-            result.data->setAssumeInterrupted(index, true);
+        s.fileId = s.remote ? 0 : read.fileId;
     }
-    result.data->aggregate();
     return result;
 }
 

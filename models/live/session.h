@@ -2,7 +2,6 @@
 // Dataset. The dataset is changed only on the GUI thread, and only while no worker reads it (beginRead/endRead).
 #pragma once
 
-#include "agentclient.h"
 #include "dataset.h"
 #include "readproblem.h"
 #include "remotesource.h"
@@ -35,9 +34,10 @@ struct SourceState {
     QPointer<RemoteSource> remote;      // a remote oplog (http(s) or an agent), read through its local mirror
     QString mirror;                     // that mirror's path, once it holds the whole file
     int64_t reportedServiceStart = kNoTime; // the agent's serviceStartedAt
-    std::optional<AgentEndpoint> agent; // restarts go through this agent
 
     QString readPath() const { return remote ? mirror : path; }
+    // An agent's oplog: its operations are restarted through that agent (remote->spec(), with the current token).
+    bool isAgent() const { return remote && remote->spec().kind == RemoteSpec::Kind::Agent; }
 };
 
 class Session : public QObject

@@ -1,81 +1,80 @@
 #include "agentclient.h"
 
-#include <QHostAddress>
+#include "networkerror.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSslCertificate>
-#include <QSslConfiguration>
-
 
 namespace oplens {
 
-std::optional<AgentEndpoint> AgentEndpoint::fromUrl(const QString &url, QString *error)
+namespace {
+constexpr int kTimeoutSeconds = 30;
+} // namespace
+
+AgentClient::AgentClient(RemoteSpec spec, QNetworkAccessManager *network) : m_spec(std::move(spec)), m_network(network) {}
+
+QString AgentClient::refusal() const
 {
-    QString text = url.trimmed();
-    if (text.startsWith(QLatin1String("agent+")))
-        text = text.mid(6);
-    QUrl parsed(text);
-    if (!parsed.isValid() || (parsed.scheme() != QLatin1String("http") && parsed.scheme() != QLatin1String("https"))
-        || parsed.host().isEmpty()) {
-        if (error)
-            *error = QStringLiteral("\"%1\" is not an agent URL such as agent+https://mail1.example.com:8470").arg(url);
-        return std::nullopt;
-    }
-    const QHostAddress host(parsed.host());
-    if (parsed.scheme() == QLatin1String("http") && !(host.isLoopback() || parsed.host() == QLatin1String("localhost"))) {
-        if (error) // the agent refuses this too: a token must not cross the network in clear
-            *error = QStringLiteral("%1: use agent+https:// for a remote agent (http sends the token in clear)").arg(url);
-        return std::nullopt;
-    }
-    AgentEndpoint agent;
-    if (parsed.hasFragment() && !parsed.fragment().isEmpty())
-        agent.log = parsed.fragment();
-    parsed.setFragment({});
-    parsed.setPath({});
-    agent.base = parsed;
-    return agent;
+    if (m_spec.secret.isEmpty())
+        return QStringLiteral("%1: no token for this agent").arg(m_spec.name());
+    if (const QString why = m_spec.checkTransport(); !why.isEmpty())
+        return why;
+    if (!m_spec.caFile.isEmpty() && QSslCertificate::fromPath(m_spec.caFile).isEmpty())
+        return QStringLiteral("the CA file %1 holds no PEM certificate").arg(m_spec.caFile);
+    return {};
 }
 
-QString AgentEndpoint::name() const
+QNetworkRequest AgentClient::request(const QString &pathAndQuery, int timeoutSeconds) const
 {
-    return QStringLiteral("agent+%1#%2").arg(base.toString(QUrl::RemoveUserInfo), log);
+    QNetworkRequest r = remoteRequest(m_spec, m_spec.url.resolved(QUrl(pathAndQuery)));
+    r.setTransferTimeout(timeoutSeconds * 1000);
+    return r;
 }
 
-QNetworkRequest agentRequest(const AgentEndpoint &agent, const QString &pathAndQuery)
+QNetworkReply *AgentClient::status()
 {
-    QNetworkRequest request(agent.base.resolved(QUrl(pathAndQuery)));
-    request.setRawHeader("Authorization", "Bearer " + agent.token);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setTransferTimeout(90 * 1000);
-    if (!agent.caFile.isEmpty()) {
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.addCaCertificates(QSslCertificate::fromPath(agent.caFile));
-        request.setSslConfiguration(tls);
-    }
-    return request;
+    return sendRemote(m_network, request(QStringLiteral("/v1/status"), kTimeoutSeconds));
 }
 
-QString describeReply(QNetworkReply *reply)
+QNetworkReply *AgentClient::oplog(qint64 from, const QString &epoch, int waitSeconds)
 {
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QString server = QJsonDocument::fromJson(reply->peek(4096)).object().value(QStringLiteral("error")).toString();
-    switch (status) {
-    case 401: return QStringLiteral("401: the agent does not know this token (%1). Check the token.").arg(server);
-    case 403: return QStringLiteral("403: %1. Ask for an operator token.").arg(server.isEmpty() ? QStringLiteral("not allowed") : server);
-    case 429: return QStringLiteral("429: too many failed attempts from this address; wait a minute.");
-    default: break;
+    QString query = QStringLiteral("/v1/oplog?log=%1&from=%2").arg(QString::fromUtf8(QUrl::toPercentEncoding(m_spec.log))).arg(from);
+    if (waitSeconds > 0)
+        query += QStringLiteral("&wait=%1").arg(waitSeconds);
+    QNetworkRequest r = request(query, waitSeconds + kTimeoutSeconds); // the agent holds a long-poll up to waitSeconds
+    if (!epoch.isEmpty())
+        r.setRawHeader("X-Oplog-Epoch", epoch.toLatin1());
+    return sendRemote(m_network, r);
+}
+
+void AgentClient::restart(const QString &operationId, const QString &reason, const QString &idempotencyKey,
+                          QObject *context, std::function<void(const RestartAnswer &)> done)
+{
+    if (const QString why = refusal(); !why.isEmpty()) {
+        done({0, {}, why});
+        return;
     }
-    if (status >= 400)
-        return QStringLiteral("%1: %2").arg(status).arg(server.isEmpty() ? reply->errorString() : server);
-    switch (reply->error()) {
-    case QNetworkReply::SslHandshakeFailedError: return QStringLiteral("TLS: %1 (the certificate does not verify; trust its CA with a CA file)").arg(reply->errorString());
-    case QNetworkReply::ConnectionRefusedError: return QStringLiteral("connection refused: is oplensd running on %1?").arg(reply->url().authority());
-    case QNetworkReply::HostNotFoundError: return QStringLiteral("host not found: %1").arg(reply->url().host());
-    case QNetworkReply::TimeoutError:
-    case QNetworkReply::OperationCanceledError: return QStringLiteral("no answer in time from %1").arg(reply->url().authority());
-    default: return reply->errorString();
-    }
+    QNetworkRequest r = request(QStringLiteral("/v1/operations/%1/restart").arg(QString::fromUtf8(QUrl::toPercentEncoding(operationId))),
+                                kTimeoutSeconds);
+    r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("reason"), reason},
+                                                      {QStringLiteral("idempotencyKey"), idempotencyKey}})
+                                .toJson(QJsonDocument::Compact);
+    QNetworkReply *reply = sendRemote(m_network, r, &body);
+    const RemoteSpec spec = m_spec;
+    QObject::connect(reply, &QNetworkReply::finished, context, [reply, spec, done] {
+        reply->deleteLater();
+        RestartAnswer answer;
+        answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (answer.launched())
+            answer.operationId = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("operationId")).toString();
+        else
+            answer.error = describeNetworkFailure(reply, spec);
+        done(answer);
+    });
 }
 
 } // namespace oplens

@@ -1,30 +1,50 @@
-// Talking to an OpLens agent (agent.md section 3) from the console and the CLI: requests with the bearer token and
-// the trusted CA, and errors put in words an admin can act on. Reading its oplog is RemoteSource's.
+// Every request to an OpLens agent (docs/agent.md section 3): its status, its oplog, a restart. Each carries the bearer
+// token and the CA of the source's spec, is refused before it is sent when the token would cross the network in clear,
+// and has its certificate checked against the ones the admin trusted. Used by the remote source (status and oplog),
+// the console's restarter and `oplensctl restart`.
 #pragma once
 
-#include <QByteArray>
-#include <QNetworkRequest>
-#include <QString>
-#include <QUrl>
-#include <optional>
+#include "remotespec.h"
 
+#include <QString>
+#include <functional>
+
+class QNetworkAccessManager;
 class QNetworkReply;
+class QObject;
 
 namespace oplens {
 
-struct AgentEndpoint {
-    QUrl base;         // http(s)://host:port
-    QByteArray token;  // kept in memory only
-    QString caFile;    // trusted as well as the system's CAs
-    QString log = QStringLiteral("main");
-
-    // "agent+https://host:port" with an optional "#LOG" (the oplog's id on the agent).
-    static std::optional<AgentEndpoint> fromUrl(const QString &url, QString *error);
-    QString name() const; // agent+https://host:port#log
+struct RestartAnswer {
+    int status = 0;      // the agent's HTTP status; 0 when there was no answer (or the request was refused here)
+    QString operationId; // the new operation's, when launched
+    QString error;       // one line: why not (describeNetworkFailure), when not launched
+    bool launched() const { return status == 202; }
 };
 
-QNetworkRequest agentRequest(const AgentEndpoint &agent, const QString &pathAndQuery);
-// One line about a failed reply: TLS with the certificate's details, refused, 401/403 with what to do, ...
-QString describeReply(QNetworkReply *reply);
+class AgentClient
+{
+public:
+    AgentClient(RemoteSpec spec, QNetworkAccessManager *network);
+
+    const RemoteSpec &spec() const { return m_spec; }
+    void setSecret(const QByteArray &secret) { m_spec.secret = secret; }
+    // What makes every request impossible until the admin mends it (no token, token in clear, an empty CA file).
+    QString refusal() const;
+
+    // GET /v1/status. The caller reads the reply (and deletes it).
+    QNetworkReply *status();
+    // GET /v1/oplog from byte `from`; `epoch` as last seen (empty at first); `waitSeconds` > 0 long-polls.
+    QNetworkReply *oplog(qint64 from, const QString &epoch, int waitSeconds);
+    // POST /v1/operations/{id}/restart. `done` is called once, on `context`'s thread, never after `context` is gone.
+    void restart(const QString &operationId, const QString &reason, const QString &idempotencyKey, QObject *context,
+                 std::function<void(const RestartAnswer &)> done);
+
+private:
+    QNetworkRequest request(const QString &pathAndQuery, int timeoutSeconds) const;
+
+    RemoteSpec m_spec;
+    QNetworkAccessManager *m_network;
+};
 
 } // namespace oplens

@@ -1,6 +1,8 @@
 #include "remoteprobe.h"
 
+#include "agentclient.h"
 #include "eventstore.h"
+#include "networkerror.h"
 #include "oplogparser.h"
 
 #include <QJsonArray>
@@ -77,26 +79,6 @@ ProbeResult agentAnswer(QNetworkReply *reply, const RemoteSpec &spec)
     return r;
 }
 
-QString failure(QNetworkReply *reply, const RemoteSpec &spec)
-{
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (spec.kind == RemoteSpec::Kind::File && status == 401)
-        return spec.auth == RemoteSpec::Auth::None ? QStringLiteral("401: the server wants credentials: a token, or a user and password.")
-                                                   : QStringLiteral("401: the server refused these credentials.");
-    if (status >= 300 && status < 400)
-        return QStringLiteral("%1: the server sends this URL to %2; use that URL.").arg(status).arg(QString::fromUtf8(reply->rawHeader("Location")));
-    switch (reply->error()) {
-    case QNetworkReply::HostNotFoundError: return QStringLiteral("DNS: the name %1 is not known.").arg(reply->url().host());
-    case QNetworkReply::ConnectionRefusedError:
-        return QStringLiteral("Refused: nothing listens on %1.").arg(reply->url().authority());
-    case QNetworkReply::SslHandshakeFailedError:
-        if (const CertificateProblem p = certificateProblemOf(reply); !p.isNull())
-            return p.changed ? QStringLiteral("TLS: WARNING: the certificate of %1 is not the one you trusted before.").arg(p.server)
-                             : QStringLiteral("TLS: the certificate of %1 does not verify.").arg(p.server);
-        return QStringLiteral("TLS: %1").arg(reply->errorString());
-    default: return describeReply(reply);
-    }
-}
 } // namespace
 
 void probeRemote(const RemoteSpec &spec, QNetworkAccessManager *network, QObject *context,
@@ -111,13 +93,16 @@ void probeRemote(const RemoteSpec &spec, QNetworkAccessManager *network, QObject
         return;
     }
     const bool file = spec.kind == RemoteSpec::Kind::File;
-    QNetworkRequest request = remoteRequest(spec, file ? spec.url : spec.url.resolved(QUrl(QStringLiteral("/v1/status"))));
-    request.setTransferTimeout(15 * 1000);
-    if (file)
+    QNetworkReply *reply = nullptr;
+    if (file) {
+        QNetworkRequest request = remoteRequest(spec, spec.url);
+        request.setTransferTimeout(15 * 1000);
         request.setRawHeader("Range", "bytes=0-" + QByteArray::number(kProbeBytes - 1));
-    QNetworkReply *reply = network->get(request);
+        reply = sendRemote(network, request);
+    } else {
+        reply = AgentClient(spec, network).status();
+    }
     reply->setReadBufferSize(kProbeBytes);
-    checkCertificates(reply);
     // A server that ignores Range sends the whole file: the first kProbeBytes are enough, the rest is not fetched.
     auto body = std::make_shared<QByteArray>();
     auto enough = std::make_shared<bool>(false);
@@ -139,7 +124,7 @@ void probeRemote(const RemoteSpec &spec, QNetworkAccessManager *network, QObject
         else if (file && status == 416)
             r = {true, QStringLiteral("Connected: the oplog is empty so far."), {}};
         else
-            r = {false, failure(reply, spec), certificateProblemOf(reply)};
+            r = {false, describeNetworkFailure(reply, spec) + QLatin1Char('.'), certificateProblemOf(reply)};
         done(r);
     });
 }

@@ -1,64 +1,23 @@
 #include "remotesource.h"
 
-#include <QCoreApplication>
-#include <QDir>
-#include <QRegularExpression>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include "mirrorfile.h"
+#include "networkerror.h"
+
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSslCertificate>
-#include <QStandardPaths>
-#include <QSysInfo>
 #include <QTemporaryFile>
 
 #include <algorithm>
-#include <cerrno>
-#include <csignal>
 
 namespace oplens {
 
 namespace {
 constexpr qint64 kOverlap = 64;     // bytes of the copy's end asked for again: they must match
-constexpr int kAgentWaitSeconds = 25;
 constexpr int kMaxBackoffSeconds = 60;
 // What one readyRead may bring: the network thread waits when the GUI thread is busy, instead of piling up tens of MB
 // that one readAll() would then copy at once.
 constexpr qint64 kReadBuffer = 2 << 20;
-
-enum class Request { File, AgentStatus, AgentOplog };
-
-QString mirrorFolder()
-{
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/mirrors");
-    return QDir().mkpath(dir) ? dir : QDir::tempPath();
-}
-
-// Mirrors are named after the process that owns them: one killed leaves its copies behind, and the next process
-// removes them (copies of oplogs are not kept longer than they are shown).
-std::unique_ptr<QTemporaryFile> newMirror()
-{
-    static const bool cleaned = [] {
-        const QRegularExpression name(QStringLiteral("^oplog-(\\d+)-[A-Za-z0-9]{6}\\.(.+)\\.mirror$"));
-        QDir dir(mirrorFolder());
-        // Only this host's: a home shared between machines holds mirrors of processes this one cannot see.
-        for (const QString &file : dir.entryList({QStringLiteral("oplog-*.mirror")}, QDir::Files)) {
-            const QRegularExpressionMatch m = name.match(file);
-            if (!m.hasMatch() || m.captured(2) != QSysInfo::machineHostName())
-                continue;
-            const pid_t owner = pid_t(m.captured(1).toLongLong());
-            if (owner <= 0 || (::kill(owner, 0) != 0 && errno == ESRCH))
-                dir.remove(file);
-        }
-        return true;
-    }();
-    Q_UNUSED(cleaned)
-    auto mirror = std::make_unique<QTemporaryFile>(
-        QStringLiteral("%1/oplog-%2-XXXXXX.%3.mirror").arg(mirrorFolder()).arg(QCoreApplication::applicationPid()).arg(QSysInfo::machineHostName()));
-    mirror->open();
-    return mirror;
-}
 
 // "bytes 100-199/1234" or "bytes */1234": (first byte or -1, total or -1).
 std::pair<qint64, qint64> contentRange(const QByteArray &header)
@@ -72,38 +31,6 @@ std::pair<qint64, qint64> contentRange(const QByteArray &header)
     const qint64 total = slash < 0 ? -1 : value.mid(slash + 1).toLongLong(&ok);
     const qint64 first = range == "*" ? -1 : range.left(range.indexOf('-')).toLongLong();
     return {first, ok ? total : -1};
-}
-
-QString describeFileFailure(QNetworkReply *reply, const RemoteSpec &spec)
-{
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status >= 300 && status < 400) {
-        const QString to = QString::fromUtf8(reply->rawHeader("Location"));
-        return QStringLiteral("%1: the server sends this URL elsewhere%2; open that URL instead")
-            .arg(status).arg(to.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(to));
-    }
-    switch (status) {
-    case 401: return spec.auth == RemoteSpec::Auth::None
-                         ? QStringLiteral("401: the server wants credentials: give a token, or a user and password")
-                         : QStringLiteral("401: the server refused these credentials");
-    case 403: return QStringLiteral("403: the server refuses to serve this file");
-    case 404: return QStringLiteral("404: there is no such file on the server");
-    default: break;
-    }
-    if (status >= 400)
-        return QStringLiteral("%1: %2").arg(status).arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString());
-    switch (reply->error()) {
-    case QNetworkReply::ConnectionRefusedError:
-        return QStringLiteral("connection refused: is a web server running on %1?").arg(reply->url().authority());
-    case QNetworkReply::SslHandshakeFailedError: {
-        const CertificateProblem p = certificateProblemOf(reply);
-        if (p.isNull())
-            return QStringLiteral("TLS: %1").arg(reply->errorString());
-        return QStringLiteral("TLS: %1the certificate does not verify (%2; SHA-256 %3)")
-            .arg(p.changed ? QStringLiteral("CHANGED since you trusted it: ") : QString(), p.errors.join(QLatin1String("; ")), p.fingerprint);
-    }
-    default: return describeReply(reply);
-    }
 }
 
 // The first bytes of an oplog, past any whitespace: a JSON object (a line, or {"operationList": ...}) or an array.
@@ -265,47 +192,23 @@ void RemoteSource::requestFile()
             r.setRawHeader("If-None-Match", m_etag);
     }
     m_bodyStart = m_bodyPos = m_state.mirrored - std::min(m_state.mirrored, kOverlap);
-    send(r, int(Request::File));
+    watch(sendRemote(m_network, r), int(Request::File));
 }
 
-// Every request: its kind for finished(), certificates checked against the trusted ones, and a body that is read as
-// it comes (at most kReadBuffer at a time) for the requests that bring oplog bytes.
-void RemoteSource::send(const QNetworkRequest &request, int kind)
+// Every request: its kind for finished(), and a body that is read as it comes (at most kReadBuffer at a time) for the
+// requests that bring oplog bytes. Sent just before: its certificate is checked against the trusted ones.
+void RemoteSource::watch(QNetworkReply *reply, int kind)
 {
     m_mirroredAtRequest = m_state.mirrored;
     m_bodyChecked = m_bodyRejected = false;
     m_requestClock.start();
-    m_reply = m_network->get(request);
+    m_reply = reply;
     m_reply->setProperty("oplensRequest", kind);
-    checkCertificates(m_reply);
     if (Request(kind) != Request::AgentStatus) {
         m_reply->setReadBufferSize(kReadBuffer);
         connect(m_reply, &QNetworkReply::readyRead, this, &RemoteSource::received);
     }
     connect(m_reply, &QNetworkReply::finished, this, &RemoteSource::finished);
-}
-
-void RemoteSource::requestAgentStatus()
-{
-    QNetworkRequest r = remoteRequest(m_spec, m_spec.url.resolved(QUrl(QStringLiteral("/v1/status"))));
-    r.setTransferTimeout(30 * 1000);
-    send(r, int(Request::AgentStatus));
-}
-
-void RemoteSource::requestAgentOplog()
-{
-    QString query = QStringLiteral("/v1/oplog?log=%1&from=%2")
-                        .arg(QString::fromUtf8(QUrl::toPercentEncoding(m_spec.log)))
-                        .arg(m_state.mirrored);
-    const bool wait = m_state.ready && m_follow;
-    if (wait)
-        query += QStringLiteral("&wait=%1").arg(kAgentWaitSeconds);
-    QNetworkRequest r = remoteRequest(m_spec, m_spec.url.resolved(QUrl(query)));
-    r.setTransferTimeout((wait ? kAgentWaitSeconds + 30 : 30) * 1000);
-    if (!m_epoch.isEmpty())
-        r.setRawHeader("X-Oplog-Epoch", m_epoch.toLatin1());
-    m_bodyStart = m_bodyPos = m_state.mirrored;
-    send(r, int(Request::AgentOplog));
 }
 
 void RemoteSource::received()
@@ -422,7 +325,7 @@ void RemoteSource::fileFinished(QNetworkReply *reply, int status)
         return;
     }
     if (reply->error() != QNetworkReply::NoError || (status != 200 && status != 206)) {
-        fail(describeFileFailure(reply, m_spec), reply); // redirects too: they have no network error
+        fail(describeNetworkFailure(reply, m_spec), reply); // redirects too: they have no network error
         return;
     }
     if (m_bodyRejected) {
@@ -441,75 +344,6 @@ void RemoteSource::fileFinished(QNetworkReply *reply, int status)
     m_etag = reply->rawHeader("ETag");
     if (status == 200 || before < m_state.mirrored)
         m_state.remoteSize = m_state.mirrored;
-    succeeded(m_state.mirrored > m_mirroredAtRequest);
-}
-
-void RemoteSource::agentFinished(QNetworkReply *reply, int status)
-{
-    const auto kind = Request(reply->property("oplensRequest").toInt());
-    if (status == 409 && kind == Request::AgentOplog && m_state.mirrored == 0) {
-        m_epoch.clear(); // nothing read yet (e.g. the log was empty): just take the file's new life
-        request();
-        return;
-    }
-    if (status == 409 && kind == Request::AgentOplog) {
-        replaceMirror(QStringLiteral("read again from the start: the agent's oplog was rotated or truncated"));
-        return;
-    }
-    if (reply->error() != QNetworkReply::NoError) {
-        fail(describeReply(reply), reply);
-        return;
-    }
-    if (kind == Request::AgentStatus) {
-        const QJsonObject object = QJsonDocument::fromJson(reply->readAll()).object();
-        QStringList logs;
-        for (const QJsonValue &log : object.value(QStringLiteral("oplogs")).toArray())
-            logs << log.toObject().value(QStringLiteral("id")).toString();
-        if (!logs.contains(m_spec.log)) {
-            fail(QStringLiteral("the agent has no oplog \"%1\" (it serves: %2)").arg(m_spec.log, logs.join(QLatin1String(", "))));
-            return;
-        }
-        const QJsonValue started = object.value(QStringLiteral("serviceStartedAt"));
-        m_state.serviceStartedAt = started.isDouble() ? int64_t(started.toDouble()) : kNoTime;
-        m_statusKnown = true;
-        request();
-        return;
-    }
-    const QString epoch = QString::fromLatin1(reply->rawHeader("X-Oplog-Epoch"));
-    const qint64 next = reply->rawHeader("X-Oplog-Next").toLongLong();
-    const qint64 size = reply->rawHeader("X-Oplog-Size").toLongLong();
-    if (!m_bodyRejected && next > m_state.mirrored && m_state.mirrored == m_mirroredAtRequest) {
-        if (next > size)
-            return fail(QStringLiteral("the agent's answer points past the end of its oplog (%1 of %2 bytes)").arg(next).arg(size));
-        // The agent left out a line longer than its limit (agent.md): a JSON string of the same length stands in for
-        // it, so that offsets stay the agent's and the reader reports the line as skipped. Written in pieces.
-        const QByteArray text = "\"the agent left out this line: it is longer than the agent's limit\"";
-        m_bodyPos = m_state.mirrored;
-        qint64 left = next - m_state.mirrored - 1;
-        bool written = writeBody(text.left(left));
-        left -= std::min<qint64>(left, text.size());
-        while (written && left > 0) {
-            const qint64 piece = std::min<qint64>(left, 1 << 20);
-            written = writeBody(QByteArray(piece, ' '));
-            left -= piece;
-        }
-        if (!written || !writeBody("\n"))
-            return;
-    }
-    if (m_bodyRejected || next != m_state.mirrored) {
-        fail(QStringLiteral("the agent's answer does not continue the copy (it ends at %1, the copy at %2)")
-                 .arg(next).arg(m_state.mirrored));
-        return;
-    }
-    m_epoch = epoch;
-    m_state.remoteSize = size;
-    // More than one answer holds: ask again at once, unless no whole line came (a last line without its end).
-    if (next < size && next > m_mirroredAtRequest) {
-        m_state.phase = Phase::Downloading;
-        emitChanged(true);
-        request();
-        return;
-    }
     succeeded(m_state.mirrored > m_mirroredAtRequest);
 }
 

@@ -18,7 +18,6 @@
 #include <memory>
 
 class QNetworkAccessManager;
-class QNetworkRequest;
 class QNetworkReply;
 class QTemporaryFile;
 
@@ -67,12 +66,13 @@ Q_SIGNALS:
     void mirrorReplaced();       // the old mirror is gone (state().notice says why); caughtUp follows
 
 private:
+    enum class Request { File, AgentStatus, AgentOplog };
     void request();
     QString refusal() const;
     void requestFile();
     void requestAgentStatus();
     void requestAgentOplog();
-    void send(const QNetworkRequest &request, int kind);
+    void watch(QNetworkReply *reply, int kind);
     void received();
     void finished();
     void fileFinished(QNetworkReply *reply, int status);

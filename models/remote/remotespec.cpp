@@ -1,10 +1,38 @@
 #include "remotespec.h"
 
+#include "certificatetrust.h"
+
 #include <QHostAddress>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 
 namespace oplens {
+
+namespace {
+// "agent+https://host:port" with an optional "#LOG" (the oplog's id on the agent): always a bearer token.
+std::optional<RemoteSpec> agentFromUrl(const QString &text, QString *error)
+{
+    QUrl parsed(text.mid(int(qstrlen("agent+"))));
+    if (!parsed.isValid() || (parsed.scheme() != QLatin1String("http") && parsed.scheme() != QLatin1String("https"))
+        || parsed.host().isEmpty()) {
+        *error = QStringLiteral("\"%1\" is not an agent URL such as agent+https://mail1.example.com:8470").arg(text);
+        return std::nullopt;
+    }
+    RemoteSpec spec;
+    spec.kind = RemoteSpec::Kind::Agent;
+    spec.auth = RemoteSpec::Auth::Bearer;
+    if (parsed.hasFragment() && !parsed.fragment().isEmpty())
+        spec.log = parsed.fragment();
+    spec.url = parsed.adjusted(QUrl::RemoveFragment | QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveUserInfo);
+    if (const QString why = spec.checkTransport(); !why.isEmpty()) { // said at once, not at the first request
+        *error = why;
+        return std::nullopt;
+    }
+    return spec;
+}
+} // namespace
 
 bool RemoteSpec::isRemote(const QString &text)
 {
@@ -18,16 +46,8 @@ std::optional<RemoteSpec> RemoteSpec::fromUrl(const QString &text, QString *erro
 {
     const QString trimmed = text.trimmed();
     RemoteSpec spec;
-    if (trimmed.startsWith(QLatin1String("agent+"), Qt::CaseInsensitive)) {
-        auto agent = AgentEndpoint::fromUrl(trimmed, error);
-        if (!agent)
-            return std::nullopt;
-        spec.kind = Kind::Agent;
-        spec.url = agent->base;
-        spec.log = agent->log;
-        spec.auth = Auth::Bearer;
-        return spec;
-    }
+    if (trimmed.startsWith(QLatin1String("agent+"), Qt::CaseInsensitive))
+        return agentFromUrl(trimmed, error);
     const QUrl url(trimmed);
     if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
         || url.host().isEmpty() || url.path().isEmpty() || url.path() == QLatin1String("/")) {
@@ -50,7 +70,7 @@ std::optional<RemoteSpec> RemoteSpec::fromUrl(const QString &text, QString *erro
 QString RemoteSpec::name() const
 {
     if (kind == Kind::Agent)
-        return agent().name();
+        return QStringLiteral("agent+%1#%2").arg(url.toString(QUrl::RemoveUserInfo), log);
     return url.toString(QUrl::RemoveUserInfo);
 }
 
@@ -60,18 +80,9 @@ QString RemoteSpec::checkTransport() const
         return {};
     if (QHostAddress(url.host()).isLoopback() || url.host() == QLatin1String("localhost"))
         return {};
-    return QStringLiteral("%1: use https:// for this server (http would send the %2 in clear)")
-        .arg(name(), auth == Auth::Bearer ? QStringLiteral("token") : QStringLiteral("password"));
-}
-
-AgentEndpoint RemoteSpec::agent() const
-{
-    AgentEndpoint agent;
-    agent.base = url;
-    agent.token = secret;
-    agent.caFile = caFile;
-    agent.log = log;
-    return agent;
+    return QStringLiteral("%1: use %2https:// for this server (http would send the %3 in clear)")
+        .arg(name(), kind == Kind::Agent ? QStringLiteral("agent+") : QString(),
+             auth == Auth::Bearer ? QStringLiteral("token") : QStringLiteral("password"));
 }
 
 QNetworkRequest remoteRequest(const RemoteSpec &spec, const QUrl &url)
@@ -81,7 +92,7 @@ QNetworkRequest remoteRequest(const RemoteSpec &spec, const QUrl &url)
         request.setRawHeader("Authorization", "Bearer " + spec.secret);
     else if (spec.auth == RemoteSpec::Auth::Basic)
         request.setRawHeader("Authorization", "Basic " + (spec.user.toUtf8() + ':' + spec.secret).toBase64());
-    // A redirect would carry the credentials elsewhere: it is reported instead (describeRemoteFailure).
+    // A redirect would carry the credentials elsewhere: it is reported instead (describeNetworkFailure).
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     // The oplog is compared byte for byte with its mirror, and ranges count bytes of the file as stored.
     request.setRawHeader("Accept-Encoding", "identity");
@@ -91,6 +102,13 @@ QNetworkRequest remoteRequest(const RemoteSpec &spec, const QUrl &url)
         request.setSslConfiguration(tls);
     }
     return request;
+}
+
+QNetworkReply *sendRemote(QNetworkAccessManager *network, const QNetworkRequest &request, const QByteArray *postBody)
+{
+    QNetworkReply *reply = postBody ? network->post(request, *postBody) : network->get(request);
+    checkCertificates(reply); // a certificate the admin trusted for this server, and no other
+    return reply;
 }
 
 } // namespace oplens

@@ -2,11 +2,13 @@
 // to authenticate and which CA to trust. Secrets live in memory only.
 #pragma once
 
-#include "agentclient.h"
-
 #include <QNetworkRequest>
+#include <QString>
 #include <QUrl>
 #include <optional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
 
 namespace oplens {
 
@@ -27,11 +29,14 @@ struct RemoteSpec {
     static std::optional<RemoteSpec> fromUrl(const QString &text, QString *error);
     QString name() const;  // the URL as given, without user info or secrets: the source's name
     bool needsSecret() const { return auth != Auth::None; }
-    // A secret sent in clear over the network is refused: http only to loopback.
+    // A secret sent in clear over the network is refused: http only to loopback. Every request checks it.
     QString checkTransport() const;
-    AgentEndpoint agent() const;
 };
 
+// A request to `url` with the spec's credentials and CA; redirects are not followed (they would carry the credentials
+// elsewhere) and the body comes as stored (no compression: offsets count the file's bytes).
 QNetworkRequest remoteRequest(const RemoteSpec &spec, const QUrl &url);
+// Sends a GET or (with a body) a POST and watches the reply's certificate against the ones the admin trusted.
+QNetworkReply *sendRemote(QNetworkAccessManager *network, const QNetworkRequest &request, const QByteArray *postBody = nullptr);
 
 } // namespace oplens

@@ -223,17 +223,4 @@ bool writeWorkspace(const QString &path, const Workspace &w, QString *error)
     return true;
 }
 
-QByteArray readSecretFile(const QString &path, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        return {};
-    }
-    const QByteArray secret = file.readLine(64 * 1024).trimmed();
-    if (secret.isEmpty())
-        *error = QStringLiteral("%1: empty").arg(path);
-    return secret;
-}
-
 } // namespace oplens

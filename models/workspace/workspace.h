@@ -37,7 +37,4 @@ struct Workspace {
 std::optional<Workspace> readWorkspace(const QString &path, QString *error);
 bool writeWorkspace(const QString &path, const Workspace &workspace, QString *error);
 
-// Reads a secret from a file: its first line, without the line end. Empty with `error` set when it cannot.
-QByteArray readSecretFile(const QString &path, QString *error);
-
 } // namespace oplens

@@ -211,7 +211,7 @@ private Q_SLOTS:
         QTest::newRow("bad limit") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("--limit"), QStringLiteral("-3"), data("seed-example.jsonl")} << 1 << QStringLiteral("--limit");
         QTest::newRow("missing file") << QStringList{QStringLiteral("get-operation-log"), data("no-such-file.jsonl")} << 2 << QStringLiteral("no-such-file.jsonl");
         QTest::newRow("one of two missing") << QStringList{QStringLiteral("get-operation-log"), data("seed-example.jsonl"), data("no-such-file.jsonl")} << 2 << QStringLiteral("no-such-file.jsonl");
-        QTest::newRow("remote, unknown host") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("https://nowhere.invalid/oplog")} << 2 << QStringLiteral("host not found: nowhere.invalid");
+        QTest::newRow("remote, unknown host") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("https://nowhere.invalid/oplog")} << 2 << QStringLiteral("DNS: the name nowhere.invalid is not known");
         QTest::newRow("remote, password over http") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--password-file"), data("seed-example.jsonl"), QStringLiteral("http://mail.example.com/oplog")} << 2 << QStringLiteral("use https://");
         QTest::newRow("remote, not a file URL") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("https://mail.example.com/")} << 1 << QStringLiteral("not the URL of an oplog file");
         QTest::newRow("restart, web server") << QStringList{QStringLiteral("restart"), QStringLiteral("x"), QStringLiteral("--reason"), QStringLiteral("r"), QStringLiteral("https://mail.example.com/oplog")} << 1 << QStringLiteral("read-only");

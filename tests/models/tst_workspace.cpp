@@ -1,5 +1,6 @@
 // Workspaces (workspace.h): the sources, filter and columns written and read back the same; relative paths taken from
 // the workspace's folder; errors that name the file, the source and the key; secrets read from their files.
+#include "credentials.h"
 #include "workspace.h"
 
 #include <QDir>

@@ -310,7 +310,7 @@ private Q_SLOTS:
         QTest::newRow("not an oplog") << QStringLiteral("/page.html") << true << QStringLiteral("Not an oplog");
         QTest::newRow("404") << QStringLiteral("/missing.jsonl") << true << QStringLiteral("404");
         QTest::newRow("unknown CA") << QStringLiteral("/web.jsonl") << false << QStringLiteral("does not verify");
-        QTest::newRow("refused") << QStringLiteral("https://127.0.0.1:1/web.jsonl") << true << QStringLiteral("Refused");
+        QTest::newRow("refused") << QStringLiteral("https://127.0.0.1:1/web.jsonl") << true << QStringLiteral("connection refused");
         QTest::newRow("DNS") << QStringLiteral("https://nowhere.invalid/web.jsonl") << true << QStringLiteral("DNS");
     }
     void connectDialogTestsAndTrusts()
@@ -458,7 +458,10 @@ private Q_SLOTS:
         QVERIFY(text.contains(passwordFile.toUtf8()));
         auto w = window();
         // As `oplens --user U --password-file F --workspace W` does: for that workspace's sources only.
-        w->workspaces()->setCommandLineSecrets({}, false, kUser, kPassword);
+        CommandLineCredentials credentials;
+        credentials.user = kUser;
+        credentials.password = kPassword;
+        w->workspaces()->setCommandLineCredentials(credentials);
         QVERIFY(w->workspaces()->openWorkspace(saved));
         w->workspaces()->endCommandLine();
         QTRY_VERIFY_WITH_TIMEOUT(w->isIdle(), 20000);

@@ -68,13 +68,9 @@ void Workspaces::connectDialog()
     openRemote(*spec);
 }
 
-void Workspaces::setCommandLineSecrets(const QByteArray &token, bool tokenForWebServers, const QString &user,
-                                       const QByteArray &password)
+void Workspaces::setCommandLineCredentials(const CommandLineCredentials &credentials)
 {
-    m_token = token;
-    m_tokenForWebServers = tokenForWebServers;
-    m_user = user;
-    m_password = password;
+    m_credentials = credentials;
     m_fromCommandLine = true;
 }
 
@@ -105,11 +101,7 @@ void Workspaces::openRemote(const RemoteSpec &spec, const WorkspaceSource &sourc
 
 QByteArray Workspaces::commandLineSecret(const RemoteSpec &spec) const
 {
-    if (!m_commandLineSources.contains(spec.name()))
-        return {};
-    if (spec.auth == RemoteSpec::Auth::Basic)
-        return m_user.isEmpty() || m_user == spec.user ? m_password : QByteArray();
-    return spec.kind == RemoteSpec::Kind::Agent || m_tokenForWebServers ? m_token : QByteArray();
+    return m_commandLineSources.contains(spec.name()) ? m_credentials.secretFor(spec) : QByteArray();
 }
 
 void Workspaces::supplySecret(const QString &source)

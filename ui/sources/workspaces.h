@@ -4,6 +4,7 @@
 // a local file and send it to a server of theirs.
 #pragma once
 
+#include "credentials.h"
 #include "session.h"
 #include "workspace.h"
 
@@ -33,8 +34,8 @@ public:
     // Batch modes (--notifications, --screenshot): no dialog ever; a missing secret fails the source.
     void setInteractive(bool interactive) { m_interactive = interactive; }
     // The command line's secrets, for the sources opened until endCommandLine(): its own and its --workspace's.
-    // `tokenForWebServers`: the token came from --token-file (OPLENS_TOKEN alone is for agents); `user`: --user.
-    void setCommandLineSecrets(const QByteArray &token, bool tokenForWebServers, const QString &user, const QByteArray &password);
+    // Which secret goes to which source is credentials.h's rule.
+    void setCommandLineCredentials(const CommandLineCredentials &credentials);
     void endCommandLine() { m_fromCommandLine = false; }
     bool openWorkspace(const QString &path);  // replaces the open sources; false (and a message) when unreadable
     bool saveWorkspace(const QString &path);
@@ -57,9 +58,8 @@ private:
     class RecentMenu *m_recentMenu = nullptr;
     QString m_path;
     bool m_interactive = true;
-    bool m_fromCommandLine = false, m_tokenForWebServers = false;
-    QByteArray m_token, m_password;
-    QString m_user;
+    bool m_fromCommandLine = false;
+    CommandLineCredentials m_credentials;
     QSet<QString> m_commandLineSources; // the sources the command line named: they may have its secrets
     QHash<QString, WorkspaceSource> m_opened; // by source name: keeps a workspace's token and password files
 };

@@ -1,0 +1,108 @@
+#include "credentials.h"
+
+#include <QFile>
+
+namespace oplens {
+
+std::optional<CommandLineCredentials> CommandLineCredentials::read(const QString &tokenFile, const QString &user,
+                                                                   const QString &passwordFile, const QString &caFile,
+                                                                   QString *error)
+{
+    CommandLineCredentials c;
+    c.user = user;
+    c.caFile = caFile;
+    c.token = qEnvironmentVariable("OPLENS_TOKEN").trimmed().toUtf8();
+    QString why;
+    if (!tokenFile.isEmpty()) {
+        c.token = readSecretFile(tokenFile, &why);
+        c.tokenFromFile = true;
+        if (c.token.isEmpty()) {
+            *error = QStringLiteral("--token-file: %1").arg(why);
+            return std::nullopt;
+        }
+    }
+    if (!passwordFile.isEmpty()) {
+        c.password = readSecretFile(passwordFile, &why);
+        if (c.password.isEmpty()) {
+            *error = QStringLiteral("--password-file: %1").arg(why);
+            return std::nullopt;
+        }
+    }
+    if (!user.isEmpty() && c.password.isEmpty()) {
+        *error = QStringLiteral("--user needs --password-file");
+        return std::nullopt;
+    }
+    return c;
+}
+
+void CommandLineCredentials::authenticate(RemoteSpec &spec) const
+{
+    if (spec.kind != RemoteSpec::Kind::File || spec.auth != RemoteSpec::Auth::None)
+        return;
+    if (!user.isEmpty()) {
+        spec.auth = RemoteSpec::Auth::Basic;
+        spec.user = user;
+    } else if (tokenFromFile) {
+        spec.auth = RemoteSpec::Auth::Bearer;
+    }
+}
+
+QByteArray CommandLineCredentials::secretFor(const RemoteSpec &spec) const
+{
+    switch (spec.auth) {
+    case RemoteSpec::Auth::None: return {};
+    case RemoteSpec::Auth::Basic: return user.isEmpty() || user == spec.user ? password : QByteArray();
+    case RemoteSpec::Auth::Bearer: return spec.kind == RemoteSpec::Kind::Agent || tokenFromFile ? token : QByteArray();
+    }
+    return {};
+}
+
+bool CommandLineCredentials::complete(RemoteSpec &spec, const QString &ownSecretFile, QString *error) const
+{
+    if (spec.caFile.isEmpty())
+        spec.caFile = caFile;
+    if (!spec.needsSecret())
+        return true;
+    if (!ownSecretFile.isEmpty()) {
+        spec.secret = readSecretFile(ownSecretFile, error);
+        return !spec.secret.isEmpty();
+    }
+    spec.secret = secretFor(spec);
+    if (!spec.secret.isEmpty())
+        return true;
+    if (spec.auth == RemoteSpec::Auth::Basic)
+        *error = QStringLiteral("needs a password: --password-file F");
+    else if (spec.kind == RemoteSpec::Kind::Agent)
+        *error = QStringLiteral("needs a token: --token-file F or OPLENS_TOKEN");
+    else
+        *error = QStringLiteral("needs a token: --token-file F");
+    return false;
+}
+
+std::optional<RemoteSpec> commandLineRemote(const QString &url, const CommandLineCredentials &credentials, QString *error)
+{
+    auto spec = RemoteSpec::fromUrl(url, error);
+    if (!spec)
+        return std::nullopt;
+    credentials.authenticate(*spec);
+    if (!credentials.complete(*spec, {}, error)) {
+        *error = QStringLiteral("%1: %2").arg(spec->name(), *error);
+        return std::nullopt;
+    }
+    return spec;
+}
+
+QByteArray readSecretFile(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
+        return {};
+    }
+    const QByteArray secret = file.readLine(64 * 1024).trimmed();
+    if (secret.isEmpty())
+        *error = QStringLiteral("%1: empty").arg(path);
+    return secret;
+}
+
+} // namespace oplens
