@@ -1,4 +1,4 @@
-// Small helpers for writing JSON text by hand where a JSON library would only add copies.
+// Small helpers for JSON text handled by hand where a JSON library would only add copies.
 #pragma once
 
 #include <string>
@@ -8,5 +8,18 @@ namespace oplens {
 
 // Appends `text` as a JSON string literal, quotes included, with every control character escaped.
 void appendJsonString(std::string &out, std::string_view text);
+
+// JSON's whitespace: space, tab, CR and LF.
+inline bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// `text` without JSON whitespace at either end. Inline: the parser calls it for every line.
+inline std::string_view trimJsonSpace(std::string_view text)
+{
+    while (!text.empty() && isJsonSpace(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && isJsonSpace(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
 
 } // namespace oplens

@@ -47,6 +47,14 @@ private:
     bool detectContainer(bool atEnd);
     void processLines(bool atEnd);
     void processElements(bool atEnd);
+    // The array splitter's steps: the list opened (false while it is not, or never will be: reported); the end of the
+    // element at `end` found (a ',' or the closing bracket, outside strings and nested values), or where the scan
+    // stopped kept for the next push; the element handed to parseUnit().
+    bool openList(bool atEnd);
+    bool findElementEnd(size_t &end, bool &closing);
+    void waitForElementEnd(size_t scanned, bool atEnd);
+    void takeElement(size_t end, bool closing);
+    // One event, whole in the buffer (oplogparserfields.cpp): appended to the store, or reported.
     void parseUnit(const char *begin, size_t length, uint64_t position, bool element);
     void report(uint64_t position, bool element, QString reason);
     void compact();
