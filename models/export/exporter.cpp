@@ -1,15 +1,15 @@
+// The export itself: the view written as CSV, JSON Lines or JSON to a device in large pieces, or to a file through a
+// temporary one. What the files say besides the rows (columns, provenance, exportInfo, the summary) is in
+// exportinfo.cpp.
 #include "exporter.h"
 
 #include "celltext.h"
 #include "eventformat.h"
+#include "exportcommon.h"
 
-#include <QCryptographicHash>
-#include <QDateTime>
-#include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
 #include <QTimeZone>
-#include <QUrl>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -20,9 +20,9 @@ namespace oplens {
 namespace {
 
 using ordered_json = nlohmann::ordered_json;
-constexpr size_t kChunk = 1u << 20; // written to the device in pieces of about this size
-
-std::string utf8(const QString &s) { return s.toStdString(); }
+using exportcommon::cancelled;
+using exportcommon::kChunk;
+using exportcommon::utf8;
 
 // Reports the percentage of `done` out of `total` within [from, to], only when it changes.
 class Percent
@@ -44,8 +44,6 @@ private:
     const ExportProgress &m_progress;
     int m_last = -1;
 };
-
-bool cancelled(const std::atomic_bool *cancel) { return cancel && cancel->load(std::memory_order_relaxed); }
 
 // Holds the text and hands it to the device in large pieces.
 class Writer
@@ -389,233 +387,6 @@ void appendCsvCell(std::string &out, std::string_view cell)
         out.push_back(c);
     }
     out.push_back('"');
-}
-
-QList<int> tableColumns(const ExportRequest &request)
-{
-    const int count = request.kind == ViewKind::Events ? int(EventColumn::Count) : int(OperationColumn::Count);
-    QList<int> columns;
-    if (!request.allFields)
-        for (const int c : request.columns)
-            if (c >= 0 && c < count && !columns.contains(c))
-                columns << c;
-    if (columns.isEmpty())
-        for (int c = 0; c < count; ++c)
-            columns << c;
-    return columns;
-}
-
-QString columnTitle(ViewKind kind, int column)
-{
-    return QString::fromLatin1(kind == ViewKind::Events ? columnTitle(EventColumn(column))
-                                                               : columnTitle(OperationColumn(column)));
-}
-
-void appendCell(std::string &out, const ExportRequest &request, uint32_t index, int column)
-{
-    if (request.kind == ViewKind::Events)
-        appendEventCell(out, *request.data, index, EventColumn(column), request.utc);
-    else
-        appendOperationCell(out, *request.data, index, OperationColumn(column), request.now, request.utc);
-}
-
-QStringList exportSources(const ExportRequest &request)
-{
-    if (!request.sourcePaths.isEmpty() || !request.data)
-        return request.sourcePaths;
-    return request.data->events().sourceNames();
-}
-
-std::vector<SourceInfo> describeSources(const QStringList &sources, const std::atomic_bool *cancel,
-                                        const std::function<void(uint64_t, uint64_t)> &progress)
-{
-    std::vector<SourceInfo> infos;
-    uint64_t total = 0, done = 0;
-    for (const QString &source : sources) {
-        SourceInfo info;
-        info.location = source;
-        const QUrl url(source);
-        const QString scheme = url.scheme();
-        if (source == QLatin1String("-")) {
-            info.location = QStringLiteral("-");
-        } else if (scheme == QLatin1String("file")) {
-            info.location = url.toLocalFile();
-            info.local = true;
-        } else if (scheme.size() > 1) { // http://, https://, agent+https://; a one-letter scheme is a drive
-            info.location = url.toString(QUrl::RemoveUserInfo);
-        } else {
-            info.local = true;
-        }
-        if (info.local) {
-            const QFileInfo file(info.location);
-            info.location = file.absoluteFilePath();
-            info.size = file.exists() ? file.size() : -1;
-            total += uint64_t(std::max<int64_t>(0, info.size));
-        }
-        infos.push_back(info);
-    }
-    for (SourceInfo &info : infos) {
-        if (!info.local || info.size < 0)
-            continue;
-        QFile file(info.location);
-        if (!file.open(QIODevice::ReadOnly))
-            continue;
-        QCryptographicHash hash(QCryptographicHash::Sha256);
-        QByteArray chunk(int(kChunk), Qt::Uninitialized);
-        bool complete = true;
-        for (;;) {
-            if (cancelled(cancel))
-                return infos;
-            const qint64 n = file.read(chunk.data(), chunk.size());
-            if (n < 0)
-                complete = false;
-            if (n <= 0)
-                break;
-            hash.addData(QByteArrayView(chunk.constData(), n));
-            done += uint64_t(n);
-            if (progress)
-                progress(std::min(done, total), total);
-        }
-        if (complete) {
-            info.sha256 = QString::fromLatin1(hash.result().toHex());
-            info.size = int64_t(file.pos()); // what was hashed, should the file have grown meanwhile
-        }
-    }
-    return infos;
-}
-
-QString timeZoneName(bool utc)
-{
-    if (utc)
-        return QStringLiteral("UTC");
-    const QByteArray id = QTimeZone::systemTimeZoneId();
-    return id.isEmpty() ? QStringLiteral("local") : QString::fromUtf8(id);
-}
-
-QString exportTimeText(int64_t epochMs, bool utc)
-{
-    const QDateTime t = utc ? QDateTime::fromMSecsSinceEpoch(epochMs, QTimeZone::utc())
-                            : QDateTime::fromMSecsSinceEpoch(epochMs, QTimeZone::systemTimeZone());
-    return t.toOffsetFromUtc(t.offsetFromUtc()).toString(Qt::ISODate);
-}
-
-std::string exportInfoJson(const ExportRequest &request, const std::vector<SourceInfo> &sources, uint64_t rows,
-                           uint64_t events)
-{
-    const int64_t at = request.exportedAt ? request.exportedAt : QDateTime::currentMSecsSinceEpoch();
-    ordered_json info;
-    info["view"] = request.kind == ViewKind::Events ? "events" : "operations";
-    info["filter"] = utf8(request.filter.describe());
-    if (!request.sort.isEmpty())
-        info["sort"] = utf8(request.sort);
-    info["rows"] = rows;
-    info["events"] = events;
-    ordered_json list = ordered_json::array();
-    for (const SourceInfo &s : sources) {
-        ordered_json source;
-        if (s.local) {
-            source["path"] = utf8(s.location);
-            if (s.size >= 0)
-                source["size"] = s.size;
-            if (!s.sha256.isEmpty())
-                source["sha256"] = utf8(s.sha256);
-        } else if (s.location == QLatin1String("-")) {
-            source["path"] = "-";
-            source["note"] = "standard input";
-        } else {
-            source["url"] = utf8(s.location);
-        }
-        list.push_back(source);
-    }
-    info["sources"] = list;
-    info["timeZone"] = utf8(timeZoneName(request.utc));
-    info["exportedAt"] = utf8(exportTimeText(at, request.utc));
-    info["exportedAtMs"] = at;
-    info["oplensVersion"] = OPLENS_VERSION;
-    return info.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-ViewSummary summarize(const ExportRequest &request, const std::atomic_bool *cancel)
-{
-    ViewSummary summary;
-    if (!request.data)
-        return summary;
-    const Dataset &d = *request.data;
-    const EventStore &s = d.events();
-    // Severity order, as the Status column sorts, with Stale before the other Running ones; events of no operation last.
-    enum Slot { Interrupted, Failed, Aborted, Stale, Running, Queued, Finished, Unknown, NoOperation, SlotCount };
-    std::vector<ViewSummary::Count> statuses(SlotCount);
-    std::unordered_map<uint32_t, ViewSummary::Count> modules;
-    const auto statusSlot = [&](uint32_t op) -> size_t {
-        if (d.isStale(op, request.now))
-            return Stale;
-        switch (d.operation(op).status) {
-        case Status::Interrupted: return Interrupted;
-        case Status::Failed: return Failed;
-        case Status::Aborted: return Aborted;
-        case Status::Running: return Running;
-        case Status::Queued: return Queued;
-        case Status::Finished: return Finished;
-        case Status::Unknown: break;
-        }
-        return Unknown;
-    };
-    const bool events = request.kind == ViewKind::Events;
-    std::vector<uint8_t> seen(events ? d.operationCount() : 0, 0);
-    for (size_t i = 0; i < request.rows.size(); ++i) {
-        if ((i & 65535) == 0 && cancelled(cancel))
-            return summary;
-        const uint32_t index = request.rows[i];
-        if (events) {
-            const uint32_t op = s.operation(index);
-            ViewSummary::Count &module = modules[s.module(index)];
-            ++module.events;
-            ++summary.events;
-            if (op == kNone) {
-                ++statuses[NoOperation].events;
-                continue;
-            }
-            ViewSummary::Count &status = statuses[statusSlot(op)];
-            ++status.events;
-            if (!seen[op]) {
-                seen[op] = 1;
-                ++status.operations;
-                ++module.operations;
-                ++summary.operations;
-            }
-        } else {
-            const uint32_t count = d.operation(index).eventCount;
-            ViewSummary::Count &status = statuses[statusSlot(index)];
-            ViewSummary::Count &module = modules[d.module(index)];
-            ++status.operations;
-            status.events += count;
-            ++module.operations;
-            module.events += count;
-            ++summary.operations;
-            summary.events += count;
-        }
-    }
-    const QString labels[SlotCount] = {statusText(Status::Interrupted), statusText(Status::Failed),
-                                       statusText(Status::Aborted),     statusText(Status::Running, true),
-                                       statusText(Status::Running),     statusText(Status::Queued),
-                                       statusText(Status::Finished),    statusText(Status::Unknown),
-                                       QStringLiteral("No operation (ServiceStarted)")};
-    for (size_t i = 0; i < statuses.size(); ++i) {
-        if (statuses[i].operations == 0 && statuses[i].events == 0)
-            continue;
-        statuses[i].label = labels[i];
-        summary.byStatus.push_back(statuses[i]);
-    }
-    for (auto &[id, count] : modules) {
-        count.label = s.string(id);
-        summary.byModule.push_back(count);
-    }
-    std::sort(summary.byModule.begin(), summary.byModule.end(), [](const auto &a, const auto &b) {
-        return a.operations != b.operations ? a.operations > b.operations
-             : a.events != b.events         ? a.events > b.events
-                                            : a.label < b.label;
-    });
-    return summary;
 }
 
 } // namespace oplens
