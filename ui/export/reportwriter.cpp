@@ -1,22 +1,17 @@
+// The report as HTML, and writeReport() for both formats; the PDF is painted in reportpdf.cpp.
 #include "reportwriter.h"
 
 #include "celltext.h"
+#include "reportdocument.h"
 #include "statusstyle.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QFont>
 #include <QFontMetricsF>
 #include <QImage>
-#include <QFileInfo>
 #include <QLocale>
-#include <QPageLayout>
-#include <QPageSize>
-#include <QAbstractTextDocumentLayout>
-#include <QPainter>
-#include <QPdfWriter>
 #include <QSaveFile>
-#include <QTextDocument>
-#include <QTextLayout>
 
 #include <numeric>
 
@@ -25,8 +20,6 @@ namespace oplens::ui {
 namespace {
 
 constexpr int kParametersShown = 500; // as the Events table shows them
-
-bool cancelled(const std::atomic_bool *cancel) { return cancel && cancel->load(std::memory_order_relaxed); }
 
 QString esc(const QString &text) { return text.toHtmlEscaped(); }
 
@@ -80,10 +73,6 @@ QColor cellColor(const ExportRequest &request, uint32_t index, int column)
     const auto status = statusForKind(d.events().kind(index));
     return status ? statusColor(*status) : QColor();
 }
-
-// A landscape A4 page, less its margins: the PDF's, and what the HTML's table is sized for.
-constexpr double kMarginMm = 12;
-constexpr double kPageWidthPt = (297 - 2 * kMarginMm) / 25.4 * 72;
 
 // The widths (pt) of the table's columns, and the size of its font, for a landscape A4 page. Each column is as wide
 // as its longest text over L lines, and at least its longest unbreakable word (as breakable() cuts them), for the
@@ -176,374 +165,238 @@ td.k { font-weight: bold; padding-right: 10pt; }
 p.note { color: #606060; }
 )";
 
-// The report in pieces: the HTML joins them; the PDF lays out the front matter with QTextDocument and paints the
-// table itself (QTextDocument takes about a millisecond a row to parse and lay out a table).
-struct Report {
-    QString head;          // up to <body>
-    QString front;         // title, what was asked, the counts, the sources
-    QString tableHeading;  // the view's name, and a note when rows were left out
-    QString tableOpen;     // <table> and its header row
-    std::vector<QString> rows;
-    QString footer;        // one line for the PDF's pages
-    struct Table {
-        QString title, note;
-        QStringList headers;
-        std::vector<double> widths; // relative
-        std::vector<bool> mono, right;
-        double pointSize = 8;
-        size_t rows = 0;
-        std::vector<QString> cells; // row by row, with breakable()'s break points
-        std::vector<QRgb> colors;   // 0: the default
-    } table;
-    static inline const QString tableClose = QStringLiteral("</table>\n");
-    static inline const QString tail = QStringLiteral("</body></html>\n");
+// Builds a report's pieces from the view: the table's texts first (they size its columns), then the head, the front
+// matter (what was asked, the counts, the sources) and the table, as HTML rows or as the cells writePdf() paints.
+class ReportBuilder
+{
+public:
+    ReportBuilder(Report &report, const ExportRequest &request, const std::vector<SourceInfo> &sources, bool forPdf,
+                  const std::atomic_bool *cancel, const ExportProgress &progress);
+    bool build(); // false when cancelled
+
+private:
+    QString cellText(const QString &text) const { return esc(m_forPdf ? breakable(text) : text); }
+    void step(int percent);
+    bool readTexts();
+    void writeHead();
+    void writeAsked(const ViewSummary &summary);
+    void writeCounts(const QString &title, const QString &what, const std::vector<ViewSummary::Count> &list);
+    void writeSources();
+    void writeTableStart();
+    void fillPdfTable();
+    bool writeHtmlRows();
+
+    Report &m_report;
+    const ExportRequest &m_request;
+    const std::vector<SourceInfo> &m_sources;
+    const bool m_forPdf, m_events;
+    const std::atomic_bool *m_cancel;
+    const ExportProgress &m_progress;
+    int m_lastPercent = -1;
+    const QList<int> m_columns;
+    const qsizetype m_width;
+    const size_t m_total, m_shown;
+    const QString m_view;
+    std::vector<QString> m_texts; // the table's cells, row by row, as appendCell() gives them (Parameters cut)
+    std::vector<double> m_widths;
+    double m_sum = 0, m_pointSize = 8;
+    QString m_exported;
 };
 
-// Builds the report; false when cancelled.
-bool buildReport(Report &report, const ExportRequest &request, const std::vector<SourceInfo> &sources, bool forPdf,
-                 const std::atomic_bool *cancel, const ExportProgress &progress)
+ReportBuilder::ReportBuilder(Report &report, const ExportRequest &request, const std::vector<SourceInfo> &sources,
+                             bool forPdf, const std::atomic_bool *cancel, const ExportProgress &progress)
+    : m_report(report), m_request(request), m_sources(sources), m_forPdf(forPdf),
+      m_events(request.kind == ViewKind::Events), m_cancel(cancel), m_progress(progress),
+      m_columns(tableColumns(request)), m_width(m_columns.size()), m_total(request.rows.size()),
+      m_shown(std::min(m_total, kReportRowLimit)),
+      m_view(m_events ? QStringLiteral("Events") : QStringLiteral("Operations"))
 {
-    const auto cellText = [forPdf](const QString &text) { return esc(forPdf ? breakable(text) : text); };
-    const bool events = request.kind == ViewKind::Events;
-    const ViewSummary summary = summarize(request, cancel);
-    int lastPercent = -1;
-    const auto step = [&](int percent) {
-        if (progress && percent != lastPercent)
-            progress(lastPercent = percent);
-    };
+}
 
-    // The table's texts first, to size its columns.
-    const QList<int> columns = tableColumns(request);
-    const qsizetype width = columns.size();
-    const size_t total = request.rows.size();
-    const size_t shown = std::min(total, kReportRowLimit);
-    std::vector<QString> texts(shown * size_t(width));
-    std::string cell;
-    for (size_t i = 0; i < shown; ++i) {
-        if ((i & 255) == 0) {
-            if (cancelled(cancel))
-                return false;
-            step(int(i * 50 / std::max<size_t>(1, shown)));
-        }
-        for (qsizetype k = 0; k < width; ++k) {
-            cell.clear();
-            appendCell(cell, request, request.rows[i], columns[k]);
-            QString text = QString::fromStdString(cell);
-            if (events && EventColumn(columns[k]) == EventColumn::Parameters && text.size() > kParametersShown)
-                text = text.left(kParametersShown) + QChar(0x2026);
-            texts[i * size_t(width) + size_t(k)] = text;
-        }
-    }
-    double pointSize = 8;
-    const std::vector<double> widths = fitColumns(request, columns, texts, pointSize);
-    const double sum = std::accumulate(widths.begin(), widths.end(), 0.0);
-
-    const int64_t at = request.exportedAt ? request.exportedAt : QDateTime::currentMSecsSinceEpoch();
-    const QString view = events ? QStringLiteral("Events") : QStringLiteral("Operations");
-    const QString exported = QStringLiteral("%1 by OpLens %2").arg(exportTimeText(at, request.utc), QStringLiteral(OPLENS_VERSION));
-    report.head = QStringLiteral("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>OpLens report: %1</title>\n"
-                                 "<style>%2table.view th, table.view td { font-size: %3pt; }\n"
-                                 "table.view td.p { font-size: %4pt; }\n</style>\n</head><body>\n")
-                      .arg(view, QString::fromLatin1(kStyle), QString::number(pointSize), QString::number(pointSize * 15 / 16));
-    report.footer = QStringLiteral("OpLens report: %1 view · %2 · exported %3").arg(view, request.filter.describe(), exported);
-
-    // What was asked, and when.
-    QString &front = report.front;
-    front += QStringLiteral("<h1>OpLens report: %1 view</h1>\n<table>\n").arg(view);
-    const auto row = [&](const QString &key, const QString &value) {
-        front += QStringLiteral("<tr><td class=\"k\">%1</td><td>%2</td></tr>\n").arg(key, value);
-    };
-    row(QStringLiteral("Filter"), esc(request.filter.describe()));
-    if (!request.sort.isEmpty())
-        row(QStringLiteral("Sorted by"), esc(request.sort));
-    row(QStringLiteral("Shown"), events ? QStringLiteral("%1 events of %2 operations").arg(number(summary.events), number(summary.operations))
-                                        : QStringLiteral("%1 operations (%2 events)").arg(number(summary.operations), number(summary.events)));
-    row(QStringLiteral("Times in"), esc(timeZoneName(request.utc)));
-    row(QStringLiteral("Exported"), esc(exported));
-    front += QStringLiteral("</table>\n");
-
-    // The counts.
-    const auto counts = [&](const QString &title, const QString &what, const std::vector<ViewSummary::Count> &list) {
-        front += QStringLiteral("<h2>%1</h2>\n<table class=\"grid\" cellspacing=\"0\" cellpadding=\"3\">\n"
-                                "<thead><tr><th>%2</th><th>Operations</th><th>Events</th></tr></thead>\n")
-                     .arg(title, what);
-        for (const ViewSummary::Count &c : list)
-            front += QStringLiteral("<tr><td>%1</td><td class=\"n\">%2</td><td class=\"n\">%3</td></tr>\n")
-                         .arg(esc(c.label), number(c.operations), number(c.events));
-        front += QStringLiteral("</table>\n");
-    };
-    counts(QStringLiteral("By status"), QStringLiteral("Status"), summary.byStatus);
-    counts(QStringLiteral("By module"), QStringLiteral("Module"), summary.byModule);
-
-    // Where the data came from.
-    front += QStringLiteral("<h2>Sources</h2>\n<table class=\"grid\" cellspacing=\"0\" cellpadding=\"3\">\n"
-                            "<thead><tr><th>Path or URL</th><th>Size (bytes)</th><th>SHA-256</th></tr></thead>\n");
-    for (const SourceInfo &s : sources)
-        front += QStringLiteral("<tr><td>%1</td><td class=\"n\">%2</td><td class=\"p\">%3</td></tr>\n")
-                     .arg(cellText(s.location == QLatin1String("-") ? QStringLiteral("standard input") : s.location),
-                          s.size >= 0 ? number(uint64_t(s.size)) : QString(), esc(s.sha256));
-    front += QStringLiteral("</table>\n");
-
-    // The table, in view order.
-    report.tableHeading = QStringLiteral("<h2>%1</h2>\n").arg(view);
-    if (shown < total)
-        report.tableHeading += QStringLiteral("<p class=\"note\">The first %1 of %2 rows. The counts above cover every "
-                                              "row; export as CSV or JSON for all of them.</p>\n")
-                                   .arg(number(shown), number(total));
-    report.tableOpen = QStringLiteral("<table class=\"grid view\" width=\"100%\" cellspacing=\"0\" cellpadding=\"3\">\n<thead><tr>");
-    for (qsizetype k = 0; k < width; ++k)
-        report.tableOpen += QStringLiteral("<th width=\"%1%\">%2</th>")
-                                .arg(widths[size_t(k)] * 100 / sum, 0, 'f', 2)
-                                .arg(esc(columnTitle(request.kind, columns[k])));
-    report.tableOpen += QStringLiteral("</tr></thead>\n");
-    if (forPdf) { // painted by writePdf()
-        Report::Table &t = report.table;
-        t.title = view;
-        if (shown < total)
-            t.note = QStringLiteral("The first %1 of %2 rows. The counts cover every row; export as CSV or JSON for all "
-                                    "of them.").arg(number(shown), number(total));
-        for (qsizetype k = 0; k < width; ++k) {
-            t.headers << columnTitle(request.kind, columns[k]);
-            t.mono.push_back(events && EventColumn(columns[k]) == EventColumn::Parameters);
-            t.right.push_back(!events && OperationColumn(columns[k]) == OperationColumn::Events);
-        }
-        t.widths = widths;
-        t.pointSize = pointSize;
-        t.rows = shown;
-        t.cells.reserve(texts.size());
-        t.colors.reserve(texts.size());
-        for (size_t i = 0; i < texts.size(); ++i) {
-            t.cells.push_back(breakable(texts[i]));
-            const QColor color = cellColor(request, request.rows[i / size_t(width)], columns[qsizetype(i % size_t(width))]);
-            t.colors.push_back(color.isValid() ? color.rgb() : 0);
-        }
-        step(100);
-        return true;
-    }
-    report.rows.reserve(shown);
-    for (size_t i = 0; i < shown; ++i) {
-        if ((i & 255) == 0) {
-            if (cancelled(cancel))
-                return false;
-            step(50 + int(i * 50 / std::max<size_t>(1, shown)));
-        }
-        const uint32_t index = request.rows[i];
-        QString html = QStringLiteral("<tr>");
-        for (qsizetype k = 0; k < width; ++k) {
-            const int c = columns[k];
-            const QColor color = cellColor(request, index, c);
-            html += QStringLiteral("<td");
-            if (events && EventColumn(c) == EventColumn::Parameters)
-                html += QStringLiteral(" class=\"p\"");
-            else if (!events && OperationColumn(c) == OperationColumn::Events)
-                html += QStringLiteral(" class=\"n\"");
-            if (color.isValid())
-                html += QStringLiteral(" style=\"color:%1\"").arg(color.name());
-            html += QStringLiteral(">%1</td>").arg(cellText(texts[i * size_t(width) + size_t(k)]));
-        }
-        html += QStringLiteral("</tr>\n");
-        report.rows.push_back(std::move(html));
+bool ReportBuilder::build()
+{
+    const ViewSummary summary = summarize(m_request, m_cancel);
+    if (!readTexts())
+        return false;
+    m_widths = fitColumns(m_request, m_columns, m_texts, m_pointSize);
+    m_sum = std::accumulate(m_widths.begin(), m_widths.end(), 0.0);
+    writeHead();
+    writeAsked(summary);
+    writeCounts(QStringLiteral("By status"), QStringLiteral("Status"), summary.byStatus);
+    writeCounts(QStringLiteral("By module"), QStringLiteral("Module"), summary.byModule);
+    writeSources();
+    writeTableStart();
+    if (m_forPdf) {
+        fillPdfTable();
+    } else if (!writeHtmlRows()) {
+        return false;
     }
     step(100);
     return true;
 }
 
-// Writes the PDF: the front matter (a QTextDocument) on its own pages, then the table painted row by row, whole rows
-// a page under its header row; a footer on every page.
-QString writePdf(const Report &report, QIODevice &device, const std::atomic_bool *cancel, const ExportProgress &progress)
+void ReportBuilder::step(int percent)
 {
-    QPdfWriter pdf(&device);
-    pdf.setResolution(96); // CSS pixels are device pixels
-    pdf.setCreator(QStringLiteral("OpLens %1").arg(QStringLiteral(OPLENS_VERSION)));
-    pdf.setTitle(report.footer.section(QStringLiteral(" · "), 0, 0));
-    pdf.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Landscape,
-                                  QMarginsF(kMarginMm, kMarginMm, kMarginMm, kMarginMm), QPageLayout::Millimeter));
-    const QRectF paint = pdf.pageLayout().paintRectPixels(pdf.resolution());
-    const double pt = pdf.resolution() / 72.0; // device pixels a point
-    const double footerHeight = 16 * pt;
-    const double pageWidth = paint.width(), pageHeight = paint.height() - footerHeight;
+    if (m_progress && percent != m_lastPercent)
+        m_progress(m_lastPercent = percent);
+}
 
-    // No ligatures: text copied or extracted from the PDF reads as the data ("fi", not U+FB01).
-    QFont plain(QStringLiteral("DejaVu Sans"));
-    plain.setStyleStrategy(QFont::PreferNoShaping);
-    QTextDocument front;
-    front.setDefaultFont(plain);
-    front.documentLayout()->setPaintDevice(&pdf);
-    front.setDocumentMargin(0);
-    front.setHtml(report.head + report.front + Report::tail);
-    front.setTextWidth(pageWidth);
-    front.setPageSize(QSizeF(pageWidth, pageHeight));
-    const int frontPages = front.pageCount();
+// The texts of the rows shown, in view order. False when cancelled.
+bool ReportBuilder::readTexts()
+{
+    m_texts.resize(m_shown * size_t(m_width));
+    std::string cell;
+    for (size_t i = 0; i < m_shown; ++i) {
+        if ((i & 255) == 0) {
+            if (reportCancelled(m_cancel))
+                return false;
+            step(int(i * 50 / std::max<size_t>(1, m_shown)));
+        }
+        for (qsizetype k = 0; k < m_width; ++k) {
+            cell.clear();
+            appendCell(cell, m_request, m_request.rows[i], m_columns[k]);
+            QString text = QString::fromStdString(cell);
+            if (m_events && EventColumn(m_columns[k]) == EventColumn::Parameters && text.size() > kParametersShown)
+                text = text.left(kParametersShown) + QChar(0x2026);
+            m_texts[i * size_t(m_width) + size_t(k)] = text;
+        }
+    }
+    return true;
+}
 
-    // The table: each cell's text laid out in its column; rows go to pages whole.
-    const Report::Table &t = report.table;
-    const size_t columns = size_t(t.headers.size());
-    const double sum = std::accumulate(t.widths.begin(), t.widths.end(), 0.0);
-    std::vector<double> x(columns + 1, 0.0);
-    for (size_t k = 0; k < columns; ++k)
-        x[k + 1] = x[k] + t.widths[k] / sum * pageWidth;
-    QFont sans(plain), mono(QStringLiteral("DejaVu Sans Mono")), bold(sans), heading(sans), small(sans);
-    mono.setStyleStrategy(QFont::PreferNoShaping);
-    sans.setPointSizeF(t.pointSize);
-    mono.setPointSizeF(t.pointSize * 15 / 16);
-    bold.setPointSizeF(t.pointSize);
-    bold.setBold(true);
-    heading.setPointSizeF(11);
-    heading.setBold(true);
-    small.setPointSizeF(7);
-    const double padX = 3 * pt, padY = 1.5 * pt;
-    QTextOption wrap;
-    wrap.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
-    // Lays out one cell at (0, 0) of its column's inner width; returns its height.
-    const auto layoutCell = [&](QTextLayout &layout, size_t column) {
-        QTextOption option = wrap;
-        option.setAlignment(column < t.right.size() && t.right[column] ? Qt::AlignRight : Qt::AlignLeft);
-        layout.setTextOption(option);
-        layout.beginLayout();
-        double y = 0;
-        const double inner = std::max(1.0, x[column + 1] - x[column] - 2 * padX);
-        for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
-            line.setLineWidth(inner);
-            line.setPosition(QPointF(0, y));
-            y += line.height();
-        }
-        layout.endLayout();
-        return y;
-    };
-    struct Row {
-        std::vector<std::unique_ptr<QTextLayout>> cells;
-        double height = 0;
-    };
-    const auto makeRow = [&](const QStringList &texts, const QFont &font, size_t row) {
-        Row r;
-        for (size_t k = 0; k < columns; ++k) {
-            const bool fixed = row != size_t(-1) && k < t.mono.size() && t.mono[k];
-            auto layout = std::make_unique<QTextLayout>(texts[qsizetype(k)], fixed ? mono : font, &pdf);
-            r.height = std::max(r.height, layoutCell(*layout, k));
-            r.cells.push_back(std::move(layout));
-        }
-        r.height += 2 * padY;
-        return r;
-    };
-    const Row header = makeRow(t.headers, bold, size_t(-1));
-    const QColor border(0xB0, 0xB0, 0xB0), headerFill(0xE8, 0xE8, 0xE8), text(0x20, 0x20, 0x20);
-    const auto drawRow = [&](QPainter &painter, const Row &row, double top, size_t index, bool isHeader) {
-        const double height = std::min(row.height, pageHeight - top);
-        painter.save();
-        if (isHeader)
-            painter.fillRect(QRectF(0, top, x[columns], height), headerFill);
-        for (size_t k = 0; k < columns; ++k) {
-            const QRectF cell(x[k], top, x[k + 1] - x[k], height);
-            painter.setPen(QPen(border, 0.75 * pt));
-            painter.drawRect(cell);
-            const QRgb rgb = isHeader ? 0 : t.colors[index * columns + k];
-            painter.setPen(rgb ? QColor(rgb) : text);
-            painter.save();
-            painter.setClipRect(cell);
-            row.cells[k]->draw(&painter, QPointF(x[k] + padX, top + padY));
-            painter.restore();
-        }
-        painter.restore();
-    };
+void ReportBuilder::writeHead()
+{
+    const int64_t at = m_request.exportedAt ? m_request.exportedAt : QDateTime::currentMSecsSinceEpoch();
+    m_exported = QStringLiteral("%1 by OpLens %2").arg(exportTimeText(at, m_request.utc), QStringLiteral(OPLENS_VERSION));
+    m_report.head = QStringLiteral("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>OpLens report: %1</title>\n"
+                                   "<style>%2table.view th, table.view td { font-size: %3pt; }\n"
+                                   "table.view td.p { font-size: %4pt; }\n</style>\n</head><body>\n")
+                        .arg(m_view, QString::fromLatin1(kStyle), QString::number(m_pointSize),
+                             QString::number(m_pointSize * 15 / 16));
+    m_report.footer = QStringLiteral("OpLens report: %1 view · %2 · exported %3")
+                          .arg(m_view, m_request.filter.describe(), m_exported);
+}
 
-    QPainter painter;
-    if (!painter.begin(&pdf))
-        return QStringLiteral("the PDF could not be started");
-    // Pages are numbered as they are drawn; the total comes from a first pass over the rows' heights.
-    std::vector<double> heights(t.rows);
-    const double headingHeight = QFontMetricsF(heading, &pdf).height() * 1.6
-        + (t.note.isEmpty() ? 0 : QFontMetricsF(small, &pdf).height() * 1.6);
-    int tablePages = 1;
-    {
-        double y = headingHeight + header.height;
-        for (size_t i = 0; i < t.rows; ++i) {
-            if ((i & 63) == 0) {
-                if (cancelled(cancel))
-                    return {};
-                if (progress)
-                    progress(int(i * 50 / std::max<size_t>(1, t.rows)));
-            }
-            QStringList texts;
-            for (size_t k = 0; k < columns; ++k)
-                texts << t.cells[i * columns + k];
-            double h = 0;
-            for (size_t k = 0; k < columns; ++k) {
-                QTextLayout layout(texts[qsizetype(k)], t.mono[k] ? mono : sans, &pdf);
-                h = std::max(h, layoutCell(layout, k));
-            }
-            heights[i] = h + 2 * padY;
-            if (y + heights[i] > pageHeight && y > header.height + 0.5) {
-                ++tablePages;
-                y = header.height;
-            }
-            y += heights[i];
-        }
-    }
-    const int total = frontPages + tablePages;
-    int number = 0;
-    const auto footer = [&] {
-        ++number;
-        painter.save();
-        painter.setFont(small);
-        painter.setPen(QColor(0x60, 0x60, 0x60));
-        const QFontMetricsF metrics(small, &pdf);
-        const QRectF line(0, pageHeight + 6 * pt, pageWidth, footerHeight - 6 * pt);
-        const QString pageText = QStringLiteral("page %1 of %2").arg(number).arg(total);
-        const double room = pageWidth - metrics.horizontalAdvance(pageText) - 20 * pt;
-        painter.drawText(line, Qt::AlignRight | Qt::AlignVCenter, pageText);
-        painter.drawText(QRectF(line.left(), line.top(), room, line.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                         metrics.elidedText(report.footer, Qt::ElideRight, room));
-        painter.restore();
+// What was asked, and when.
+void ReportBuilder::writeAsked(const ViewSummary &summary)
+{
+    QString &front = m_report.front;
+    front += QStringLiteral("<h1>OpLens report: %1 view</h1>\n<table>\n").arg(m_view);
+    const auto row = [&](const QString &key, const QString &value) {
+        front += QStringLiteral("<tr><td class=\"k\">%1</td><td>%2</td></tr>\n").arg(key, value);
     };
-    for (int p = 0; p < frontPages; ++p) {
-        if (p > 0)
-            pdf.newPage();
-        painter.save();
-        painter.translate(0, -p * pageHeight);
-        front.drawContents(&painter, QRectF(0, p * pageHeight, pageWidth, pageHeight));
-        painter.restore();
-        footer();
+    row(QStringLiteral("Filter"), esc(m_request.filter.describe()));
+    if (!m_request.sort.isEmpty())
+        row(QStringLiteral("Sorted by"), esc(m_request.sort));
+    row(QStringLiteral("Shown"),
+        m_events ? QStringLiteral("%1 events of %2 operations").arg(number(summary.events), number(summary.operations))
+                 : QStringLiteral("%1 operations (%2 events)").arg(number(summary.operations), number(summary.events)));
+    row(QStringLiteral("Times in"), esc(timeZoneName(m_request.utc)));
+    row(QStringLiteral("Exported"), esc(m_exported));
+    front += QStringLiteral("</table>\n");
+}
+
+void ReportBuilder::writeCounts(const QString &title, const QString &what, const std::vector<ViewSummary::Count> &list)
+{
+    QString &front = m_report.front;
+    front += QStringLiteral("<h2>%1</h2>\n<table class=\"grid\" cellspacing=\"0\" cellpadding=\"3\">\n"
+                            "<thead><tr><th>%2</th><th>Operations</th><th>Events</th></tr></thead>\n")
+                 .arg(title, what);
+    for (const ViewSummary::Count &c : list)
+        front += QStringLiteral("<tr><td>%1</td><td class=\"n\">%2</td><td class=\"n\">%3</td></tr>\n")
+                     .arg(esc(c.label), number(c.operations), number(c.events));
+    front += QStringLiteral("</table>\n");
+}
+
+// Where the data came from.
+void ReportBuilder::writeSources()
+{
+    QString &front = m_report.front;
+    front += QStringLiteral("<h2>Sources</h2>\n<table class=\"grid\" cellspacing=\"0\" cellpadding=\"3\">\n"
+                            "<thead><tr><th>Path or URL</th><th>Size (bytes)</th><th>SHA-256</th></tr></thead>\n");
+    for (const SourceInfo &s : m_sources)
+        front += QStringLiteral("<tr><td>%1</td><td class=\"n\">%2</td><td class=\"p\">%3</td></tr>\n")
+                     .arg(cellText(s.location == QLatin1String("-") ? QStringLiteral("standard input") : s.location),
+                          s.size >= 0 ? number(uint64_t(s.size)) : QString(), esc(s.sha256));
+    front += QStringLiteral("</table>\n");
+}
+
+// The table's heading, and its header row sized by fitColumns().
+void ReportBuilder::writeTableStart()
+{
+    m_report.tableHeading = QStringLiteral("<h2>%1</h2>\n").arg(m_view);
+    if (m_shown < m_total)
+        m_report.tableHeading += QStringLiteral("<p class=\"note\">The first %1 of %2 rows. The counts above cover every "
+                                                "row; export as CSV or JSON for all of them.</p>\n")
+                                     .arg(number(m_shown), number(m_total));
+    m_report.tableOpen = QStringLiteral("<table class=\"grid view\" width=\"100%\" cellspacing=\"0\" cellpadding=\"3\">\n<thead><tr>");
+    for (qsizetype k = 0; k < m_width; ++k)
+        m_report.tableOpen += QStringLiteral("<th width=\"%1%\">%2</th>")
+                                  .arg(m_widths[size_t(k)] * 100 / m_sum, 0, 'f', 2)
+                                  .arg(esc(columnTitle(m_request.kind, m_columns[k])));
+    m_report.tableOpen += QStringLiteral("</tr></thead>\n");
+}
+
+// The table as writePdf() paints it: headers, widths, fonts, and every cell with its break points and colour.
+void ReportBuilder::fillPdfTable()
+{
+    Report::Table &t = m_report.table;
+    t.title = m_view;
+    if (m_shown < m_total)
+        t.note = QStringLiteral("The first %1 of %2 rows. The counts cover every row; export as CSV or JSON for all "
+                                "of them.").arg(number(m_shown), number(m_total));
+    for (qsizetype k = 0; k < m_width; ++k) {
+        t.headers << columnTitle(m_request.kind, m_columns[k]);
+        t.mono.push_back(m_events && EventColumn(m_columns[k]) == EventColumn::Parameters);
+        t.right.push_back(!m_events && OperationColumn(m_columns[k]) == OperationColumn::Events);
     }
-    pdf.newPage();
-    painter.setFont(heading);
-    painter.setPen(text);
-    const double headingLine = QFontMetricsF(heading, &pdf).height();
-    painter.drawText(QRectF(0, 0, pageWidth, headingLine), Qt::AlignLeft | Qt::AlignVCenter, t.title);
-    if (!t.note.isEmpty()) {
-        painter.setFont(small);
-        painter.setPen(QColor(0x60, 0x60, 0x60));
-        painter.drawText(QRectF(0, headingLine * 1.3, pageWidth, QFontMetricsF(small, &pdf).height()),
-                         Qt::AlignLeft | Qt::AlignVCenter, t.note);
+    t.widths = m_widths;
+    t.pointSize = m_pointSize;
+    t.rows = m_shown;
+    t.cells.reserve(m_texts.size());
+    t.colors.reserve(m_texts.size());
+    for (size_t i = 0; i < m_texts.size(); ++i) {
+        t.cells.push_back(breakable(m_texts[i]));
+        const QColor color = cellColor(m_request, m_request.rows[i / size_t(m_width)], m_columns[qsizetype(i % size_t(m_width))]);
+        t.colors.push_back(color.isValid() ? color.rgb() : 0);
     }
-    double y = headingHeight;
-    drawRow(painter, header, y, 0, true);
-    y += header.height;
-    for (size_t i = 0; i < t.rows; ++i) {
-        if ((i & 63) == 0) {
-            if (cancelled(cancel)) {
-                painter.end();
-                return {};
-            }
-            if (progress)
-                progress(50 + int(i * 50 / std::max<size_t>(1, t.rows)));
+}
+
+// The table's rows as HTML, coloured as the console shows them. False when cancelled.
+bool ReportBuilder::writeHtmlRows()
+{
+    m_report.rows.reserve(m_shown);
+    for (size_t i = 0; i < m_shown; ++i) {
+        if ((i & 255) == 0) {
+            if (reportCancelled(m_cancel))
+                return false;
+            step(50 + int(i * 50 / std::max<size_t>(1, m_shown)));
         }
-        if (y + heights[i] > pageHeight && y > header.height + 0.5) {
-            footer();
-            pdf.newPage();
-            y = 0;
-            drawRow(painter, header, y, 0, true);
-            y += header.height;
+        const uint32_t index = m_request.rows[i];
+        QString html = QStringLiteral("<tr>");
+        for (qsizetype k = 0; k < m_width; ++k) {
+            const int c = m_columns[k];
+            const QColor color = cellColor(m_request, index, c);
+            html += QStringLiteral("<td");
+            if (m_events && EventColumn(c) == EventColumn::Parameters)
+                html += QStringLiteral(" class=\"p\"");
+            else if (!m_events && OperationColumn(c) == OperationColumn::Events)
+                html += QStringLiteral(" class=\"n\"");
+            if (color.isValid())
+                html += QStringLiteral(" style=\"color:%1\"").arg(color.name());
+            html += QStringLiteral(">%1</td>").arg(cellText(m_texts[i * size_t(m_width) + size_t(k)]));
         }
-        QStringList texts;
-        for (size_t k = 0; k < columns; ++k)
-            texts << t.cells[i * columns + k];
-        const Row row = makeRow(texts, sans, i);
-        drawRow(painter, row, y, i, false);
-        y += row.height;
+        html += QStringLiteral("</tr>\n");
+        m_report.rows.push_back(std::move(html));
     }
-    footer();
-    painter.end();
-    return {};
+    return true;
+}
+
+// Builds the report; false when cancelled.
+bool buildReport(Report &report, const ExportRequest &request, const std::vector<SourceInfo> &sources, bool forPdf,
+                 const std::atomic_bool *cancel, const ExportProgress &progress)
+{
+    return ReportBuilder(report, request, sources, forPdf, cancel, progress).build();
 }
 
 } // namespace
@@ -585,7 +438,7 @@ ExportResult writeReport(const ExportRequest &request, ReportFormat format, cons
     const std::vector<SourceInfo> sources = describeSources(exportSources(request), cancel,
         [&hashing](uint64_t done, uint64_t total) { hashing(total ? int(done * 100 / total) : 100); });
     Report report;
-    const bool built = !cancelled(cancel) && buildReport(report, request, sources, pdf, cancel, building);
+    const bool built = !reportCancelled(cancel) && buildReport(report, request, sources, pdf, cancel, building);
     if (built) {
         if (pdf) {
             const QString error = writePdf(report, file, cancel, paging);
@@ -603,7 +456,7 @@ ExportResult writeReport(const ExportRequest &request, ReportFormat format, cons
         if (result.error.isEmpty() && file.error() != QFileDevice::NoError)
             result.error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
     }
-    if (cancelled(cancel))
+    if (reportCancelled(cancel))
         result.cancelled = true;
     if (!result.ok()) {
         file.cancelWriting(); // the temporary file is removed, the target left as it was

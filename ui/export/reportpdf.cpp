@@ -1,0 +1,314 @@
+// The report as PDF, with Qt's own writer: the front matter laid out by QTextDocument, the table painted by hand
+// (QTextDocument would take about a millisecond a row).
+#include "reportdocument.h"
+
+#include <QAbstractTextDocumentLayout>
+#include <QFont>
+#include <QFontMetricsF>
+#include <QPageLayout>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QTextDocument>
+#include <QTextLayout>
+
+#include <memory>
+#include <numeric>
+
+namespace oplens::ui {
+
+namespace {
+
+// One report written to one device. Pages are numbered as they are drawn: the total comes from a first pass over the
+// rows' heights.
+class PdfReport
+{
+public:
+    PdfReport(const Report &report, QIODevice &device);
+    QString write(const std::atomic_bool *cancel, const ExportProgress &progress);
+
+private:
+    struct Row {
+        std::vector<std::unique_ptr<QTextLayout>> cells;
+        double height = 0;
+    };
+
+    void setUpPage();
+    void layOutFront();
+    void setUpTable();
+    double layoutCell(QTextLayout &layout, size_t column) const;
+    Row makeRow(const QStringList &texts, const QFont &font, size_t row);
+    QStringList rowTexts(size_t row) const;
+    bool countTablePages(const std::atomic_bool *cancel, const ExportProgress &progress);
+    void drawRow(const Row &row, double top, size_t index, bool isHeader);
+    void drawFooter();
+    void drawFront();
+    void drawTableHeading();
+    bool drawTable(const std::atomic_bool *cancel, const ExportProgress &progress);
+
+    const Report &m_report;
+    const Report::Table &m_table;
+    const size_t m_columns;
+    QPdfWriter m_pdf;
+    double m_pt = 1, m_footerHeight = 0, m_pageWidth = 0, m_pageHeight = 0;
+    QFont m_plain, m_sans, m_mono, m_bold, m_heading, m_small;
+    QTextDocument m_front;
+    int m_frontPages = 0;
+    std::vector<double> m_x; // the columns' left edges, and the right edge of the last
+    double m_padX = 0, m_padY = 0;
+    QTextOption m_wrap;
+    Row m_header;
+    const QColor m_border{0xB0, 0xB0, 0xB0}, m_headerFill{0xE8, 0xE8, 0xE8}, m_text{0x20, 0x20, 0x20};
+    std::vector<double> m_heights; // of the table's rows
+    double m_headingHeight = 0;
+    int m_tablePages = 1, m_pageNumber = 0;
+    QPainter m_painter; // last: ended before the writer and the document go
+};
+
+PdfReport::PdfReport(const Report &report, QIODevice &device)
+    : m_report(report), m_table(report.table), m_columns(size_t(report.table.headers.size())), m_pdf(&device)
+{
+    setUpPage();
+    layOutFront();
+    setUpTable();
+}
+
+void PdfReport::setUpPage()
+{
+    m_pdf.setResolution(96); // CSS pixels are device pixels
+    m_pdf.setCreator(QStringLiteral("OpLens %1").arg(QStringLiteral(OPLENS_VERSION)));
+    m_pdf.setTitle(m_report.footer.section(QStringLiteral(" · "), 0, 0));
+    m_pdf.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Landscape,
+                                    QMarginsF(kMarginMm, kMarginMm, kMarginMm, kMarginMm), QPageLayout::Millimeter));
+    const QRectF paint = m_pdf.pageLayout().paintRectPixels(m_pdf.resolution());
+    m_pt = m_pdf.resolution() / 72.0; // device pixels a point
+    m_footerHeight = 16 * m_pt;
+    m_pageWidth = paint.width();
+    m_pageHeight = paint.height() - m_footerHeight;
+}
+
+void PdfReport::layOutFront()
+{
+    // No ligatures: text copied or extracted from the PDF reads as the data ("fi", not U+FB01).
+    m_plain = QFont(QStringLiteral("DejaVu Sans"));
+    m_plain.setStyleStrategy(QFont::PreferNoShaping);
+    m_front.setDefaultFont(m_plain);
+    m_front.documentLayout()->setPaintDevice(&m_pdf);
+    m_front.setDocumentMargin(0);
+    m_front.setHtml(m_report.head + m_report.front + Report::tail);
+    m_front.setTextWidth(m_pageWidth);
+    m_front.setPageSize(QSizeF(m_pageWidth, m_pageHeight));
+    m_frontPages = m_front.pageCount();
+}
+
+// The table: each cell's text laid out in its column; rows go to pages whole.
+void PdfReport::setUpTable()
+{
+    const double sum = std::accumulate(m_table.widths.begin(), m_table.widths.end(), 0.0);
+    m_x.assign(m_columns + 1, 0.0);
+    for (size_t k = 0; k < m_columns; ++k)
+        m_x[k + 1] = m_x[k] + m_table.widths[k] / sum * m_pageWidth;
+    m_sans = m_plain;
+    m_mono = QFont(QStringLiteral("DejaVu Sans Mono"));
+    m_bold = m_heading = m_small = m_plain;
+    m_mono.setStyleStrategy(QFont::PreferNoShaping);
+    m_sans.setPointSizeF(m_table.pointSize);
+    m_mono.setPointSizeF(m_table.pointSize * 15 / 16);
+    m_bold.setPointSizeF(m_table.pointSize);
+    m_bold.setBold(true);
+    m_heading.setPointSizeF(11);
+    m_heading.setBold(true);
+    m_small.setPointSizeF(7);
+    m_padX = 3 * m_pt;
+    m_padY = 1.5 * m_pt;
+    m_wrap.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    m_header = makeRow(m_table.headers, m_bold, size_t(-1));
+}
+
+// Lays out one cell at (0, 0) of its column's inner width; returns its height.
+double PdfReport::layoutCell(QTextLayout &layout, size_t column) const
+{
+    QTextOption option = m_wrap;
+    option.setAlignment(column < m_table.right.size() && m_table.right[column] ? Qt::AlignRight : Qt::AlignLeft);
+    layout.setTextOption(option);
+    layout.beginLayout();
+    double y = 0;
+    const double inner = std::max(1.0, m_x[column + 1] - m_x[column] - 2 * m_padX);
+    for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+        line.setLineWidth(inner);
+        line.setPosition(QPointF(0, y));
+        y += line.height();
+    }
+    layout.endLayout();
+    return y;
+}
+
+// `row` is size_t(-1) for the header row, which has no fixed-width column.
+PdfReport::Row PdfReport::makeRow(const QStringList &texts, const QFont &font, size_t row)
+{
+    Row r;
+    for (size_t k = 0; k < m_columns; ++k) {
+        const bool fixed = row != size_t(-1) && k < m_table.mono.size() && m_table.mono[k];
+        auto layout = std::make_unique<QTextLayout>(texts[qsizetype(k)], fixed ? m_mono : font, &m_pdf);
+        r.height = std::max(r.height, layoutCell(*layout, k));
+        r.cells.push_back(std::move(layout));
+    }
+    r.height += 2 * m_padY;
+    return r;
+}
+
+QStringList PdfReport::rowTexts(size_t row) const
+{
+    QStringList texts;
+    for (size_t k = 0; k < m_columns; ++k)
+        texts << m_table.cells[row * m_columns + k];
+    return texts;
+}
+
+// The first pass: every row's height, and how many pages the table takes. False when cancelled.
+bool PdfReport::countTablePages(const std::atomic_bool *cancel, const ExportProgress &progress)
+{
+    m_heights.assign(m_table.rows, 0.0);
+    m_headingHeight = QFontMetricsF(m_heading, &m_pdf).height() * 1.6
+        + (m_table.note.isEmpty() ? 0 : QFontMetricsF(m_small, &m_pdf).height() * 1.6);
+    double y = m_headingHeight + m_header.height;
+    for (size_t i = 0; i < m_table.rows; ++i) {
+        if ((i & 63) == 0) {
+            if (reportCancelled(cancel))
+                return false;
+            if (progress)
+                progress(int(i * 50 / std::max<size_t>(1, m_table.rows)));
+        }
+        const QStringList texts = rowTexts(i);
+        double h = 0;
+        for (size_t k = 0; k < m_columns; ++k) {
+            QTextLayout layout(texts[qsizetype(k)], m_table.mono[k] ? m_mono : m_sans, &m_pdf);
+            h = std::max(h, layoutCell(layout, k));
+        }
+        m_heights[i] = h + 2 * m_padY;
+        if (y + m_heights[i] > m_pageHeight && y > m_header.height + 0.5) {
+            ++m_tablePages;
+            y = m_header.height;
+        }
+        y += m_heights[i];
+    }
+    return true;
+}
+
+void PdfReport::drawRow(const Row &row, double top, size_t index, bool isHeader)
+{
+    const double height = std::min(row.height, m_pageHeight - top);
+    m_painter.save();
+    if (isHeader)
+        m_painter.fillRect(QRectF(0, top, m_x[m_columns], height), m_headerFill);
+    for (size_t k = 0; k < m_columns; ++k) {
+        const QRectF cell(m_x[k], top, m_x[k + 1] - m_x[k], height);
+        m_painter.setPen(QPen(m_border, 0.75 * m_pt));
+        m_painter.drawRect(cell);
+        const QRgb rgb = isHeader ? 0 : m_table.colors[index * m_columns + k];
+        m_painter.setPen(rgb ? QColor(rgb) : m_text);
+        m_painter.save();
+        m_painter.setClipRect(cell);
+        row.cells[k]->draw(&m_painter, QPointF(m_x[k] + m_padX, top + m_padY));
+        m_painter.restore();
+    }
+    m_painter.restore();
+}
+
+void PdfReport::drawFooter()
+{
+    ++m_pageNumber;
+    m_painter.save();
+    m_painter.setFont(m_small);
+    m_painter.setPen(QColor(0x60, 0x60, 0x60));
+    const QFontMetricsF metrics(m_small, &m_pdf);
+    const QRectF line(0, m_pageHeight + 6 * m_pt, m_pageWidth, m_footerHeight - 6 * m_pt);
+    const QString pageText = QStringLiteral("page %1 of %2").arg(m_pageNumber).arg(m_frontPages + m_tablePages);
+    const double room = m_pageWidth - metrics.horizontalAdvance(pageText) - 20 * m_pt;
+    m_painter.drawText(line, Qt::AlignRight | Qt::AlignVCenter, pageText);
+    m_painter.drawText(QRectF(line.left(), line.top(), room, line.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                       metrics.elidedText(m_report.footer, Qt::ElideRight, room));
+    m_painter.restore();
+}
+
+void PdfReport::drawFront()
+{
+    for (int p = 0; p < m_frontPages; ++p) {
+        if (p > 0)
+            m_pdf.newPage();
+        m_painter.save();
+        m_painter.translate(0, -p * m_pageHeight);
+        m_front.drawContents(&m_painter, QRectF(0, p * m_pageHeight, m_pageWidth, m_pageHeight));
+        m_painter.restore();
+        drawFooter();
+    }
+}
+
+void PdfReport::drawTableHeading()
+{
+    m_painter.setFont(m_heading);
+    m_painter.setPen(m_text);
+    const double headingLine = QFontMetricsF(m_heading, &m_pdf).height();
+    m_painter.drawText(QRectF(0, 0, m_pageWidth, headingLine), Qt::AlignLeft | Qt::AlignVCenter, m_table.title);
+    if (!m_table.note.isEmpty()) {
+        m_painter.setFont(m_small);
+        m_painter.setPen(QColor(0x60, 0x60, 0x60));
+        m_painter.drawText(QRectF(0, headingLine * 1.3, m_pageWidth, QFontMetricsF(m_small, &m_pdf).height()),
+                           Qt::AlignLeft | Qt::AlignVCenter, m_table.note);
+    }
+}
+
+// The table's rows, each under the header row of its page. False when cancelled.
+bool PdfReport::drawTable(const std::atomic_bool *cancel, const ExportProgress &progress)
+{
+    double y = m_headingHeight;
+    drawRow(m_header, y, 0, true);
+    y += m_header.height;
+    for (size_t i = 0; i < m_table.rows; ++i) {
+        if ((i & 63) == 0) {
+            if (reportCancelled(cancel))
+                return false;
+            if (progress)
+                progress(50 + int(i * 50 / std::max<size_t>(1, m_table.rows)));
+        }
+        if (y + m_heights[i] > m_pageHeight && y > m_header.height + 0.5) {
+            drawFooter();
+            m_pdf.newPage();
+            y = 0;
+            drawRow(m_header, y, 0, true);
+            y += m_header.height;
+        }
+        const Row row = makeRow(rowTexts(i), m_sans, i);
+        drawRow(row, y, i, false);
+        y += row.height;
+    }
+    return true;
+}
+
+QString PdfReport::write(const std::atomic_bool *cancel, const ExportProgress &progress)
+{
+    if (!m_painter.begin(&m_pdf))
+        return QStringLiteral("the PDF could not be started");
+    if (!countTablePages(cancel, progress))
+        return {};
+    drawFront();
+    m_pdf.newPage();
+    drawTableHeading();
+    if (!drawTable(cancel, progress)) {
+        m_painter.end();
+        return {};
+    }
+    drawFooter();
+    m_painter.end();
+    return {};
+}
+
+} // namespace
+
+QString writePdf(const Report &report, QIODevice &device, const std::atomic_bool *cancel, const ExportProgress &progress)
+{
+    PdfReport pdf(report, device);
+    return pdf.write(cancel, progress);
+}
+
+} // namespace oplens::ui
