@@ -1,7 +1,6 @@
 #include "mainwindow.h"
 
 #include "detailspane.h"
-#include "exportjob.h"
 #include "filterbar.h"
 #include "notificationspane.h"
 #include "recentmenu.h"
@@ -10,7 +9,6 @@
 #include "sourcespane.h"
 #include "tablepane.h"
 #include "timedisplay.h"
-#include "workspaces.h"
 
 #include <QAction>
 #include <QApplication>
@@ -21,7 +19,6 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLocale>
-#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
@@ -54,7 +51,26 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowTitle(QStringLiteral("OpLens"));
     setAcceptDrops(true);
     resize(1600, 900);
+    createCenter();
+    createDocks();
+    createStatusBar();
+    createActions(); // mainwindowmenus.cpp
+    connectSession();
+    connectTables();
+    connectNotificationsAndRestarts();
+    // Stale depends on the clock: the notifications are looked at again every minute.
+    m_minute.setInterval(60 * 1000);
+    connect(&m_minute, &QTimer::timeout, this, [this] {
+        m_notifications->refresh(m_session->data(), QDateTime::currentMSecsSinceEpoch());
+    });
+    m_minute.start();
+    createTrayIcon();
+    restoreSettings();
+}
 
+// The tables under the filter bar, or a hint while no oplog is open.
+void MainWindow::createCenter()
+{
     m_filterBar = new FilterBar(this);
     m_operations = new TablePane(m_session, ViewKind::Operations, this);
     m_events = new TablePane(m_session, ViewKind::Events, this);
@@ -81,7 +97,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_center->addWidget(hint);
     m_center->addWidget(tablesPage);
     setCentralWidget(m_center);
+}
 
+void MainWindow::createDocks()
+{
     m_notifications = new NotificationsPane(this);
     m_details = new DetailsPane(this);
     m_sources = new SourcesPane(m_session, this);
@@ -98,7 +117,11 @@ MainWindow::MainWindow(QWidget *parent)
     resizeDocks({m_notificationsDock}, {420}, Qt::Horizontal);
     resizeDocks({m_sourcesDock, m_detailsDock}, {700, 480}, Qt::Horizontal);
     resizeDocks({m_sourcesDock}, {300}, Qt::Vertical);
+}
 
+// Messages on the left; a load's progress and its Cancel button on the right, shown while it runs.
+void MainWindow::createStatusBar()
+{
     m_statusText = new QLabel(this);
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 100);
@@ -110,9 +133,11 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addWidget(m_statusText, 1);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
+}
 
-    createActions();
-
+// The filter drives both tables' queries; the session's loading shows in the status bar, its data in every pane.
+void MainWindow::connectSession()
+{
     connect(m_filterBar, &FilterBar::changed, this, [this](const ViewFilter &filter) {
         m_operations->query()->setFilter(filter);
         m_events->query()->setFilter(filter);
@@ -141,7 +166,11 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_session, &Session::message, m_statusText, &QLabel::setText);
     connect(m_session, &Session::sourcesChanged, this, &MainWindow::checkIdle);
     connect(m_session, &Session::newInterruptions, this, &MainWindow::notifyInterruptions);
+}
 
+// The tables' progress and results in the status bar and the counts; their selection in Details.
+void MainWindow::connectTables()
+{
     for (TablePane *pane : {m_operations, m_events}) {
         connect(pane->query(), &ViewQuery::started, this, [this] {
             if (!m_session->isLoading())
@@ -170,6 +199,11 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_events, &TablePane::operationActivated, this, &MainWindow::showInLog);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateCounts);
+}
+
+// What the side panes ask: show an operation in the log, restart one; the restarter's answer.
+void MainWindow::connectNotificationsAndRestarts()
+{
     connect(m_notifications, &NotificationsPane::countChanged, this, [this](int count) {
         m_notificationsDock->setWindowTitle(count > 0 ? tr("Notifications (%1)").arg(count) : tr("Notifications"));
     });
@@ -179,96 +213,18 @@ MainWindow::MainWindow(QWidget *parent)
     m_operations->setRestarter(m_restarter);
     connect(m_operations, &TablePane::restartRequested, this, &MainWindow::restartOperation);
     connect(m_details, &DetailsPane::operationRequested, this, &MainWindow::showInLog);
+}
 
-    m_minute.setInterval(60 * 1000);
-    connect(&m_minute, &QTimer::timeout, this, [this] {
-        m_notifications->refresh(m_session->data(), QDateTime::currentMSecsSinceEpoch());
-    });
-    m_minute.start();
-
+void MainWindow::createTrayIcon()
+{
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(windowIcon(), this);
         m_tray->setToolTip(QStringLiteral("OpLens"));
         m_tray->show();
     }
-    restoreSettings();
 }
 
 MainWindow::~MainWindow() = default;
-
-void MainWindow::createActions()
-{
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open = file->addAction(tr("&Open…"), this, &MainWindow::openDialog);
-    open->setShortcut(QKeySequence::Open);
-    m_recentMenu = new RecentMenu(tr("Open &Recent"), QStringLiteral("recent/files"),
-                                  [this](const QString &path) { openFiles({path}); }, this);
-    file->addMenu(m_recentMenu);
-    m_workspaces = new Workspaces(m_session, m_filterBar, m_operations, m_events, this);
-    connect(m_workspaces, &Workspaces::message, m_statusText, &QLabel::setText);
-    m_workspaces->addActions(file);
-    file->addSeparator();
-    QAction *reload = file->addAction(tr("&Reload"), m_session, &Session::reload);
-    reload->setShortcut(QKeySequence(Qt::Key_F5));
-    auto *exportJob = new ExportJob(m_session, statusBar(), this); // the current view, with its filters and order
-    QAction *exportView = file->addAction(tr("&Export…"), this, [this, exportJob] { exportJob->exportView(currentTable()); });
-    exportView->setObjectName(QStringLiteral("exportAction"));
-    exportView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
-
-    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    QAction *find = edit->addAction(tr("&Filter…"), m_filterBar, &FilterBar::focusSearch);
-    find->setShortcut(QKeySequence::Find);
-
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    QAction *utc = view->addAction(tr("Times in &UTC"));
-    utc->setObjectName(QStringLiteral("utcAction"));
-    utc->setCheckable(true);
-    utc->setChecked(TimeDisplay::instance().utc());
-    connect(utc, &QAction::toggled, &TimeDisplay::instance(), &TimeDisplay::setUtc);
-    connect(&TimeDisplay::instance(), &TimeDisplay::changed, this, [this, utc] {
-        utc->setChecked(TimeDisplay::instance().utc());
-        showOperation(m_details->operation());
-    });
-    view->addSeparator();
-    view->addAction(m_sourcesDock->toggleViewAction());
-    view->addAction(m_notificationsDock->toggleViewAction());
-    view->addAction(m_detailsDock->toggleViewAction());
-
-    QMenu *notifications = menuBar()->addMenu(tr("&Operation"));
-    QAction *acknowledge = notifications->addAction(tr("&Acknowledge notification"), m_notifications,
-                                                    &NotificationsPane::acknowledgeSelected);
-    acknowledge->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
-    m_restartAction = notifications->addAction(tr("&Restart…"), this, [this] { restartOperation(m_details->operation()); });
-    m_restartAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    m_restartAction->setEnabled(false);
-    notifications->addSeparator();
-    notifications->addAction(tr("&Local Action Catalog…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Local action catalog"), Restarter::catalogPath(),
-                                                          tr("JSON (*.json);;All files (*)"));
-        if (path.isEmpty())
-            return;
-        QString error;
-        if (!ActionCatalog::load(path, &error)) {
-            QMessageBox::warning(this, tr("Local action catalog"), error);
-            return;
-        }
-        Restarter::setCatalogPath(path);
-        updateRestartAction();
-    });
-
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About OpLens"), this, [this] {
-        QMessageBox::about(this, tr("About OpLens"),
-                           tr("<h3>OpLens %1</h3><p>Knows which background operations of a mail server were "
-                              "interrupted.</p><p>An operation counts as <b>Interrupted</b> when its log says so, or "
-                              "when the service restarted after its last event; <b>Stale</b> when it runs three "
-                              "times longer than its usual 95th percentile.</p>")
-                               .arg(QStringLiteral(OPLENS_VERSION)));
-    });
-}
 
 void MainWindow::openFiles(const QStringList &paths)
 {

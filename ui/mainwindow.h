@@ -58,7 +58,19 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    void createCenter();
+    void createDocks();
+    void createStatusBar();
+    void connectSession();
+    void connectTables();
+    void connectNotificationsAndRestarts();
+    void createTrayIcon();
+    // The menus (mainwindowmenus.cpp).
     void createActions();
+    void createFileMenu();
+    void createViewMenu();
+    void createOperationMenu();
+    void createHelpMenu();
     void dataChanged();
     void updateCounts();
     void showOperation(uint32_t op);
