@@ -48,27 +48,29 @@ void parseListen(const QString &listen, Config &config)
     config.port = quint16(port);
 }
 
-Config parse(const json &root, const QString &baseDir)
+QString absolutePath(const QString &baseDir, const QString &path) { return QDir(baseDir).absoluteFilePath(path); }
+
+void rejectUnknownKeys(const json &root)
 {
-    if (!root.is_object())
-        throw Invalid{QStringLiteral("the configuration must be a JSON object")};
     static const QStringList known{QStringLiteral("listen"), QStringLiteral("tls"), QStringLiteral("oplogs"),
                                    QStringLiteral("runnerOplog"), QStringLiteral("auditLog"), QStringLiteral("service"),
                                    QStringLiteral("tokens"), QStringLiteral("actions"), QStringLiteral("runAsRoot")};
     for (const auto &[key, value] : root.items())
         if (!known.contains(QString::fromStdString(key)))
             throw Invalid{QStringLiteral("%1: unknown key").arg(QString::fromStdString(key))};
-    const auto path = [&](const QString &p) { return QDir(baseDir).absoluteFilePath(p); };
-    Config config;
-    if (const json &listen = member(root, "listen"); !listen.is_null())
-        parseListen(text(listen, QStringLiteral("listen")), config);
-    if (const json &tls = member(root, "tls"); !tls.is_null()) {
-        if (!tls.is_object())
-            throw Invalid{QStringLiteral("tls: must be an object with certificate and key")};
-        config.certificate = path(text(member(tls, "certificate"), QStringLiteral("tls.certificate")));
-        config.key = path(text(member(tls, "key"), QStringLiteral("tls.key")));
-    }
-    const json &oplogs = member(root, "oplogs");
+}
+
+void parseTls(const json &tls, const QString &baseDir, Config &config)
+{
+    if (!tls.is_object())
+        throw Invalid{QStringLiteral("tls: must be an object with certificate and key")};
+    config.certificate = absolutePath(baseDir, text(member(tls, "certificate"), QStringLiteral("tls.certificate")));
+    config.key = absolutePath(baseDir, text(member(tls, "key"), QStringLiteral("tls.key")));
+}
+
+// Required: at least one, each id used once.
+void parseOplogs(const json &oplogs, const QString &baseDir, Config &config)
+{
     if (!oplogs.is_array() || oplogs.empty())
         throw Invalid{QStringLiteral("oplogs: required, a non-empty array of {\"id\", \"path\"}")};
     for (size_t i = 0; i < oplogs.size(); ++i) {
@@ -76,39 +78,52 @@ Config parse(const json &root, const QString &baseDir)
         if (!oplogs[i].is_object())
             throw Invalid{QStringLiteral("%1: must be an object with id and path").arg(where)};
         OplogConfig log{text(member(oplogs[i], "id"), where + QStringLiteral(".id")),
-                        path(text(member(oplogs[i], "path"), where + QStringLiteral(".path")))};
+                        absolutePath(baseDir, text(member(oplogs[i], "path"), where + QStringLiteral(".path")))};
         for (const OplogConfig &other : config.oplogs)
             if (other.id == log.id)
                 throw Invalid{QStringLiteral("%1.id: \"%2\" is used twice").arg(where, log.id)};
         config.oplogs.append(log);
     }
-    const json &tokens = member(root, "tokens");
+}
+
+// `tokens[i]`: an identity, a role, and the SHA-256 of the token (the token itself is never stored).
+Token parseToken(const json &entry, const QString &where)
+{
+    if (!entry.is_object())
+        throw Invalid{QStringLiteral("%1: must be an object").arg(where)};
+    Token token;
+    token.identity = text(member(entry, "identity"), where + QStringLiteral(".identity"));
+    const QString role = text(member(entry, "role"), where + QStringLiteral(".role"));
+    if (role != QLatin1String("viewer") && role != QLatin1String("operator"))
+        throw Invalid{QStringLiteral("%1.role: must be \"viewer\" or \"operator\"").arg(where)};
+    token.operatorRole = role == QLatin1String("operator");
+    const QString hex = text(member(entry, "sha256"), where + QStringLiteral(".sha256"));
+    token.sha256 = QByteArray::fromHex(hex.toLatin1());
+    if (hex.size() != 64 || token.sha256.size() != 32 || token.sha256.toHex() != hex.toLower().toLatin1())
+        throw Invalid{QStringLiteral("%1.sha256: must be 64 hex digits (sha256sum of the token)").arg(where)};
+    return token;
+}
+
+void parseTokens(const json &tokens, Config &config)
+{
     if (!tokens.is_array() || tokens.empty())
         throw Invalid{QStringLiteral("tokens: required, a non-empty array of {\"identity\", \"role\", \"sha256\"}")};
-    for (size_t i = 0; i < tokens.size(); ++i) {
-        const QString where = QStringLiteral("tokens[%1]").arg(i);
-        if (!tokens[i].is_object())
-            throw Invalid{QStringLiteral("%1: must be an object").arg(where)};
-        Token token;
-        token.identity = text(member(tokens[i], "identity"), where + QStringLiteral(".identity"));
-        const QString role = text(member(tokens[i], "role"), where + QStringLiteral(".role"));
-        if (role != QLatin1String("viewer") && role != QLatin1String("operator"))
-            throw Invalid{QStringLiteral("%1.role: must be \"viewer\" or \"operator\"").arg(where)};
-        token.operatorRole = role == QLatin1String("operator");
-        const QString hex = text(member(tokens[i], "sha256"), where + QStringLiteral(".sha256"));
-        token.sha256 = QByteArray::fromHex(hex.toLatin1());
-        if (hex.size() != 64 || token.sha256.size() != 32 || token.sha256.toHex() != hex.toLower().toLatin1())
-            throw Invalid{QStringLiteral("%1.sha256: must be 64 hex digits (sha256sum of the token)").arg(where)};
-        config.tokens.append(token);
-    }
-    if (const json &actions = member(root, "actions"); !actions.is_null()) {
-        QString error;
-        const auto catalog = ActionCatalog::parse(actions.dump(), &error, QStringLiteral("actions"));
-        if (!catalog)
-            throw Invalid{error};
-        config.actions = *catalog;
-    }
-    const json &runner = member(root, "runnerOplog");
+    for (size_t i = 0; i < tokens.size(); ++i)
+        config.tokens.append(parseToken(tokens[i], QStringLiteral("tokens[%1]").arg(i)));
+}
+
+void parseActions(const json &actions, Config &config)
+{
+    QString error;
+    const auto catalog = ActionCatalog::parse(actions.dump(), &error, QStringLiteral("actions"));
+    if (!catalog)
+        throw Invalid{error};
+    config.actions = *catalog;
+}
+
+// The oplog restarts are written to: required when there are actions, and one of the oplogs.
+void parseRunnerOplog(const json &runner, Config &config)
+{
     if (!runner.is_null()) {
         const QString id = text(runner, QStringLiteral("runnerOplog"));
         for (int i = 0; i < config.oplogs.size(); ++i)
@@ -119,34 +134,69 @@ Config parse(const json &root, const QString &baseDir)
     } else if (!config.actions.actions().isEmpty()) {
         throw Invalid{QStringLiteral("runnerOplog: required when there are actions: the id of the oplog restarts are written to")};
     }
-    if (const json &audit = member(root, "auditLog"); !audit.is_null())
-        config.auditLog = path(text(audit, QStringLiteral("auditLog")));
+}
+
+// By default beside the runner's oplog, or else the first one.
+void parseAuditLog(const json &audit, const QString &baseDir, Config &config)
+{
+    if (!audit.is_null())
+        config.auditLog = absolutePath(baseDir, text(audit, QStringLiteral("auditLog")));
     else
         config.auditLog = QFileInfo(config.runnerOplog >= 0 ? config.runnerOplogPath() : config.oplogs.first().path)
                               .dir().absoluteFilePath(QStringLiteral("oplens-audit.jsonl"));
-    if (const json &service = member(root, "service"); !service.is_null()) {
-        if (!service.is_object())
-            throw Invalid{QStringLiteral("service: must be an object with name and startedAtCommand")};
-        config.serviceName = text(member(service, "name"), QStringLiteral("service.name"));
-        const json &command = member(service, "startedAtCommand");
-        if (!command.is_null()) {
-            if (!command.is_array() || command.empty())
-                throw Invalid{QStringLiteral("service.startedAtCommand: must be a non-empty array of strings (no shell)")};
-            for (size_t i = 0; i < command.size(); ++i)
-                config.startedAtCommand << text(command[i], QStringLiteral("service.startedAtCommand[%1]").arg(i));
-            if (!config.startedAtCommand.first().startsWith(QLatin1Char('/')))
-                throw Invalid{QStringLiteral("service.startedAtCommand[0]: must be an absolute path")};
-        }
-    }
-    if (const json &root_ = member(root, "runAsRoot"); !root_.is_null()) {
-        if (!root_.is_boolean())
-            throw Invalid{QStringLiteral("runAsRoot: must be true or false")};
-        config.runAsRoot = root_.get<bool>();
-    }
+}
+
+// The service's name, and the command that tells when it started (run without a shell).
+void parseService(const json &service, Config &config)
+{
+    if (!service.is_object())
+        throw Invalid{QStringLiteral("service: must be an object with name and startedAtCommand")};
+    config.serviceName = text(member(service, "name"), QStringLiteral("service.name"));
+    const json &command = member(service, "startedAtCommand");
+    if (command.is_null())
+        return;
+    if (!command.is_array() || command.empty())
+        throw Invalid{QStringLiteral("service.startedAtCommand: must be a non-empty array of strings (no shell)")};
+    for (size_t i = 0; i < command.size(); ++i)
+        config.startedAtCommand << text(command[i], QStringLiteral("service.startedAtCommand[%1]").arg(i));
+    if (!config.startedAtCommand.first().startsWith(QLatin1Char('/')))
+        throw Invalid{QStringLiteral("service.startedAtCommand[0]: must be an absolute path")};
+}
+
+// Tokens travel in clear without TLS: only on loopback.
+void requireTlsOffLoopback(const Config &config)
+{
     const bool loopback = config.address.isLoopback();
     if (!loopback && !config.tls())
         throw Invalid{QStringLiteral("listen: %1 is not a loopback address: add \"tls\" (or put nginx in front and listen on 127.0.0.1)")
                           .arg(config.address.toString())};
+}
+
+// The sections in the order their errors are reported.
+Config parse(const json &root, const QString &baseDir)
+{
+    if (!root.is_object())
+        throw Invalid{QStringLiteral("the configuration must be a JSON object")};
+    rejectUnknownKeys(root);
+    Config config;
+    if (const json &listen = member(root, "listen"); !listen.is_null())
+        parseListen(text(listen, QStringLiteral("listen")), config);
+    if (const json &tls = member(root, "tls"); !tls.is_null())
+        parseTls(tls, baseDir, config);
+    parseOplogs(member(root, "oplogs"), baseDir, config);
+    parseTokens(member(root, "tokens"), config);
+    if (const json &actions = member(root, "actions"); !actions.is_null())
+        parseActions(actions, config);
+    parseRunnerOplog(member(root, "runnerOplog"), config);
+    parseAuditLog(member(root, "auditLog"), baseDir, config);
+    if (const json &service = member(root, "service"); !service.is_null())
+        parseService(service, config);
+    if (const json &runAsRoot = member(root, "runAsRoot"); !runAsRoot.is_null()) {
+        if (!runAsRoot.is_boolean())
+            throw Invalid{QStringLiteral("runAsRoot: must be true or false")};
+        config.runAsRoot = runAsRoot.get<bool>();
+    }
+    requireTlsOffLoopback(config);
     return config;
 }
 

@@ -206,94 +206,104 @@ QString AgentServer::epochOf(int log)
 
 void AgentServer::routes()
 {
-    m_server.route(QStringLiteral("/v1/status"), QHttpServerRequest::Method::Get,
+    using Method = QHttpServerRequest::Method;
+    // Every endpoint checks the token first: authenticate() answers a refusal itself.
+    m_server.route(QStringLiteral("/v1/status"), Method::Get,
                    [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        const auto caller = authenticate(request, responder);
-        if (!caller)
-            return;
-        QJsonArray logs;
-        for (int i = 0; i < m_config.oplogs.size(); ++i) {
-            refreshLog(i);
-            logs.append(QJsonObject{{QStringLiteral("id"), m_config.oplogs[i].id},
-                                    {QStringLiteral("size"), qint64(m_logs[size_t(i)].size)},
-                                    {QStringLiteral("epoch"), epochOf(i)}});
-        }
-        const QJsonObject status{{QStringLiteral("agent"), QStringLiteral(OPLENS_VERSION)},
-                                 {QStringLiteral("host"), QHostInfo::localHostName()},
-                                 {QStringLiteral("now"), QDateTime::currentMSecsSinceEpoch()},
-                                 {QStringLiteral("service"), m_config.serviceName},
-                                 {QStringLiteral("serviceStartedAt"), m_serviceStartedAt == kNoTime ? QJsonValue() : QJsonValue(qint64(m_serviceStartedAt))},
-                                 {QStringLiteral("oplogs"), logs}};
-        respond(responder, request, caller->identity, 200, QJsonDocument(status).toJson(QJsonDocument::Compact));
+        if (const auto caller = authenticate(request, responder))
+            serveStatus(request, responder, *caller);
     });
-
-    m_server.route(QStringLiteral("/v1/oplog"), QHttpServerRequest::Method::Get,
+    m_server.route(QStringLiteral("/v1/oplog"), Method::Get,
                    [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        const auto caller = authenticate(request, responder);
-        if (caller)
-            serveOplog(request, std::move(responder), *caller);
+        if (const auto caller = authenticate(request, responder))
+            serveOplog(request, std::move(responder), *caller); // a long-poll keeps the responder
     });
-
-    m_server.route(QStringLiteral("/v1/actions"), QHttpServerRequest::Method::Get,
+    m_server.route(QStringLiteral("/v1/actions"), Method::Get,
                    [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        const auto caller = authenticate(request, responder);
-        if (!caller)
-            return;
-        QJsonArray actions;
-        for (const Action &a : m_config.actions.actions()) {
-            QJsonArray parameters;
-            for (const auto &p : a.parameters)
-                parameters.append(p.first);
-            actions.append(QJsonObject{{QStringLiteral("module"), a.module}, {QStringLiteral("name"), a.name},
-                                       {QStringLiteral("parameters"), parameters}});
-        }
-        respond(responder, request, caller->identity, 200, QJsonDocument(actions).toJson(QJsonDocument::Compact));
+        if (const auto caller = authenticate(request, responder))
+            serveActions(request, responder, *caller);
     });
-
-    m_server.route(QStringLiteral("/v1/operations/<arg>/restart"), QHttpServerRequest::Method::Post,
+    m_server.route(QStringLiteral("/v1/operations/<arg>/restart"), Method::Post,
                    [this](const QString &operationId, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        const auto caller = authenticate(request, responder);
-        if (!caller)
-            return;
-        QJsonObject audited{{QStringLiteral("restartOf"), operationId}};
-        if (!caller->operatorRole) {
-            respond(responder, request, caller->identity, 403, errorBody(QStringLiteral("the token's role is viewer: restarting needs operator")), audited);
-            return;
-        }
-        const QByteArray body = request.body();
-        QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-        const QJsonObject object = document.object();
-        const QJsonValue reason = object.value(QStringLiteral("reason"));
-        const QJsonValue key = object.value(QStringLiteral("idempotencyKey"));
-        if (body.size() > kMaxBody || parseError.error != QJsonParseError::NoError || !document.isObject()
-            || !reason.isString() || reason.toString().trimmed().isEmpty() || !(key.isUndefined() || key.isString())
-            || key.toString().size() > 200) {
-            respond(responder, request, caller->identity, 400,
-                    errorBody(body.size() > kMaxBody ? QStringLiteral("the body is larger than 16 KiB")
-                                                     : QStringLiteral("expected {\"reason\": \"...\", \"idempotencyKey\": \"...\"}")),
-                    audited);
-            return;
-        }
-        audited.insert(QStringLiteral("reason"), reason.toString().left(1000));
-        if (!m_runner) {
-            respond(responder, request, caller->identity, 422, errorBody(QStringLiteral("this agent has no actions")), audited);
-            return;
-        }
-        RestartRequest restart{operationId, reason.toString().trimmed(), key.toString(), caller->identity};
-        const LaunchResult result = m_runner->restart(restart);
-        if (!result.ok()) {
-            respond(responder, request, caller->identity, result.status, errorBody(result.error), audited);
-            return;
-        }
-        audited.insert(QStringLiteral("operationId"), result.operationId);
-        const QJsonObject answer{{QStringLiteral("operationId"), result.operationId}, {QStringLiteral("restartOf"), result.restartOf}};
-        respond(responder, request, caller->identity, 202, QJsonDocument(answer).toJson(QJsonDocument::Compact), audited);
+        if (const auto caller = authenticate(request, responder))
+            serveRestart(operationId, request, responder, *caller);
     });
-
     m_server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         respond(responder, request, {}, 404, errorBody(QStringLiteral("no such endpoint")));
     });
+}
+
+// GET /v1/status: the agent, the service's start, and each oplog's size and epoch.
+void AgentServer::serveStatus(const QHttpServerRequest &request, QHttpServerResponder &responder, const Caller &caller)
+{
+    QJsonArray logs;
+    for (int i = 0; i < m_config.oplogs.size(); ++i) {
+        refreshLog(i);
+        logs.append(QJsonObject{{QStringLiteral("id"), m_config.oplogs[i].id},
+                                {QStringLiteral("size"), qint64(m_logs[size_t(i)].size)},
+                                {QStringLiteral("epoch"), epochOf(i)}});
+    }
+    const QJsonObject status{{QStringLiteral("agent"), QStringLiteral(OPLENS_VERSION)},
+                             {QStringLiteral("host"), QHostInfo::localHostName()},
+                             {QStringLiteral("now"), QDateTime::currentMSecsSinceEpoch()},
+                             {QStringLiteral("service"), m_config.serviceName},
+                             {QStringLiteral("serviceStartedAt"), m_serviceStartedAt == kNoTime ? QJsonValue() : QJsonValue(qint64(m_serviceStartedAt))},
+                             {QStringLiteral("oplogs"), logs}};
+    respond(responder, request, caller.identity, 200, QJsonDocument(status).toJson(QJsonDocument::Compact));
+}
+
+// GET /v1/actions: the catalog, each action with the names of its parameters.
+void AgentServer::serveActions(const QHttpServerRequest &request, QHttpServerResponder &responder, const Caller &caller)
+{
+    QJsonArray actions;
+    for (const Action &a : m_config.actions.actions()) {
+        QJsonArray parameters;
+        for (const auto &p : a.parameters)
+            parameters.append(p.first);
+        actions.append(QJsonObject{{QStringLiteral("module"), a.module}, {QStringLiteral("name"), a.name},
+                                   {QStringLiteral("parameters"), parameters}});
+    }
+    respond(responder, request, caller.identity, 200, QJsonDocument(actions).toJson(QJsonDocument::Compact));
+}
+
+// POST /v1/operations/ID/restart: operators only, with a reason; the Runner launches it.
+void AgentServer::serveRestart(const QString &operationId, const QHttpServerRequest &request,
+                               QHttpServerResponder &responder, const Caller &caller)
+{
+    QJsonObject audited{{QStringLiteral("restartOf"), operationId}};
+    if (!caller.operatorRole) {
+        respond(responder, request, caller.identity, 403, errorBody(QStringLiteral("the token's role is viewer: restarting needs operator")), audited);
+        return;
+    }
+    const QByteArray body = request.body();
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    const QJsonObject object = document.object();
+    const QJsonValue reason = object.value(QStringLiteral("reason"));
+    const QJsonValue key = object.value(QStringLiteral("idempotencyKey"));
+    if (body.size() > kMaxBody || parseError.error != QJsonParseError::NoError || !document.isObject()
+        || !reason.isString() || reason.toString().trimmed().isEmpty() || !(key.isUndefined() || key.isString())
+        || key.toString().size() > 200) {
+        respond(responder, request, caller.identity, 400,
+                errorBody(body.size() > kMaxBody ? QStringLiteral("the body is larger than 16 KiB")
+                                                 : QStringLiteral("expected {\"reason\": \"...\", \"idempotencyKey\": \"...\"}")),
+                audited);
+        return;
+    }
+    audited.insert(QStringLiteral("reason"), reason.toString().left(1000));
+    if (!m_runner) {
+        respond(responder, request, caller.identity, 422, errorBody(QStringLiteral("this agent has no actions")), audited);
+        return;
+    }
+    RestartRequest restart{operationId, reason.toString().trimmed(), key.toString(), caller.identity};
+    const LaunchResult result = m_runner->restart(restart);
+    if (!result.ok()) {
+        respond(responder, request, caller.identity, result.status, errorBody(result.error), audited);
+        return;
+    }
+    audited.insert(QStringLiteral("operationId"), result.operationId);
+    const QJsonObject answer{{QStringLiteral("operationId"), result.operationId}, {QStringLiteral("restartOf"), result.restartOf}};
+    respond(responder, request, caller.identity, 202, QJsonDocument(answer).toJson(QJsonDocument::Compact), audited);
 }
 
 void AgentServer::serveOplog(const QHttpServerRequest &request, QHttpServerResponder &&responder, const Caller &caller)

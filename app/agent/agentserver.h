@@ -49,7 +49,12 @@ private:
         QString head;       // a digest of its first line: a file rewritten while the agent was down has another
     };
 
+    // Binds each endpoint to its handler (agent.md section 3).
     void routes();
+    void serveStatus(const QHttpServerRequest &request, QHttpServerResponder &responder, const Caller &caller);
+    void serveActions(const QHttpServerRequest &request, QHttpServerResponder &responder, const Caller &caller);
+    void serveRestart(const QString &operationId, const QHttpServerRequest &request, QHttpServerResponder &responder,
+                      const Caller &caller);
     // Checks the bearer token; on failure writes the answer (401 / 429), audits it and returns nullopt.
     std::optional<Caller> authenticate(const QHttpServerRequest &request, QHttpServerResponder &responder);
     void respond(QHttpServerResponder &responder, const QHttpServerRequest &request, const QString &identity,
