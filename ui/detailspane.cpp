@@ -35,6 +35,13 @@ void addJson(QTreeWidgetItem *parent, const QString &key, const nlohmann::ordere
     }
 }
 
+// A field as a key and its value; none when the value is empty.
+void addField(QTreeWidgetItem *parent, const QString &key, const QString &value)
+{
+    if (!value.isEmpty())
+        new QTreeWidgetItem(parent, {key, value});
+}
+
 } // namespace
 
 DetailsPane::DetailsPane(QWidget *parent) : QWidget(parent)
@@ -121,10 +128,22 @@ void DetailsPane::show(std::shared_ptr<const Dataset> data, uint32_t op, int64_t
         return;
     }
     const Dataset &d = *m_data;
+    const bool stale = d.isStale(op, now);
+    const QString status = statusLabel(d.operation(op).status, stale, d.isRestarted(op));
+    showHeading(op, status, stale);
+    m_tree->clear();
+    addSummary(op, status, now);
+    addParameters(op);
+    addRestartChain(op, stale);
+    addEvents(op);
+}
+
+// The title (module, name, status) and, for an Interrupted operation, why it counts as one.
+void DetailsPane::showHeading(uint32_t op, const QString &status, bool stale)
+{
+    const Dataset &d = *m_data;
     const EventStore &s = d.events();
     const Operation &o = d.operation(op);
-    const bool stale = d.isStale(op, now);
-    const QString status = statusLabel(o.status, stale, d.isRestarted(op));
     m_title->setText(QStringLiteral("<b>%1 %2</b> &nbsp; <span style='color:%3'>%4</span>")
                          .arg(s.string(d.module(op)).toHtmlEscaped(), s.string(d.name(op)).toHtmlEscaped(),
                               statusColor(o.status, stale).name(), status.toHtmlEscaped()));
@@ -133,38 +152,50 @@ void DetailsPane::show(std::shared_ptr<const Dataset> data, uint32_t op, int64_t
     m_reason->setVisible(!reason.isEmpty());
     m_copyId->setEnabled(true);
     m_copyJson->setEnabled(true);
+}
 
-    m_tree->clear();
+void DetailsPane::addSummary(uint32_t op, const QString &status, int64_t now)
+{
+    const Dataset &d = *m_data;
+    const EventStore &s = d.events();
+    const Operation &o = d.operation(op);
     QTreeWidgetItem *summary = section(tr("Operation"));
-    const auto add = [](QTreeWidgetItem *parent, const QString &key, const QString &value) {
-        if (!value.isEmpty())
-            new QTreeWidgetItem(parent, {key, value});
-    };
-    add(summary, tr("status"), status);
-    add(summary, tr("operationId"), s.ids().qtext(op));
-    add(summary, tr("source"), s.sourceName(d.source(op)));
-    add(summary, tr("host"), s.string(d.host(op)));
-    add(summary, tr("module"), s.string(d.module(op)));
-    add(summary, tr("name"), s.string(d.name(op)));
-    add(summary, tr("requestedBy"), s.string(s.requestedBy(o.firstRow)));
-    add(summary, tr("origin"), s.string(s.origin(o.firstRow)));
-    add(summary, tr("started"), TimeDisplay::instance().format(o.startedAt));
-    add(summary, tr("ended"), TimeDisplay::instance().format(o.endedAt));
-    add(summary, tr("duration"), TimeDisplay::duration(d.duration(op, now)));
-    add(summary, tr("events"), QString::number(o.eventCount));
+    addField(summary, tr("status"), status);
+    addField(summary, tr("operationId"), s.ids().qtext(op));
+    addField(summary, tr("source"), s.sourceName(d.source(op)));
+    addField(summary, tr("host"), s.string(d.host(op)));
+    addField(summary, tr("module"), s.string(d.module(op)));
+    addField(summary, tr("name"), s.string(d.name(op)));
+    addField(summary, tr("requestedBy"), s.string(s.requestedBy(o.firstRow)));
+    addField(summary, tr("origin"), s.string(s.origin(o.firstRow)));
+    addField(summary, tr("started"), TimeDisplay::instance().format(o.startedAt));
+    addField(summary, tr("ended"), TimeDisplay::instance().format(o.endedAt));
+    addField(summary, tr("duration"), TimeDisplay::duration(d.duration(op, now)));
+    addField(summary, tr("events"), QString::number(o.eventCount));
     if (o.status == Status::Running)
-        add(summary, tr("stale after"), TimeDisplay::duration(d.staleLimit(d.module(op), d.name(op))));
+        addField(summary, tr("stale after"), TimeDisplay::duration(d.staleLimit(d.module(op), d.name(op))));
+}
 
-    const std::vector<uint32_t> rows = d.rowsOf(op);
-    const uint32_t latest = o.latestRow;
-    if (!s.parameters(latest).empty()) {
-        QTreeWidgetItem *parameters = section(tr("Parameters"));
-        const auto json = nlohmann::ordered_json::parse(s.parameters(latest), nullptr, false);
-        if (json.is_object())
-            for (const auto &[k, v] : json.items())
-                addJson(parameters, QString::fromStdString(k), v);
-    }
+// The parameters of its latest event, as a tree; no section when it has none.
+void DetailsPane::addParameters(uint32_t op)
+{
+    const EventStore &s = m_data->events();
+    const uint32_t latest = m_data->operation(op).latestRow;
+    if (s.parameters(latest).empty())
+        return;
+    QTreeWidgetItem *parameters = section(tr("Parameters"));
+    const auto json = nlohmann::ordered_json::parse(s.parameters(latest), nullptr, false);
+    if (json.is_object())
+        for (const auto &[k, v] : json.items())
+            addJson(parameters, QString::fromStdString(k), v);
+}
 
+// The operations it restarts, back to the first, then itself, then its restarts (at most 100 each way).
+void DetailsPane::addRestartChain(uint32_t op, bool stale)
+{
+    const Dataset &d = *m_data;
+    const EventStore &s = d.events();
+    const Operation &o = d.operation(op);
     QTreeWidgetItem *chain = section(tr("Restart chain"));
     std::vector<uint32_t> back;
     for (uint32_t at = o.restartOf; at != kNone && d.exists(at) && back.size() < 100; at = d.operation(at).restartOf)
@@ -172,7 +203,7 @@ void DetailsPane::show(std::shared_ptr<const Dataset> data, uint32_t op, int64_t
     for (auto it = back.rbegin(); it != back.rend(); ++it)
         addChainLink(chain, tr("restart of"), *it);
     if (o.restartOf != kNone && !d.exists(o.restartOf))
-        add(chain, tr("restart of"), tr("%1 (not in the loaded data)").arg(s.ids().qtext(o.restartOf)));
+        addField(chain, tr("restart of"), tr("%1 (not in the loaded data)").arg(s.ids().qtext(o.restartOf)));
     auto *self = new QTreeWidgetItem(chain, {tr("this operation"), s.ids().qtext(op)});
     self->setIcon(1, statusIcon(o.status, stale));
     int forward = 0;
@@ -180,9 +211,16 @@ void DetailsPane::show(std::shared_ptr<const Dataset> data, uint32_t op, int64_t
         addChainLink(chain, tr("restarted as"), at);
     if (back.empty() && o.restartedAs == kNone && o.restartOf == kNone) {
         delete self;
-        add(chain, tr("none"), tr("not a restart, not restarted"));
+        addField(chain, tr("none"), tr("not a restart, not restarted"));
     }
+}
 
+// Its events in order, each with every field and where it was read; the latest one open.
+void DetailsPane::addEvents(uint32_t op)
+{
+    const EventStore &s = m_data->events();
+    const std::vector<uint32_t> rows = m_data->rowsOf(op);
+    const uint32_t latest = m_data->operation(op).latestRow;
     QTreeWidgetItem *events = section(tr("Events (%1)").arg(rows.size()));
     for (const uint32_t r : rows) {
         auto *item = new QTreeWidgetItem(events, {TimeDisplay::instance().format(s.time(r)), s.string(s.type(r))});

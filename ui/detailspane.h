@@ -30,6 +30,12 @@ private:
     void clear();
     QTreeWidgetItem *section(const QString &title);
     void addChainLink(QTreeWidgetItem *parent, const QString &label, uint32_t op);
+    // The sections of show(), in order.
+    void showHeading(uint32_t op, const QString &status, bool stale);
+    void addSummary(uint32_t op, const QString &status, int64_t now);
+    void addParameters(uint32_t op);
+    void addRestartChain(uint32_t op, bool stale);
+    void addEvents(uint32_t op);
 
     std::shared_ptr<const Dataset> m_data;
     uint32_t m_op = 0xFFFFFFFFu;

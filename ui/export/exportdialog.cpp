@@ -34,19 +34,41 @@ ExportDialog::ExportDialog(ViewKind kind, size_t shown, int visibleColumns, cons
     intro->setText(tr("<b>%1 %2</b> as the view shows them, in its order.<br>Filter: %3")
                        .arg(count, events ? tr("events") : tr("operations"), filter.toHtmlEscaped()));
 
-    m_format = new QComboBox(this);
-    m_format->setObjectName(QStringLiteral("exportFormat"));
-    m_format->addItem(tr("CSV: the table, for spreadsheets"), Csv);
-    m_format->addItem(tr("JSON Lines: every field of the events, one a line"), JsonLines);
-    m_format->addItem(tr("JSON: {\"operationList\": …} with export information"), Json);
-    m_format->addItem(tr("HTML report"), Html);
-    m_format->addItem(tr("PDF report"), Pdf);
-    m_formatNote = new QLabel(this);
-    m_formatNote->setWordWrap(true);
-    QFont small = m_formatNote->font();
-    small.setPointSizeF(small.pointSizeF() * 0.9);
-    m_formatNote->setFont(small);
-    m_formatNote->setMinimumWidth(460);
+    QFormLayout *form = createForm(visibleColumns);
+
+    m_problem = new QLabel(this);
+    m_problem->setObjectName(QStringLiteral("exportProblem"));
+    m_problem->setWordWrap(true);
+    m_problem->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_problem->hide();
+    connect(m_path, &QLineEdit::textEdited, m_problem, &QWidget::hide);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    buttons->addButton(tr("Export"), QDialogButtonBox::AcceptRole)->setDefault(true);
+    connect(buttons, &QDialogButtonBox::accepted, this, &ExportDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &ExportDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(intro);
+    layout->addSpacing(6);
+    layout->addLayout(form);
+    layout->addWidget(m_problem);
+    layout->addStretch(1);
+    layout->addWidget(buttons);
+
+    m_confirm = [this](const QString &path) {
+        return QMessageBox::question(this, tr("Replace the file?"),
+                                     tr("%1 exists already. Replace it?").arg(QFileInfo(path).fileName()),
+                                     QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+            == QMessageBox::Yes;
+    };
+    formatChanged();
+}
+
+// Format, columns, byte-order mark and file, in the order Tab goes through them.
+QFormLayout *ExportDialog::createForm(int visibleColumns)
+{
+    createFormatChoice();
 
     m_visible = new QRadioButton(tr("Visible columns (%1), in their order").arg(visibleColumns), this);
     m_visible->setObjectName(QStringLiteral("exportVisibleColumns"));
@@ -64,15 +86,10 @@ ExportDialog::ExportDialog(ViewKind kind, size_t shown, int visibleColumns, cons
     m_path->setObjectName(QStringLiteral("exportPath"));
     m_path->setMinimumWidth(360);
     auto *browse = new QPushButton(tr("Browse…"), this);
+    connect(browse, &QPushButton::clicked, this, &ExportDialog::browse);
     auto *pathRow = new QHBoxLayout;
     pathRow->addWidget(m_path, 1);
     pathRow->addWidget(browse);
-
-    m_problem = new QLabel(this);
-    m_problem->setObjectName(QStringLiteral("exportProblem"));
-    m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: #c62828;"));
-    m_problem->hide();
 
     auto *form = new QFormLayout;
     form->addRow(tr("Format:"), m_format);
@@ -80,31 +97,26 @@ ExportDialog::ExportDialog(ViewKind kind, size_t shown, int visibleColumns, cons
     form->addRow(tr("Columns:"), columns);
     form->addRow(QString(), m_bom);
     form->addRow(tr("File:"), pathRow);
+    return form;
+}
 
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
-    buttons->addButton(tr("Export"), QDialogButtonBox::AcceptRole)->setDefault(true);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(intro);
-    layout->addSpacing(6);
-    layout->addLayout(form);
-    layout->addWidget(m_problem);
-    layout->addStretch(1);
-    layout->addWidget(buttons);
-
+// The formats, and a note under them on what the chosen one writes (formatChanged()).
+void ExportDialog::createFormatChoice()
+{
+    m_format = new QComboBox(this);
+    m_format->setObjectName(QStringLiteral("exportFormat"));
+    m_format->addItem(tr("CSV: the table, for spreadsheets"), Csv);
+    m_format->addItem(tr("JSON Lines: every field of the events, one a line"), JsonLines);
+    m_format->addItem(tr("JSON: {\"operationList\": …} with export information"), Json);
+    m_format->addItem(tr("HTML report"), Html);
+    m_format->addItem(tr("PDF report"), Pdf);
+    m_formatNote = new QLabel(this);
+    m_formatNote->setWordWrap(true);
+    QFont small = m_formatNote->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    m_formatNote->setFont(small);
+    m_formatNote->setMinimumWidth(460);
     connect(m_format, &QComboBox::currentIndexChanged, this, &ExportDialog::formatChanged);
-    connect(browse, &QPushButton::clicked, this, &ExportDialog::browse);
-    connect(buttons, &QDialogButtonBox::accepted, this, &ExportDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &ExportDialog::reject);
-    connect(m_path, &QLineEdit::textEdited, m_problem, &QWidget::hide);
-
-    m_confirm = [this](const QString &path) {
-        return QMessageBox::question(this, tr("Replace the file?"),
-                                     tr("%1 exists already. Replace it?").arg(QFileInfo(path).fileName()),
-                                     QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
-            == QMessageBox::Yes;
-    };
-    formatChanged();
 }
 
 ExportDialog::Format ExportDialog::format() const

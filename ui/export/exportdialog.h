@@ -10,6 +10,7 @@
 class QButtonGroup;
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QRadioButton;
@@ -46,6 +47,8 @@ public:
     void accept() override; // validate(), then close
 
 private:
+    QFormLayout *createForm(int visibleColumns);
+    void createFormatChoice();
     void formatChanged();
     void browse();
 

@@ -21,6 +21,31 @@ TablePane::TablePane(Session *session, ViewKind kind, QWidget *parent)
         m_model = new OperationsModel(this);
     else
         m_model = new EventsModel(this);
+    setUpView(kind);
+    setUpHeader(kind);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+
+    QHeaderView *header = m_view->horizontalHeader();
+    connect(header, &QHeaderView::sortIndicatorChanged, this, [this](int column, Qt::SortOrder order) {
+        m_query->setSort(column, order == Qt::DescendingOrder);
+    });
+    connect(header, &QHeaderView::customContextMenuRequested, this, &TablePane::showColumnMenu);
+    connect(m_query, &ViewQuery::ready, this, &TablePane::showResult);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        m_selected = current.isValid() ? current.data(ResultModel::OperationRole).toUInt() : kNone;
+        Q_EMIT operationSelected(m_selected);
+    });
+    connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) {
+        Q_EMIT operationActivated(index.data(ResultModel::OperationRole).toUInt());
+    });
+    connect(m_view, &QTableView::customContextMenuRequested, this, &TablePane::showRowMenu);
+}
+
+void TablePane::setUpView(ViewKind kind)
+{
     m_view->setModel(m_model);
     m_view->setObjectName(kind == ViewKind::Operations ? QStringLiteral("operationsTable") : QStringLiteral("eventsTable"));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -32,6 +57,11 @@ TablePane::TablePane(Session *session, ViewKind kind, QWidget *parent)
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed); // no per-row measuring on big views
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     m_view->verticalHeader()->hide();
+}
+
+// Movable columns with a menu to show or hide them, sorted from a click, with widths for their usual content.
+void TablePane::setUpHeader(ViewKind kind)
+{
     QHeaderView *header = m_view->horizontalHeader();
     header->setSectionsMovable(true);
     header->setSortIndicatorShown(true);
@@ -46,56 +76,46 @@ TablePane::TablePane(Session *session, ViewKind kind, QWidget *parent)
         header->resizeSection(i, widths[i]);
     if (kind == ViewKind::Operations) // least needed at first: shown from the header's menu
         header->hideSection(int(OperationColumn::Events));
+}
 
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_view);
+void TablePane::showColumnMenu(const QPoint &pos)
+{
+    QHeaderView *header = m_view->horizontalHeader();
+    QMenu menu(this);
+    for (int i = 0; i < header->count(); ++i) {
+        QAction *action = menu.addAction(model()->headerData(i, Qt::Horizontal, Qt::DisplayRole).toString());
+        action->setCheckable(true);
+        action->setChecked(!header->isSectionHidden(i));
+        connect(action, &QAction::toggled, header, [header, i](bool on) { header->setSectionHidden(i, !on); });
+    }
+    menu.exec(header->mapToGlobal(pos));
+}
 
-    connect(header, &QHeaderView::sortIndicatorChanged, this, [this](int column, Qt::SortOrder order) {
-        m_query->setSort(column, order == Qt::DescendingOrder);
-    });
-    connect(header, &QHeaderView::customContextMenuRequested, this, [this, header](const QPoint &pos) {
-        QMenu menu(this);
-        for (int i = 0; i < header->count(); ++i) {
-            QAction *action = menu.addAction(model()->headerData(i, Qt::Horizontal, Qt::DisplayRole).toString());
-            action->setCheckable(true);
-            action->setChecked(!header->isSectionHidden(i));
-            connect(action, &QAction::toggled, header, [header, i](bool on) { header->setSectionHidden(i, !on); });
-        }
-        menu.exec(header->mapToGlobal(pos));
-    });
-    connect(m_query, &ViewQuery::ready, this, &TablePane::showResult);
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
-        m_selected = current.isValid() ? current.data(ResultModel::OperationRole).toUInt() : kNone;
-        Q_EMIT operationSelected(m_selected);
-    });
-    connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) {
-        Q_EMIT operationActivated(index.data(ResultModel::OperationRole).toUInt());
-    });
-    connect(m_view, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
-        const QModelIndex index = m_view->indexAt(pos);
-        if (!index.isValid())
-            return;
-        QMenu menu(this);
-        // Read now: exec() runs an event loop in which a new result (a followed file grew) resets the model.
-        const int idColumn = isOperations() ? int(OperationColumn::OperationId) : int(EventColumn::OperationId);
-        const QString id = index.siblingAtColumn(idColumn).data().toString();
-        QStringList cells;
-        for (int c = 0; c < model()->columnCount(); ++c)
-            cells << index.siblingAtColumn(c).data().toString();
-        menu.addAction(tr("Copy operation id"), this, [id] { QApplication::clipboard()->setText(id); });
-        menu.addAction(tr("Copy row"), this, [cells] { QApplication::clipboard()->setText(cells.join(QLatin1Char('\t'))); });
-        if (m_restarter) {
-            const uint32_t op = index.data(ResultModel::OperationRole).toUInt();
-            const QString why = m_restarter->refusal(op);
-            menu.addSeparator();
-            QAction *restart = menu.addAction(tr("Restart…"), this, [this, op] { Q_EMIT restartRequested(op); });
-            restart->setEnabled(why.isEmpty());
-            restart->setToolTip(why);
-            menu.setToolTipsVisible(true);
-        }
-        menu.exec(m_view->viewport()->mapToGlobal(pos));
-    });
+// Copy the operation's id or the row; Restart… when the table has a restarter.
+void TablePane::showRowMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_view->indexAt(pos);
+    if (!index.isValid())
+        return;
+    QMenu menu(this);
+    // Read now: exec() runs an event loop in which a new result (a followed file grew) resets the model.
+    const int idColumn = isOperations() ? int(OperationColumn::OperationId) : int(EventColumn::OperationId);
+    const QString id = index.siblingAtColumn(idColumn).data().toString();
+    QStringList cells;
+    for (int c = 0; c < model()->columnCount(); ++c)
+        cells << index.siblingAtColumn(c).data().toString();
+    menu.addAction(tr("Copy operation id"), this, [id] { QApplication::clipboard()->setText(id); });
+    menu.addAction(tr("Copy row"), this, [cells] { QApplication::clipboard()->setText(cells.join(QLatin1Char('\t'))); });
+    if (m_restarter) {
+        const uint32_t op = index.data(ResultModel::OperationRole).toUInt();
+        const QString why = m_restarter->refusal(op);
+        menu.addSeparator();
+        QAction *restart = menu.addAction(tr("Restart…"), this, [this, op] { Q_EMIT restartRequested(op); });
+        restart->setEnabled(why.isEmpty());
+        restart->setToolTip(why);
+        menu.setToolTipsVisible(true);
+    }
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
 }
 
 QAbstractTableModel *TablePane::model() const

@@ -45,6 +45,10 @@ Q_SIGNALS:
     void resultShown();
 
 private:
+    void setUpView(ViewKind kind);
+    void setUpHeader(ViewKind kind);
+    void showColumnMenu(const QPoint &pos);
+    void showRowMenu(const QPoint &pos);
     void showResult(const ViewQuery::Result &result);
     QString settingsKey() const;
     bool isOperations() const;
