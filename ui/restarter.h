@@ -1,4 +1,4 @@
-// Launches the restart of an operation (oplog.md section 4): through its source's agent, or, for a local file,
+// Launches the restart of an operation (docs/oplog.md section 4): through its source's agent, or, for a local file,
 // with the local action catalog (the console is then the runner, as oplensctl is).
 #pragma once
 

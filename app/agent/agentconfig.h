@@ -1,4 +1,4 @@
-// oplensd's configuration (agent.md section 1), validated at start with one clear line naming the bad key.
+// oplensd's configuration (docs/agent.md section 1), validated at start with one clear line naming the bad key.
 #pragma once
 
 #include "actioncatalog.h"

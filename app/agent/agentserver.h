@@ -1,4 +1,4 @@
-// oplensd's HTTP API (agent.md sections 2, 3 and 6) on QHttpServer: bearer tokens with roles, a limit on failed
+// oplensd's HTTP API (docs/agent.md sections 2, 3 and 6) on QHttpServer: bearer tokens with roles, a limit on failed
 // attempts, the oplogs served by byte range with long-polling, restarts through the Runner, an audit line per request.
 #pragma once
 
@@ -49,7 +49,7 @@ private:
         QString head;       // a digest of its first line: a file rewritten while the agent was down has another
     };
 
-    // Binds each endpoint to its handler (agent.md section 3).
+    // Binds each endpoint to its handler (docs/agent.md section 3).
     void routes();
     void serveStatus(const QHttpServerRequest &request, QHttpServerResponder &responder, const Caller &caller);
     void serveActions(const QHttpServerRequest &request, QHttpServerResponder &responder, const Caller &caller);

@@ -1,4 +1,4 @@
-// oplensd: the agent on each server (agent.md). Serves the server's oplogs, runs restarts from a whitelist, records
+// oplensd: the agent on each server (docs/agent.md). Serves the server's oplogs, runs restarts from a whitelist, records
 // what it runs, and at start records as Interrupted what it was running when it died.
 #include "agentconfig.h"
 #include "agentserver.h"
@@ -81,7 +81,7 @@ int main(int argc, char *argv[])
     if (args.contains(QStringLiteral("--help")) || configAt < 0 || configAt + 1 >= args.size()) {
         std::fprintf(args.contains(QStringLiteral("--help")) ? stdout : stderr,
                      "Usage: oplensd --config FILE\n\nThe OpLens agent: serves this server's oplogs over HTTP(S), runs "
-                     "restarts from the\nconfigured whitelist of actions, and records them (agent.md).\n");
+                     "restarts from the\nconfigured whitelist of actions, and records them (docs/agent.md).\n");
         return args.contains(QStringLiteral("--help")) ? 0 : 1;
     }
     QString error;

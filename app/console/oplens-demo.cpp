@@ -1,4 +1,4 @@
-// oplens-demo: writes realistic demo operation logs (JSON Lines, oplog v1, see spec/oplog.md)
+// oplens-demo: writes realistic demo operation logs (JSON Lines, oplog v1, see docs/oplog.md)
 // for two servers, mail1.example.com and mail2.example.com, covering the four weeks that end at --now.
 //
 // Why: the console, the CLI and their tests need data that looks like a real Zextras/Zimbra log and

@@ -55,7 +55,7 @@ void addReadingOptions(QCommandLineParser &parser, bool json)
     if (json)
         parser.addOption({QStringLiteral("json"), QStringLiteral("Print {\"operationList\": [...]} instead of text.")});
     parser.addPositionalArgument(QStringLiteral("SOURCE"),
-                                 QStringLiteral("Oplog files (any shape of oplog.md), file:///path, - for standard "
+                                 QStringLiteral("Oplog files (any shape of docs/oplog.md), file:///path, - for standard "
                                                 "input, http(s):// URLs of oplog files, or agent+https://host:port#LOG. "
                                                 "Several are merged."),
                                  QStringLiteral("SOURCE..."));

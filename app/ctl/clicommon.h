@@ -1,4 +1,4 @@
-// What the reading subcommands of oplensctl share: sources, filters, loading, messages and exit codes (cli.md).
+// What the reading subcommands of oplensctl share: sources, filters, loading, messages and exit codes (docs/cli.md).
 #pragma once
 
 #include "credentials.h"

@@ -1,4 +1,4 @@
-// oplensctl: the OpLens engine on the command line (cli.md).
+// oplensctl: the OpLens engine on the command line (docs/cli.md).
 #include "exportcommand.h"
 #include "readcommands.h"
 #include "runcommands.h"

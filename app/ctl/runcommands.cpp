@@ -140,7 +140,7 @@ int restartCommand(const QStringList &args)
     });
     parser.addPositionalArgument(QStringLiteral("OPERATION_ID"), QStringLiteral("The Interrupted, Failed or Aborted operation."));
     parser.addPositionalArgument(QStringLiteral("SOURCE"), QStringLiteral("agent+https://host:port, or a local oplog with --actions."));
-    if (const int status = parseArguments(parser, args, QStringLiteral("Restart an operation (oplog.md section 4): a new operation "
+    if (const int status = parseArguments(parser, args, QStringLiteral("Restart an operation (docs/oplog.md section 4): a new operation "
                                                                        "with the same module, name and parameters. Prints its id.")); status >= 0)
         return status;
     const QStringList positional = parser.positionalArguments().mid(1);
@@ -236,7 +236,7 @@ int recoverCommand(const QStringList &args)
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("oplog"), QStringLiteral("The oplog to recover. Required."), QStringLiteral("FILE")});
     if (const int status = parseArguments(parser, args, QStringLiteral("Record as Interrupted the operations of FILE whose runner "
-                                                                       "is gone (agent.md section 5), and print them.")); status >= 0)
+                                                                       "is gone (docs/agent.md section 5), and print them.")); status >= 0)
         return status;
     if (parser.value(QStringLiteral("oplog")).isEmpty()) {
         error(QStringLiteral("--oplog FILE is required"));

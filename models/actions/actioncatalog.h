@@ -1,4 +1,4 @@
-// The actions that may be run (agent.md sections 1 and 4): a whitelist of argv templates per module and name.
+// The actions that may be run (docs/agent.md sections 1 and 4): a whitelist of argv templates per module and name.
 #pragma once
 
 #include <QList>

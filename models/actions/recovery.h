@@ -1,4 +1,4 @@
-// Recovery after a crash or reboot (agent.md section 5): the operations a runner wrote whose process is gone
+// Recovery after a crash or reboot (docs/agent.md section 5): the operations a runner wrote whose process is gone
 // get an Interrupted event. A process still alive is left alone; running it twice adds nothing.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Runs actions as recorded operations (agent.md section 4, oplog.md section 4): argv from the action catalog,
+// Runs actions as recorded operations (docs/agent.md section 4, docs/oplog.md section 4): argv from the action catalog,
 // QProcess without a shell, Queued / Started / Finished or Failed appended and made durable before answering.
 #pragma once
 

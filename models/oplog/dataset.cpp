@@ -61,7 +61,7 @@ void Dataset::aggregate()
         const EventKind kind = m_events.kind(row);
         if (op == kNone) {
             // A runner's own ServiceStarted is a marker: recovery already recorded what that runner ran, and
-            // the service that owns the log did not restart (agent.md section 5).
+            // the service that owns the log did not restart (docs/agent.md section 5).
             if (kind == EventKind::ServiceStarted && m_events.otherFields(row).find("\"runner\"") == std::string_view::npos) {
                 const uint16_t source = m_events.source(row);
                 if (m_evidence.size() <= source)

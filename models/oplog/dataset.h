@@ -1,4 +1,4 @@
-// The events of every source and the operations aggregated from them with the rules of oplog.md section 3.
+// The events of every source and the operations aggregated from them with the rules of docs/oplog.md section 3.
 #pragma once
 
 #include "eventstore.h"
@@ -47,7 +47,7 @@ public:
     // Appends a batch parsed on its own (all of its source 0) as events of `source`, and aggregates it.
     void appendBatch(Dataset &&batch, uint16_t source);
 
-    // Evidence given from outside the log (oplog.md section 3); both re-derive the statuses.
+    // Evidence given from outside the log (docs/oplog.md section 3); both re-derive the statuses.
     void setServiceStartedAt(uint16_t source, int64_t epochMs);
     void setAssumeInterrupted(uint16_t source, bool assume);
 

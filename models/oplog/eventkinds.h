@@ -1,4 +1,4 @@
-// Event types and operation statuses of oplog.md section 3.
+// Event types and operation statuses of docs/oplog.md section 3.
 #pragma once
 
 #include <QString>

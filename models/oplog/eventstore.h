@@ -1,4 +1,4 @@
-// The events of every loaded source, stored by column (design.md): rows are indices in file order.
+// The events of every loaded source, stored by column (docs/architecture.md): rows are indices in file order.
 #pragma once
 
 #include "eventkinds.h"

@@ -1,4 +1,4 @@
-// OplogParser, the framing: input pushed in pieces, the container (oplog.md section 1) told from its first bytes,
+// OplogParser, the framing: input pushed in pieces, the container (docs/oplog.md section 1) told from its first bytes,
 // then cut into lines or array elements, each handed to parseUnit() (oplogparserfields.cpp) whole.
 #include "oplogparser.h"
 

@@ -1,4 +1,4 @@
-// Reads oplog bytes pushed in pieces, in any container of oplog.md section 1, into an EventStore.
+// Reads oplog bytes pushed in pieces, in any container of docs/oplog.md section 1, into an EventStore.
 // Bad events are reported and skipped (section 5); memory stays bounded by the longest accepted event.
 #pragma once
 

@@ -1,4 +1,4 @@
-// OplogParser, one event: its fields read with simdjson (oplog.md section 2), checked, and appended to the store.
+// OplogParser, one event: its fields read with simdjson (docs/oplog.md section 2), checked, and appended to the store.
 // The framing (containers, lines, array elements) is in oplogparser.cpp.
 #include "oplogparser.h"
 

@@ -1,4 +1,4 @@
-// Appending to an oplog as writers must (oplog.md section 1): whole lines, one write() each, made durable.
+// Appending to an oplog as writers must (docs/oplog.md section 1): whole lines, one write() each, made durable.
 #pragma once
 
 #include <QString>
@@ -13,7 +13,7 @@ namespace oplens {
 // Returns an empty string, or why it failed.
 QString appendOplogLine(const QString &path, std::string line);
 
-// One event as OpLens's runners write it, in oplog.md's field order; `humanStartTime` comes from `startTime`.
+// One event as OpLens's runners write it, in docs/oplog.md's field order; `humanStartTime` comes from `startTime`.
 struct RunnerEvent {
     QString module, name, operationId, type, requestedBy, host, restartOf, runner;
     std::string parameters;     // a JSON object's text; left out when empty or {}

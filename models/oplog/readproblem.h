@@ -5,7 +5,7 @@
 
 namespace oplens {
 
-// One event that could not be read (oplog.md section 5): where it is and why.
+// One event that could not be read (docs/oplog.md section 5): where it is and why.
 struct ReadProblem {
     uint64_t position = 0; // 1-based line, or 0-based element index when `element`
     bool element = false;

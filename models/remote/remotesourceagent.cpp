@@ -67,7 +67,7 @@ void RemoteSource::agentFinished(QNetworkReply *reply, int status)
     if (!m_bodyRejected && next > m_state.mirrored && m_state.mirrored == m_mirroredAtRequest) {
         if (next > size)
             return fail(QStringLiteral("the agent's answer points past the end of its oplog (%1 of %2 bytes)").arg(next).arg(size));
-        // The agent left out a line longer than its limit (agent.md): a JSON string of the same length stands in for
+        // The agent left out a line longer than its limit (docs/agent.md): a JSON string of the same length stands in for
         // it, so that offsets stay the agent's and the reader reports the line as skipped. Written in pieces.
         const QByteArray text = "\"the agent left out this line: it is longer than the agent's limit\"";
         m_bodyPos = m_state.mirrored;

@@ -1,4 +1,4 @@
-// What a remote source is: an oplog file served by any web server, or an OpLens agent (cli.md "Sources"), with how
+// What a remote source is: an oplog file served by any web server, or an OpLens agent (docs/cli.md "Sources"), with how
 // to authenticate and which CA to trust. Secrets live in memory only.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Filters of cli.md (shared by the console's filter bar) and sorting, as vectors of row or operation indexes.
+// Filters of docs/cli.md (shared by the console's filter bar) and sorting, as vectors of row or operation indexes.
 #pragma once
 
 #include "dataset.h"
@@ -24,7 +24,7 @@ enum StatusFlag : uint32_t {
     StatusUnfinished = 1u << 7,
     StatusStale = 1u << 8,
 };
-// "Unfinished" and the status names of oplog.md, any case; 0 for an unknown word.
+// "Unfinished" and the status names of docs/oplog.md, any case; 0 for an unknown word.
 uint32_t statusFlagFromName(const QString &name);
 QStringList statusFlagNames();
 
