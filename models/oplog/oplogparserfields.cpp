@@ -260,10 +260,8 @@ struct OplogParser::Json {
         const auto readString = [&](std::string_view &out) {
             return f.type == ondemand::json_type::string && f.value.get_string().get(out) == SUCCESS;
         };
-        const auto wrongType = [&](const char *what) {
-            draft.problem = QStringLiteral("field \"%1\" is not %2").arg(f.keyText(), QLatin1String(what));
-            return Read::Refused;
-        };
+        // Out of line and given the key alone: `f` stays in registers on the way that matters.
+        const auto wrongType = [&draft, key = f.key](const char *what) { return refuse(draft, key, what); };
         ParsedEvent &event = draft.event;
         if (f.key == "module")
             return (draft.hasModule = readString(event.module)) ? Read::Taken : wrongType("a string");
@@ -293,6 +291,13 @@ struct OplogParser::Json {
             return Read::Taken;
         }
         return Read::NotThisField;
+    }
+
+    [[gnu::cold]] static Read refuse(Draft &draft, std::string_view key, const char *what)
+    {
+        draft.problem = QStringLiteral("field \"%1\" is not %2")
+                            .arg(QString::fromUtf8(key.data(), qsizetype(key.size())), QLatin1String(what));
+        return Read::Refused;
     }
 
     // OpStartTime (a whole number), requestedBy, host and restartOf (strings) get their own columns; of another type
