@@ -44,6 +44,11 @@ void addField(QTreeWidgetItem *parent, const QString &key, const QString &value)
 
 } // namespace
 
+void DetailsPane::setHiddenByFilter(bool hidden)
+{
+    m_hidden->setVisible(hidden);
+}
+
 DetailsPane::DetailsPane(QWidget *parent) : QWidget(parent)
 {
     m_title = new QLabel(this);
@@ -52,6 +57,11 @@ DetailsPane::DetailsPane(QWidget *parent) : QWidget(parent)
     m_reason = new QLabel(this);
     m_reason->setWordWrap(true);
     m_reason->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_hidden = new QLabel(tr("The current filter hides this operation from the tables."), this);
+    m_hidden->setObjectName(QStringLiteral("detailsHiddenByFilter"));
+    m_hidden->setWordWrap(true);
+    m_hidden->setStyleSheet(QStringLiteral("QLabel { color: #5F3B00; font-style: italic; }"));
+    m_hidden->hide();
     m_copyId = new QPushButton(tr("Copy id"), this);
     m_copyJson = new QPushButton(tr("Copy JSON"), this);
     m_copyJson->setToolTip(tr("Its events as {\"operationList\": [...]}"));
@@ -71,6 +81,7 @@ DetailsPane::DetailsPane(QWidget *parent) : QWidget(parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_title);
     layout->addWidget(m_reason);
+    layout->addWidget(m_hidden);
     layout->addLayout(buttons);
     layout->addWidget(m_tree, 1);
 

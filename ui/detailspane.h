@@ -20,6 +20,8 @@ public:
     explicit DetailsPane(QWidget *parent = nullptr);
     void show(std::shared_ptr<const Dataset> data, uint32_t op, int64_t now);
     uint32_t operation() const { return m_op; }
+    // The current filter hides it from the tables: say so, so that an empty selection there does not puzzle.
+    void setHiddenByFilter(bool hidden);
     QTreeWidget *tree() const { return m_tree; }
     QString operationJson() const; // {"operationList": [its events]}
 
@@ -39,7 +41,7 @@ private:
 
     std::shared_ptr<const Dataset> m_data;
     uint32_t m_op = 0xFFFFFFFFu;
-    QLabel *m_title, *m_reason;
+    QLabel *m_title, *m_reason, *m_hidden;
     QPushButton *m_copyId, *m_copyJson;
     QTreeWidget *m_tree;
 };

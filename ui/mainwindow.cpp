@@ -130,7 +130,12 @@ void MainWindow::createStatusBar()
     m_cancel = new QToolButton(this);
     m_cancel->setText(tr("Cancel"));
     m_cancel->hide();
+    m_trouble = new QLabel(this);
+    m_trouble->setObjectName(QStringLiteral("troubleLabel"));
+    m_trouble->setStyleSheet(QStringLiteral("QLabel { color: #B71C1C; font-weight: bold; }"));
+    m_trouble->hide();
     statusBar()->addWidget(m_statusText, 1);
+    statusBar()->addPermanentWidget(m_trouble);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
 }
@@ -164,6 +169,7 @@ void MainWindow::connectSession()
         m_center->setCurrentIndex(m_session->sources().isEmpty() ? 0 : 1);
     });
     connect(m_session, &Session::message, m_statusText, &QLabel::setText);
+    connect(m_session, &Session::sourcesChanged, this, &MainWindow::updateHealth);
     connect(m_session, &Session::sourcesChanged, this, &MainWindow::checkIdle);
     connect(m_session, &Session::newInterruptions, this, &MainWindow::notifyInterruptions);
 }
@@ -188,9 +194,11 @@ void MainWindow::connectTables()
                 m_operations->selectOperation(m_pendingSelection);
                 m_pendingSelection = kNone;
             }
+            if (pane == m_operations && m_details->operation() != kNone)
+                m_details->setHiddenByFilter(m_operations->currentOperation() != m_details->operation());
             checkIdle();
         });
-        connect(pane, &TablePane::operationSelected, this, &MainWindow::showOperation);
+        connect(pane, &TablePane::operationSelected, this, &MainWindow::selectEverywhere);
     }
     connect(m_operations, &TablePane::operationActivated, this, [this](uint32_t op) {
         showOperation(op);
@@ -208,6 +216,7 @@ void MainWindow::connectNotificationsAndRestarts()
         m_notificationsDock->setWindowTitle(count > 0 ? tr("Notifications (%1)").arg(count) : tr("Notifications"));
     });
     connect(m_notifications, &NotificationsPane::showInLog, this, &MainWindow::showInLog);
+    connect(m_notifications, &NotificationsPane::operationSelected, this, &MainWindow::selectEverywhere);
     connect(m_notifications, &NotificationsPane::restartRequested, this, &MainWindow::restartOperation);
     connect(m_restarter, &Restarter::finished, this, &MainWindow::restartFinished);
     m_operations->setRestarter(m_restarter);
@@ -303,8 +312,27 @@ void MainWindow::openDialog()
     openFiles(paths);
 }
 
+void MainWindow::updateHealth()
+{
+    const SessionHealth health = sessionHealth(m_session->sources());
+    m_notifications->setHealth(health);
+    QStringList names, banners;
+    for (const SourceHealth &h : health.troubled) {
+        names << h.name;
+        banners << h.banner();
+    }
+    m_trouble->setText(names.size() == 1 ? tr("Not read well: %1").arg(names.first())
+                                         : tr("%1 sources not read well: %2").arg(names.size()).arg(names.join(QLatin1String(", "))));
+    m_trouble->setToolTip(banners.join(QLatin1Char('\n')));
+    m_trouble->setVisible(!names.isEmpty());
+    setWindowTitle(names.isEmpty() ? QStringLiteral("OpLens")
+                   : names.size() == 1 ? tr("OpLens — %1 could not be read well").arg(names.first())
+                                       : tr("OpLens — %1 sources could not be read well").arg(names.size()));
+}
+
 void MainWindow::dataChanged()
 {
+    updateHealth();
     const auto data = m_session->data();
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
     // The pickers offer the modules and names of the operations loaded. Flags by string id: a QSet insert for each of
@@ -356,6 +384,20 @@ void MainWindow::showOperation(uint32_t op)
 {
     m_details->show(m_session->data(), op, QDateTime::currentMSecsSinceEpoch());
     updateRestartAction();
+}
+
+void MainWindow::selectEverywhere(uint32_t op)
+{
+    if (m_selecting || op == kNone)
+        return;
+    m_selecting = true;
+    showOperation(op);
+    for (TablePane *pane : {m_operations, m_events})
+        if (pane->currentOperation() != op)
+            pane->selectOperation(op);
+    m_notifications->selectOperation(op);
+    m_details->setHiddenByFilter(m_operations->currentOperation() != op);
+    m_selecting = false;
 }
 
 void MainWindow::showInLog(uint32_t op)

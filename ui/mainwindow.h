@@ -46,6 +46,7 @@ public:
     SourcesPane *sourcesPane() const { return m_sources; }
     QTabWidget *tabs() const { return m_tabs; }
     QLabel *counts() const { return m_counts; }
+    QLabel *troubleLabel() const { return m_trouble; }
     QDockWidget *notificationsDock() const { return m_notificationsDock; }
     Workspaces *workspaces() const { return m_workspaces; }
 
@@ -72,8 +73,12 @@ private:
     void createOperationMenu();
     void createHelpMenu();
     void dataChanged();
+    void updateHealth(); // the sources that could not be read: Notifications' banner, the title, the status bar
     void updateCounts();
     void showOperation(uint32_t op);
+    // The one current operation: selecting it in any pane selects it in the others and shows it in Details;
+    // Restart…, Acknowledge and Copy act on it.
+    void selectEverywhere(uint32_t op);
     void showInLog(uint32_t op);
     void openDialog();
     void updateRestartAction();
@@ -99,6 +104,8 @@ private:
     SourcesPane *m_sources;
     QDockWidget *m_notificationsDock, *m_detailsDock, *m_sourcesDock;
     QLabel *m_statusText, *m_counts;
+    QLabel *m_trouble; // the sources that could not be read, in the status bar
+    bool m_selecting = false; // selectEverywhere() is moving the panes' selections
     QProgressBar *m_progress;
     QToolButton *m_cancel;
     class RecentMenu *m_recentMenu = nullptr;

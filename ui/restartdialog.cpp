@@ -61,6 +61,7 @@ RestartDialog::RestartDialog(const Dataset &data, uint32_t op, const QString &vi
     layout->addWidget(m_reason);
     layout->addWidget(buttons);
     resize(560, sizeHint().height());
+    m_reason->setFocus(); // the one thing the admin must type
 }
 
 QString RestartDialog::reason() const

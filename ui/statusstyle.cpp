@@ -60,6 +60,13 @@ void styleAsWarning(QLabel *label)
                                         " border-radius: 3px; padding: 4px 6px; }"));
 }
 
+void styleAsError(QLabel *label)
+{
+    label->setWordWrap(true);
+    label->setStyleSheet(QStringLiteral("QLabel { background: #FDECEA; color: #7F1D1D; border: 1px solid #E57373;"
+                                        " border-radius: 3px; padding: 4px 6px; font-weight: bold; }"));
+}
+
 QString statusLabel(Status status, bool stale, bool restarted)
 {
     return statusText(status, stale, restarted);

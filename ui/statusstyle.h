@@ -14,6 +14,8 @@ QColor statusColor(Status status, bool stale = false);
 QIcon statusIcon(Status status, bool stale = false);
 // The amber box around "check why the service restarted first" wherever it is said.
 void styleAsWarning(QLabel *label);
+// The red box of what is not known: a source that could not be read is said before anything else.
+void styleAsError(QLabel *label);
 // "Running (stale)" and the like.
 QString statusLabel(Status status, bool stale = false, bool restarted = false);
 

@@ -85,26 +85,23 @@ std::optional<Options> readOptions(const QCommandLineParser &parser)
     return o;
 }
 
-// Prints what the Notifications pane shows; true when a source could not be read (that is no all-clear: exit 2).
+// Prints what the Notifications pane shows: first, what could not be read (that is no all-clear: exit 2). Skipped
+// lines go to standard error with their places.
 bool printNotifications(ui::MainWindow &window)
 {
-    bool unreadable = false;
-    for (const SourceState &s : window.session()->sources()) {
-        const QString error = s.remote && !s.remote->state().error.isEmpty() ? s.remote->state().error : s.error;
-        if (!error.isEmpty()) {
-            std::fprintf(stderr, "oplens: %s: %s\n", qPrintable(s.path), qPrintable(error));
-            unreadable = true;
-        }
+    for (const SourceState &s : window.session()->sources())
         for (const ReadProblem &p : s.problems)
             std::fprintf(stderr, "oplens: %s: %s: skipped: %s\n", qPrintable(s.path), qPrintable(p.place()), qPrintable(p.reason));
-    }
-    const QStringList lines = window.notificationsPane()->model()->lines();
+    const SessionHealth health = sessionHealth(window.session()->sources());
     std::printf("%s\n", qPrintable(window.notificationsDock()->windowTitle()));
+    for (const SourceHealth &h : health.troubled)
+        std::printf("  ! %s\n", qPrintable(h.banner()));
+    const QStringList lines = window.notificationsPane()->model()->lines();
     for (const QString &line : lines)
         std::printf("  %s\n", qPrintable(line));
     if (lines.isEmpty())
-        std::printf(unreadable ? "  nothing interrupted in what could be read\n" : "  nothing was interrupted\n");
-    return unreadable;
+        std::printf("  %s\n", qPrintable(health.allClear()));
+    return !health.troubled.isEmpty();
 }
 
 // --notifications and --screenshot: once every source is loaded, print or save, and exit.

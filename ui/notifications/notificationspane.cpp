@@ -16,15 +16,20 @@ namespace oplens::ui {
 NotificationsPane::NotificationsPane(QWidget *parent)
     : QWidget(parent), m_model(new NotificationsModel(this)), m_view(new QListView(this))
 {
-    auto *warning = new QLabel(tr("Check why the service restarted or crashed (its logs, disk space, memory) before "
-                                  "running an interrupted operation again."),
-                               this);
-    warning->setObjectName(QStringLiteral("notificationsWarning"));
-    styleAsWarning(warning);
-    auto *allClear = new QLabel(tr("Nothing interrupted or stale in the loaded sources."), this);
-    allClear->setObjectName(QStringLiteral("notificationsAllClear"));
-    allClear->setWordWrap(true);
-    allClear->setContentsMargins(6, 6, 6, 6);
+    m_trouble = new QLabel(this);
+    m_trouble->setObjectName(QStringLiteral("notificationsTrouble"));
+    m_trouble->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    styleAsError(m_trouble);
+    m_trouble->hide();
+    m_warning = new QLabel(tr("Check why the service restarted or crashed (its logs, disk space, memory) before "
+                              "running an interrupted operation again."),
+                           this);
+    m_warning->setObjectName(QStringLiteral("notificationsWarning"));
+    styleAsWarning(m_warning);
+    m_allClear = new QLabel(this);
+    m_allClear->setObjectName(QStringLiteral("notificationsAllClear"));
+    m_allClear->setWordWrap(true);
+    m_allClear->setContentsMargins(6, 6, 6, 6);
 
     m_view->setModel(m_model);
     m_view->setObjectName(QStringLiteral("notificationsTable"));
@@ -51,8 +56,9 @@ NotificationsPane::NotificationsPane(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(warning);
-    layout->addWidget(allClear);
+    layout->addWidget(m_trouble);
+    layout->addWidget(m_warning);
+    layout->addWidget(m_allClear);
     layout->addWidget(m_view, 1);
     layout->addLayout(buttons);
 
@@ -72,17 +78,17 @@ NotificationsPane::NotificationsPane(QWidget *parent)
     connect(m_view, &QListView::activated, this, [this](const QModelIndex &index) {
         Q_EMIT showInLog(m_model->operationAt(index.row()));
     });
-    const auto showBanner = [this, warning, allClear] { // the advice where there is something to act on
-        warning->setVisible(m_model->rowCount() > 0);
-        allClear->setVisible(m_model->rowCount() == 0);
-    };
-    showBanner();
-    connect(m_model, &QAbstractItemModel::modelReset, this, [this, showBanner] {
-        showBanner();
+    updateBanners();
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        updateBanners();
         updateButtons();
         Q_EMIT countChanged(m_model->unacknowledgedCount());
     });
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &NotificationsPane::updateButtons);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        updateButtons();
+        if (current.isValid())
+            Q_EMIT operationSelected(m_model->operationAt(current.row()));
+    });
     updateButtons();
 }
 
@@ -94,6 +100,22 @@ void NotificationsPane::refresh(std::shared_ptr<const Dataset> data, int64_t now
     for (int r = 0; r < m_model->rowCount(); ++r)
         if (m_model->operationAt(r) == keep)
             m_view->setCurrentIndex(m_model->index(r));
+}
+
+void NotificationsPane::selectOperation(uint32_t op)
+{
+    const int row = currentRow();
+    if (row >= 0 && m_model->operationAt(row) == op)
+        return;
+    for (int r = 0; r < m_model->rowCount(); ++r) {
+        if (m_model->operationAt(r) == op) {
+            m_view->setCurrentIndex(m_model->index(r));
+            return;
+        }
+    }
+    m_view->selectionModel()->clearCurrentIndex(); // another operation is current: nothing here acts on a stale one
+    m_view->clearSelection();
+    updateButtons();
 }
 
 int NotificationsPane::currentRow() const
@@ -111,6 +133,26 @@ void NotificationsPane::acknowledgeSelected()
     m_model->setAcknowledged(row, !acknowledged);
     if (m_model->rowCount() > 0)
         m_view->setCurrentIndex(m_model->index(std::min(row, m_model->rowCount() - 1)));
+}
+
+void NotificationsPane::setHealth(const SessionHealth &health)
+{
+    m_health = health;
+    updateBanners();
+}
+
+// The advice where there is something to act on; an all-clear only of what was read, never above a red banner's
+// sources without saying so.
+void NotificationsPane::updateBanners()
+{
+    QStringList lines;
+    for (const SourceHealth &h : std::as_const(m_health.troubled))
+        lines << h.banner();
+    m_trouble->setText(lines.join(QLatin1Char('\n')));
+    m_trouble->setVisible(!lines.isEmpty());
+    m_warning->setVisible(m_model->rowCount() > 0);
+    m_allClear->setVisible(m_model->rowCount() == 0);
+    m_allClear->setText(m_health.allClear());
 }
 
 void NotificationsPane::setRestartAllowed(Restarter *restarter)

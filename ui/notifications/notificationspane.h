@@ -2,10 +2,12 @@
 #pragma once
 
 #include "notificationsmodel.h"
+#include "sourcehealth.h"
 
 #include <QWidget>
 
 class QCheckBox;
+class QLabel;
 class QPushButton;
 class QListView;
 
@@ -20,16 +22,24 @@ public:
     QListView *view() const { return m_view; }
     void refresh(std::shared_ptr<const Dataset> data, int64_t now);
     void acknowledgeSelected();
+    // Selects `op`'s notification, or none when it has none: the pane follows the window's current operation.
+    void selectOperation(uint32_t op);
     // The Restart… button is enabled where `restarter` allows it.
     void setRestartAllowed(class Restarter *restarter);
+    // What could not be read is said first, in red; "nothing interrupted" only of the sources that were read.
+    void setHealth(const SessionHealth &health);
+    QLabel *troubleBanner() const { return m_trouble; }
+    QLabel *allClearLabel() const { return m_allClear; }
 
 Q_SIGNALS:
     void countChanged(int unacknowledged);
     void showInLog(uint32_t op);
     void restartRequested(uint32_t op);
+    void operationSelected(uint32_t op); // the admin selected its notification
 
 private:
     void updateButtons();
+    void updateBanners();
     int currentRow() const;
 
     NotificationsModel *m_model;
@@ -37,6 +47,8 @@ private:
     QCheckBox *m_showAcknowledged;
     QPushButton *m_acknowledge, *m_show, *m_restart;
     class Restarter *m_restarter = nullptr;
+    QLabel *m_trouble, *m_warning, *m_allClear;
+    SessionHealth m_health;
 };
 
 } // namespace oplens::ui

@@ -126,6 +126,17 @@ const std::vector<size_t> &SourcesPane::operationCounts()
     return m_operations;
 }
 
+// A source read whole that holds no events, or mostly skipped lines, is not "Following": say what it looks like.
+QString SourcesPane::contentVerdict(const SourceState &s)
+{
+    const SourceHealth health = sourceHealth(s);
+    if (health.notAnOplog)
+        return tr("Not an oplog? %1").arg(health.reasons.join(QLatin1String("; ")));
+    if (s.events == 0 && s.problems.empty())
+        return tr("No events");
+    return {};
+}
+
 QString SourcesPane::stateText(int index) const
 {
     const auto &sources = m_session->sources();
@@ -142,7 +153,10 @@ QString SourcesPane::stateText(int index) const
                                      : tr("Reading %1").arg(bytes(r.mirrored));
             break;
         case RemoteSource::Phase::UpToDate:
-            state = s.mirror.isEmpty() || s.lastRead.isNull() ? tr("Loading…") : s.follow ? tr("Connected, following") : tr("Connected, loaded");
+            state = s.mirror.isEmpty() || s.lastRead.isNull() ? tr("Loading…")
+                    : !contentVerdict(s).isEmpty()                ? contentVerdict(s)
+                    : s.follow                                    ? tr("Connected, following")
+                                                                  : tr("Connected, loaded");
             break;
         case RemoteSource::Phase::Retrying:
             state = tr("Retrying in %1 s (%2 failed)")
@@ -158,7 +172,10 @@ QString SourcesPane::stateText(int index) const
     } else if (!s.error.isEmpty()) {
         state = tr("Error: %1").arg(s.error);
     } else {
-        state = s.lastRead.isNull() ? tr("Loading…") : s.follow ? tr("Following") : tr("Loaded");
+        state = s.lastRead.isNull()               ? tr("Loading…")
+                : !contentVerdict(s).isEmpty() ? contentVerdict(s)
+                : s.follow                     ? tr("Following")
+                                               : tr("Loaded");
     }
     if (s.assumeInterrupted)
         state += tr(", crash snapshot");
@@ -194,7 +211,7 @@ void SourcesPane::updateRow(QTreeWidgetItem *item, int i)
     item->setText(LastUpdate, last.isValid() ? last.toString(QStringLiteral("HH:mm:ss")) : QStringLiteral("–"));
     item->setToolTip(LastUpdate, last.isValid() ? last.toString(Qt::ISODate) : QString());
     item->setText(Lag, lag);
-    const bool failing = !s.error.isEmpty() || (s.remote && !s.remote->state().error.isEmpty());
+    const bool failing = sourceHealth(s).trouble() || (s.remote && !s.remote->state().error.isEmpty());
     const QStyle::StandardPixmap icon =
         failing ? QStyle::SP_MessageBoxCritical
         : s.remote && s.remote->state().phase == RemoteSource::Phase::Paused ? QStyle::SP_MediaPause
@@ -258,6 +275,7 @@ void SourcesPane::refresh()
             auto *problems = new QTreeWidgetItem(item, {tr("Skipped"), locale.toString(qulonglong(s.problems.size())),
                                                         QString(), QString(), QString(), tr("lines that could not be read")});
             problems->setIcon(0, style()->standardIcon(QStyle::SP_MessageBoxWarning));
+            problems->setExpanded(sourceHealth(s).notAnOplog); // the reasons are the news: not folded away
             for (size_t p = 0; p < std::min(s.problems.size(), kProblemsShown); ++p) {
                 auto *line = new QTreeWidgetItem(problems, {s.problems[p].place(), QString(), QString(), QString(), QString(), s.problems[p].reason});
                 line->setToolTip(State, s.problems[p].reason);
@@ -265,7 +283,7 @@ void SourcesPane::refresh()
             if (s.problems.size() > kProblemsShown)
                 new QTreeWidgetItem(problems, {tr("… and %1 more").arg(s.problems.size() - kProblemsShown)});
         }
-        item->setExpanded(!s.notice.isEmpty() || !error.isEmpty());
+        item->setExpanded(!s.notice.isEmpty() || !error.isEmpty() || sourceHealth(s).notAnOplog);
         if (i == keep)
             m_tree->setCurrentItem(item);
     }

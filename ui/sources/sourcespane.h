@@ -4,6 +4,7 @@
 #pragma once
 
 #include "session.h"
+#include "sourcehealth.h"
 
 #include <QTimer>
 #include <QWidget>
@@ -27,6 +28,7 @@ public:
     QString stateText(int index) const;
 
 private:
+    static QString contentVerdict(const SourceState &source);
     int currentSource() const;
     void updateButtons();
     void updateRow(QTreeWidgetItem *item, int index);
