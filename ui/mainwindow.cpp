@@ -195,7 +195,7 @@ void MainWindow::connectTables()
                 m_pendingSelection = kNone;
             }
             if (pane == m_operations && m_details->operation() != kNone)
-                m_details->setHiddenByFilter(m_operations->currentOperation() != m_details->operation());
+                m_details->setHiddenByFilter(!m_operations->shows(m_details->operation()));
             checkIdle();
         });
         connect(pane, &TablePane::operationSelected, this, &MainWindow::selectEverywhere);
@@ -396,7 +396,7 @@ void MainWindow::selectEverywhere(uint32_t op)
         if (pane->currentOperation() != op)
             pane->selectOperation(op);
     m_notifications->selectOperation(op);
-    m_details->setHiddenByFilter(m_operations->currentOperation() != op);
+    m_details->setHiddenByFilter(!m_operations->shows(op));
     m_selecting = false;
 }
 

@@ -143,6 +143,11 @@ uint32_t TablePane::currentOperation() const
     return m_selected;
 }
 
+bool TablePane::shows(uint32_t op) const
+{
+    return m_model->rowOfOperation(op) >= 0;
+}
+
 std::shared_ptr<const Dataset> TablePane::resultData() const
 {
     return m_model->sharedDataset();

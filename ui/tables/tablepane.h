@@ -24,7 +24,8 @@ public:
     QAbstractTableModel *model() const;
     size_t shown() const;
     size_t total() const;
-    uint32_t currentOperation() const; // kNone when nothing is selected
+    uint32_t currentOperation() const; // kNone when nothing is selected (kept while a filter hides it)
+    bool shows(uint32_t op) const;     // one of its rows is `op` (or an event of it)
     // The result shown, for export: its dataset, its rows in view order, its clock; the columns shown, in view order.
     std::shared_ptr<const Dataset> resultData() const;
     const std::vector<uint32_t> &resultRows() const;
