@@ -25,6 +25,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include "recordingstub.h"
+#include "testoplog.h"
 #include "testservers.h"
 
 #include <functional>
@@ -35,7 +37,15 @@
 
 using namespace Qt::StringLiterals;
 // The shared servers (tests/common); Agent is this file's own, below.
-using testservers::appendFile;
+using recordingstub::records;
+using testfiles::appendFile;
+using testfiles::readAll;
+using testfiles::writeFile;
+using testoplog::Event;
+using testoplog::eventsOf;
+using testoplog::jsonLines;
+using testoplog::restartsOf;
+using testoplog::typesOf;
 using testservers::Exit;
 using testservers::freePort;
 using testservers::generatePki;
@@ -47,10 +57,8 @@ using testservers::kViewerToken;
 using testservers::Nginx;
 using testservers::oplensdSite;
 using testservers::Pki;
-using testservers::readAll;
 using testservers::runToEnd;
 using testservers::sha256;
-using testservers::writeFile;
 
 namespace {
 
@@ -70,27 +78,18 @@ const QString kProbe = u"77777777-7777-4777-8777-777777777777"_s;       // the o
 const QString kStub = QStringLiteral(RECORDING_STUB);
 const QString kEmail = u"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$"_s;
 
-QByteArray line(const QJsonObject &object) { return QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n'; }
-
-QJsonObject oplogEvent(const QString &type, const QString &id, const QString &module, const QString &name,
-                       const QJsonObject &parameters, qint64 time, const QJsonObject &extra = {})
-{
-    QJsonObject e{{u"module"_s, module}, {u"name"_s, name}, {u"operationId"_s, id}, {u"startTime"_s, time},
-                  {u"type"_s, type}};
-    if (!parameters.isEmpty())
-        e.insert(u"parameters"_s, parameters);
-    for (auto it = extra.begin(); it != extra.end(); ++it)
-        e.insert(it.key(), it.value());
-    return e;
-}
-
 // An operation that ran and ended with `last` (Interrupted, Finished, ...), written as the service writes them.
 QByteArray operation(const QString &id, const QString &module, const QString &name, const QJsonObject &parameters,
                      const QString &last, qint64 time)
 {
-    return line(oplogEvent(u"Started"_s, id, module, name, parameters, time, {{u"requestedBy"_s, u"zimbra"_s}}))
-        + line(oplogEvent(last, id, module, name, parameters, time + 60000,
-                     last == u"Interrupted"_s ? QJsonObject{{u"error"_s, u"service restarted"_s}} : QJsonObject{}));
+    const auto event = [&](const QString &type, qint64 at) {
+        Event e = Event(id, type, at).module(module).name(name);
+        return parameters.isEmpty() ? e : e.parameters(parameters);
+    };
+    return event(u"Started"_s, time).set(u"requestedBy", u"zimbra"_s).line()
+        + event(last, time + 60000)
+              .set(last == u"Interrupted"_s ? QJsonObject{{u"error"_s, u"service restarted"_s}} : QJsonObject{})
+              .line();
 }
 
 QByteArray seedOplog()
@@ -133,58 +132,7 @@ QJsonArray defaultActions()
 
 // ---- files ------------------------------------------------------------------------------------------------------
 
-QList<QJsonObject> jsonLines(const QString &path)
-{
-    QList<QJsonObject> lines;
-    for (const QByteArray &text : readAll(path).split('\n'))
-        if (!text.trimmed().isEmpty())
-            lines << QJsonDocument::fromJson(text).object();
-    return lines;
-}
-
-QList<QJsonObject> eventsOf(const QString &oplog, const QString &id)
-{
-    QList<QJsonObject> events;
-    for (const QJsonObject &e : jsonLines(oplog))
-        if (e.value(u"operationId"_s).toString() == id)
-            events << e;
-    return events;
-}
-
-QStringList typesOf(const QString &oplog, const QString &id)
-{
-    QStringList types;
-    for (const QJsonObject &e : eventsOf(oplog, id))
-        types << e.value(u"type"_s).toString();
-    return types;
-}
-
-// The operations launched as restarts of `old`: their ids, in the order of their Queued events.
-QStringList restartsOf(const QString &oplog, const QString &old)
-{
-    QStringList ids;
-    for (const QJsonObject &e : jsonLines(oplog))
-        if (e.value(u"restartOf"_s).toString() == old && e.value(u"type"_s).toString() == u"Queued"_s)
-            ids << e.value(u"operationId"_s).toString();
-    return ids;
-}
-
 int countType(const QString &oplog, const QString &id, const QString &type) { return int(typesOf(oplog, id).count(type)); }
-
-// Each run of the stub: its argv.
-QList<QStringList> records(const QString &path)
-{
-    QList<QStringList> runs;
-    for (const QByteArray &text : readAll(path).split('\n')) {
-        if (text.isEmpty())
-            continue;
-        QStringList argv;
-        for (const QJsonValue &v : QJsonDocument::fromJson(text).array())
-            argv << v.toString();
-        runs << argv;
-    }
-    return runs;
-}
 
 // Runs, not a zombie: an orphan nobody reaps stays in /proc as Z.
 bool running(qint64 pid)
@@ -893,7 +841,7 @@ private Q_SLOTS:
         const QByteArray epoch = r.header("X-Oplog-Epoch");
         const qint64 next = r.header("X-Oplog-Next").toLongLong();
 
-        const QByteArray fresh = line(oplogEvent(u"Queued"_s, u"new"_s, u"ZxBackup"_s, u"SmartScan"_s, {}, 1700000100000));
+        const QByteArray fresh = Event(u"new"_s, "Queued", 1700000100000).line();
         if (replace) { // rotated: a new file under the name
             QVERIFY(writeFile(log + u".new"_s, fresh + fresh));
             QVERIFY(::rename(QFile::encodeName(log + u".new"_s).constData(), QFile::encodeName(log).constData()) == 0);
@@ -919,7 +867,7 @@ private Q_SLOTS:
         Front f;
         QVERIFY(up(f, via));
         const QString log = f.agent->serviceLog;
-        const QByteArray first = line(oplogEvent(u"Queued"_s, u"a"_s, u"ZxBackup"_s, u"SmartScan"_s, {}, 1700000000000));
+        const QByteArray first = Event(u"a"_s, "Queued", 1700000000000).line();
         QVERIFY(writeFile(log, first));
         const QString from = u"/v1/oplog?log=service&from=%1&wait="_s.arg(first.size());
 
@@ -933,7 +881,7 @@ private Q_SLOTS:
         QVERIFY2(clock.elapsed() >= 900, QByteArray::number(clock.elapsed()));
 
         // A line appended while it waits: it answers with that line, long before the wait ends.
-        const QByteArray second = line(oplogEvent(u"Started"_s, u"a"_s, u"ZxBackup"_s, u"SmartScan"_s, {}, 1700000001000));
+        const QByteArray second = Event(u"a"_s, "Started", 1700000001000).line();
         clock.restart();
         QNetworkReply *pending = f.client->send("GET", from + u"30"_s, kViewerToken);
         QObject context;
@@ -968,7 +916,7 @@ private Q_SLOTS:
         for (const QJsonObject &a : jsonLines(f.agent->audit))
             QCOMPARE(a.value(u"status"_s).toInt(), 499);
         // Something new for the dropped requests: the agent must not answer into their closed connections.
-        QVERIFY(appendFile(log, line(oplogEvent(u"Queued"_s, u"a"_s, u"ZxBackup"_s, u"SmartScan"_s, {}, 1700000000000))));
+        QVERIFY(appendFile(log, Event(u"a"_s, "Queued", 1700000000000).line()));
         const Reply r = f.client->get(u"/v1/oplog?log=service&from=0&wait=5"_s);
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body, readAll(log));
@@ -1196,11 +1144,11 @@ private Q_SLOTS:
                       c = u"aaaaaaaa-0000-4000-8000-000000000003"_s, alive = u"aaaaaaaa-0000-4000-8000-000000000004"_s,
                       foreign = u"aaaaaaaa-0000-4000-8000-000000000005"_s;
         QByteArray seed;
-        seed += line(oplogEvent(u"Started"_s, a, u"ZxBackup"_s, u"SmartScan"_s, {}, now - 5000, started(deadPid, boot)));
-        seed += line(oplogEvent(u"Queued"_s, b, u"ZxBackup"_s, u"SmartScan"_s, {}, now - 4000, runner));
-        seed += line(oplogEvent(u"Started"_s, c, u"ZxBackup"_s, u"SmartScan"_s, {}, now - 3000, started(1, u"another-boot"_s)));
-        seed += line(oplogEvent(u"Started"_s, alive, u"ZxBackup"_s, u"SmartScan"_s, {}, now, started(::getpid(), boot)));
-        seed += line(oplogEvent(u"Started"_s, foreign, u"ZxBackup"_s, u"SmartScan"_s, {}, now - 2000, {{u"pid"_s, deadPid}}));
+        seed += Event(a, "Started", now - 5000).set(started(deadPid, boot)).line();
+        seed += Event(b, "Queued", now - 4000).set(runner).line();
+        seed += Event(c, "Started", now - 3000).set(started(1, u"another-boot"_s)).line();
+        seed += Event(alive, "Started", now).set(started(::getpid(), boot)).line();
+        seed += Event(foreign, "Started", now - 2000).set({{u"pid"_s, deadPid}}).line();
         QVERIFY(writeFile(oplog, seed));
 
         const Exit first = runToEnd(QStringLiteral(OPLENSCTL), {u"recover"_s, u"--oplog"_s, oplog});

@@ -1,5 +1,6 @@
 // oplensctl run as a process: outputs and exit codes of cli.md.
-#include "../models/csvreader.h"
+#include "csvreader.h"
+#include "testfiles.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -68,9 +69,9 @@ private Q_SLOTS:
     {
         const Run run = oplensctl({QStringLiteral("get-operation-log"), data("seed-example.jsonl")});
         QCOMPARE(run.exitCode, 0);
-        QFile expected(data("seed-example.expected.txt"));
-        QVERIFY(expected.open(QIODevice::ReadOnly));
-        QCOMPARE(folded(run.out), folded(QString::fromUtf8(expected.readAll())));
+        const QByteArray expected = testfiles::readAll(data("seed-example.expected.txt"));
+        QVERIFY(!expected.isEmpty());
+        QCOMPARE(folded(run.out), folded(QString::fromUtf8(expected)));
         QVERIFY(run.err.isEmpty());
     }
 
@@ -163,9 +164,9 @@ private Q_SLOTS:
 
     void standardInputAndFileUrl()
     {
-        QFile seed(data("seed-example.jsonl"));
-        QVERIFY(seed.open(QIODevice::ReadOnly));
-        const Run fromStdin = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), QStringLiteral("-")}, seed.readAll());
+        const QByteArray seed = testfiles::readAll(data("seed-example.jsonl"));
+        QVERIFY(!seed.isEmpty());
+        const Run fromStdin = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), QStringLiteral("-")}, seed);
         QCOMPARE(fromStdin.exitCode, 0);
         QCOMPARE(operationList(fromStdin.out).size(), 8);
         const Run fromUrl = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"),
@@ -261,10 +262,7 @@ private Q_SLOTS:
         const Run lines = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), data("seed-example.jsonl")});
         QTemporaryDir dir;
         const QString wrapper = dir.filePath(QStringLiteral("wrapped.json"));
-        QFile file(wrapper);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(lines.out.toUtf8());
-        file.close();
+        QVERIFY(testfiles::writeFile(wrapper, lines.out.toUtf8()));
         const Run again = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), wrapper});
         QCOMPARE(again.exitCode, 0);
         QCOMPARE(again.out, lines.out);
@@ -334,19 +332,16 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("operations.csv"));
-        QFile old(path);
-        QVERIFY(old.open(QIODevice::WriteOnly));
-        old.write("an older export\n");
-        old.close();
+        QVERIFY(testfiles::writeFile(path, "an older export\n"));
         const Run run = oplensctl({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv"),
                                    QStringLiteral("--view"), QStringLiteral("operations"), QStringLiteral("--bom"),
                                    QStringLiteral("--limit"), QStringLiteral("3"), QStringLiteral("-o"), path,
                                    data("interrupted.jsonl")});
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.out.isEmpty());
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const auto csv = testcsv::readCsv(file.readAll());
+        const QByteArray exported = testfiles::readAll(path);
+        QVERIFY(!exported.isEmpty());
+        const auto csv = testcsv::readCsv(exported);
         QVERIFY2(csv.error.isEmpty(), qPrintable(csv.error));
         QVERIFY(csv.bom);
         QCOMPARE(csv.records.size(), 4);

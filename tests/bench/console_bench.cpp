@@ -6,6 +6,7 @@
 //
 //   oplens_console_bench --file PATH    (write one with: oplens_bench --events 2000000 --file PATH --keep)
 //   oplens_console_bench --url https://host/oplog.jsonl [--cacert CA.pem]    (the same file served by a web server)
+#include "consolefixture.h"
 #include "filterbar.h"
 #include "mainwindow.h"
 #include "tablepane.h"
@@ -26,13 +27,12 @@
 #include <QTest>
 #include <QTimer>
 
-#include <algorithm>
 #include <cstdio>
 #include <functional>
-#include <vector>
 
 using namespace oplens;
 using namespace oplens::ui;
+using consolefixture::GapMeter; // ticks every 10 ms on the GUI thread: its gaps are how long the event loop was blocked
 
 namespace {
 
@@ -56,47 +56,6 @@ size_t rssAnonKb()
     return kb;
 }
 
-// Ticks every 10 ms on the GUI thread; the gaps between ticks are how long the event loop was blocked.
-class GapMeter
-{
-public:
-    GapMeter()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(10);
-        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] { tick(); });
-        m_clock.start();
-        m_timer.start();
-    }
-    void reset()
-    {
-        m_gaps.clear();
-        m_last = m_clock.nsecsElapsed();
-    }
-    // Largest and 99th-percentile gap (ms) since reset(), counting the one still open.
-    std::pair<double, double> gaps()
-    {
-        tick();
-        std::vector<double> sorted = m_gaps;
-        std::sort(sorted.begin(), sorted.end());
-        if (sorted.empty())
-            return {0, 0};
-        return {sorted.back(), sorted[std::min(sorted.size() - 1, sorted.size() * 99 / 100)]};
-    }
-
-private:
-    void tick()
-    {
-        const qint64 now = m_clock.nsecsElapsed();
-        m_gaps.push_back(double(now - m_last) / 1e6);
-        m_last = now;
-    }
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0;
-    std::vector<double> m_gaps;
-};
-
 // Runs the event loop until `done` is true, checking whenever `sender` emits `signal`; false after the timeout.
 template <typename Sender, typename Signal>
 bool waitUntil(Sender *sender, Signal signal, const std::function<bool()> &done)
@@ -117,9 +76,10 @@ bool waitIdle(MainWindow &window)
     return waitUntil(&window, &MainWindow::idle, [&] { return window.isIdle(); });
 }
 
+// The largest and 99th-percentile gap since the meter's reset(), counting the one still open.
 void printGaps(const char *what, GapMeter &meter)
 {
-    const auto [largest, p99] = meter.gaps();
+    const double largest = meter.largestGapMs(), p99 = meter.percentileGapMs(99);
     print(qPrintable(QStringLiteral("%1 gui gap max").arg(QLatin1String(what))), largest, "ms");
     print(qPrintable(QStringLiteral("%1 gui gap p99").arg(QLatin1String(what))), p99, "ms");
 }

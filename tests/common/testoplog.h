@@ -1,30 +1,130 @@
-// Helpers shared by the engine's unit tests: oplog lines built inline, and parsing them into a store or dataset.
+// The tests' one oplog-line builder, and helpers that parse lines into a store or dataset (header only).
+//
+//   testoplog::Event(id, "Started", time).name("RestoreOnNewAccount").parameters({{u"origin"_s, u"Cron"_s}})
+//       .set(u"requestedBy", u"zimbra"_s).line()
+//
+// writes {"module":"ZxBackup","name":"RestoreOnNewAccount","operationId":"…","type":"Started","startTime":…,
+// "parameters":{"origin":"Cron"},"requestedBy":"zimbra"} and its line ending: the fields every event has first, then
+// the others in the order they were set. Lines that must break the format on purpose (the parser's tests) are written
+// out literally instead.
 #pragma once
 
 #include "dataset.h"
 #include "eventformat.h"
 #include "oplogparser.h"
+#include "testfiles.h"
 
+#include <QAnyStringView>
 #include <QByteArray>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
 #include <QList>
 #include <QString>
 #include <QStringList>
 
-#include <algorithm>
 #include <string>
 
 namespace testoplog {
 
-// One JSON Lines event of ZxBackup/SmartScan (unless `module`/`name` say otherwise), line ending included.
-// `extra` is added verbatim after the required fields: `,"host":"h1"`.
-inline QByteArray eventLine(const QByteArray &id, const QByteArray &type, qint64 time, const QByteArray &extra = {},
-                        const QByteArray &module = "ZxBackup", const QByteArray &name = "SmartScan")
+// `text` as a JSON string, quotes included.
+inline QByteArray jsonString(QAnyStringView text)
 {
-    QByteArray line = "{\"module\":\"" + module + "\",\"name\":\"" + name + "\"";
-    if (!id.isNull())
-        line += ",\"operationId\":\"" + id + "\"";
-    line += ",\"type\":\"" + type + "\",\"startTime\":" + QByteArray::number(time) + extra + "}\n";
-    return line;
+    const QByteArray utf8 = text.toString().toUtf8();
+    QByteArray out;
+    out.reserve(utf8.size() + 2);
+    out += '"';
+    for (const char c : utf8) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (uchar(c) < 0x20)
+                out += "\\u00" + QByteArray::number(uchar(c), 16).rightJustified(2, '0');
+            else
+                out += c;
+        }
+    }
+    return out + '"';
+}
+
+// Any JSON value as its compact text.
+inline QByteArray jsonText(const QJsonValue &value)
+{
+    if (value.isString())
+        return jsonString(value.toString());
+    const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact); // [value]
+    return array.mid(1, array.size() - 2);
+}
+
+// One oplog event, of ZxBackup SmartScan unless module() and name() say otherwise. An empty id leaves operationId
+// out (ServiceStarted markers have none).
+class Event
+{
+public:
+    Event(QAnyStringView id, QAnyStringView type, qint64 time)
+        : m_id(id.toString().toUtf8()), m_type(type.toString().toUtf8()), m_time(time)
+    {
+    }
+
+    Event &module(QAnyStringView module)
+    {
+        m_module = module.toString().toUtf8();
+        return *this;
+    }
+    Event &name(QAnyStringView name)
+    {
+        m_name = name.toString().toUtf8();
+        return *this;
+    }
+    // One more field, after those already set.
+    Event &set(QAnyStringView key, const QJsonValue &value)
+    {
+        m_rest += ',' + jsonString(key) + ':' + jsonText(value);
+        return *this;
+    }
+    // Every field of `fields`, in its (sorted) order.
+    Event &set(const QJsonObject &fields)
+    {
+        for (auto it = fields.begin(); it != fields.end(); ++it)
+            set(it.key(), it.value());
+        return *this;
+    }
+    Event &parameters(const QJsonObject &parameters) { return set(u"parameters", parameters); }
+    // Fields written verbatim after those already set: `,"host":"h1"`.
+    Event &raw(const QByteArray &fields)
+    {
+        m_rest += fields;
+        return *this;
+    }
+
+    // The JSON object's text, without a line ending.
+    QByteArray json() const
+    {
+        QByteArray out = "{\"module\":" + jsonString(m_module) + ",\"name\":" + jsonString(m_name);
+        if (!m_id.isEmpty())
+            out += ",\"operationId\":" + jsonString(m_id);
+        return out + ",\"type\":" + jsonString(m_type) + ",\"startTime\":" + QByteArray::number(m_time) + m_rest + '}';
+    }
+    QByteArray line() const { return json() + '\n'; }
+    operator QByteArray() const { return line(); }
+
+private:
+    QByteArray m_module = "ZxBackup", m_name = "SmartScan", m_id, m_type;
+    qint64 m_time;
+    QByteArray m_rest;
+};
+
+// One JSON Lines event of ZxBackup/SmartScan (unless `module`/`name` say otherwise), line ending included.
+// `extra` is added verbatim after the required fields: `,"host":"h1"`. An empty `id` leaves operationId out.
+inline QByteArray eventLine(const QByteArray &id, const QByteArray &type, qint64 time, const QByteArray &extra = {},
+                            const QByteArray &module = "ZxBackup", const QByteArray &name = "SmartScan")
+{
+    return Event(id, type, time).module(module).name(name).raw(extra).line();
 }
 
 // A ServiceStarted marker of the ZxBackup service.
@@ -32,6 +132,49 @@ inline QByteArray serviceStarted(qint64 time, const QByteArray &extra = {})
 {
     return eventLine(QByteArray(), "ServiceStarted", time, extra, "ZxBackup", "ServiceStarted");
 }
+
+// ---- reading an oplog back, as JSON -----------------------------------------------------------------------------
+
+// Every line of the oplog at `path` that is not blank, as a JSON object (an empty one for a line that is not JSON).
+inline QList<QJsonObject> jsonLines(const QString &path)
+{
+    QList<QJsonObject> lines;
+    for (const QByteArray &text : testfiles::readAll(path).split('\n'))
+        if (!text.trimmed().isEmpty())
+            lines << QJsonDocument::fromJson(text).object();
+    return lines;
+}
+
+// The events of operation `id`, in the file's order.
+inline QList<QJsonObject> eventsOf(const QString &oplog, const QString &id)
+{
+    QList<QJsonObject> events;
+    for (const QJsonObject &e : jsonLines(oplog))
+        if (e.value(QStringLiteral("operationId")).toString() == id)
+            events << e;
+    return events;
+}
+
+// The types of the events of operation `id`, in the file's order: {"Queued", "Started", "Finished"}.
+inline QStringList typesOf(const QString &oplog, const QString &id)
+{
+    QStringList types;
+    for (const QJsonObject &e : eventsOf(oplog, id))
+        types << e.value(QStringLiteral("type")).toString();
+    return types;
+}
+
+// The operations launched as restarts of `old`: their ids, in the order of their Queued events.
+inline QStringList restartsOf(const QString &oplog, const QString &old)
+{
+    QStringList ids;
+    for (const QJsonObject &e : jsonLines(oplog))
+        if (e.value(QStringLiteral("restartOf")).toString() == old && e.value(QStringLiteral("type")).toString() == u"Queued")
+            ids << e.value(QStringLiteral("operationId")).toString();
+    return ids;
+}
+
+// ---- parsing ---------------------------------------------------------------------------------------------------
 
 // Parses `text` whole (pushed at once, then finished) as events of `source`; returns the problems.
 inline std::vector<oplens::ReadProblem> parseInto(oplens::EventStore &store, uint16_t source, const QByteArray &text)

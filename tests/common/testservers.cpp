@@ -16,19 +16,8 @@ using namespace Qt::StringLiterals;
 
 namespace testservers {
 
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool writeFile(const QString &path, const QByteArray &data, QIODevice::OpenMode mode)
-{
-    QFile file(path);
-    return file.open(mode) && file.write(data) == data.size();
-}
-
-bool appendFile(const QString &path, const QByteArray &data) { return writeFile(path, data, QIODevice::WriteOnly | QIODevice::Append); }
+using testfiles::readAll;
+using testfiles::writeFile;
 
 QString sha256(const QByteArray &data)
 {

@@ -1,8 +1,10 @@
 // Servers for integration tests on loopback (design.md "Tests"): oplensd and nginx as processes, each with every file
 // in a temporary folder, and a test PKI made by openssl (a CA and a server certificate for 127.0.0.1).
 // Shared by tests/agent and tests/remote. The programs' paths are compile definitions of this library (PUBLIC):
-// OPLENSD, OPLENSCTL, NGINX, OPENSSL, DEPLOY_DIR.
+// OPLENSD, OPLENSCTL, NGINX, OPENSSL, DEPLOY_DIR. Files are read and written with testfiles.h's helpers.
 #pragma once
+
+#include "testfiles.h"
 
 #include <QByteArray>
 #include <QFileInfo>
@@ -24,13 +26,7 @@ inline const QByteArray kViewerToken = "view-2b8d4e6f-do-not-log-me";
 inline const QString kOperator = QStringLiteral("admin@example.com");
 inline const QString kViewer = QStringLiteral("viewer@example.com");
 
-// ---- files ------------------------------------------------------------------------------------------------------
-
-QByteArray readAll(const QString &path);
-bool writeFile(const QString &path, const QByteArray &data,
-               QIODevice::OpenMode mode = QIODevice::WriteOnly | QIODevice::Truncate);
-bool appendFile(const QString &path, const QByteArray &data);
-QString sha256(const QByteArray &data); // lower-case hex
+QString sha256(const QByteArray &data); // lower-case hex (of a token, as the agent's configuration holds it)
 
 // ---- processes ---------------------------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 #include "csvreader.h"
 #include "exporter.h"
 #include "oplogreader.h"
+#include "testfiles.h"
 #include "testoplog.h"
 
 #include <QBuffer>
@@ -23,6 +24,7 @@
 #include <sys/resource.h>
 
 using namespace oplens;
+using namespace testfiles;
 using namespace testoplog;
 using testcsv::readCsv;
 
@@ -45,19 +47,6 @@ const QByteArray kLog =
     "\n"
     R"({"module":"ZxBackup","name":"SmartScan","operationId":"w1","startTime":1700000600000,"type":"Paused","host":"mail2","weird key \"x\"":[1,"two"],"empty":{}})"
     "\n";
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-void writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    QCOMPARE(file.write(bytes), bytes.size());
-}
 
 // A dataset read from `path` by the reader, as the console and the CLI read it.
 std::shared_ptr<Dataset> readBack(const QString &path, std::vector<ReadProblem> *problems = nullptr)
@@ -111,12 +100,6 @@ QStringList statuses(const Dataset &data)
     return out;
 }
 
-// Files in `dir` other than . and ..: a failed or cancelled export must leave none behind.
-QStringList filesIn(const QString &dir)
-{
-    return QDir(dir).entryList(QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
-}
-
 // `count` events: Started then Finished of count / 2 operations.
 QByteArray bigLog(int count)
 {
@@ -158,7 +141,7 @@ private Q_SLOTS:
         tzset();
         QVERIFY(m_dir.isValid());
         m_logPath = m_dir.filePath(QStringLiteral("fixture.jsonl"));
-        writeFile(m_logPath, kLog);
+        QVERIFY(writeFile(m_logPath, kLog));
         std::vector<ReadProblem> problems;
         m_data = readBack(m_logPath, &problems);
         QVERIFY2(problems.empty(), qPrintable(problemsText(problems).join(QLatin1Char('\n'))));
@@ -457,7 +440,7 @@ private Q_SLOTS:
         QVERIFY2(result.error.contains(QStringLiteral("does not exist")), qPrintable(result.error));
         result = exportTo(r, dir.path());
         QVERIFY2(result.error.contains(QStringLiteral("it is a folder")), qPrintable(result.error));
-        writeFile(dir.filePath(QStringLiteral("plain-file")), "x");
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("plain-file")), "x"));
         result = exportTo(r, dir.filePath(QStringLiteral("plain-file/out.csv")));
         QVERIFY2(result.error.contains(QStringLiteral("is not a folder")), qPrintable(result.error));
         QCOMPARE(filesIn(dir.path()), QStringList{QStringLiteral("plain-file")});
@@ -483,7 +466,7 @@ private Q_SLOTS:
         r.rows = allRows(*data);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("out.dat"));
-        writeFile(path, "the previous export\n");
+        QVERIFY(writeFile(path, "the previous export\n"));
 
         rlimit before{};
         QCOMPARE(getrlimit(RLIMIT_FSIZE, &before), 0);

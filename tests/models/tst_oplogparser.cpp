@@ -1,5 +1,6 @@
 // OplogParser and readOplog(): the containers of oplog.md section 1, the fields of section 2 and every row of
 // section 5 (bad input), read whole and in pieces.
+#include "testfiles.h"
 #include "testoplog.h"
 
 #include "oplogreader.h"
@@ -12,6 +13,7 @@
 #include <QTest>
 
 using namespace oplens;
+using namespace testfiles;
 using namespace testoplog;
 
 namespace {
@@ -132,13 +134,6 @@ QByteArray asWrapper(const QList<QByteArray> &events, bool prettyPrinted)
     for (const QByteArray &e : events)
         parts << "    " + pretty(e, 2);
     return "{\n  \"operationList\" : [\n" + parts.join(",\n") + "\n  ]\n}\n";
-}
-
-void writeFile(const QString &path, const QByteArray &content, bool append = false)
-{
-    QFile file(path);
-    QVERIFY(file.open(append ? QIODevice::Append : QIODevice::WriteOnly));
-    QCOMPARE(file.write(content), content.size());
 }
 
 } // namespace
@@ -953,7 +948,7 @@ void TestOplogParser::readWholeFile()
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("oplog.jsonl"));
     const QByteArray content = eventLine("a", "Started", 1) + "{\"module\":1}\n" + eventLine("a", "Finished", 2) + "\n";
-    writeFile(path, content);
+    QVERIFY(writeFile(path, content));
 
     EventStore store;
     ReadRequest request;
@@ -976,7 +971,7 @@ void TestOplogParser::readResumesFromNextOffset()
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("oplog.jsonl"));
     const QByteArray start = "\xEF\xBB\xBF" + eventLine("a", "Queued", 1) + eventLine("a", "Started", 2) + eventLine("b", "Started", 3);
-    writeFile(path, start);
+    QVERIFY(writeFile(path, start));
 
     EventStore store;
     ReadRequest request;
@@ -987,7 +982,7 @@ void TestOplogParser::readResumesFromNextOffset()
     QCOMPARE(result.nextOffset, quint64(start.size()));
     QCOMPARE(result.nextLine, quint64(4));
 
-    writeFile(path, eventLine("a", "Finished", 4) + "oops\n" + eventLine("b", "Failed", 5), true);
+    QVERIFY(appendFile(path, eventLine("a", "Finished", 4) + "oops\n" + eventLine("b", "Failed", 5)));
     request.offset = result.nextOffset;
     request.firstLine = result.nextLine;
     result = readOplog(request, store, 0);
@@ -1018,7 +1013,7 @@ void TestOplogParser::readFollowingLeavesTailUnread()
     const QString path = dir.filePath(QStringLiteral("oplog.jsonl"));
     const QByteArray complete = eventLine("a", "Started", 1) + eventLine("b", "Started", 2);
     const QByteArray tail = eventLine("c", "Started", 3);
-    writeFile(path, complete + tail.left(25));
+    QVERIFY(writeFile(path, complete + tail.left(25)));
 
     EventStore store;
     ReadRequest request;
@@ -1047,7 +1042,7 @@ void TestOplogParser::readFollowingLeavesTailUnread()
     }
 
     // Its line ending arrives: the follower reads it, with its line number.
-    writeFile(path, tail.mid(25), true);
+    QVERIFY(appendFile(path, tail.mid(25)));
     request.offset = result.nextOffset;
     request.firstLine = result.nextLine;
     result = readOplog(request, store, 0);
@@ -1060,7 +1055,7 @@ void TestOplogParser::readFollowingLeavesTailUnread()
     QCOMPARE(store.operationId(2), std::string("c"));
 
     // A complete last event without its line ending: left for later while following, read when static.
-    writeFile(path, eventLine("d", "Started", 4).chopped(1), true);
+    QVERIFY(appendFile(path, eventLine("d", "Started", 4).chopped(1)));
     request.offset = result.nextOffset;
     request.firstLine = result.nextLine;
     result = readOplog(request, store, 0);
@@ -1078,7 +1073,7 @@ void TestOplogParser::readArrayFile()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("export.json"));
-    writeFile(path, asWrapper(sampleEvents() + QList<QByteArray>{"[]"}, true));
+    QVERIFY(writeFile(path, asWrapper(sampleEvents() + QList<QByteArray>{"[]"}, true)));
 
     EventStore store;
     ReadRequest request;
@@ -1102,7 +1097,7 @@ void TestOplogParser::readProgressAndCancel()
     QByteArray content;
     for (int i = 0; content.size() < (9 << 20); ++i)
         content += eventLine("op-" + QByteArray::number(i / 2), i % 2 ? "Finished" : "Started", 1000 + i);
-    writeFile(path, content);
+    QVERIFY(writeFile(path, content));
 
     EventStore store;
     ReadRequest request;
@@ -1142,7 +1137,7 @@ void TestOplogParser::readErrors()
 
     // A file shorter than the offset to resume from (it shrank, or was replaced).
     const QString path = dir.filePath(QStringLiteral("short.jsonl"));
-    writeFile(path, eventLine("a", "Started", 1));
+    QVERIFY(writeFile(path, eventLine("a", "Started", 1)));
     request.path = path;
     request.offset = 1000;
     result = readOplog(request, store, 0);

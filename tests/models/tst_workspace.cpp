@@ -1,6 +1,7 @@
 // Workspaces (workspace.h): the sources, filter and columns written and read back the same; relative paths taken from
 // the workspace's folder; errors that name the file, the source and the key; secrets read from their files.
 #include "credentials.h"
+#include "testfiles.h"
 #include "workspace.h"
 
 #include <QDir>
@@ -12,20 +13,10 @@
 #include <QTest>
 
 using namespace oplens;
+using testfiles::readAll;
+using testfiles::writeFile;
 
 namespace {
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
-}
 
 QByteArray workspaceJson(const QJsonArray &sources, const QJsonObject &filter = {})
 {

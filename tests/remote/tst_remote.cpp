@@ -7,6 +7,7 @@
 #include "certificatetrust.h"
 #include "remotesource.h"
 #include "remotespec.h"
+#include "testoplog.h"
 #include "testservers.h"
 
 #include <QDir>
@@ -29,7 +30,9 @@
 #include <optional>
 
 using namespace Qt::StringLiterals;
+using namespace testfiles;
 using namespace testservers;
+using testoplog::Event;
 using oplens::CertificateProblem;
 using oplens::RemoteSource;
 using oplens::RemoteSpec;
@@ -47,12 +50,12 @@ QByteArray oplogLines(const QString &module, int operations, qint64 time = 17000
     QByteArray out;
     for (int i = 0; i < operations; ++i) {
         const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        for (const char *type : {"Started", "Finished"}) {
-            const QJsonObject e{{u"module"_s, module}, {u"name"_s, u"SmartScan"_s}, {u"operationId"_s, id},
-                                {u"type"_s, QLatin1String(type)}, {u"startTime"_s, time + i * 1000 + (type[0] == 'F' ? 500 : 0)},
-                                {u"requestedBy"_s, u"zimbra"_s}, {u"parameters"_s, QJsonObject{{u"origin"_s, u"Cron"_s}}}};
-            out += QJsonDocument(e).toJson(QJsonDocument::Compact) + '\n';
-        }
+        for (const char *type : {"Started", "Finished"})
+            out += Event(id, type, time + i * 1000 + (type[0] == 'F' ? 500 : 0))
+                       .module(module)
+                       .set(u"requestedBy", u"zimbra"_s)
+                       .parameters({{u"origin"_s, u"Cron"_s}})
+                       .line();
     }
     return out;
 }
@@ -79,14 +82,6 @@ QString etagOf(const QString &path)
 }
 
 int lineCount(const QByteArray &data) { return int(data.count('\n')); }
-
-// Replaces `path` as a rotation does: a new file renamed over the old one.
-bool replaceFile(const QString &path, const QByteArray &data)
-{
-    const QString next = path + u".next"_s;
-    QFile::remove(next);
-    return writeFile(next, data) && std::rename(QFile::encodeName(next).constData(), QFile::encodeName(path).constData()) == 0;
-}
 
 // A static-file server over TLS: / open, /basic/ behind HTTP Basic, /bearer/ behind a bearer token, /norange/ without
 // Range requests (the whole file, 200, every time).

@@ -1,4 +1,5 @@
 // The console under QT_QPA_PLATFORM=offscreen: real windows, QTest input, screenshots under the build folder.
+#include "consolefixture.h"
 #include "detailspane.h"
 #include "eventsmodel.h"
 #include "filterbar.h"
@@ -7,6 +8,8 @@
 #include "operationsmodel.h"
 #include "sourcespane.h"
 #include "tablepane.h"
+#include "testfiles.h"
+#include "testoplog.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
@@ -17,7 +20,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
-#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -31,28 +33,23 @@
 using namespace oplens;
 using namespace oplens::ui;
 
+using consolefixture::openWindow;
+using consolefixture::saveScreenshot;
+using testfiles::appendFile;
+using testfiles::readAll;
+using testfiles::writeFile;
+using testoplog::Event;
+
 namespace {
 
-void saveScreenshot(QWidget *window, const QString &name)
+// An event of a cron job, as the service writes it.
+QByteArray lineOf(const QString &type, const QString &id, qint64 time, const QString &name = QStringLiteral("SmartScan"))
 {
-    QDir().mkpath(QStringLiteral(SCREENSHOTS));
-    QVERIFY(window->grab().save(QStringLiteral(SCREENSHOTS "/%1.png").arg(name)));
-}
-
-QString lineOf(const QString &type, const QString &id, qint64 time, const QString &name = QStringLiteral("SmartScan"))
-{
-    return QStringLiteral("{\"module\":\"ZxBackup\",\"name\":\"%1\",\"operationId\":\"%2\",\"parameters\":{\"origin\":\"Cron\"},"
-                          "\"startTime\":%3,\"requestedBy\":\"zimbra\",\"type\":\"%4\"}\n")
-        .arg(name, id)
-        .arg(time)
-        .arg(type);
-}
-
-void append(const QString &path, const QString &text)
-{
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::Append));
-    file.write(text.toUtf8());
+    return Event(id, type, time)
+        .name(name)
+        .parameters({{QStringLiteral("origin"), QStringLiteral("Cron")}})
+        .set(u"requestedBy", QStringLiteral("zimbra"))
+        .line();
 }
 
 int notificationCount(MainWindow &w) { return w.notificationsPane()->model()->unacknowledgedCount(); }
@@ -66,12 +63,12 @@ Counts countsIn(const QStringList &paths)
 {
     Counts counts;
     for (const QString &path : paths) {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
+        const QByteArray text = readAll(path);
+        if (text.isEmpty())
             return {};
         QSet<QString> ids;
-        while (!file.atEnd()) {
-            const QByteArray line = file.readLine().trimmed();
+        for (QByteArray line : text.split('\n')) {
+            line = line.trimmed();
             if (line.isEmpty())
                 continue;
             ++counts.events;
@@ -93,39 +90,21 @@ class TestConsole : public QObject
     QTemporaryDir m_dir;
     QStringList m_demo;
 
-    std::unique_ptr<MainWindow> openWindow(const QStringList &files)
-    {
-        auto window = std::make_unique<MainWindow>();
-        window->show();
-        window->session()->setPollInterval(100);
-        window->openFiles(files);
-        if (!QTest::qWaitFor([&] { return window->isIdle(); }, 20000))
-            qWarning() << "the console did not finish loading";
-        return window;
-    }
-
     int eventsNamed(const QString &name) const
     {
         int count = 0;
-        for (const QString &path : m_demo) {
-            QFile file(path);
-            if (file.open(QIODevice::ReadOnly))
-                count += QString::fromUtf8(file.readAll()).count(QStringLiteral("\"name\":\"%1\"").arg(name));
-        }
+        for (const QString &path : m_demo)
+            count += QString::fromUtf8(readAll(path)).count(QStringLiteral("\"name\":\"%1\"").arg(name));
         return count;
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true); // settings in a test folder, not the user's
-        QSettings().clear();
+        consolefixture::useTestSettings(); // settings in a test folder, not the user's
         QVERIFY(m_dir.isValid());
-        QProcess demo;
-        demo.start(QStringLiteral(OPLENS_DEMO), {QStringLiteral("--out"), m_dir.path()});
-        QVERIFY(demo.waitForFinished(30000));
-        QCOMPARE(demo.exitCode(), 0);
-        m_demo = {m_dir.filePath(QStringLiteral("mail1.example.com.jsonl")), m_dir.filePath(QStringLiteral("mail2.example.com.jsonl"))};
+        m_demo = consolefixture::writeDemo(m_dir.path());
+        QCOMPARE(m_demo.size(), 2);
     }
 
     void cleanup() { QSettings().clear(); }
@@ -152,7 +131,7 @@ private Q_SLOTS:
                                           static_cast<QAbstractItemModel *>(w->eventsPane()->model()),
                                           static_cast<QAbstractItemModel *>(w->notificationsPane()->model())})
             QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        saveScreenshot(w.get(), QStringLiteral("demo"));
+        QVERIFY(saveScreenshot(w.get(), QStringLiteral("demo")));
     }
 
     void typingInTheFilterNarrowsTheRows()
@@ -169,7 +148,7 @@ private Q_SLOTS:
         QTRY_VERIFY(w->counts()->text().startsWith(QStringLiteral("Showing 6 of %1").arg(countsIn(m_demo).operations)));
         w->tabs()->setCurrentIndex(1);
         QTRY_COMPARE(w->eventsPane()->shown(), size_t(eventsNamed(QStringLiteral("RestoreOnNewAccount"))));
-        saveScreenshot(w.get(), QStringLiteral("filtered"));
+        QVERIFY(saveScreenshot(w.get(), QStringLiteral("filtered")));
         w->filterBar()->searchField()->clear();
         QTRY_COMPARE(w->eventsPane()->shown(), countsIn(m_demo).events);
     }
@@ -190,7 +169,7 @@ private Q_SLOTS:
         QVERIFY2(sections.contains(QStringLiteral("Parameters")), qPrintable(sections.join(QLatin1Char(','))));
         QVERIFY(sections.filter(QStringLiteral("Events (")).size() == 1);
         QVERIFY(w->detailsPane()->operationJson().contains(QStringLiteral("\"operationList\"")));
-        saveScreenshot(w.get(), QStringLiteral("details"));
+        QVERIFY(saveScreenshot(w.get(), QStringLiteral("details")));
     }
 
     void acknowledgingSurvivesReopening()
@@ -227,14 +206,17 @@ private Q_SLOTS:
         const size_t before = w->operationsPane()->total();
         const int interrupted = notificationCount(*w);
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        append(path, lineOf(QStringLiteral("Started"), QStringLiteral("follow-1"), now));
+        QVERIFY(appendFile(path, lineOf(QStringLiteral("Started"), QStringLiteral("follow-1"), now)));
         QTRY_COMPARE_WITH_TIMEOUT(w->operationsPane()->total(), before + 1, 5000);
         // A half-written line waits for its line ending.
-        append(path, QStringLiteral("{\"module\":\"ZxCore\",\"name\":\"ServiceStarted\","));
+        const QByteArray restart = Event({}, "ServiceStarted", now + 1000).module("ZxCore").name("ServiceStarted").line();
+        const qsizetype half = restart.indexOf("\"type\""); // {"module":"ZxCore","name":"ServiceStarted",
+        QVERIFY(half > 0);
+        QVERIFY(appendFile(path, restart.left(half)));
         QTest::qWait(300);
         QCOMPARE(notificationCount(*w), interrupted);
         QSignalSpy spy(w->session(), &Session::newInterruptions);
-        append(path, QStringLiteral("\"type\":\"ServiceStarted\",\"startTime\":%1}\n").arg(now + 1000));
+        QVERIFY(appendFile(path, restart.mid(half)));
         // The restart interrupts the new operation and the SmartScan that mail1 was running.
         QTRY_COMPARE_WITH_TIMEOUT(notificationCount(*w), interrupted + 2, 5000);
         QCOMPARE(spy.count(), 1);
@@ -242,7 +224,7 @@ private Q_SLOTS:
         QCOMPARE(fresh.size(), 2);
         QVERIFY(fresh.first().contains(QStringLiteral("service restarted")));
         QVERIFY(w->session()->sources().first().problems.empty());
-        saveScreenshot(w.get(), QStringLiteral("followed"));
+        QVERIFY(saveScreenshot(w.get(), QStringLiteral("followed")));
     }
 
     void truncatedFileIsReadAgain()
@@ -253,28 +235,20 @@ private Q_SLOTS:
         QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
         auto w = openWindow({path});
         QCOMPARE(w->eventsPane()->total(), countsIn({path}).events);
-        {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate)); // same file, shorter
-            const qint64 now = QDateTime::currentMSecsSinceEpoch();
-            file.write(lineOf(QStringLiteral("Started"), QStringLiteral("t-1"), now).toUtf8());
-            file.write(lineOf(QStringLiteral("Finished"), QStringLiteral("t-1"), now + 10).toUtf8());
-        }
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        QVERIFY(writeFile(path, lineOf(QStringLiteral("Started"), QStringLiteral("t-1"), now) // same file, shorter
+                                    + lineOf(QStringLiteral("Finished"), QStringLiteral("t-1"), now + 10)));
         QTRY_COMPARE_WITH_TIMEOUT(w->eventsPane()->total(), size_t(2), 5000);
         QCOMPARE(w->operationsPane()->total(), size_t(1));
         QCOMPARE(w->session()->sources().first().notice, QStringLiteral("read again from the start: the file shrank"));
-        saveScreenshot(w.get(), QStringLiteral("truncated"));
+        QVERIFY(saveScreenshot(w.get(), QStringLiteral("truncated")));
     }
 
     void badLinesAreListedInSources()
     {
         const QString path = m_dir.filePath(QStringLiteral("bad.jsonl"));
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(lineOf(QStringLiteral("Started"), QStringLiteral("b-1"), 1700000000000).toUtf8());
-        file.write("not json at all\n");
-        file.write(lineOf(QStringLiteral("Finished"), QStringLiteral("b-1"), 1700000001000).toUtf8());
-        file.close();
+        QVERIFY(writeFile(path, lineOf(QStringLiteral("Started"), QStringLiteral("b-1"), 1700000000000) + "not json at all\n"
+                                    + lineOf(QStringLiteral("Finished"), QStringLiteral("b-1"), 1700000001000)));
         auto w = openWindow({path});
         QCOMPARE(w->operationsPane()->total(), size_t(1));
         QTreeWidgetItem *source = w->sourcesPane()->tree()->topLevelItem(0);

@@ -1,8 +1,8 @@
 // File > Export… in the console (offscreen): the dialog's checks, exported rows equal to the view, JSON Lines read back,
 // the HTML and PDF reports, a failure said and nothing written, Cancel, and a 2-million-event export that leaves the
 // GUI thread free.
-#include "../models/csvreader.h"
-#include "../models/testoplog.h"
+#include "consolefixture.h"
+#include "csvreader.h"
 #include "exportdialog.h"
 #include "exportjob.h"
 #include "filterbar.h"
@@ -10,6 +10,8 @@
 #include "oplogreader.h"
 #include "reportwriter.h"
 #include "tablepane.h"
+#include "testfiles.h"
+#include "testoplog.h"
 
 #include <QAction>
 #include <QDir>
@@ -33,60 +35,12 @@ using namespace oplens;
 using namespace oplens::ui;
 using testcsv::readCsv;
 
-namespace {
-
-void saveScreenshot(QWidget *widget, const QString &name)
-{
-    QDir().mkpath(QStringLiteral(SCREENSHOTS));
-    QVERIFY(widget->grab().save(QStringLiteral(SCREENSHOTS "/%1.png").arg(name)));
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-QStringList filesIn(const QString &dir)
-{
-    return QDir(dir).entryList(QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
-}
-
-// Ticks every 10 ms on the GUI thread: the largest gap between ticks is how long the window could not repaint.
-class GapMeter
-{
-public:
-    GapMeter()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(10);
-        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] { tick(); });
-        m_clock.start();
-        m_last = 0;
-        m_timer.start();
-    }
-    qint64 largestGapMs()
-    {
-        tick();
-        return m_largest / 1000000;
-    }
-    int ticks() const { return m_ticks; }
-
-private:
-    void tick()
-    {
-        const qint64 now = m_clock.nsecsElapsed();
-        m_largest = std::max(m_largest, now - m_last);
-        m_last = now;
-        ++m_ticks;
-    }
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0, m_largest = 0;
-    int m_ticks = 0;
-};
-
-} // namespace
+using consolefixture::GapMeter;
+using consolefixture::openWindow;
+using consolefixture::saveScreenshot;
+using testfiles::filesIn;
+using testfiles::readAll;
+using testfiles::writeFile;
 
 class TestExport : public QObject
 {
@@ -95,14 +49,10 @@ class TestExport : public QObject
     QTemporaryDir m_dir;
     QStringList m_demo;
 
-    std::unique_ptr<MainWindow> openWindow(const QStringList &files, int timeoutMs = 20000)
+    // The console's own follow interval: nothing here is appended to.
+    static std::unique_ptr<MainWindow> openWindow(const QStringList &files, int timeoutMs = 20000)
     {
-        auto window = std::make_unique<MainWindow>();
-        window->show();
-        window->openFiles(files);
-        if (!QTest::qWaitFor([&] { return window->isIdle(); }, timeoutMs))
-            qWarning() << "the console did not finish loading";
-        return window;
+        return consolefixture::openWindow(files, {.pollMs = 0, .loadTimeoutMs = timeoutMs});
     }
 
     static ExportJob *job(MainWindow &w) { return w.findChild<ExportJob *>(); }
@@ -132,14 +82,10 @@ class TestExport : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
+        consolefixture::useTestSettings();
         QVERIFY(m_dir.isValid());
-        QProcess demo;
-        demo.start(QStringLiteral(OPLENS_DEMO), {QStringLiteral("--out"), m_dir.path()});
-        QVERIFY(demo.waitForFinished(30000));
-        QCOMPARE(demo.exitCode(), 0);
-        m_demo = {m_dir.filePath(QStringLiteral("mail1.example.com.jsonl")), m_dir.filePath(QStringLiteral("mail2.example.com.jsonl"))};
+        m_demo = consolefixture::writeDemo(m_dir.path());
+        QCOMPARE(m_demo.size(), 2);
     }
 
     void cleanup() { QSettings().clear(); }
@@ -178,10 +124,7 @@ private Q_SLOTS:
 
         // An existing file: asked first; declined, nothing changes.
         const QString existing = dir.filePath(QStringLiteral("old.csv"));
-        QFile file(existing);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("keep me");
-        file.close();
+        QVERIFY(writeFile(existing, "keep me"));
         QStringList asked;
         bool answer = false;
         dialog.setConfirmOverwrite([&](const QString &path) {
@@ -233,7 +176,7 @@ private Q_SLOTS:
             d.setAllFields(false);
             d.setPath(path);
             d.show();
-            saveScreenshot(&d, QStringLiteral("export-dialog"));
+            QVERIFY(saveScreenshot(&d, QStringLiteral("export-dialog")));
         }, &result));
         QVERIFY2(result.ok(), qPrintable(result.error));
         QCOMPARE(result.rows, uint64_t(pane->shown()));
@@ -253,7 +196,7 @@ private Q_SLOTS:
             expected << cells;
         }
         QCOMPARE(csv.records, expected);
-        saveScreenshot(w.get(), QStringLiteral("export-window"));
+        QVERIFY(saveScreenshot(w.get(), QStringLiteral("export-window")));
     }
 
     void eventsViewAsJsonLinesReadsBack()
@@ -327,12 +270,10 @@ private Q_SLOTS:
             text = QString::fromUtf8(process.readAllStandardOutput());
             // A picture of the first page, for a person to look at.
             const QString pdftoppm = QStandardPaths::findExecutable(QStringLiteral("pdftoppm"));
-            if (!pdftoppm.isEmpty()) {
-                QDir().mkpath(QStringLiteral(SCREENSHOTS));
+            if (!pdftoppm.isEmpty())
                 QProcess::execute(pdftoppm, {QStringLiteral("-png"), QStringLiteral("-r"), QStringLiteral("60"),
                                              QStringLiteral("-f"), QStringLiteral("1"), QStringLiteral("-l"), QStringLiteral("2"),
-                                             path, QStringLiteral(SCREENSHOTS "/export-report-") + view});
-            }
+                                             path, consolefixture::screenshotPath(QStringLiteral("export-report-") + view, {})});
         } else {
             text = QString::fromUtf8(readAll(path));
             QVERIFY(text.startsWith(QStringLiteral("<!DOCTYPE html>")));
@@ -390,9 +331,7 @@ private Q_SLOTS:
     {
         auto w = openWindow(m_demo);
         QTemporaryDir dir;
-        QFile blocker(dir.filePath(QStringLiteral("not-a-folder")));
-        QVERIFY(blocker.open(QIODevice::WriteOnly));
-        blocker.close();
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("not-a-folder")), {}));
         QSignalSpy finished(job(*w), &ExportJob::finished);
         // Past the dialog's checks (the folder went away meanwhile): the write itself fails.
         QVERIFY(job(*w)->start(ExportJob::requestFor(w->operationsPane()), ExportDialog::Csv,
@@ -452,7 +391,7 @@ private Q_SLOTS:
             QVERIFY(job(*w)->isRunning());
             QVERIFY(job(*w)->cancelButton()->isVisible());
             QTRY_VERIFY_WITH_TIMEOUT(!progress.isEmpty() && progress.last().first().toInt() >= 5, 60000);
-            saveScreenshot(w.get(), QStringLiteral("export-progress"));
+            QVERIFY(saveScreenshot(w.get(), QStringLiteral("export-progress")));
             QTest::mouseClick(job(*w)->cancelButton(), Qt::LeftButton);
             QVERIFY(finished.wait(60000));
             QVERIFY(finished.first().first().value<ExportResult>().cancelled);
@@ -469,8 +408,8 @@ private Q_SLOTS:
             d.setFormat(ExportDialog::Csv);
             d.setPath(out);
         }, &result, 240000));
-        const qint64 gap = meter.largestGapMs();
-        qInfo("exported %llu rows (%llu MB) in %lld ms; largest gap between GUI ticks %lld ms over %d ticks",
+        const double gap = meter.largestGapMs();
+        qInfo("exported %llu rows (%llu MB) in %lld ms; largest gap between GUI ticks %.1f ms over %d ticks",
               qulonglong(result.rows), qulonglong(result.bytes >> 20), clock.elapsed(), gap, meter.ticks());
         QVERIFY2(result.ok(), qPrintable(result.error));
         QCOMPARE(result.rows, uint64_t(kEvents));
@@ -491,7 +430,8 @@ private Q_SLOTS:
             d.setPath(pdf);
         }, &result, 240000));
         QVERIFY2(result.ok(), qPrintable(result.error));
-        QVERIFY2(reportMeter.largestGapMs() < 250, qPrintable(QStringLiteral("blocked for %1 ms").arg(reportMeter.largestGapMs())));
+        const double reportGap = reportMeter.largestGapMs();
+        QVERIFY2(reportGap < 250, qPrintable(QStringLiteral("blocked for %1 ms").arg(reportGap)));
         const QString pdftotext = QStandardPaths::findExecutable(QStringLiteral("pdftotext"));
         if (!pdftotext.isEmpty()) {
             QProcess process;

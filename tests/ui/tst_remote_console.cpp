@@ -2,11 +2,13 @@
 // A merged view of a local file, nginx and an agent that goes down and comes back; a 200 MB oplog read while the
 // window keeps answering; the Connect dialog's Test and certificate trust; a workspace saved and opened again.
 #include "connectdialog.h"
+#include "consolefixture.h"
 #include "filterbar.h"
 #include "mainwindow.h"
 #include "secretstore.h"
 #include "sourcespane.h"
 #include "tablepane.h"
+#include "testoplog.h"
 #include "testservers.h"
 #include "workspaces.h"
 
@@ -27,27 +29,23 @@
 
 using namespace oplens;
 using namespace oplens::ui;
+using namespace testfiles;
 using namespace testservers;
+using consolefixture::GapMeter;
+using consolefixture::saveScreenshot;
+using testoplog::Event;
 
 namespace {
 
 const QString kUser = QStringLiteral("auditor");
 const QByteArray kPassword = "s3cret-do-not-log-me";
 
-void saveScreenshot(QWidget *window, const QString &name)
-{
-    QDir().mkpath(QStringLiteral(SCREENSHOTS));
-    QVERIFY(window->grab().save(QStringLiteral(SCREENSHOTS "/%1.png").arg(name)));
-}
-
 QByteArray lineOf(const QString &type, const QString &id, qint64 time, const QString &host)
 {
-    return QStringLiteral("{\"module\":\"ZxBackup\",\"name\":\"SmartScan\",\"operationId\":\"%1\",\"parameters\":{\"origin\":\"Cron\","
-                          "\"host\":\"%2\"},\"startTime\":%3,\"requestedBy\":\"zimbra\",\"type\":\"%4\"}\n")
-        .arg(id, host)
-        .arg(time)
-        .arg(type)
-        .toUtf8();
+    return Event(id, type, time)
+        .parameters({{QStringLiteral("origin"), QStringLiteral("Cron")}, {QStringLiteral("host"), host}})
+        .set(u"requestedBy", QStringLiteral("zimbra"))
+        .line();
 }
 
 // `count` operations, Started then Finished, with ids that say where they come from.
@@ -166,19 +164,13 @@ class TestRemoteConsole : public QObject
 
     static std::unique_ptr<MainWindow> window()
     {
-        auto w = std::make_unique<MainWindow>();
-        w->resize(1600, 900);
-        w->show();
-        w->session()->setPollInterval(100);
-        w->session()->setRemotePollInterval(200);
-        return w;
+        return consolefixture::openWindow({}, {.pollMs = 100, .remotePollMs = 200, .size = QSize(1600, 900)});
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true); // settings, trusted certificates and mirrors in test folders
-        QSettings().clear();
+        consolefixture::useTestSettings(); // settings, trusted certificates and mirrors in test folders
         QFile::remove(TrustedCertificates::defaultPath());
         QVERIFY(m_dir.isValid());
         if (!haveNginx())
@@ -243,7 +235,7 @@ private Q_SLOTS:
         QVERIFY(appendFile(m_www + QStringLiteral("/web.jsonl"), oplog(QStringLiteral("web-more"), 2)));
         QTRY_COMPARE_WITH_TIMEOUT(operationsOf(*w, local), 4, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(operationsOf(*w, web.name()), 6, 10000);
-        saveScreenshot(w.get(), QStringLiteral("remote-agent-down"));
+        QVERIFY(saveScreenshot(w.get(), QStringLiteral("remote-agent-down")));
 
         // Back: the retry finds it, and it goes on from where its copy ended (not read again from the start).
         QVERIFY(appendFile(agent.oplog, oplog(QStringLiteral("agent-more"), 1)));
@@ -253,7 +245,7 @@ private Q_SLOTS:
         QVERIFY(w->session()->sources()[agentIndex].notice.isEmpty());
         QVERIFY(w->session()->sources()[agentIndex].remote->state().error.isEmpty());
         QTRY_COMPARE(w->operationsPane()->total(), size_t(16));
-        saveScreenshot(w.get(), QStringLiteral("remote-merged"));
+        QVERIFY(saveScreenshot(w.get(), QStringLiteral("remote-merged")));
     }
 
     // 200 MB through nginx: the window keeps answering, and the Sources pane shows how far the reading is.
@@ -271,26 +263,21 @@ private Q_SLOTS:
         text.squeeze();
 
         auto w = window();
-        QElapsedTimer clock, sinceTick;
-        qint64 maxGap = 0;
+        QElapsedTimer clock;
         QStringList states;
-        QTimer tick;
-        tick.setInterval(10);
         const RemoteSpec big = fileSpec(QStringLiteral("/big.jsonl"));
-        connect(&tick, &QTimer::timeout, this, [&] {
-            maxGap = std::max(maxGap, sinceTick.restart());
+        clock.start();
+        GapMeter meter([&] { // the Sources pane's state, sampled at every tick
             const QString state = w->sourcesPane()->stateText(0);
             if (states.isEmpty() || states.last() != state)
                 states << state;
         });
-        clock.start();
-        sinceTick.start();
-        tick.start();
         w->workspaces()->openRemote(big);
         QTRY_COMPARE_WITH_TIMEOUT(operationsOf(*w, big.name()), operations, 120000);
         QTRY_VERIFY_WITH_TIMEOUT(w->isIdle(), 30000);
-        tick.stop();
-        qInfo("200 MB over HTTPS: %d operations shown after %lld ms; the GUI thread's longest wait was %lld ms",
+        meter.stop();
+        const double maxGap = meter.largestGapMs();
+        qInfo("200 MB over HTTPS: %d operations shown after %lld ms; the GUI thread's longest wait was %.1f ms",
               operations, clock.elapsed(), maxGap);
         const bool progressShown = std::any_of(states.begin(), states.end(), [](const QString &s) { return s.startsWith(QStringLiteral("Reading")); });
         QVERIFY2(progressShown, qPrintable(states.join(QLatin1String(" | "))));
@@ -333,12 +320,12 @@ private Q_SLOTS:
         if (withCa)
             return;
         QVERIFY(dialog.testResult().contains(QStringLiteral("SHA-256: ") + certificateFingerprint(m_pki.server)));
-        saveScreenshot(&dialog, QStringLiteral("connect-untrusted"));
+        QVERIFY(saveScreenshot(&dialog, QStringLiteral("connect-untrusted")));
         answerNextMessageBox(QStringLiteral("Trust for"));
         dialog.trustButton()->click();
         QTRY_VERIFY_WITH_TIMEOUT(dialog.testResult().contains(QStringLiteral("Connected: an oplog of")), 20000);
         QVERIFY(!dialog.trustButton()->isVisible());
-        saveScreenshot(&dialog, QStringLiteral("connect-trusted"));
+        QVERIFY(saveScreenshot(&dialog, QStringLiteral("connect-trusted")));
 
         // The same server with another certificate: refused, and said to have changed.
         Nginx other(m_dir.filePath(QStringLiteral("other-nginx")), site(m_otherPki));

@@ -1,22 +1,24 @@
 // Restart from the console against a real agent on loopback, and with a local action catalog.
+#include "consolefixture.h"
 #include "detailspane.h"
 #include "mainwindow.h"
 #include "notificationspane.h"
 #include "restartdialog.h"
 #include "restarter.h"
 #include "tablepane.h"
+#include "testfiles.h"
+#include "testservers.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QDockWidget>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QListView>
 #include <QMessageBox>
-#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -25,15 +27,6 @@ using namespace oplens::ui;
 
 namespace {
 
-const QByteArray kToken = "console-test-token";
-
-quint16 freePort()
-{
-    QTcpServer server;
-    server.listen(QHostAddress::LocalHost, 0);
-    return server.serverPort();
-}
-
 // Answers the restart dialog that is about to open: fills the reason and confirms.
 void confirmNextRestart(const QString &reason)
 {
@@ -41,8 +34,7 @@ void confirmNextRestart(const QString &reason)
         for (QWidget *w : QApplication::topLevelWidgets()) {
             if (auto *dialog = qobject_cast<RestartDialog *>(w); dialog && dialog->isVisible()) {
                 QTest::keyClicks(dialog->reasonField(), reason);
-                QDir().mkpath(QStringLiteral(SCREENSHOTS));
-                dialog->grab().save(QStringLiteral(SCREENSHOTS "/restart-dialog.png"));
+                consolefixture::saveScreenshot(dialog, QStringLiteral("restart-dialog"));
                 dialog->accept();
                 return;
             }
@@ -67,59 +59,52 @@ class TestRestart : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    QProcess m_agent;
-    quint16 m_port = 0;
+    QString m_pristine; // mail1's demo oplog, before the agent writes to its copy
+    std::unique_ptr<testservers::Agent> m_agent;
 
     QString file(const char *name) const { return m_dir.filePath(QLatin1String(name)); }
+
+    // A loaded window on the agent's "main" oplog (mail1's demo oplog), as the operator.
+    std::unique_ptr<MainWindow> openAgent() const
+    {
+        auto w = consolefixture::openWindow();
+        QString error;
+        RemoteSpec agent = *RemoteSpec::fromUrl(QStringLiteral("agent+%1#main").arg(m_agent->url()), &error);
+        agent.secret = testservers::kOperatorToken;
+        w->session()->openRemote(agent);
+        if (!QTest::qWaitFor([&] { return w->isIdle(); }, 20000))
+            qWarning("the agent's oplog did not load");
+        return w;
+    }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
-        QProcess demo;
-        demo.start(QStringLiteral(OPLENS_DEMO), {QStringLiteral("--out"), m_dir.path()});
-        QVERIFY(demo.waitForFinished(30000));
-        QVERIFY(QFile::copy(file("mail1.example.com.jsonl"), file("pristine.jsonl"))); // before the agent writes to it
-        m_port = freePort();
-        const QByteArray hash = QCryptographicHash::hash(kToken, QCryptographicHash::Sha256).toHex();
-        QFile config(file("agent.json"));
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(QStringLiteral(R"({"listen": "127.0.0.1:%1", "oplogs": [{"id": "main", "path": "mail1.example.com.jsonl"}],
- "runnerOplog": "main", "runAsRoot": true,
- "tokens": [{"identity": "tester@example.com", "role": "operator", "sha256": "%2"}],
- "actions": [{"module": "ZxBackup", "name": "SmartScan", "argv": ["/bin/sleep", "1"]},
-             {"module": "ZxBackup", "name": "RestoreOnNewAccount", "argv": ["/bin/sleep", "1"]}]})")
-                         .arg(m_port)
-                         .arg(QString::fromLatin1(hash))
-                         .toUtf8());
-        config.close();
-        m_agent.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_agent.start(QStringLiteral(OPLENSD), {QStringLiteral("--config"), file("agent.json")});
-        QVERIFY(m_agent.waitForStarted());
-        QTRY_VERIFY_WITH_TIMEOUT([this] {
-            QTcpSocket probe;
-            probe.connectToHost(QHostAddress::LocalHost, m_port);
-            return probe.waitForConnected(100);
-        }(), 10000);
+        consolefixture::useTestSettings();
+        QVERIFY(m_dir.isValid());
+        const QStringList demo = consolefixture::writeDemo(m_dir.path());
+        QCOMPARE(demo.size(), 2);
+        m_pristine = demo.first();
+        QVERIFY(QDir().mkpath(file("agent")));
+        m_agent = std::make_unique<testservers::Agent>(file("agent"), testfiles::readAll(m_pristine));
+        m_agent->config.insert(QStringLiteral("actions"), QJsonArray{
+            QJsonObject{{QStringLiteral("module"), QStringLiteral("ZxBackup")}, {QStringLiteral("name"), QStringLiteral("SmartScan")},
+                        {QStringLiteral("argv"), QJsonArray{QStringLiteral("/bin/sleep"), QStringLiteral("1")}}},
+            QJsonObject{{QStringLiteral("module"), QStringLiteral("ZxBackup")}, {QStringLiteral("name"), QStringLiteral("RestoreOnNewAccount")},
+                        {QStringLiteral("argv"), QJsonArray{QStringLiteral("/bin/sleep"), QStringLiteral("1")}}}});
+        QVERIFY2(m_agent->start(), qPrintable(m_agent->err()));
     }
 
     void cleanupTestCase()
     {
-        m_agent.terminate();
-        m_agent.waitForFinished(5000);
+        m_agent.reset(); // a graceful stop
         QSettings().clear();
     }
 
     void restartThroughTheAgent()
     {
-        MainWindow w;
-        w.show();
-        w.session()->setPollInterval(100);
-        QString error;
-        RemoteSpec agent = *RemoteSpec::fromUrl(QStringLiteral("agent+http://127.0.0.1:%1#main").arg(m_port), &error);
-        agent.secret = kToken;
-        w.session()->openRemote(agent);
+        auto window = openAgent();
+        MainWindow &w = *window;
         QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
         NotificationsPane *pane = w.notificationsPane();
         const int row = rowOf(pane, QStringLiteral("RestoreOnNewAccount"));
@@ -137,24 +122,19 @@ private Q_SLOTS:
         const uint32_t fresh = w.detailsPane()->operation();
         auto data = w.session()->data();
         QCOMPARE(data->operation(fresh).restartOf, old);
-        QCOMPARE(data->events().string(data->events().requestedBy(data->operation(fresh).firstRow)), QStringLiteral("tester@example.com"));
+        QCOMPARE(data->events().string(data->events().requestedBy(data->operation(fresh).firstRow)), testservers::kOperator);
         QTRY_COMPARE_WITH_TIMEOUT(w.session()->data()->operation(fresh).status, Status::Finished, 15000);
         data = w.session()->data();
         QVERIFY(data->isRestarted(old));
         QCOMPARE(rowOf(pane, oldId), -1);
         QCOMPARE(rowOf(pane, QStringLiteral("RestoreOnNewAccount")), -1); // it left the Notifications pane
-        QDir().mkpath(QStringLiteral(SCREENSHOTS));
-        QVERIFY(w.grab().save(QStringLiteral(SCREENSHOTS "/restarted.png")));
+        QVERIFY(consolefixture::saveScreenshot(&w, QStringLiteral("restarted")));
     }
 
     void refusalIsShownWithItsReason()
     {
-        MainWindow w;
-        w.show();
-        QString error;
-        RemoteSpec agent = *RemoteSpec::fromUrl(QStringLiteral("agent+http://127.0.0.1:%1#main").arg(m_port), &error);
-        agent.secret = kToken;
-        w.session()->openRemote(agent);
+        auto window = openAgent();
+        MainWindow &w = *window;
         QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
         // mail1's SmartScan is still running with the same parameters: the agent refuses (409).
         NotificationsPane *pane = w.notificationsPane();
@@ -166,8 +146,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT((box = w.findChild<QMessageBox *>(QStringLiteral("restartRefused"))) != nullptr, 10000);
         QVERIFY2(box->text().contains(QStringLiteral("409")) && box->text().contains(QStringLiteral("already queued or running")),
                  qPrintable(box->text()));
-        QDir().mkpath(QStringLiteral(SCREENSHOTS));
-        QVERIFY(w.grab().save(QStringLiteral(SCREENSHOTS "/refused.png")));
+        QVERIFY(consolefixture::saveScreenshot(&w, QStringLiteral("refused")));
         box->close();
     }
 
@@ -175,16 +154,12 @@ private Q_SLOTS:
     {
         const QString log = file("local.jsonl");
         QFile::remove(log);
-        QVERIFY(QFile::copy(file("pristine.jsonl"), log));
+        QVERIFY(QFile::copy(m_pristine, log));
         QFile::setPermissions(log, QFile::ReadOwner | QFile::WriteOwner);
-        QFile catalog(file("actions.json"));
-        QVERIFY(catalog.open(QIODevice::WriteOnly));
-        catalog.write(R"({"actions": [{"module": "ZxBackup", "name": "RestoreOnNewAccount", "argv": ["/bin/true"]}]})");
-        catalog.close();
-        MainWindow w;
-        w.show();
-        w.session()->setPollInterval(100);
-        w.openFiles({log});
+        const QString catalog = file("actions.json");
+        QVERIFY(testfiles::writeFile(catalog, R"({"actions": [{"module": "ZxBackup", "name": "RestoreOnNewAccount", "argv": ["/bin/true"]}]})"));
+        auto window = consolefixture::openWindow({log});
+        MainWindow &w = *window;
         QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
         NotificationsPane *pane = w.notificationsPane();
         const int row = rowOf(pane, QStringLiteral("RestoreOnNewAccount"));
@@ -193,7 +168,7 @@ private Q_SLOTS:
         Restarter::setCatalogPath({});
         Restarter restarter(w.session());
         QVERIFY(restarter.refusal(old).contains(QStringLiteral("local action catalog")));
-        Restarter::setCatalogPath(catalog.fileName());
+        Restarter::setCatalogPath(catalog);
         QVERIFY(restarter.refusal(old).isEmpty());
         confirmNextRestart(QStringLiteral("disk replaced"));
         w.restartOperation(old);
