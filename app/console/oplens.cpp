@@ -122,19 +122,44 @@ void exitWhenLoaded(QApplication &app, ui::MainWindow &window, const Options &op
     });
 }
 
+void setNames()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("OpLens"));
+    QCoreApplication::setApplicationName(QStringLiteral("oplens"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(OPLENS_VERSION));
+}
+
+// --help and --version print and exit: answered by a QCoreApplication, which needs no display (QApplication aborts
+// without one). Only options before a "--" count.
+bool answersWithoutDisplay(int argc, char *argv[])
+{
+    static const char *const flags[] = {"-h", "-?", "--help", "--help-all", "-v", "--version"};
+    for (int i = 1; i < argc && qstrcmp(argv[i], "--") != 0; ++i)
+        for (const char *flag : flags)
+            if (qstrcmp(argv[i], flag) == 0)
+                return true;
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    if (answersWithoutDisplay(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        setNames();
+        QCommandLineParser parser;
+        addOptions(parser);
+        parser.process(core); // prints and exits
+        return 0;
+    }
     // Decided before QApplication exists: printing needs no display.
     for (int i = 1; i < argc; ++i)
         if (qstrcmp(argv[i], "--notifications") == 0)
             qputenv("QT_QPA_PLATFORM", "offscreen");
 
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("OpLens"));
-    QApplication::setApplicationName(QStringLiteral("oplens"));
-    QApplication::setApplicationVersion(QStringLiteral(OPLENS_VERSION));
+    setNames();
 
     QCommandLineParser parser;
     addOptions(parser);
