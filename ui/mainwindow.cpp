@@ -80,9 +80,10 @@ void MainWindow::createCenter()
     m_tabs->addTab(m_events, tr("Events"));
     m_counts = new QLabel(this);
     m_counts->setObjectName(QStringLiteral("counts"));
-    m_counts->setMinimumWidth(m_counts->fontMetrics().horizontalAdvance(tr("Showing 2,000,000 of 2,000,000 operations")));
     m_counts->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    m_filterBar->layout()->addWidget(m_counts); // "Showing X of Y" at the end of the filter bar
+    m_counts->setContentsMargins(8, 0, 8, 0);
+    // "Showing X of Y" beside the tabs, where there is room to spare: the filter bar keeps its width for the search.
+    m_tabs->setCornerWidget(m_counts, Qt::TopRightCorner);
     auto *hint = new QLabel(tr("<h3>No oplog open</h3><p>Open one with <b>File &gt; Open…</b> (Ctrl+O), "
                                "or drop files here.</p>"),
                             this);
@@ -373,6 +374,7 @@ void MainWindow::updateCounts()
     m_counts->setText(tr("Showing %1 of %2 %3")
                           .arg(locale.toString(qulonglong(pane->shown())), locale.toString(qulonglong(pane->total())),
                                pane == m_operations ? tr("operations") : tr("events")));
+    m_counts->setMinimumWidth(m_counts->sizeHint().width()); // never cut off
 }
 
 TablePane *MainWindow::currentTable() const

@@ -37,6 +37,8 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     m_search = new QLineEdit(this);
     m_search->setPlaceholderText(tr("Search module, name, id, user, parameters (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
+    // Room for a module and a name even on a 1024-pixel screen: the buttons beside it give way first.
+    m_search->setMinimumWidth(std::max(220, m_search->fontMetrics().averageCharWidth() * 30));
     m_regex = new QToolButton(this);
     m_regex->setText(QStringLiteral(".*"));
     m_regex->setCheckable(true);
