@@ -51,9 +51,7 @@ std::optional<Options> readOptions(const QCommandLineParser &parser)
 {
     Options o;
     QString error;
-    const auto credentials = CommandLineCredentials::read(
-        parser.value(QStringLiteral("token-file")), parser.value(QStringLiteral("user")),
-        parser.value(QStringLiteral("password-file")), parser.value(QStringLiteral("cacert")), &error);
+    const auto credentials = CommandLineCredentials::fromParser(parser, &error);
     if (!credentials) {
         std::fprintf(stderr, "oplens: %s\n", qPrintable(error));
         return std::nullopt;

@@ -142,9 +142,7 @@ std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
 {
     ReadingOptions o;
     QString why;
-    const auto credentials = CommandLineCredentials::read(
-        parser.value(QStringLiteral("token-file")), parser.value(QStringLiteral("user")),
-        parser.value(QStringLiteral("password-file")), parser.value(QStringLiteral("cacert")), &why);
+    const auto credentials = CommandLineCredentials::fromParser(parser, &why);
     if (!credentials) {
         error(why);
         return std::nullopt;

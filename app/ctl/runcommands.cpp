@@ -91,8 +91,7 @@ int restartLocal(const QString &source, const RestartRequest &request, const QSt
 int restartThroughAgent(const QString &source, const RestartRequest &request, const QCommandLineParser &parser, bool yes)
 {
     QString why;
-    const auto credentials = CommandLineCredentials::read(parser.value(QStringLiteral("token-file")), {}, {},
-                                                          parser.value(QStringLiteral("cacert")), &why);
+    const auto credentials = CommandLineCredentials::fromParser(parser, &why);
     const auto spec = credentials ? commandLineRemote(source, *credentials, &why) : std::nullopt;
     if (!spec) {
         error(why);

@@ -1,5 +1,6 @@
 #include "credentials.h"
 
+#include <QCommandLineParser>
 #include <QFile>
 
 namespace oplens {
@@ -33,6 +34,14 @@ std::optional<CommandLineCredentials> CommandLineCredentials::read(const QString
         return std::nullopt;
     }
     return c;
+}
+
+std::optional<CommandLineCredentials> CommandLineCredentials::fromParser(const QCommandLineParser &parser, QString *error)
+{
+    const auto value = [&parser](const char *name) {
+        return parser.optionNames().contains(QLatin1String(name)) ? parser.value(QLatin1String(name)) : QString();
+    };
+    return read(value("token-file"), value("user"), value("password-file"), value("cacert"), error);
 }
 
 void CommandLineCredentials::authenticate(RemoteSpec &spec) const

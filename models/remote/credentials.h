@@ -13,6 +13,8 @@
 
 #include <optional>
 
+class QCommandLineParser;
+
 namespace oplens {
 
 struct CommandLineCredentials {
@@ -25,6 +27,8 @@ struct CommandLineCredentials {
     // Reads the secret files (and OPLENS_TOKEN); nullopt with `error` naming the option that failed.
     static std::optional<CommandLineCredentials> read(const QString &tokenFile, const QString &user,
                                                       const QString &passwordFile, const QString &caFile, QString *error);
+    // The same from a parser that has the options --token-file, --user, --password-file and --cacert.
+    static std::optional<CommandLineCredentials> fromParser(const QCommandLineParser &parser, QString *error);
 
     // How a web server named on this command line authenticates (an agent always takes a token; a user in the URL
     // already says Basic): --user gives Basic, --token-file a bearer token, else none.
