@@ -221,16 +221,12 @@ private Q_SLOTS:
     {
         QFETCH(QString, value);
         QFETCH(QString, expected);
-        QJsonObject event{{QStringLiteral("module"), QStringLiteral("ZxBackup")},
-                          {QStringLiteral("name"), QStringLiteral("SmartScan")},
-                          {QStringLiteral("operationId"), QStringLiteral("id")},
-                          {QStringLiteral("type"), QStringLiteral("Started")},
-                          {QStringLiteral("startTime"), 1700000000000.0},
-                          {QStringLiteral("requestedBy"), value},
-                          {QStringLiteral("parameters"), QJsonObject{{QStringLiteral("v"), value}}},
-                          {QStringLiteral("error"), value}};
         auto data = std::make_shared<Dataset>();
-        load(*data, QJsonDocument(event).toJson(QJsonDocument::Compact) + "\n");
+        load(*data, Event("id", "Started", 1700000000000)
+                        .set(u"requestedBy", value)
+                        .parameters({{QStringLiteral("v"), value}})
+                        .set(u"error", value)
+                        .line());
         QCOMPARE(data->events().size(), size_t(1));
 
         for (const bool all : {false, true}) {
