@@ -200,7 +200,14 @@ void MainWindow::connectTables()
             checkIdle();
         });
         connect(pane, &TablePane::operationSelected, this, &MainWindow::selectEverywhere);
+        connect(pane, &TablePane::clearFilterRequested, m_filterBar, &FilterBar::clear);
+        connect(pane, &TablePane::filterRequested, m_filterBar, &FilterBar::filterBy);
     }
+    connect(m_operations, &TablePane::eventsRequested, this, [this](uint32_t op, const QString &id) {
+        m_filterBar->filterBy(QStringLiteral("text"), id); // the operation's events (and those that name it)
+        m_tabs->setCurrentWidget(m_events);
+        selectEverywhere(op);
+    });
     connect(m_operations, &TablePane::operationActivated, this, [this](uint32_t op) {
         showOperation(op);
         m_detailsDock->show();
@@ -354,6 +361,7 @@ void MainWindow::dataChanged()
         return list;
     };
     m_filterBar->setChoices(texts(modules), texts(names));
+    m_filterBar->setStatusCounts(*data, now);
     const ViewFilter filter = m_filterBar->filter();
     for (TablePane *pane : {m_operations, m_events}) {
         if (pane->query()->filter() == filter)

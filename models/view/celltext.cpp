@@ -132,7 +132,7 @@ const char *columnTitle(EventColumn column)
 const char *columnTitle(OperationColumn column)
 {
     static const char *const names[] = {"Status", "Started", "Ended", "Duration", "Host", "Module",
-                                        "Name", "Requested by", "Origin", "Operation id", "Source", "Events"};
+                                        "Name", "Requested by", "Origin", "Operation id", "Source", "Events", "Parameters"};
     return column >= OperationColumn::Status && column < OperationColumn::Count ? names[int(column)] : "";
 }
 
@@ -172,6 +172,7 @@ void appendOperationCell(std::string &out, const Dataset &d, uint32_t op, Operat
     case OperationColumn::OperationId: out.append(s.ids().text(op)); return;
     case OperationColumn::Source: out.append(QFileInfo(s.sourceName(d.source(op))).fileName().toStdString()); return;
     case OperationColumn::Events: out.append(std::to_string(o.eventCount)); return;
+    case OperationColumn::Parameters: out.append(s.parameters(o.firstRow)); return;
     case OperationColumn::Count: return;
     }
 }

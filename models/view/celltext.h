@@ -22,7 +22,8 @@ QString statusText(Status status, bool stale = false, bool restarted = false);
 const char *columnTitle(EventColumn column);
 const char *columnTitle(OperationColumn column);
 
-// The text of one cell. The Source column gives the file's name, as the tables show it; Parameters the whole JSON text.
+// The text of one cell. The Source column gives the file's name, as the tables show it; Parameters the whole JSON text
+// (an operation's: those of its first event).
 void appendEventCell(std::string &out, const Dataset &data, uint32_t row, EventColumn column, bool utc);
 void appendOperationCell(std::string &out, const Dataset &data, uint32_t op, OperationColumn column, int64_t now,
                          bool utc);

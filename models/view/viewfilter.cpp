@@ -384,6 +384,8 @@ void sortOperations(const Dataset &data, std::vector<uint32_t> &ops, OperationCo
         texts = textRanks(ops, [&](uint32_t op) { return s.ids().text(op); });
     else if (column == OperationColumn::Source)
         texts = textRanks(ops, [&](uint32_t op) { return s.sourceName(data.source(op)); });
+    else if (column == OperationColumn::Parameters)
+        texts = textRanks(ops, [&](uint32_t op) { return s.parameters(data.operation(op).firstRow); });
     std::vector<SortEntry> entries(ops.size());
     for (size_t i = 0; i < ops.size(); ++i) {
         const uint32_t op = ops[i];
@@ -402,7 +404,8 @@ void sortOperations(const Dataset &data, std::vector<uint32_t> &ops, OperationCo
         case OperationColumn::Origin: key = rankOf(s.origin(o.firstRow)); break;
         case OperationColumn::Events: key = o.eventCount; break;
         case OperationColumn::OperationId:
-        case OperationColumn::Source: key = texts[i]; break;
+        case OperationColumn::Source:
+        case OperationColumn::Parameters: key = texts[i]; break;
         }
         entries[i] = {key, o.startedAt, op};
     }

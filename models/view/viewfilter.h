@@ -52,7 +52,8 @@ std::vector<uint32_t> filterOperations(const Dataset &data, const ViewFilter &fi
 
 enum class EventColumn { Time, Type, Host, Module, Name, OperationId, RequestedBy, Parameters, Source, Count };
 enum class OperationColumn {
-    Status, Started, Ended, Duration, Host, Module, Name, RequestedBy, Origin, OperationId, Source, Events, Count
+    Status, Started, Ended, Duration, Host, Module, Name, RequestedBy, Origin, OperationId, Source, Events, Parameters,
+    Count
 };
 
 // Equal keys keep the (startTime, row) order, reversed with the rest for descending sorts.

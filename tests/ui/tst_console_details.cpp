@@ -3,13 +3,18 @@
 // and the demo writer's size options.
 #include "consolefixture.h"
 #include "filterbar.h"
+#include "viewfilter.h"
 #include "mainwindow.h"
+#include "resultmodel.h"
 #include "tablepane.h"
 
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QTableView>
 
 #include <QProcess>
@@ -34,6 +39,14 @@ bool wholeIn(QWidget *widget, QWidget *window)
 {
     const QRect rect(widget->mapTo(window, QPoint(0, 0)), widget->size());
     return widget->isVisible() && window->rect().contains(rect) && widget->visibleRegion().boundingRect() == widget->rect();
+}
+
+QAction *statusAction(QMenu *menu, const QString &name)
+{
+    for (QAction *action : menu->actions())
+        if (action->data().toString() == name)
+            return action;
+    return nullptr;
 }
 
 // `program args` with no display at all: no DISPLAY, no Wayland, no QT_QPA_PLATFORM.
@@ -108,6 +121,111 @@ private Q_SLOTS:
             if (size.width() == 1024)
                 QVERIFY(header->length() > w->operationsPane()->view()->viewport()->width());
         }
+    }
+
+    // The status menu counts each status, has All and None, and stays open while several are ticked.
+    void statusMenuCountsAndStaysOpen()
+    {
+        auto w = openWindow(m_demo);
+        QVERIFY(w->isIdle());
+        FilterBar *bar = w->filterBar();
+        QMenu *menu = bar->statusMenu();
+        QAction *interrupted = statusAction(menu, QStringLiteral("Interrupted"));
+        QAction *failed = statusAction(menu, QStringLiteral("Failed"));
+        QVERIFY(interrupted && failed);
+        QCOMPARE(interrupted->text(), QStringLiteral("Interrupted (2)")); // the demo's crash on mail1
+        QVERIFY(failed->text().startsWith(QStringLiteral("Failed (")));
+        menu->popup(w->mapToGlobal(QPoint(200, 200)));
+        QVERIFY(QTest::qWaitForWindowExposed(menu));
+        QSignalSpy changed(bar, &FilterBar::changed);
+        QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(interrupted).center());
+        QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(failed).center());
+        QVERIFY(menu->isVisible());
+        QVERIFY(interrupted->isChecked() && failed->isChecked());
+        QCOMPARE(changed.size(), 2);
+        QCOMPARE(bar->filter().statuses, uint32_t(StatusInterrupted | StatusFailed));
+        QAction *all = menu->findChild<QAction *>(QStringLiteral("statusAll"));
+        QAction *none = menu->findChild<QAction *>(QStringLiteral("statusNone"));
+        QVERIFY(all && none);
+        QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(all).center());
+        QCOMPARE(bar->filter().statuses, uint32_t(0x1FF) & ~uint32_t(StatusUnknown));
+        QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(none).center());
+        QCOMPARE(bar->filter().statuses, 0u);
+        QVERIFY(menu->isVisible());
+        menu->close();
+    }
+
+    // Escape clears the search; a filter that hides everything says so in words, with a Clear filter button.
+    void emptyResultSaysWhyAndClears()
+    {
+        auto w = openWindow(m_demo);
+        QLineEdit *search = w->filterBar()->searchField();
+        search->setFocus();
+        QTest::keyClicks(search, QStringLiteral("nothing-like-this"));
+        QTest::keyClick(search, Qt::Key_Return);
+        QWidget *note = w->operationsPane()->findChild<QWidget *>(QStringLiteral("emptyResult"));
+        QVERIFY(note);
+        QTRY_VERIFY(note->isVisible());
+        QCOMPARE(w->operationsPane()->shown(), size_t(0));
+        const QString text = note->findChild<QLabel *>(QStringLiteral("emptyResultText"))->text();
+        QVERIFY2(text.startsWith(QStringLiteral("No operation matches")) && text.contains(QStringLiteral("containing \"nothing-like-this\"")),
+                 qPrintable(text));
+        QVERIFY(saveScreenshot(w.get(), QStringLiteral("details-empty-result")));
+        note->findChild<QPushButton *>(QStringLiteral("clearFilter"))->click();
+        QVERIFY(search->text().isEmpty());
+        QTRY_VERIFY(!note->isVisible());
+        QTRY_COMPARE(w->operationsPane()->shown(), w->operationsPane()->total());
+
+        QTest::keyClicks(search, QStringLiteral("SmartScan"));
+        QTest::keyClick(search, Qt::Key_Return);
+        QTRY_VERIFY(w->operationsPane()->shown() < w->operationsPane()->total());
+        QTest::keyClick(search, Qt::Key_Escape);
+        QVERIFY(search->text().isEmpty());
+        QTRY_COMPARE(w->operationsPane()->shown(), w->operationsPane()->total());
+    }
+
+    // A Parameters column, hidden at first; a cell's menu filters by its value and shows its operation's events.
+    void parametersColumnAndCellMenu()
+    {
+        auto w = openWindow(m_demo);
+        QVERIFY(w->isIdle());
+        TablePane *pane = w->operationsPane();
+        const int parameters = int(OperationColumn::Parameters);
+        QCOMPARE(pane->model()->headerData(parameters, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("Parameters"));
+        QVERIFY(pane->view()->horizontalHeader()->isSectionHidden(parameters));
+        const QModelIndex first = pane->model()->index(0, parameters);
+        QVERIFY(pane->model()->data(first).toString().startsWith(QLatin1Char('{')));
+
+        QModelIndex module;
+        for (int row = 0; row < pane->model()->rowCount() && !module.isValid(); ++row)
+            if (pane->model()->index(row, int(OperationColumn::Module)).data().toString() == QLatin1String("ZxPowerstore"))
+                module = pane->model()->index(row, int(OperationColumn::Module));
+        QVERIFY(module.isValid());
+        {
+            QMenu menu;
+            pane->fillRowMenu(menu, module);
+            menu.findChild<QAction *>(QStringLiteral("filterByValue"))->trigger();
+        }
+        QCOMPARE(w->filterBar()->filter().modules, QStringList{QStringLiteral("ZxPowerstore")});
+        QTRY_VERIFY(w->isIdle() && pane->shown() < pane->total());
+        for (int row = 0; row < pane->model()->rowCount(); ++row)
+            QCOMPARE(pane->model()->index(row, int(OperationColumn::Module)).data().toString(), QStringLiteral("ZxPowerstore"));
+
+        const QModelIndex cell = pane->model()->index(0, int(OperationColumn::Started));
+        const QString id = cell.siblingAtColumn(int(OperationColumn::OperationId)).data().toString();
+        const uint32_t op = cell.data(ResultModel::OperationRole).toUInt();
+        {
+            QMenu menu;
+            pane->fillRowMenu(menu, cell);
+            QVERIFY(!menu.findChild<QAction *>(QStringLiteral("filterByValue"))->isEnabled()); // a time is no filter
+            menu.findChild<QAction *>(QStringLiteral("showEvents"))->trigger();
+        }
+        QCOMPARE(w->tabs()->currentWidget(), w->eventsPane());
+        QCOMPARE(w->filterBar()->filter().text, id);
+        TablePane *events = w->eventsPane();
+        QTRY_VERIFY(w->isIdle() && events->shown() > 0);
+        for (int row = 0; row < events->model()->rowCount(); ++row)
+            QCOMPARE(events->model()->index(row, 0).data(ResultModel::OperationRole).toUInt(), op);
     }
 };
 

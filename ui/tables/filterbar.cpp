@@ -1,14 +1,19 @@
 #include "filterbar.h"
 
 #include <QComboBox>
+
+#include <array>
+#include <bit>
 #include <QDateTime>
 #include <QDateTimeEdit>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -49,7 +54,11 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     m_modules = pickerButton(tr("Modules"), m_moduleMenu, this);
     m_names = pickerButton(tr("Names"), m_nameMenu, this);
     m_statuses = pickerButton(tr("Status"), m_statusMenu, this);
-    fillMenu(m_statusMenu, statusFlagNames(), {});
+    fillStatusMenu({});
+    // The pickers stay open while several choices are ticked; Escape in the search field clears it.
+    for (QMenu *menu : {m_moduleMenu, m_nameMenu, m_statusMenu})
+        menu->installEventFilter(this);
+    m_search->installEventFilter(this);
     m_range = new QComboBox(this);
     m_range->addItems({tr("All time"), tr("Last 24 hours"), tr("Last 7 days"), tr("Last 30 days"), tr("Custom…")});
 
@@ -77,11 +86,13 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     });
 }
 
+// Each choice's action holds its value in data(): the text may carry a count.
 void FilterBar::fillMenu(QMenu *menu, const QStringList &items, const QStringList &checked)
 {
     menu->clear();
     for (const QString &item : items) {
         QAction *action = menu->addAction(item);
+        action->setData(item);
         action->setCheckable(true);
         action->setChecked(checked.contains(item));
     }
@@ -89,13 +100,83 @@ void FilterBar::fillMenu(QMenu *menu, const QStringList &items, const QStringLis
         menu->addAction(tr("(nothing loaded)"))->setEnabled(false);
 }
 
+// The statuses with their counts, after All and None.
+void FilterBar::fillStatusMenu(const QStringList &checked)
+{
+    fillMenu(m_statusMenu, statusFlagNames(), checked);
+    QAction *first = m_statusMenu->actions().value(0);
+    QAction *all = new QAction(tr("All"), m_statusMenu);
+    QAction *none = new QAction(tr("None"), m_statusMenu);
+    all->setObjectName(QStringLiteral("statusAll"));
+    none->setObjectName(QStringLiteral("statusNone"));
+    connect(all, &QAction::triggered, this, [this] { checkAllStatuses(true); });
+    connect(none, &QAction::triggered, this, [this] { checkAllStatuses(false); });
+    m_statusMenu->insertActions(first, {all, none});
+    m_statusMenu->insertSeparator(first);
+    for (QAction *action : m_statusMenu->actions())
+        if (action->isCheckable() && m_statusCounts.contains(action->data().toString()))
+            action->setText(QStringLiteral("%1 (%2)").arg(action->data().toString()).arg(m_statusCounts.value(action->data().toString())));
+}
+
+void FilterBar::checkAllStatuses(bool on)
+{
+    for (QAction *action : m_statusMenu->actions())
+        if (action->isCheckable())
+            action->setChecked(on);
+}
+
 QStringList FilterBar::checkedIn(const QMenu *menu) const
 {
     QStringList checked;
     for (const QAction *action : menu->actions())
-        if (action->isChecked())
-            checked << action->text();
+        if (action->isCheckable() && action->isChecked())
+            checked << action->data().toString();
     return checked;
+}
+
+void FilterBar::setStatusCounts(const Dataset &data, int64_t now)
+{
+    // One pass for the flags known here (as the filter derives them); a choice added later is asked of the filter.
+    std::array<size_t, 32> byBit{};
+    for (uint32_t op = 0; op < data.operationCount(); ++op) {
+        if (!data.exists(op))
+            continue;
+        ++byBit[uint32_t(data.operation(op).status)];
+        if (data.isUnfinished(op))
+            ++byBit[std::countr_zero(uint32_t(StatusUnfinished))];
+        if (data.isStale(op, now))
+            ++byBit[std::countr_zero(uint32_t(StatusStale))];
+    }
+    constexpr uint32_t kKnown = (1u << (uint32_t(Status::Unknown) + 1)) - 1 | StatusUnfinished | StatusStale;
+    m_statusCounts.clear();
+    for (const QString &name : statusFlagNames()) {
+        const uint32_t flag = statusFlagFromName(name);
+        ViewFilter only;
+        only.statuses = flag;
+        m_statusCounts.insert(name, (flag & kKnown) && std::has_single_bit(flag) ? byBit[std::countr_zero(flag)]
+                                                                                 : filterOperations(data, only, now).size());
+    }
+    fillStatusMenu(checkedIn(m_statusMenu));
+}
+
+bool FilterBar::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_search && event->type() == QEvent::KeyPress
+        && static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape && !m_search->text().isEmpty()) {
+        m_search->clear();
+        m_debounce.stop();
+        emitChanged();
+        return true;
+    }
+    auto *menu = qobject_cast<QMenu *>(watched);
+    if (menu && event->type() == QEvent::MouseButtonRelease) {
+        QAction *action = menu->actionAt(static_cast<QMouseEvent *>(event)->position().toPoint());
+        if (action && action->isEnabled()) { // toggled or All/None in place: the menu stays open
+            action->trigger(); // the menu's triggered() filters
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void FilterBar::setChoices(const QStringList &modules, const QStringList &names)
@@ -171,6 +252,30 @@ void FilterBar::clear()
     emitChanged();
 }
 
+void FilterBar::filterBy(const QString &field, const QString &value)
+{
+    QMenu *menu = field == QLatin1String("module") ? m_moduleMenu
+                : field == QLatin1String("name")   ? m_nameMenu
+                : field == QLatin1String("status") ? m_statusMenu
+                                                   : nullptr;
+    if (menu) {
+        for (QAction *action : menu->actions())
+            if (action->isCheckable())
+                action->setChecked(action->data().toString() == value);
+        if (menu == m_moduleMenu)
+            m_pendingModules.clear();
+        else if (menu == m_nameMenu)
+            m_pendingNames.clear();
+    } else {
+        const QSignalBlocker block(m_search);
+        m_search->setText(value);
+        m_regex->setChecked(false);
+    }
+    m_debounce.stop();
+    updateButtons();
+    emitChanged();
+}
+
 void FilterBar::chooseCustomRange()
 {
     QDialog dialog(this);
@@ -240,12 +345,12 @@ void FilterBar::setState(const QJsonObject &state, bool notify)
             QStringList list;
             for (const QAction *action : menu->actions())
                 if (action->isCheckable())
-                    list << action->text();
+                    list << action->data().toString();
             return list;
         };
         fillMenu(m_moduleMenu, items(m_moduleMenu), m_pendingModules); // until setChoices() offers what is loaded
         fillMenu(m_nameMenu, items(m_nameMenu), m_pendingNames);
-        fillMenu(m_statusMenu, statusFlagNames(), strings("statuses"));
+        fillStatusMenu(strings("statuses"));
         m_customSince = state.value(QStringLiteral("customSince")).toInteger(kNoTime);
         m_customUntil = state.value(QStringLiteral("customUntil")).toInteger(kNoTime);
         int range = state.value(QStringLiteral("range")).toInt(int(AllTime));

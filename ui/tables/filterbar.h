@@ -3,6 +3,7 @@
 
 #include "viewfilter.h"
 
+#include <QHash>
 #include <QTimer>
 #include <QWidget>
 
@@ -25,6 +26,8 @@ public:
     void setChoices(const QStringList &modules, const QStringList &names); // what the pickers offer
     void focusSearch();
     void clear(); // shows everything
+    // Only what `value` is: field "module", "name" or "status" picks it alone; "text" searches for it.
+    void filterBy(const QString &field, const QString &value);
     void saveState(QSettings &settings) const;
     void restoreState(const QSettings &settings);
     // The same state for a workspace: relative time ranges stay relative.
@@ -32,13 +35,21 @@ public:
     void setState(const QJsonObject &state, bool notify = true);
     static int customRangeIndex(); // the state's "range" for customSince and customUntil
     QLineEdit *searchField() const { return m_search; }
+    QMenu *statusMenu() const { return m_statusMenu; }
+    // How many operations of `data` each status choice holds, shown in the status menu.
+    void setStatusCounts(const Dataset &data, int64_t now);
 
 Q_SIGNALS:
     void changed(const oplens::ViewFilter &filter);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void emitChanged();
     void fillMenu(QMenu *menu, const QStringList &items, const QStringList &checked);
+    void fillStatusMenu(const QStringList &checked);
+    void checkAllStatuses(bool on);
     QStringList checkedIn(const QMenu *menu) const;
     void updateButtons();
     void chooseCustomRange();
@@ -50,6 +61,7 @@ private:
     QTimer m_debounce;
     int64_t m_customSince = kNoTime, m_customUntil = kNoTime;
     QStringList m_pendingModules, m_pendingNames; // restored before the pickers have choices
+    QHash<QString, size_t> m_statusCounts;         // by status choice, for the menu's texts
 };
 
 } // namespace oplens::ui

@@ -36,6 +36,10 @@ QVariant OperationsModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole) {
         if (column == Column::Events)
             return o.eventCount;
+        if (column == Column::Parameters) { // the start of it: export writes it whole
+            const std::string_view p = s.parameters(o.firstRow);
+            return QString::fromUtf8(p.data(), qsizetype(std::min<size_t>(p.size(), 500)));
+        }
         // The same text as export writes (celltext.h).
         return column < Column::Count ? operationCell(d, op, column, m_now, TimeDisplay::instance().utc()) : QVariant();
     }

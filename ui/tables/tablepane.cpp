@@ -1,13 +1,17 @@
 #include "tablepane.h"
 
+#include "celltext.h"
 #include "eventsmodel.h"
 #include "operationsmodel.h"
 #include "restarter.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QMenu>
+#include <QPushButton>
 #include <QSettings>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -24,8 +28,11 @@ TablePane::TablePane(Session *session, ViewKind kind, QWidget *parent)
     setUpView(kind);
     setUpHeader(kind);
 
+    createEmptyNote();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_empty);
     layout->addWidget(m_view);
 
     QHeaderView *header = m_view->horizontalHeader();
@@ -42,6 +49,35 @@ TablePane::TablePane(Session *session, ViewKind kind, QWidget *parent)
         Q_EMIT operationActivated(index.data(ResultModel::OperationRole).toUInt());
     });
     connect(m_view, &QTableView::customContextMenuRequested, this, &TablePane::showRowMenu);
+}
+
+// "No operation matches", the filter in words and a Clear filter button, over a table the filter emptied.
+void TablePane::createEmptyNote()
+{
+    m_empty = new QWidget(this);
+    m_empty->setObjectName(QStringLiteral("emptyResult"));
+    m_emptyText = new QLabel(m_empty);
+    m_emptyText->setObjectName(QStringLiteral("emptyResultText"));
+    m_emptyText->setWordWrap(true);
+    m_emptyText->setTextFormat(Qt::PlainText);
+    auto *clear = new QPushButton(tr("Clear filter"), m_empty);
+    clear->setObjectName(QStringLiteral("clearFilter"));
+    connect(clear, &QPushButton::clicked, this, &TablePane::clearFilterRequested);
+    auto *layout = new QHBoxLayout(m_empty);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->addWidget(m_emptyText, 1);
+    layout->addWidget(clear);
+    m_empty->hide();
+}
+
+void TablePane::updateEmptyNote()
+{
+    const bool empty = m_model->rowCount() == 0 && m_model->total() > 0;
+    if (empty)
+        m_emptyText->setText(tr("%1 — filter: %2.")
+                                 .arg(isOperations() ? tr("No operation matches") : tr("No event matches"),
+                                      m_query->filter().describe()));
+    m_empty->setVisible(empty);
 }
 
 void TablePane::setUpView(ViewKind kind)
@@ -70,12 +106,14 @@ void TablePane::setUpHeader(ViewKind kind)
     header->setStretchLastSection(true);
     header->setSortIndicator(m_query->sortColumn(), Qt::DescendingOrder);
     const QList<int> widths = kind == ViewKind::Operations
-        ? QList<int>{175, 140, 140, 90, 140, 110, 190, 140, 70, 270, 170, 60}
+        ? QList<int>{175, 140, 140, 90, 140, 110, 190, 140, 70, 270, 170, 60, 360}
         : QList<int>{140, 90, 140, 110, 190, 270, 140, 360, 170};
     for (int i = 0; i < widths.size(); ++i)
         header->resizeSection(i, widths[i]);
-    if (kind == ViewKind::Operations) // least needed at first: shown from the header's menu
+    if (kind == ViewKind::Operations) { // least needed at first: shown from the header's menu
         header->hideSection(int(OperationColumn::Events));
+        header->hideSection(int(OperationColumn::Parameters));
+    }
 }
 
 void TablePane::showColumnMenu(const QPoint &pos)
@@ -91,23 +129,69 @@ void TablePane::showColumnMenu(const QPoint &pos)
     menu.exec(header->mapToGlobal(pos));
 }
 
-// Copy the operation's id or the row; Restart… when the table has a restarter.
+namespace {
+// Which filter a column's value can go to; empty: none (times, durations, hosts are not filtered by value).
+QString filterField(bool operations, int column)
+{
+    if (operations) {
+        switch (OperationColumn(column)) {
+        case OperationColumn::Status: return QStringLiteral("status");
+        case OperationColumn::Module: return QStringLiteral("module");
+        case OperationColumn::Name: return QStringLiteral("name");
+        case OperationColumn::RequestedBy:
+        case OperationColumn::OperationId:
+        case OperationColumn::Parameters: return QStringLiteral("text");
+        default: return {};
+        }
+    }
+    switch (EventColumn(column)) {
+    case EventColumn::Module: return QStringLiteral("module");
+    case EventColumn::Name: return QStringLiteral("name");
+    case EventColumn::RequestedBy:
+    case EventColumn::OperationId:
+    case EventColumn::Parameters: return QStringLiteral("text");
+    default: return {};
+    }
+}
+} // namespace
+
 void TablePane::showRowMenu(const QPoint &pos)
 {
     const QModelIndex index = m_view->indexAt(pos);
     if (!index.isValid())
         return;
     QMenu menu(this);
-    // Read now: exec() runs an event loop in which a new result (a followed file grew) resets the model.
+    fillRowMenu(menu, index);
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+// Everything is read now: exec() runs an event loop in which a new result (a followed file grew) resets the model.
+void TablePane::fillRowMenu(QMenu &menu, const QModelIndex &index)
+{
     const int idColumn = isOperations() ? int(OperationColumn::OperationId) : int(EventColumn::OperationId);
     const QString id = index.siblingAtColumn(idColumn).data().toString();
+    const uint32_t op = index.data(ResultModel::OperationRole).toUInt();
     QStringList cells;
     for (int c = 0; c < model()->columnCount(); ++c)
         cells << index.siblingAtColumn(c).data().toString();
     menu.addAction(tr("Copy operation id"), this, [id] { QApplication::clipboard()->setText(id); });
     menu.addAction(tr("Copy row"), this, [cells] { QApplication::clipboard()->setText(cells.join(QLatin1Char('\t'))); });
+    menu.addSeparator();
+    const QString field = filterField(isOperations(), index.column());
+    const Dataset *data = m_model->dataset();
+    // The whole value (the table shows only the start of parameters); a status by its name, without "(stale)".
+    QString value = isOperations() ? operationCell(*data, op, OperationColumn(index.column()), m_model->now(), false)
+                                   : eventCell(*data, index.data(ResultModel::RowRole).toUInt(), EventColumn(index.column()), false);
+    if (field == QLatin1String("status"))
+        value = statusName(data->operation(op).status);
+    QAction *filter = menu.addAction(tr("&Filter by this value"), this, [this, field, value] { Q_EMIT filterRequested(field, value); });
+    filter->setObjectName(QStringLiteral("filterByValue"));
+    filter->setEnabled(!field.isEmpty() && !value.isEmpty());
+    if (isOperations()) {
+        QAction *events = menu.addAction(tr("Show &events of this operation"), this, [this, op, id] { Q_EMIT eventsRequested(op, id); });
+        events->setObjectName(QStringLiteral("showEvents"));
+    }
     if (m_restarter) {
-        const uint32_t op = index.data(ResultModel::OperationRole).toUInt();
         const QString why = m_restarter->refusal(op);
         menu.addSeparator();
         QAction *restart = menu.addAction(tr("Restart…"), this, [this, op] { Q_EMIT restartRequested(op); });
@@ -115,7 +199,6 @@ void TablePane::showRowMenu(const QPoint &pos)
         restart->setToolTip(why);
         menu.setToolTipsVisible(true);
     }
-    menu.exec(m_view->viewport()->mapToGlobal(pos));
 }
 
 QAbstractTableModel *TablePane::model() const
@@ -195,6 +278,7 @@ void TablePane::showResult(const ViewQuery::Result &result)
 {
     const uint32_t keep = m_selected;
     m_model->setResult(result);
+    updateEmptyNote();
     if (keep != kNone) {
         const int row = m_model->rowOfOperation(keep);
         if (row >= 0) {

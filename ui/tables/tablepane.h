@@ -6,6 +6,9 @@
 #include <QWidget>
 
 class QAbstractTableModel;
+class QLabel;
+class QMenu;
+class QModelIndex;
 class QSettings;
 class QTableView;
 
@@ -37,6 +40,8 @@ public:
     void saveState(QSettings &settings) const;
     void restoreState(const QSettings &settings);
     QByteArray headerState() const; // columns: order, widths, hidden, sort
+    // The context menu of the cell at `index`: copy, filter by its value, the operation's events, Restart….
+    void fillRowMenu(QMenu &menu, const QModelIndex &index);
     void setHeaderState(const QByteArray &state);
 
 Q_SIGNALS:
@@ -44,6 +49,10 @@ Q_SIGNALS:
     void operationActivated(uint32_t op);
     void restartRequested(uint32_t op);
     void resultShown();
+    void clearFilterRequested(); // the Clear filter button over an empty result
+    // Filter by a cell's value: `field` is "module", "name", "status" or "text" (FilterBar::filterBy).
+    void filterRequested(const QString &field, const QString &value);
+    void eventsRequested(uint32_t op, const QString &operationId);
 
 private:
     void setUpView(ViewKind kind);
@@ -51,6 +60,8 @@ private:
     void showColumnMenu(const QPoint &pos);
     void showRowMenu(const QPoint &pos);
     void showResult(const ViewQuery::Result &result);
+    void createEmptyNote();
+    void updateEmptyNote();
     QString settingsKey() const;
     bool isOperations() const;
 
@@ -58,6 +69,8 @@ private:
     ViewQuery *m_query;
     QTableView *m_view;
     ResultModel *m_model;
+    QWidget *m_empty = nullptr;     // over the table when the filter hides every row
+    QLabel *m_emptyText = nullptr;
     uint32_t m_selected = 0xFFFFFFFFu;
     class Restarter *m_restarter = nullptr;
 };
