@@ -15,7 +15,11 @@
 // Output is deterministic for a given --now: fixed-seed std::mt19937 (fully specified by the
 // standard) and our own range helpers instead of the library's distributions.
 //
-// Usage: oplens-demo --out DIR [--now EPOCH_MS]
+// Bigger logs for load and layout trials: --servers N adds mail3 … mailN (cron jobs, a few admin operations, every
+// third one a crash during its nightly SmartScan) and --events N makes the logs about N events in all, with a longer
+// history (up to a year) and, past that, a frequent ZxBackup Checkpoint job. Without them the output is the demo's.
+//
+// Usage: oplens-demo --out DIR [--now EPOCH_MS] [--servers N] [--events N]
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -179,19 +183,19 @@ Params restoreParams(const std::string &user) {
 
 // The nightly and monthly cron jobs of one server. Runs ending at or after `limit` are skipped
 // (they would still be unfinished); the day `crashDay` (mail1) and `failDay` (mail2) are special.
-void cronJobs(Server &s, i64 now, i64 limit, i64 crashDay, i64 failDay) {
+void cronJobs(Server &s, i64 now, i64 limit, i64 crashDay, i64 failDay, i64 days = 28) {
     const i64 today = floorDiv(now, kDay) * kDay;
-    for (i64 day = today - 28 * kDay; day <= today; day += kDay) {
+    for (i64 day = today - days * kDay; day <= today; day += kDay) {
         const i64 scan = day + 1 * kHour + s.uni(0, 4 * kSec);
         const i64 scanEnd = scan + s.uni(20 * kMin, 50 * kMin);
         if (day == crashDay) {
             s.op("ZxBackup", "SmartScan", kSmartScan, "zimbra", {{"Started", scan}});
             s.serviceStarted(scan + s.uni(6 * kMin, 9 * kMin)); // the crash came a few minutes after 01:00
-        } else if (scan > now - 28 * kDay && scanEnd < limit) {
+        } else if (scan > now - days * kDay && scanEnd < limit) {
             s.op("ZxBackup", "SmartScan", kSmartScan, "zimbra", {{"Started", scan}, {"Finished", scanEnd}});
         }
         const i64 report = day + 6 * kHour + s.uni(0, 2 * kSec);
-        if (dayOfMonth(day) == 1 && report > now - 28 * kDay && report + 12 * kSec < now)
+        if (dayOfMonth(day) == 1 && report > now - days * kDay && report + 12 * kSec < now)
             s.op("ZxAdmin", "DoMonthlyReportOperation", {{"origin", "Cron"}}, "zimbra",
                  {{"Started", report}, {"Finished", report + s.uni(8 * kSec, 12 * kSec)}});
         const i64 move = day + 22 * kHour + s.uni(0, 3 * kSec);
@@ -200,7 +204,7 @@ void cronJobs(Server &s, i64 now, i64 limit, i64 crashDay, i64 failDay) {
                  {{"Started", move}, {"Failed", move + s.uni(2 * kMin, 4 * kMin)}}, "volume secondary is full");
         } else {
             const i64 moveEnd = move + s.uni(5 * kMin, 15 * kMin);
-            if (move > now - 28 * kDay && moveEnd < limit)
+            if (move > now - days * kDay && moveEnd < limit)
                 s.op("ZxPowerstore", "MoveBlobs", kMoveBlobs, "zimbra", {{"Started", move}, {"Finished", moveEnd}});
         }
     }
@@ -209,6 +213,40 @@ void cronJobs(Server &s, i64 now, i64 limit, i64 crashDay, i64 failDay) {
 // A time during office hours (09:00-16:00 UTC) on the day `daysAgo` days before today.
 i64 officeHours(Server &s, i64 now, int daysAgo) {
     return floorDiv(now, kDay) * kDay - daysAgo * kDay + s.uni(9 * kHour, 16 * kHour);
+}
+
+// How big --servers and --events make the logs: the history's length, and how often the Checkpoint job runs.
+struct Size {
+    int servers = 2;
+    i64 events = 0; // 0: the demo's own
+    i64 days() const { return std::clamp<i64>(events / (servers * 4), 28, 365); }
+    // Checkpoint runs (two events each) per server to reach `events`, beyond the ~4.3 events a day of the rest.
+    i64 checkpoints() const { return std::max<i64>(0, (events / servers - days() * 43 / 10) / 2); }
+};
+
+void checkpoints(Server &s, i64 now, const Size &size);
+
+// mail3 … mailN: the cron jobs, an admin operation every few days, a frequent Checkpoint job when asked, and on every
+// third server a crash during the nightly SmartScan `index` days ago.
+void extraServer(Server &s, int index, i64 now, const Size &size) {
+    const i64 days = size.days();
+    const i64 crashDay = index % 3 == 0 ? floorDiv(now - index * kDay, kDay) * kDay : -1;
+    cronJobs(s, now, now, crashDay, -1, days);
+    const char *const users[] = {"ivan", "judy", "mallory", "oscar", "peggy", "trent"};
+    for (i64 ago = days - 1; ago > 0; ago -= s.uni(2, 6))
+        s.adminOp("ZxBackup", "RestoreOnNewAccount", restoreParams(users[ago % 6]), officeHours(s, now, int(ago)),
+                  s.uni(3 * kMin, 12 * kMin));
+    checkpoints(s, now, size);
+}
+
+// The frequent job that makes a log as big as --events asks; nothing (and no random draw) without it.
+void checkpoints(Server &s, i64 now, const Size &size) {
+    const i64 days = size.days(), count = size.checkpoints();
+    if (count == 0) return;
+    const i64 step = std::max<i64>(kMin, days * kDay / count), from = now - days * kDay;
+    for (i64 t = from + s.uni(0, step); t + 3 * kMin < now; t += step)
+        s.op("ZxBackup", "Checkpoint", {{"origin", "Cron"}, {"scope", "incremental"}}, "zimbra",
+             {{"Started", t}, {"Finished", t + s.uni(30 * kSec, 3 * kMin)}});
 }
 
 bool writeFile(const std::string &dir, Server &s) {
@@ -223,11 +261,12 @@ bool writeFile(const std::string &dir, Server &s) {
         return false;
     }
     std::cout << "wrote " << path << " (" << evs.size() << " events)\n";
+    std::vector<Event>().swap(evs); // a big log's lines are not kept once written
     return true;
 }
 
 int usage() {
-    std::cerr << "usage: oplens-demo --out DIR [--now EPOCH_MS]\n";
+    std::cerr << "usage: oplens-demo --out DIR [--now EPOCH_MS] [--servers N] [--events N]\n";
     return 1;
 }
 
@@ -235,6 +274,7 @@ int usage() {
 
 int main(int argc, char **argv) {
     std::string dir;
+    Size size;
     i64 now = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::system_clock::now().time_since_epoch()).count();
     for (int i = 1; i < argc; ++i) {
@@ -246,6 +286,12 @@ int main(int argc, char **argv) {
             if (v.empty() || v.size() > 15 || v.find_first_not_of("0123456789") != std::string::npos) return usage();
             now = std::stoll(v);
             if (now < 60 * kDay) return usage();
+        } else if ((a == "--servers" || a == "--events") && i + 1 < argc) {
+            const std::string v = argv[++i];
+            if (v.empty() || v.size() > 10 || v.find_first_not_of("0123456789") != std::string::npos) return usage();
+            if (a == "--servers") size.servers = std::stoi(v);
+            else size.events = std::stoll(v);
+            if (size.servers < 1 || size.servers > 999) return usage();
         } else {
             return usage();
         }
@@ -260,7 +306,7 @@ int main(int argc, char **argv) {
 
     Server m1("mail1.example.com", 0x0b1e5001u);
     const i64 running = now - 20 * kMin;
-    cronJobs(m1, now, running, crashDay, -1);
+    cronJobs(m1, now, running, crashDay, -1, size.days());
     m1.op("ZxBackup", "SmartScan", kSmartScan, "zimbra", {{"Started", running}});
     // Queued shortly before the crash, still running when the service died.
     const i64 q = crashDay + 52 * kMin + m1.uni(0, 60 * kSec);
@@ -274,7 +320,7 @@ int main(int argc, char **argv) {
 
     Server m2("mail2.example.com", 0x0b1e5002u);
     const i64 stale = now - 6 * kHour;
-    cronJobs(m2, now, stale, -1, failDay);
+    cronJobs(m2, now, stale, -1, failDay, size.days());
     m2.op("ZxPowerstore", "MoveBlobs", kMoveBlobs, "zimbra", {{"Started", stale}});
     m2.adminOp("ZxBackup", "DoExternalRestore", {{"origin", "Admin"}, {"sourcePath", "/mnt/legacy-backup/"}, {"domains", "example.org"}},
                officeHours(m2, now, 26), m2.uni(15 * kMin, 40 * kMin));
@@ -285,5 +331,13 @@ int main(int argc, char **argv) {
                officeHours(m2, now, 8), m2.uni(1 * kSec, 4 * kSec));
     m2.adminOp("ZxBackup", "RestoreOnNewAccount", restoreParams("heidi"), officeHours(m2, now, 4), m2.uni(3 * kMin, 12 * kMin));
 
-    return writeFile(dir, m1) && writeFile(dir, m2) ? 0 : 1;
+    checkpoints(m1, now, size);
+    checkpoints(m2, now, size);
+    if (!writeFile(dir, m1) || (size.servers >= 2 && !writeFile(dir, m2))) return 1;
+    for (int i = 3; i <= size.servers; ++i) { // one at a time: a big log is freed once written
+        Server extra("mail" + std::to_string(i) + ".example.com", 0x0b1e5000u + std::uint32_t(i));
+        extraServer(extra, i, now, size);
+        if (!writeFile(dir, extra)) return 1;
+    }
+    return 0;
 }

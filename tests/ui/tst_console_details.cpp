@@ -17,6 +17,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 
+#include <QFile>
 #include <QProcess>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -226,6 +227,33 @@ private Q_SLOTS:
         QTRY_VERIFY(w->isIdle() && events->shown() > 0);
         for (int row = 0; row < events->model()->rowCount(); ++row)
             QCOMPARE(events->model()->index(row, 0).data(ResultModel::OperationRole).toUInt(), op);
+    }
+
+    // oplens-demo --servers N --events N: N files of about N events in all; without them, the demo as it was.
+    void demoWritesBigLogs()
+    {
+        QTemporaryDir dir;
+        const QString now = QStringLiteral("1764550000000");
+        const Run run = runWithoutDisplay(QStringLiteral(OPLENS_DEMO_PROGRAM),
+                                          {QStringLiteral("--out"), dir.path(), QStringLiteral("--now"), now,
+                                           QStringLiteral("--servers"), QStringLiteral("4"), QStringLiteral("--events"),
+                                           QStringLiteral("20000")});
+        QCOMPARE(run.code, 0);
+        int lines = 0;
+        for (int i = 1; i <= 4; ++i) {
+            QFile file(dir.filePath(QStringLiteral("mail%1.example.com.jsonl").arg(i)));
+            QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+            const QByteArray text = file.readAll();
+            lines += int(text.count('\n'));
+            QVERIFY(text.contains(QStringLiteral("\"host\":\"mail%1.example.com\"").arg(i).toUtf8()));
+            if (i == 3) // every third server had a crash
+                QVERIFY(text.contains("\"type\":\"ServiceStarted\""));
+        }
+        QVERIFY2(lines > 19000 && lines < 21000, qPrintable(QString::number(lines)));
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("mail5.example.com.jsonl"))));
+        const Run bad = runWithoutDisplay(QStringLiteral(OPLENS_DEMO_PROGRAM),
+                                          {QStringLiteral("--out"), dir.path(), QStringLiteral("--servers"), QStringLiteral("0")});
+        QCOMPARE(bad.code, 1);
     }
 };
 
