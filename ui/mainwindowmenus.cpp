@@ -8,16 +8,26 @@
 #include "notificationspane.h"
 #include "recentmenu.h"
 #include "restarter.h"
+#include "tablepane.h"
 #include "timedisplay.h"
 #include "workspaces.h"
 
 #include <QAction>
+#include <QCoreApplication>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
 #include <QDockWidget>
+#include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QTextBrowser>
+#include <QUrl>
+#include <QVBoxLayout>
 
 namespace oplens::ui {
 
@@ -101,9 +111,143 @@ void MainWindow::createOperationMenu()
     });
 }
 
+namespace {
+
+// Every action of `menu` and its submenus that has a shortcut, as "Menu > Action" and the keys.
+void collectShortcuts(const QMenu *menu, const QString &path, QList<QPair<QString, QString>> &out)
+{
+    for (QAction *action : menu->actions()) {
+        const QString name = path + QLatin1String(" > ") + QString(action->text()).remove(QLatin1Char('&'));
+        if (action->menu())
+            collectShortcuts(action->menu(), name, out);
+        else if (!action->shortcut().isEmpty())
+            out.append({name, action->shortcut().toString(QKeySequence::NativeText)});
+    }
+}
+
+QDialog *textDialog(QWidget *parent, const QString &title, const QString &name, const QString &markdown)
+{
+    auto *dialog = new QDialog(parent);
+    dialog->setObjectName(name);
+    dialog->setWindowTitle(title);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->resize(720, 560);
+    auto *text = new QTextBrowser(dialog);
+    text->setObjectName(QStringLiteral("helpText"));
+    text->setMarkdown(markdown);
+    text->setOpenExternalLinks(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(text);
+    layout->addWidget(buttons);
+    return dialog;
+}
+
+// The statuses as docs/oplog.md section 3 defines them, with where the evidence comes from.
+QString statusLegend()
+{
+    return QCoreApplication::translate("Help",
+        "### Statuses\n\n"
+        "- **Queued**, **Running**, **Finished**, **Failed**, **Aborted**: set by the operation's latest event of that "
+        "type in its oplog.\n"
+        "- **Interrupted** (red): the log says so (an `Interrupted` event, its `error` is the evidence), or the operation "
+        "was Queued or Running when the service restarted. The evidence, first found first: a later `ServiceStarted` "
+        "event of the same source and host (\"service restarted at TIME (MODULE)\"); the agent's report "
+        "`serviceStartedAt` (\"reported by the agent\"); *Crash snapshot* on the source (every unfinished operation of a "
+        "log copied after a crash). Age alone never makes an operation Interrupted.\n"
+        "- **Stale** (amber): Running longer than three times the 95th percentile of the Finished runs of the same module "
+        "and name (with at least five of them), else longer than 24 hours. Check it; it may still be working.\n"
+        "- **Restarted**: an Interrupted, Failed or Aborted operation that a later operation names in `restartOf`. It "
+        "leaves Notifications; Details shows the chain both ways.\n"
+        "- **Superseded**: an Interrupted, Failed or Aborted operation, not restarted, after which an operation of the same "
+        "source with the same module, name and parameters Finished: running it again is not needed.\n"
+        "- **Unfinished** (a filter): Queued, Running or Interrupted.\n\n"
+        "The contract is docs/oplog.md, section 3.");
+}
+
+// README.md of the source tree this program was built from: above the program's folder, or where the CMake build
+// folder above it says its source is.
+QString findReadme()
+{
+    QDir dir(QCoreApplication::applicationDirPath());
+    for (int up = 0; up < 5; ++up) {
+        if (QFileInfo::exists(dir.filePath(QStringLiteral("README.md"))))
+            return dir.filePath(QStringLiteral("README.md"));
+        QFile cache(dir.filePath(QStringLiteral("CMakeCache.txt")));
+        if (cache.open(QIODevice::ReadOnly)) {
+            const QByteArray key = "CMAKE_HOME_DIRECTORY:INTERNAL=";
+            for (const QByteArray &line : cache.readAll().split('\n'))
+                if (line.startsWith(key)) {
+                    const QString path = QDir(QString::fromUtf8(line.mid(key.size()).trimmed())).filePath(QStringLiteral("README.md"));
+                    return QFileInfo::exists(path) ? path : QString();
+                }
+        }
+        if (!dir.cdUp())
+            break;
+    }
+    return {};
+}
+
+// The README's section on the console, from its heading to the next one.
+QString consoleSection(const QString &readme)
+{
+    QFile file(readme);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QString text = QString::fromUtf8(file.readAll());
+    const qsizetype start = text.indexOf(QLatin1String("## The console"));
+    if (start < 0)
+        return {};
+    const qsizetype end = text.indexOf(QLatin1String("\n## "), start + 3);
+    return text.mid(start, end < 0 ? -1 : end - start);
+}
+
+} // namespace
+
+// Keyboard shortcuts, the status legend, the README's console section, Reset layout, About.
 void MainWindow::createHelpMenu()
 {
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *keys = help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
+        QList<QPair<QString, QString>> shortcuts;
+        for (QAction *action : menuBar()->actions())
+            if (action->menu())
+                collectShortcuts(action->menu(), QString(action->text()).remove(QLatin1Char('&')), shortcuts);
+        shortcuts.append({tr("Filter field: clear it"), tr("Esc")});
+        shortcuts.append({tr("Notifications, Operations: show in log, details"), tr("Enter")});
+        QString table = tr("| Action | Keys |\n|---|---|\n");
+        for (const auto &[name, key] : shortcuts)
+            table += QStringLiteral("| %1 | %2 |\n").arg(name, key);
+        textDialog(this, tr("Keyboard shortcuts"), QStringLiteral("shortcutsDialog"), table)->show();
+    });
+    keys->setObjectName(QStringLiteral("shortcutsAction"));
+    QAction *legend = help->addAction(tr("&Status Legend"), this, [this] {
+        textDialog(this, tr("Status legend"), QStringLiteral("legendDialog"), statusLegend())->show();
+    });
+    legend->setObjectName(QStringLiteral("legendAction"));
+    const QString readme = findReadme();
+    const QString section = readme.isEmpty() ? QString() : consoleSection(readme);
+    QAction *guide = help->addAction(tr("The &Console (README)"), this, [this, readme, section] {
+        QDialog *dialog = textDialog(this, tr("The console"), QStringLiteral("readmeDialog"),
+                                     section + tr("\n\n---\nFrom [%1](%2)").arg(readme, QUrl::fromLocalFile(readme).toString()));
+        dialog->show();
+    });
+    guide->setObjectName(QStringLiteral("readmeAction"));
+    guide->setEnabled(!section.isEmpty());
+    guide->setToolTip(section.isEmpty() ? tr("README.md was not found beside this program's source tree") : readme);
+    help->addSeparator();
+    // The docks and columns as a first start has them (the settings keep whatever the admin changed since).
+    const QByteArray docks = saveState(), operations = m_operations->headerState(), events = m_events->headerState();
+    QAction *reset = help->addAction(tr("&Reset Layout"), this, [this, docks, operations, events] {
+        restoreState(docks);
+        for (QDockWidget *dock : {m_notificationsDock, m_sourcesDock, m_detailsDock})
+            dock->show();
+        m_operations->setHeaderState(operations);
+        m_events->setHeaderState(events);
+    });
+    reset->setObjectName(QStringLiteral("resetLayoutAction"));
+    help->addSeparator();
     help->addAction(tr("&About OpLens"), this, [this] {
         QMessageBox::about(this, tr("About OpLens"),
                            tr("<h3>OpLens %1</h3><p>Knows which background operations of a mail server were "
@@ -112,6 +256,12 @@ void MainWindow::createHelpMenu()
                               "times longer than its usual 95th percentile.</p>")
                                .arg(QStringLiteral(OPLENS_VERSION)));
     });
+    // Shortcuts in tooltips too (the restart action's tooltip says why it is disabled instead).
+    for (QAction *menuAction : menuBar()->actions())
+        for (QAction *action : menuAction->menu() ? menuAction->menu()->actions() : QList<QAction *>())
+            if (!action->shortcut().isEmpty() && action != m_restartAction)
+                action->setToolTip(QStringLiteral("%1 (%2)").arg(QString(action->text()).remove(QLatin1Char('&')),
+                                                                 action->shortcut().toString(QKeySequence::NativeText)));
 }
 
 } // namespace oplens::ui

@@ -8,6 +8,7 @@
 #include "resultmodel.h"
 #include "tablepane.h"
 
+#include <QDialog>
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QLabel>
@@ -16,6 +17,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTextBrowser>
 
 #include <QFile>
 #include <QProcess>
@@ -254,6 +256,38 @@ private Q_SLOTS:
         const Run bad = runWithoutDisplay(QStringLiteral(OPLENS_DEMO_PROGRAM),
                                           {QStringLiteral("--out"), dir.path(), QStringLiteral("--servers"), QStringLiteral("0")});
         QCOMPARE(bad.code, 1);
+    }
+
+    // Help: every shortcut, the status legend, the README's console section, Reset layout.
+    void helpMenu()
+    {
+        auto w = openWindow(m_demo);
+        const auto dialogText = [&](const char *action, const char *dialog) {
+            w->findChild<QAction *>(QLatin1String(action))->trigger();
+            QDialog *d = w->findChild<QDialog *>(QLatin1String(dialog));
+            const QString text = d ? d->findChild<QTextBrowser *>()->toPlainText() : QString();
+            delete d;
+            return text;
+        };
+        const QString keys = dialogText("shortcutsAction", "shortcutsDialog");
+        for (const char *key : {"Ctrl+R", "Ctrl+K", "Ctrl+F", "Ctrl+O", "Ctrl+E", "F5", "Esc"})
+            QVERIFY2(keys.contains(QLatin1String(key)), key);
+        QVERIFY(keys.contains(QStringLiteral("Operation > Restart…")));
+        const QString legend = dialogText("legendAction", "legendDialog");
+        for (const char *word : {"Interrupted", "Stale", "Restarted", "Superseded", "ServiceStarted", "serviceStartedAt"})
+            QVERIFY2(legend.contains(QLatin1String(word)), word);
+        QAction *readme = w->findChild<QAction *>(QStringLiteral("readmeAction"));
+        QVERIFY2(readme->isEnabled(), qPrintable(readme->toolTip()));
+        QVERIFY(dialogText("readmeAction", "readmeDialog").contains(QStringLiteral("Notifications")));
+
+        QHeaderView *header = w->operationsPane()->view()->horizontalHeader();
+        header->hideSection(int(OperationColumn::Status));
+        header->showSection(int(OperationColumn::Parameters));
+        w->notificationsDock()->hide();
+        w->findChild<QAction *>(QStringLiteral("resetLayoutAction"))->trigger();
+        QVERIFY(!header->isSectionHidden(int(OperationColumn::Status)));
+        QVERIFY(header->isSectionHidden(int(OperationColumn::Parameters)));
+        QTRY_VERIFY(w->notificationsDock()->isVisible());
     }
 };
 
