@@ -9,6 +9,7 @@
 #include "tablepane.h"
 
 #include <QDialog>
+#include <QFont>
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QLabel>
@@ -288,6 +289,59 @@ private Q_SLOTS:
         QVERIFY(!header->isSectionHidden(int(OperationColumn::Status)));
         QVERIFY(header->isSectionHidden(int(OperationColumn::Parameters)));
         QTRY_VERIFY(w->notificationsDock()->isVisible());
+    }
+
+    // The sort indicator's order is the rows' order, Type fits ServiceStarted, an Interrupted end reads as evidence.
+    void sortTypeWidthAndInterruptedEnd()
+    {
+        auto w = openWindow(m_demo);
+        QVERIFY(w->isIdle());
+        TablePane *pane = w->operationsPane();
+        QAbstractItemModel *model = pane->model();
+        QHeaderView *header = pane->view()->horizontalHeader();
+        const auto inOrder = [&](int column) {
+            const bool descending = header->sortIndicatorOrder() == Qt::DescendingOrder;
+            for (int row = 1; row < model->rowCount(); ++row) {
+                const QString a = model->index(row - 1, column).data().toString(), b = model->index(row, column).data().toString();
+                const int c = a.compare(b, Qt::CaseInsensitive);
+                if (descending ? c < 0 : c > 0)
+                    return false;
+            }
+            return true;
+        };
+        QCOMPARE(header->sortIndicatorSection(), int(OperationColumn::Started));
+        QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder); // newest first, and said so
+        QVERIFY(inOrder(int(OperationColumn::Started)));
+        for (int click = 0; click < 2; ++click) {
+            const Qt::SortOrder before = header->sortIndicatorOrder();
+            QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                              QPoint(header->sectionViewportPosition(int(OperationColumn::Module)) + 20, header->height() / 2));
+            QCOMPARE(header->sortIndicatorSection(), int(OperationColumn::Module));
+            QTRY_VERIFY(w->isIdle() && pane->query()->sortColumn() == int(OperationColumn::Module)
+                        && pane->query()->sortDescending() == (header->sortIndicatorOrder() == Qt::DescendingOrder));
+            QTRY_VERIFY(inOrder(int(OperationColumn::Module)));
+            if (click == 1)
+                QVERIFY(header->sortIndicatorOrder() != before);
+        }
+
+        QTableView *events = w->eventsPane()->view();
+        QVERIFY(events->horizontalHeader()->sectionSize(int(EventColumn::Type))
+                >= events->fontMetrics().horizontalAdvance(QStringLiteral("ServiceStarted")) + 12);
+
+        bool sawInterrupted = false;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const QModelIndex ended = model->index(row, int(OperationColumn::Ended));
+            const bool interrupted = model->index(row, int(OperationColumn::Status)).data().toString().startsWith(QStringLiteral("Interrupted"));
+            QCOMPARE(ended.data(Qt::FontRole).value<QFont>().italic(), interrupted && !ended.data().toString().isEmpty());
+            if (interrupted) {
+                sawInterrupted = true;
+                const QString tip = ended.data(Qt::ToolTipRole).toString();
+                QVERIFY2(tip.startsWith(QStringLiteral("Interrupted: evidence at ") + ended.data().toString())
+                             && tip.contains(QStringLiteral("service restarted")),
+                         qPrintable(tip));
+            }
+        }
+        QVERIFY(sawInterrupted);
     }
 };
 

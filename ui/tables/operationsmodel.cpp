@@ -4,6 +4,8 @@
 #include "statusstyle.h"
 #include "timedisplay.h"
 
+#include <QFont>
+
 namespace oplens::ui {
 
 using Column = OperationColumn;
@@ -47,7 +49,17 @@ QVariant OperationsModel::data(const QModelIndex &index, int role) const
         return statusIcon(o.status, stale);
     if (role == Qt::ForegroundRole && column == Column::Status)
         return statusColor(o.status, stale);
+    // An Interrupted operation's end is the time of the evidence, not a logged end: italic, and said so.
+    const bool evidence = column == Column::Ended && o.status == Status::Interrupted && o.endedAt != kNoTime;
+    if (role == Qt::FontRole && evidence) {
+        QFont font;
+        font.setItalic(true);
+        return font;
+    }
     if (role == Qt::ToolTipRole) {
+        if (evidence)
+            return tr("Interrupted: evidence at %1 (%2)")
+                .arg(timeText(o.endedAt, TimeDisplay::instance().utc()), d.interruptionReason(op));
         if (column == Column::Status && o.status == Status::Interrupted)
             return d.interruptionReason(op);
         if (column == Column::Source)

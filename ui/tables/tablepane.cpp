@@ -104,10 +104,14 @@ void TablePane::setUpHeader(ViewKind kind)
     header->setSectionsClickable(true);
     header->setContextMenuPolicy(Qt::CustomContextMenu);
     header->setStretchLastSection(true);
-    header->setSortIndicator(m_query->sortColumn(), Qt::DescendingOrder);
-    const QList<int> widths = kind == ViewKind::Operations
+    // Qt's meaning: the indicator's order is the query's (QHeaderView draws descending as an upward arrow).
+    header->setSortIndicator(m_query->sortColumn(), m_query->sortDescending() ? Qt::DescendingOrder : Qt::AscendingOrder);
+    QList<int> widths = kind == ViewKind::Operations
         ? QList<int>{175, 140, 140, 90, 140, 110, 190, 140, 70, 270, 170, 60, 360}
         : QList<int>{140, 90, 140, 110, 190, 270, 140, 360, 170};
+    if (kind == ViewKind::Events) // the longest type of docs/oplog.md, whole, in any font
+        widths[int(EventColumn::Type)] = std::max(widths[int(EventColumn::Type)],
+                                                  m_view->fontMetrics().horizontalAdvance(QStringLiteral("ServiceStarted")) + 24);
     for (int i = 0; i < widths.size(); ++i)
         header->resizeSection(i, widths[i]);
     if (kind == ViewKind::Operations) { // least needed at first: shown from the header's menu
