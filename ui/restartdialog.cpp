@@ -3,6 +3,7 @@
 #include "statusstyle.h"
 #include "timedisplay.h"
 
+#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -13,6 +14,53 @@
 #include <nlohmann/json.hpp>
 
 namespace oplens::ui {
+
+namespace {
+// As the runner compares them: `origin` left out, keys sorted.
+std::string comparable(std::string_view parameters)
+{
+    nlohmann::json p = parameters.empty() ? nlohmann::json::object() : nlohmann::json::parse(parameters, nullptr, false);
+    if (p.is_object())
+        p.erase("origin");
+    return p.dump();
+}
+
+QString agoText(int64_t ms)
+{
+    const int64_t minutes = std::max<int64_t>(0, ms) / 60000;
+    if (minutes < 1)
+        return RestartDialog::tr("just now");
+    if (minutes < 120)
+        return RestartDialog::tr("%1 min ago").arg(minutes);
+    if (minutes < 48 * 60)
+        return RestartDialog::tr("%1 h ago").arg(minutes / 60);
+    return RestartDialog::tr("%1 days ago").arg(minutes / 1440);
+}
+} // namespace
+
+uint32_t activeDuplicate(const Dataset &data, uint32_t op)
+{
+    const EventStore &s = data.events();
+    const std::string wanted = comparable(s.parameters(data.operation(op).latestRow));
+    for (uint32_t other = 0; other < data.operationCount(); ++other) {
+        const Operation &o = data.operation(other);
+        if (other == op || !data.exists(other) || (o.status != Status::Queued && o.status != Status::Running)
+            || data.source(other) != data.source(op) || data.module(other) != data.module(op) || data.name(other) != data.name(op))
+            continue;
+        if (comparable(s.parameters(o.latestRow)) == wanted)
+            return other;
+    }
+    return kNone;
+}
+
+QString duplicateText(const Dataset &data, uint32_t duplicate, int64_t now)
+{
+    const Operation &o = data.operation(duplicate);
+    return RestartDialog::tr("a %1 with the same parameters is %2 (started %3)")
+        .arg(data.events().string(data.name(duplicate)),
+             o.status == Status::Queued ? RestartDialog::tr("queued") : RestartDialog::tr("running"),
+             agoText(now - (o.startedAt == kNoTime ? o.endedAt : o.startedAt)));
+}
 
 RestartDialog::RestartDialog(const Dataset &data, uint32_t op, const QString &via, QWidget *parent) : QDialog(parent)
 {
@@ -43,6 +91,16 @@ RestartDialog::RestartDialog(const Dataset &data, uint32_t op, const QString &vi
     auto *warning = new QLabel(tr("<b>Check why the service restarted or crashed first</b> (its logs, disk space, memory). "
                                   "A new operation runs with the same module, name and parameters; this one stays as it is."));
     styleAsWarning(warning);
+    // Said before the reason is typed: the agent or the runner would refuse it.
+    QLabel *duplicate = nullptr;
+    if (const uint32_t other = activeDuplicate(data, op); other != kNone) {
+        duplicate = new QLabel(tr("<b>It would be refused:</b> %1. Wait until it ends, or check it first (id %2).")
+                                   .arg(duplicateText(data, other, QDateTime::currentMSecsSinceEpoch()).toHtmlEscaped(),
+                                        s.ids().qtext(other)));
+        duplicate->setObjectName(QStringLiteral("duplicateWarning"));
+        duplicate->setWordWrap(true);
+        duplicate->setStyleSheet(QStringLiteral("QLabel { color: #B71C1C; }"));
+    }
     m_reason = new QLineEdit;
     m_reason->setObjectName(QStringLiteral("restartReason"));
     m_reason->setPlaceholderText(tr("Required: why it is safe to run again (recorded with the restart)"));
@@ -57,6 +115,8 @@ RestartDialog::RestartDialog(const Dataset &data, uint32_t op, const QString &vi
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(warning);
+    if (duplicate)
+        layout->addWidget(duplicate);
     layout->addWidget(new QLabel(tr("Reason")));
     layout->addWidget(m_reason);
     layout->addWidget(buttons);

@@ -1,6 +1,10 @@
 #include "restarter.h"
 
 #include "agentclient.h"
+#include "restartdialog.h"
+
+#include <QDateTime>
+#include <QRegularExpression>
 
 #include <QSettings>
 #include <QUuid>
@@ -16,6 +20,8 @@ const QString kCatalogKey = QStringLiteral("restart/actionsFile");
 QString whatToDo(int status)
 {
     switch (status) {
+    case 401: return QStringLiteral("Give the console the agent's token again (File > Connect…).");
+    case 403: return QStringLiteral("Restarting needs an operator token.");
     case 404: return QStringLiteral("The agent does not find it: reload the source.");
     case 409: return QStringLiteral("Wait until the running one ends, or check its status first.");
     case 422: return QStringLiteral("Add an action for it to the agent's catalog, or check its parameters.");
@@ -24,6 +30,21 @@ QString whatToDo(int status)
     }
 }
 } // namespace
+
+QString Restarter::acceptedText(const QString &operationId)
+{
+    return tr("Restart accepted: new operation %1").arg(operationId);
+}
+
+QString Restarter::refusalText(int status, const QString &error, const QString &duplicate)
+{
+    static const QRegularExpression code(QStringLiteral("^\\d{3}: *"));
+    QString words = status == 409 && !duplicate.isEmpty() ? duplicate : QString(error).remove(code);
+    while (words.endsWith(QLatin1Char('.')))
+        words.chop(1);
+    const QString what = whatToDo(status);
+    return tr("Refused: %1%2").arg(words, what.isEmpty() ? QString() : QStringLiteral(". ") + what);
+}
 
 Restarter::Restarter(Session *session, QObject *parent) : QObject(parent), m_session(session) {}
 
@@ -81,6 +102,9 @@ void Restarter::restart(uint32_t op, const QString &reason)
     const uint16_t sourceIndex = data->source(op);
     const SourceState source = m_session->sources()[m_session->sourceIndex(data->events().sourceName(sourceIndex))];
     const QString id = data->events().ids().qtext(op);
+    // Known now: the answer comes after the data may have changed.
+    const uint32_t twin = activeDuplicate(*data, op);
+    const QString duplicate = twin == kNone ? QString() : duplicateText(*data, twin, QDateTime::currentMSecsSinceEpoch());
     if (!source.isAgent()) {
         QString error;
         Runner *runner = localRunner(source.path, &error);
@@ -93,19 +117,17 @@ void Restarter::restart(uint32_t op, const QString &reason)
                                pw ? QString::fromLocal8Bit(pw->pw_name) : QString::number(::getuid())};
         const LaunchResult result = runner->restart(request);
         Q_EMIT finished(result.ok(), sourceIndex, result.operationId,
-                        result.ok() ? tr("Restarted as %1").arg(result.operationId)
-                                    : tr("Refused: %1. %2").arg(result.error, whatToDo(result.status)));
+                        result.ok() ? acceptedText(result.operationId) : refusalText(result.status, result.error, duplicate));
         return;
     }
     AgentClient agent(source.remote->spec(), &m_network);
     agent.restart(id, reason, QUuid::createUuid().toString(QUuid::WithoutBraces), this,
-                  [this, sourceIndex](const RestartAnswer &answer) {
+                  [this, sourceIndex, duplicate](const RestartAnswer &answer) {
         if (answer.launched()) {
-            Q_EMIT finished(true, sourceIndex, answer.operationId, tr("Restarted as %1").arg(answer.operationId));
+            Q_EMIT finished(true, sourceIndex, answer.operationId, acceptedText(answer.operationId));
             return;
         }
-        const QString what = whatToDo(answer.status);
-        Q_EMIT finished(false, sourceIndex, {}, tr("Refused: %1%2").arg(answer.error, what.isEmpty() ? QString() : QStringLiteral(". ") + what));
+        Q_EMIT finished(false, sourceIndex, {}, refusalText(answer.status, answer.error, duplicate));
     });
 }
 

@@ -23,6 +23,11 @@ public:
     void restart(uint32_t op, const QString &reason);
     static QString catalogPath();                 // the local action catalog (settings)
     static void setCatalogPath(const QString &path);
+    // "Restart accepted: new operation ID".
+    static QString acceptedText(const QString &operationId);
+    // A refusal in words: the agent's or runner's `error` without its status code, or `duplicate` (duplicateText())
+    // for a 409 when the loaded data knows the running twin; then what to do.
+    static QString refusalText(int status, const QString &error, const QString &duplicate = {});
 
 Q_SIGNALS:
     // `operationId` is the new operation's when launched; `message` says what happened or why not, and what to do.

@@ -5,10 +5,16 @@
 #include "filterbar.h"
 #include "viewfilter.h"
 #include "mainwindow.h"
+#include "restartdialog.h"
+#include "restarter.h"
 #include "resultmodel.h"
 #include "tablepane.h"
+#include "testfiles.h"
+#include "testoplog.h"
 
+#include <QDateTime>
 #include <QDialog>
+#include <QJsonObject>
 #include <QFont>
 #include <QDockWidget>
 #include <QHeaderView>
@@ -342,6 +348,37 @@ private Q_SLOTS:
             }
         }
         QVERIFY(sawInterrupted);
+    }
+
+    // The restart dialog warns of a running twin before the reason is typed; refusals and acceptance in words.
+    void restartWords()
+    {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const QJsonObject scan{{QStringLiteral("origin"), QStringLiteral("Cron")}, {QStringLiteral("dataPath"), QStringLiteral("/b/")}};
+        const QJsonObject again{{QStringLiteral("dataPath"), QStringLiteral("/b/")}, {QStringLiteral("origin"), QStringLiteral("Restart")}};
+        const QString path = m_dir.filePath(QStringLiteral("twin.jsonl"));
+        QVERIFY(testfiles::writeFile(path, testoplog::Event(u"old", u"Started", now - 2 * 3600000).parameters(scan).line()
+                                               + testoplog::Event(u"", u"ServiceStarted", now - 90 * 60000).module(u"ZxCore").name(u"ServiceStarted").line()
+                                               + testoplog::Event(u"twin", u"Started", now - 10 * 60000 - 5000).parameters(again).line()));
+        auto w = openWindow({path});
+        auto data = w->session()->data();
+        const uint32_t old = data->findOperation(0, "old"), twin = data->findOperation(0, "twin");
+        QCOMPARE(data->operation(old).status, Status::Interrupted);
+        QCOMPARE(activeDuplicate(*data, old), twin);
+        RestartDialog dialog(*data, old, QStringLiteral("this console"));
+        auto *warning = dialog.findChild<QLabel *>(QStringLiteral("duplicateWarning"));
+        QVERIFY(warning);
+        QVERIFY2(warning->text().contains(QStringLiteral("a SmartScan with the same parameters is running (started 10 min ago)")),
+                 qPrintable(warning->text()));
+        QVERIFY(dialog.reason().isEmpty());
+
+        const QString dup = duplicateText(*data, twin, now);
+        QCOMPARE(Restarter::refusalText(409, QStringLiteral("409: ZxBackup SmartScan with the same parameters is already queued or running"), dup),
+                 QStringLiteral("Refused: a SmartScan with the same parameters is running (started 10 min ago). Wait until the "
+                                "running one ends, or check its status first."));
+        const QString token = Restarter::refusalText(401, QStringLiteral("401: the agent does not know this token (x). Check the token."));
+        QVERIFY2(token.startsWith(QStringLiteral("Refused: the agent does not know this token")), qPrintable(token));
+        QCOMPARE(Restarter::acceptedText(QStringLiteral("n1")), QStringLiteral("Restart accepted: new operation n1"));
     }
 };
 
