@@ -20,6 +20,7 @@ namespace oplens::ui {
 class DetailsPane;
 class FilterBar;
 class NotificationsPane;
+class ServersPane;
 class SourcesPane;
 class TablePane;
 class Workspaces;
@@ -44,6 +45,8 @@ public:
     NotificationsPane *notificationsPane() const { return m_notifications; }
     DetailsPane *detailsPane() const { return m_details; }
     SourcesPane *sourcesPane() const { return m_sources; }
+    ServersPane *serversPane() const { return m_servers; }
+    QDockWidget *serversDock() const { return m_serversDock; }
     QTabWidget *tabs() const { return m_tabs; }
     QLabel *counts() const { return m_counts; }
     QLabel *troubleLabel() const { return m_trouble; }
@@ -102,6 +105,8 @@ private:
     NotificationsPane *m_notifications;
     DetailsPane *m_details;
     SourcesPane *m_sources;
+    ServersPane *m_servers;
+    QDockWidget *m_serversDock;
     QDockWidget *m_notificationsDock, *m_detailsDock, *m_sourcesDock;
     QLabel *m_statusText, *m_counts;
     QLabel *m_trouble; // the sources that could not be read, in the status bar

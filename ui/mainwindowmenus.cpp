@@ -81,6 +81,7 @@ void MainWindow::createViewMenu()
     });
     view->addSeparator();
     view->addAction(m_sourcesDock->toggleViewAction());
+    view->addAction(m_serversDock->toggleViewAction());
     view->addAction(m_notificationsDock->toggleViewAction());
     view->addAction(m_detailsDock->toggleViewAction());
 }

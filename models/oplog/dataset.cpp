@@ -199,6 +199,14 @@ void Dataset::setAssumeInterrupted(uint16_t source, bool assume)
     computeStaleLimits();
 }
 
+int64_t Dataset::lastServiceStart(uint16_t source) const
+{
+    if (source >= m_evidence.size())
+        return kNoTime;
+    const SourceEvidence &e = m_evidence[source];
+    return e.starts.empty() ? e.startedAt : std::max(e.startedAt, e.starts.back().time); // starts: in time order
+}
+
 void Dataset::computeStaleLimits()
 {
     std::unordered_map<uint64_t, std::vector<int64_t>> durations;

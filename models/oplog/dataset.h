@@ -50,6 +50,9 @@ public:
     // Evidence given from outside the log (docs/oplog.md section 3); both re-derive the statuses.
     void setServiceStartedAt(uint16_t source, int64_t epochMs);
     void setAssumeInterrupted(uint16_t source, bool assume);
+    // The latest start of `source`'s service: its last ServiceStarted marker or the agent's serviceStartedAt; kNoTime
+    // when neither is known.
+    int64_t lastServiceStart(uint16_t source) const;
 
     size_t operationCount() const { return m_ops.size(); }
     const Operation &operation(uint32_t op) const { return m_ops[op]; }

@@ -1,5 +1,6 @@
 #include "sourcespane.h"
 
+#include "sourcetexts.h"
 #include "trustprompt.h"
 
 #include <QFileInfo>
@@ -26,22 +27,6 @@ QToolButton *button(const QString &text, const QString &tip, bool checkable, QWi
     return b;
 }
 
-QString ago(qint64 ms)
-{
-    const qint64 s = ms / 1000;
-    if (s < 1)
-        return QObject::tr("< 1 s");
-    if (s < 120)
-        return QObject::tr("%1 s").arg(s);
-    if (s < 7200)
-        return QObject::tr("%1 min").arg(s / 60);
-    return QObject::tr("%1 h").arg(s / 3600);
-}
-
-QString bytes(qint64 n)
-{
-    return QLocale().formattedDataSize(n, 1, QLocale::DataSizeTraditionalFormat);
-}
 } // namespace
 
 SourcesPane::SourcesPane(Session *session, QWidget *parent) : QWidget(parent), m_session(session)
@@ -126,60 +111,10 @@ const std::vector<size_t> &SourcesPane::operationCounts()
     return m_operations;
 }
 
-// A source read whole that holds no events, or mostly skipped lines, is not "Following": say what it looks like.
-QString SourcesPane::contentVerdict(const SourceState &s)
-{
-    const SourceHealth health = sourceHealth(s);
-    if (health.notAnOplog)
-        return tr("Not an oplog? %1").arg(health.reasons.join(QLatin1String("; ")));
-    if (s.events == 0 && s.problems.empty())
-        return tr("No events");
-    return {};
-}
-
 QString SourcesPane::stateText(int index) const
 {
     const auto &sources = m_session->sources();
-    if (index < 0 || index >= sources.size())
-        return {};
-    const SourceState &s = sources[index];
-    QString state;
-    if (s.remote) {
-        const RemoteSource::State &r = s.remote->state();
-        switch (r.phase) {
-        case RemoteSource::Phase::Connecting: state = tr("Connecting…"); break;
-        case RemoteSource::Phase::Downloading:
-            state = r.remoteSize > 0 ? tr("Reading %1% (%2 of %3)").arg(r.mirrored * 100 / r.remoteSize).arg(bytes(r.mirrored), bytes(r.remoteSize))
-                                     : tr("Reading %1").arg(bytes(r.mirrored));
-            break;
-        case RemoteSource::Phase::UpToDate:
-            state = s.mirror.isEmpty() || s.lastRead.isNull() ? tr("Loading…")
-                    : !contentVerdict(s).isEmpty()                ? contentVerdict(s)
-                    : s.follow                                    ? tr("Connected, following")
-                                                                  : tr("Connected, loaded");
-            break;
-        case RemoteSource::Phase::Retrying:
-            state = tr("Retrying in %1 s (%2 failed)")
-                        .arg(std::max<qint64>(0, (r.retryAt - QDateTime::currentMSecsSinceEpoch() + 999) / 1000))
-                        .arg(r.failures == 1 ? tr("1 attempt") : tr("%1 attempts").arg(r.failures));
-            break;
-        case RemoteSource::Phase::Paused: state = tr("Paused"); break;
-        case RemoteSource::Phase::Failed: state = tr("Failed"); break;
-        case RemoteSource::Phase::NeedsSecret:
-            state = s.remote->spec().auth == RemoteSpec::Auth::Basic ? tr("Waiting for the password") : tr("Waiting for the token");
-            break;
-        }
-    } else if (!s.error.isEmpty()) {
-        state = tr("Error: %1").arg(s.error);
-    } else {
-        state = s.lastRead.isNull()               ? tr("Loading…")
-                : !contentVerdict(s).isEmpty() ? contentVerdict(s)
-                : s.follow                     ? tr("Following")
-                                               : tr("Loaded");
-    }
-    if (s.assumeInterrupted)
-        state += tr(", crash snapshot");
-    return state;
+    return index < 0 || index >= sources.size() ? QString() : sourceStateText(sources[index]);
 }
 
 void SourcesPane::updateRow(QTreeWidgetItem *item, int i)
@@ -195,19 +130,8 @@ void SourcesPane::updateRow(QTreeWidgetItem *item, int i)
     item->setToolTip(State, s.remote && !s.remote->state().certificate.isNull()
                                 ? state + QLatin1Char('\n') + s.remote->state().certificate.describe()
                                 : state);
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QDateTime last = s.lastRead;
-    QString lag;
-    if (s.remote) {
-        const RemoteSource::State &r = s.remote->state();
-        last = r.lastData.isValid() ? r.lastData : r.lastChecked;
-        const bool live = r.phase == RemoteSource::Phase::UpToDate && s.follow;
-        lag = !r.lastChecked.isValid() ? QStringLiteral("–")
-              : live && s.remote->spec().kind == RemoteSpec::Kind::Agent ? tr("live")
-                                                                          : ago(now - r.lastChecked.toMSecsSinceEpoch());
-    } else {
-        lag = s.follow && s.error.isEmpty() ? tr("live") : QStringLiteral("–");
-    }
+    const QDateTime last = sourceLastUpdate(s);
+    const QString lag = sourceLagText(s, QDateTime::currentMSecsSinceEpoch());
     item->setText(LastUpdate, last.isValid() ? last.toString(QStringLiteral("HH:mm:ss")) : QStringLiteral("–"));
     item->setToolTip(LastUpdate, last.isValid() ? last.toString(Qt::ISODate) : QString());
     item->setText(Lag, lag);

@@ -28,7 +28,6 @@ public:
     QString stateText(int index) const;
 
 private:
-    static QString contentVerdict(const SourceState &source);
     int currentSource() const;
     void updateButtons();
     void updateRow(QTreeWidgetItem *item, int index);

@@ -59,6 +59,10 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     for (QMenu *menu : {m_moduleMenu, m_nameMenu, m_statusMenu})
         menu->installEventFilter(this);
     m_search->installEventFilter(this);
+    m_sourcesButton = new QToolButton(this);
+    m_sourcesButton->setObjectName(QStringLiteral("sourcesFilter"));
+    m_sourcesButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_sourcesButton->hide();
     m_range = new QComboBox(this);
     m_range->addItems({tr("All time"), tr("Last 24 hours"), tr("Last 7 days"), tr("Last 30 days"), tr("Custom…")});
 
@@ -68,6 +72,7 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_regex);
     layout->addWidget(m_modules);
     layout->addWidget(m_names);
+    layout->addWidget(m_sourcesButton);
     layout->addWidget(m_statuses);
     layout->addWidget(m_range);
 
@@ -77,6 +82,10 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     connect(m_search, &QLineEdit::textChanged, this, [this] { m_debounce.start(); });
     connect(m_search, &QLineEdit::returnPressed, this, [this] { m_debounce.stop(); emitChanged(); });
     connect(m_regex, &QToolButton::toggled, this, &FilterBar::emitChanged);
+    connect(m_sourcesButton, &QToolButton::clicked, this, [this] {
+        setSources({}, {});
+        emitChanged();
+    });
     for (QMenu *menu : {m_moduleMenu, m_nameMenu, m_statusMenu})
         connect(menu, &QMenu::triggered, this, [this] { updateButtons(); emitChanged(); });
     connect(m_range, &QComboBox::activated, this, [this](int index) {
@@ -205,6 +214,7 @@ ViewFilter FilterBar::filter() const
     ViewFilter f;
     f.text = m_search->text();
     f.regex = m_regex->isChecked();
+    f.sources = m_sources;
     f.modules = m_pendingModules.isEmpty() ? checkedIn(m_moduleMenu) : m_pendingModules;
     f.names = m_pendingNames.isEmpty() ? checkedIn(m_nameMenu) : m_pendingNames;
     for (const QString &status : checkedIn(m_statusMenu))
@@ -246,10 +256,44 @@ void FilterBar::clear()
             for (QAction *action : menu->actions())
                 action->setChecked(false);
         m_range->setCurrentIndex(AllTime);
+        setSources({}, {});
         m_debounce.stop();
         updateButtons();
     }
     emitChanged();
+}
+
+void FilterBar::setSources(const QStringList &paths, const QString &label)
+{
+    m_sources = paths;
+    m_sourcesLabel = paths.isEmpty() ? QString() : label;
+    QStringList names;
+    for (const QString &path : paths)
+        names << path.section(QLatin1Char('/'), -1);
+    m_sourcesButton->setText(tr("Server: %1 ✕").arg(label.isEmpty() ? names.join(QLatin1String(", ")) : label));
+    m_sourcesButton->setToolTip(tr("Only the operations of %1; click to show every server's").arg(paths.join(QLatin1String(", "))));
+    m_sourcesButton->setVisible(!paths.isEmpty());
+}
+
+void FilterBar::setFilter(const ViewFilter &filter, const QString &sourcesLabel)
+{
+    QJsonObject state{{QStringLiteral("text"), filter.text},
+                      {QStringLiteral("regex"), filter.regex},
+                      {QStringLiteral("modules"), QJsonArray::fromStringList(filter.modules)},
+                      {QStringLiteral("names"), QJsonArray::fromStringList(filter.names)},
+                      {QStringLiteral("sources"), QJsonArray::fromStringList(filter.sources)},
+                      {QStringLiteral("sourcesLabel"), sourcesLabel}};
+    QJsonArray statuses;
+    for (const QString &name : statusFlagNames())
+        if (filter.statuses & statusFlagFromName(name))
+            statuses.append(name);
+    state.insert(QStringLiteral("statuses"), statuses);
+    if (filter.since != kNoTime || filter.until != kNoTime) {
+        state.insert(QStringLiteral("range"), Custom);
+        state.insert(QStringLiteral("customSince"), qint64(filter.since));
+        state.insert(QStringLiteral("customUntil"), qint64(filter.until));
+    }
+    setState(state);
 }
 
 void FilterBar::filterBy(const QString &field, const QString &value)
@@ -324,7 +368,9 @@ QJsonObject FilterBar::state() const
             {QStringLiteral("statuses"), QJsonArray::fromStringList(checkedIn(m_statusMenu))},
             {QStringLiteral("range"), m_range->currentIndex()},
             {QStringLiteral("customSince"), qint64(m_customSince)},
-            {QStringLiteral("customUntil"), qint64(m_customUntil)}};
+            {QStringLiteral("customUntil"), qint64(m_customUntil)},
+            {QStringLiteral("sources"), QJsonArray::fromStringList(m_sources)},
+            {QStringLiteral("sourcesLabel"), m_sourcesLabel}};
 }
 
 void FilterBar::setState(const QJsonObject &state, bool notify)
@@ -341,6 +387,7 @@ void FilterBar::setState(const QJsonObject &state, bool notify)
         m_regex->setChecked(state.value(QStringLiteral("regex")).toBool());
         m_pendingModules = strings("modules");
         m_pendingNames = strings("names");
+        setSources(strings("sources"), state.value(QStringLiteral("sourcesLabel")).toString());
         const auto items = [](const QMenu *menu) {
             QStringList list;
             for (const QAction *action : menu->actions())

@@ -28,6 +28,9 @@ public:
     void clear(); // shows everything
     // Only what `value` is: field "module", "name" or "status" picks it alone; "text" searches for it.
     void filterBy(const QString &field, const QString &value);
+    // Exactly `filter`, e.g. one server's Interrupted operations from the Servers view; its sources are shown as a
+    // button named `sourcesLabel` that clears them. A time range becomes a custom one.
+    void setFilter(const ViewFilter &filter, const QString &sourcesLabel = {});
     void saveState(QSettings &settings) const;
     void restoreState(const QSettings &settings);
     // The same state for a workspace: relative time ranges stay relative.
@@ -61,6 +64,10 @@ private:
     QTimer m_debounce;
     int64_t m_customSince = kNoTime, m_customUntil = kNoTime;
     QStringList m_pendingModules, m_pendingNames; // restored before the pickers have choices
+    QStringList m_sources;     // source paths (ViewFilter::sources); empty = all
+    QString m_sourcesLabel;    // what the admin knows them as ("mail3")
+    QToolButton *m_sourcesButton; // "Server: mail3 ✕" while m_sources is set
+    void setSources(const QStringList &paths, const QString &label);
     QHash<QString, size_t> m_statusCounts;         // by status choice, for the menu's texts
 };
 

@@ -1,0 +1,480 @@
+#include "serversmodel.h"
+
+#include "sourcehealth.h"
+#include "sourcetexts.h"
+#include "statusstyle.h"
+#include "timedisplay.h"
+
+#include <QElapsedTimer>
+#include <QFont>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QLocale>
+#include <QPalette>
+
+#include <algorithm>
+#include <numeric>
+
+namespace oplens::ui {
+
+namespace {
+constexpr quintptr kTopLevel = 0; // an index's internal id: 0 on a server's row, its row + 1 on its children
+constexpr int kTicksPerRecount = 60; // Stale follows the clock: looked at again every minute
+constexpr size_t kHostsKept = 16;     // a file naming more hosts is "16+ hosts"
+
+// The count column of a status; -1 for Unknown, which has none.
+int columnOf(Status status)
+{
+    switch (status) {
+    case Status::Interrupted: return ServersModel::Interrupted;
+    case Status::Failed: return ServersModel::Failed;
+    case Status::Aborted: return ServersModel::Aborted;
+    case Status::Running: return ServersModel::Running;
+    case Status::Queued: return ServersModel::Queued;
+    case Status::Finished: return ServersModel::Finished;
+    case Status::Unknown: break;
+    }
+    return -1;
+}
+
+uint32_t flagOf(int column)
+{
+    switch (column) {
+    case ServersModel::Interrupted: return StatusInterrupted;
+    case ServersModel::Failed: return StatusFailed;
+    case ServersModel::Aborted: return StatusAborted;
+    case ServersModel::Stale: return StatusStale;
+    case ServersModel::Running: return StatusRunning;
+    case ServersModel::Queued: return StatusQueued;
+    case ServersModel::Finished: return StatusFinished;
+    default: return 0;
+    }
+}
+
+// "12 min ago", "5 h ago", "2 days ago": how long since, in the unit an admin thinks in.
+QString ago(int64_t ms)
+{
+    const int64_t minutes = std::max<int64_t>(0, ms) / 60000;
+    if (minutes < 1)
+        return QObject::tr("just now");
+    if (minutes < 120)
+        return QObject::tr("%1 min ago").arg(minutes);
+    if (minutes < 48 * 60)
+        return QObject::tr("%1 h ago").arg(minutes / 60);
+    return QObject::tr("%1 days ago").arg(minutes / (24 * 60));
+}
+
+// Where (module, name) pairs are numbered while counting: array lookups only, no hashing per operation.
+struct PairIndex {
+    explicit PairIndex(size_t strings) : moduleSlot(strings, -1) {}
+    int32_t find(uint32_t module, uint32_t name)
+    {
+        int32_t &slot = moduleSlot[module];
+        if (slot < 0) {
+            slot = int32_t(names.size());
+            names.emplace_back(moduleSlot.size(), -1);
+        }
+        int32_t &pair = names[size_t(slot)][name];
+        if (pair < 0) {
+            pair = int32_t(pairs.size());
+            pairs.push_back({module, name});
+        }
+        return pair;
+    }
+    std::vector<int32_t> moduleSlot;
+    std::vector<std::vector<int32_t>> names;
+    std::vector<std::pair<uint32_t, uint32_t>> pairs;
+};
+} // namespace
+
+ServersModel::ServersModel(Session *session, QObject *parent) : QAbstractItemModel(parent), m_session(session) {}
+
+// One pass over the operations: a few array lookups each (about 10 ms a million operations). The groups of a row
+// are indexed by pair while counting, then kept in module and name order.
+std::vector<ServersModel::Row> ServersModel::count(const Dataset *data) const
+{
+    const auto &sources = m_session->sources();
+    std::vector<Row> rows(size_t(sources.size()));
+    for (int i = 0; i < sources.size(); ++i)
+        rows[size_t(i)].path = sources[i].path;
+    if (!data)
+        return rows;
+    const EventStore &store = data->events();
+    // The dataset's source numbers are the session's only once a rebuild after Remove has ended: match by path.
+    std::vector<int> rowOf(size_t(store.sourceCount()), -1);
+    for (int s = 0; s < store.sourceCount(); ++s) {
+        rowOf[size_t(s)] = m_session->sourceIndex(store.sourceName(uint16_t(s)));
+        if (rowOf[size_t(s)] >= 0)
+            rows[size_t(rowOf[size_t(s)])].serviceStart = data->lastServiceStart(uint16_t(s));
+    }
+    PairIndex pairs(store.strings().size());
+    std::vector<std::vector<int32_t>> groupOf(rows.size()); // per row: pair -> its group, or -1
+    for (uint32_t op = 0; op < data->operationCount(); ++op) {
+        if (!data->exists(op))
+            continue;
+        const uint16_t source = data->source(op);
+        const int r = source < rowOf.size() ? rowOf[source] : -1;
+        if (r < 0)
+            continue;
+        Row &row = rows[size_t(r)];
+        const Operation &o = data->operation(op);
+        const int32_t pair = pairs.find(data->module(op), data->name(op));
+        auto &slots = groupOf[size_t(r)];
+        if (slots.size() <= size_t(pair))
+            slots.resize(pairs.pairs.size(), -1);
+        if (slots[size_t(pair)] < 0) {
+            slots[size_t(pair)] = int32_t(row.groups.size());
+            row.groups.push_back({pairs.pairs[size_t(pair)].first, pairs.pairs[size_t(pair)].second});
+        }
+        const uint32_t g = uint32_t(slots[size_t(pair)]);
+        Group &group = row.groups[g];
+        if (const int column = columnOf(o.status); column >= 0) {
+            ++row.counts[size_t(column - Interrupted)];
+            ++group.counts[size_t(column - Interrupted)];
+        }
+        if (o.status == Status::Finished && o.endedAt != kNoTime && (group.lastFinished == kNoTime || o.endedAt > group.lastFinished)) {
+            group.lastFinished = o.endedAt;
+            group.lastFinishedOp = op;
+        }
+        if (o.status == Status::Interrupted || o.status == Status::Running)
+            row.watched.push_back({op, g});
+        if (const uint32_t host = data->host(op); host != kNone && row.hosts.size() < kHostsKept
+            && std::find(row.hosts.begin(), row.hosts.end(), host) == row.hosts.end())
+            row.hosts.push_back(host);
+    }
+    for (Row &row : rows) {
+        if (row.hosts.size() == 1)
+            row.host = store.string(row.hosts.front());
+        const auto key = [&](const Group &g) { return store.string(g.module) + QLatin1Char(' ') + store.string(g.name); };
+        std::vector<size_t> order(row.groups.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+            return key(row.groups[a]).compare(key(row.groups[b]), Qt::CaseInsensitive) < 0;
+        });
+        std::vector<uint32_t> newIndex(order.size());
+        std::vector<Group> sorted;
+        sorted.reserve(order.size());
+        for (size_t i = 0; i < order.size(); ++i) {
+            newIndex[order[i]] = uint32_t(i);
+            sorted.push_back(row.groups[order[i]]);
+        }
+        row.groups = std::move(sorted);
+        for (Watched &w : row.watched)
+            w.group = newIndex[w.group];
+    }
+    return rows;
+}
+
+// Stale and open notifications depend on the clock and the acknowledgements: counted from the few watched operations.
+void ServersModel::countWatched(int64_t now)
+{
+    const auto data = m_session->data();
+    if (!data || m_counted.lock() != data)
+        return;
+    const EventStore &store = data->events();
+    for (Row &row : m_rows) {
+        row.counts[Stale - Interrupted] = 0;
+        for (Group &g : row.groups)
+            g.counts[Stale - Interrupted] = 0;
+        row.open = 0;
+        for (const Watched &w : row.watched) {
+            if (!data->exists(w.op))
+                continue;
+            if (data->isStale(w.op, now)) {
+                ++row.counts[Stale - Interrupted];
+                ++row.groups[w.group].counts[Stale - Interrupted];
+            }
+            if (data->needsAttention(w.op, now) && (m_acks.isEmpty() || !m_acks.contains(row.path, store.ids().qtext(w.op))))
+                ++row.open;
+        }
+    }
+}
+
+bool ServersModel::sameShape(const std::vector<Row> &rows) const
+{
+    if (rows.size() != m_rows.size())
+        return false;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].path != m_rows[i].path || rows[i].groups.size() != m_rows[i].groups.size())
+            return false;
+        for (size_t g = 0; g < rows[i].groups.size(); ++g)
+            if (rows[i].groups[g].module != m_rows[i].groups[g].module || rows[i].groups[g].name != m_rows[i].groups[g].name)
+                return false;
+    }
+    return true;
+}
+
+double ServersModel::refresh()
+{
+    const auto data = m_session->data();
+    QStringList sources;
+    for (const SourceState &s : m_session->sources())
+        sources << s.path;
+    const bool dataChanged = m_counted.lock() != data || (data && m_countedEvents != data->events().size());
+    if (!dataChanged && sources == m_countedSources) {
+        tick();
+        return 0;
+    }
+    QElapsedTimer timer;
+    timer.start();
+    const int64_t now = QDateTime::currentMSecsSinceEpoch();
+    std::vector<Row> rows = count(data.get());
+    const bool same = sameShape(rows) && sources == m_countedSources;
+    if (!same)
+        beginResetModel();
+    m_rows = std::move(rows);
+    m_counted = data;
+    m_countedEvents = data ? data->events().size() : 0;
+    m_countedSources = sources;
+    countWatched(now);
+    if (same) { // keeps the view's expanded rows and selection while a followed file grows
+        for (int r = 0; r < int(m_rows.size()); ++r)
+            Q_EMIT this->dataChanged(index(r, 0), index(r, ColumnCount - 1));
+        for (int r = 0; r < int(m_rows.size()); ++r)
+            if (!m_rows[size_t(r)].groups.empty())
+                Q_EMIT this->dataChanged(index(0, 0, index(r, 0)), index(int(m_rows[size_t(r)].groups.size()) - 1, ColumnCount - 1, index(r, 0)));
+    } else {
+        endResetModel();
+    }
+    return double(timer.nsecsElapsed()) / 1e6;
+}
+
+void ServersModel::tick()
+{
+    if (++m_ticks % kTicksPerRecount == 0) {
+        countWatched(QDateTime::currentMSecsSinceEpoch());
+        for (int r = 0; r < int(m_rows.size()); ++r) {
+            Q_EMIT dataChanged(index(r, 0), index(r, ColumnCount - 1));
+            if (!m_rows[size_t(r)].groups.empty())
+                Q_EMIT dataChanged(index(0, 0, index(r, 0)), index(int(m_rows[size_t(r)].groups.size()) - 1, ColumnCount - 1, index(r, 0)));
+        }
+        return;
+    }
+    for (int r = 0; r < int(m_rows.size()); ++r) {
+        Q_EMIT dataChanged(index(r, Server), index(r, Server)); // its icon follows the source's health
+        Q_EMIT dataChanged(index(r, ServiceStart), index(r, State));
+    }
+}
+
+void ServersModel::reloadAcknowledgements()
+{
+    m_acks = Acknowledgements();
+    countWatched(QDateTime::currentMSecsSinceEpoch());
+    for (int r = 0; r < int(m_rows.size()); ++r)
+        Q_EMIT dataChanged(index(r, Open), index(r, Open));
+}
+
+std::optional<ViewFilter> ServersModel::filterFor(const QModelIndex &index) const
+{
+    const uint32_t flag = flagOf(index.column());
+    if (!index.isValid() || flag == 0)
+        return std::nullopt;
+    const bool child = index.internalId() != kTopLevel;
+    const size_t r = child ? size_t(index.internalId() - 1) : size_t(index.row());
+    if (r >= m_rows.size())
+        return std::nullopt;
+    ViewFilter filter;
+    filter.sources = {m_rows[r].path};
+    filter.statuses = flag;
+    const auto data = m_counted.lock();
+    if (child && data && size_t(index.row()) < m_rows[r].groups.size()) {
+        filter.modules = {data->events().string(m_rows[r].groups[size_t(index.row())].module)};
+        filter.names = {data->events().string(m_rows[r].groups[size_t(index.row())].name)};
+    }
+    return filter;
+}
+
+int ServersModel::rowOfSource(const QString &path) const
+{
+    for (size_t r = 0; r < m_rows.size(); ++r)
+        if (m_rows[r].path == path)
+            return int(r);
+    return -1;
+}
+
+QModelIndex ServersModel::index(int row, int column, const QModelIndex &parent) const
+{
+    if (column < 0 || column >= ColumnCount || row < 0)
+        return {};
+    if (!parent.isValid())
+        return size_t(row) < m_rows.size() ? createIndex(row, column, kTopLevel) : QModelIndex();
+    if (parent.internalId() != kTopLevel || size_t(parent.row()) >= m_rows.size()
+        || size_t(row) >= m_rows[size_t(parent.row())].groups.size())
+        return {};
+    return createIndex(row, column, quintptr(parent.row()) + 1);
+}
+
+QModelIndex ServersModel::parent(const QModelIndex &child) const
+{
+    if (!child.isValid() || child.internalId() == kTopLevel)
+        return {};
+    return createIndex(int(child.internalId() - 1), 0, kTopLevel);
+}
+
+int ServersModel::rowCount(const QModelIndex &parent) const
+{
+    if (!parent.isValid())
+        return int(m_rows.size());
+    if (parent.column() != 0 || parent.internalId() != kTopLevel || size_t(parent.row()) >= m_rows.size())
+        return 0;
+    return int(m_rows[size_t(parent.row())].groups.size());
+}
+
+int ServersModel::columnCount(const QModelIndex &) const { return ColumnCount; }
+
+const SourceState *ServersModel::sourceOf(int rowIndex) const
+{
+    const int i = m_session->sourceIndex(m_rows[size_t(rowIndex)].path);
+    return i >= 0 ? &m_session->sources()[i] : nullptr;
+}
+
+QString ServersModel::serverName(const Row &row, int rowIndex) const
+{
+    if (!row.host.isEmpty())
+        return row.host;
+    const SourceState *source = sourceOf(rowIndex);
+    const QString name = source ? sourceShortName(*source) : QFileInfo(row.path).fileName();
+    // One file of several servers: its name, and how many it speaks of.
+    return row.hosts.size() > 1 ? tr("%1 (%2%3 hosts)").arg(name).arg(row.hosts.size()).arg(row.hosts.size() >= kHostsKept ? QStringLiteral("+") : QString())
+                                : name;
+}
+
+QVariant ServersModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid())
+        return {};
+    if (index.internalId() == kTopLevel)
+        return size_t(index.row()) < m_rows.size() ? serverData(m_rows[size_t(index.row())], index.row(), index.column(), role)
+                                                   : QVariant();
+    const size_t r = size_t(index.internalId() - 1);
+    if (r >= m_rows.size() || size_t(index.row()) >= m_rows[r].groups.size())
+        return {};
+    return groupData(m_rows[r], m_rows[r].groups[size_t(index.row())], index.column(), role);
+}
+
+QVariant ServersModel::countData(const Counts &counts, int column, int role, const QString &what) const
+{
+    const uint32_t n = counts[size_t(column - Interrupted)];
+    const bool urgent = column == Interrupted || column == Failed || column == Stale;
+    switch (role) {
+    case Qt::DisplayRole: return QLocale().toString(n);
+    case CountRole: return n;
+    case Qt::TextAlignmentRole: return int(Qt::AlignRight | Qt::AlignVCenter);
+    case Qt::ForegroundRole:
+        if (n == 0)
+            return QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
+        if (urgent)
+            return statusColor(column == Stale ? Status::Running : column == Interrupted ? Status::Interrupted : Status::Failed,
+                               column == Stale);
+        return {};
+    case Qt::FontRole:
+        if (n > 0 && urgent) {
+            QFont bold;
+            bold.setBold(true);
+            return bold;
+        }
+        return {};
+    case Qt::ToolTipRole:
+        return tr("Click to show the %1 %2 operations of %3 in the tables").arg(QLocale().toString(n), headerData(column, Qt::Horizontal, Qt::DisplayRole).toString(), what);
+    default: return {};
+    }
+}
+
+QVariant ServersModel::serverData(const Row &row, int rowIndex, int column, int role) const
+{
+    if (column >= Interrupted && column <= Finished)
+        return countData(row.counts, column, role, serverName(row, rowIndex));
+    if (role == SourcePathRole)
+        return row.path;
+    const SourceState *source = sourceOf(rowIndex);
+    const int64_t now = QDateTime::currentMSecsSinceEpoch();
+    switch (column) {
+    case Server:
+        if (role == Qt::DisplayRole)
+            return serverName(row, rowIndex);
+        if (role == Qt::ToolTipRole)
+            return source && sourceHealth(*source).trouble() ? QStringLiteral("%1\n%2").arg(row.path, sourceHealth(*source).banner()) : row.path;
+        if (role == Qt::DecorationRole && source && sourceHealth(*source).trouble())
+            return statusIcon(Status::Interrupted);
+        return {};
+    case Open:
+        if (role == Qt::DisplayRole)
+            return QLocale().toString(row.open);
+        if (role == Qt::TextAlignmentRole)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        if (role == Qt::ForegroundRole)
+            return row.open > 0 ? statusColor(Status::Interrupted) : QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
+        if (role == Qt::ToolTipRole)
+            return tr("Interrupted (not restarted) or Stale, and not acknowledged: listed in Notifications");
+        return {};
+    case ServiceStart:
+        if (role == Qt::DisplayRole)
+            return row.serviceStart == kNoTime ? QStringLiteral("–") : TimeDisplay::instance().format(row.serviceStart).left(16); // no seconds
+        if (role == Qt::ToolTipRole)
+            return row.serviceStart == kNoTime ? tr("No ServiceStarted event, and no agent report")
+                                               : tr("The service last started %1").arg(ago(now - row.serviceStart));
+        return {};
+    case Lag:
+        return role == Qt::DisplayRole && source ? sourceLagText(*source, now) : QVariant();
+    case State:
+        if (!source)
+            return {};
+        if (role == Qt::DisplayRole || role == Qt::ToolTipRole)
+            return sourceStateText(*source);
+        if (role == Qt::ForegroundRole && sourceHealth(*source).trouble())
+            return statusColor(Status::Interrupted);
+        return {};
+    default: return {};
+    }
+}
+
+QVariant ServersModel::groupData(const Row &row, const Group &group, int column, int role) const
+{
+    const auto data = m_counted.lock();
+    if (!data)
+        return {};
+    const QString what = QStringLiteral("%1 %2").arg(data->events().string(group.module), data->events().string(group.name));
+    if (column >= Interrupted && column <= Finished)
+        return countData(group.counts, column, role, what + tr(" on ") + serverName(row, rowOfSource(row.path)));
+    if (column == Server && role == Qt::DisplayRole)
+        return what;
+    if (column != LastGood)
+        return {};
+    const int64_t now = QDateTime::currentMSecsSinceEpoch();
+    switch (role) {
+    case Qt::DisplayRole: return group.lastFinished == kNoTime ? tr("never") : ago(now - group.lastFinished);
+    case Qt::ToolTipRole:
+        return group.lastFinished == kNoTime
+                   ? tr("No %1 run has Finished in the loaded oplog").arg(what)
+                   : tr("Last good %1: Finished %2 (%3)")
+                         .arg(what, TimeDisplay::instance().format(group.lastFinished), data->events().ids().qtext(group.lastFinishedOp));
+    case Qt::ForegroundRole:
+        return group.lastFinished == kNoTime ? QVariant(statusColor(Status::Failed)) : QVariant();
+    default: return {};
+    }
+}
+
+QVariant ServersModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal)
+        return {};
+    static const char *const names[ColumnCount] = {
+        QT_TR_NOOP("Server"),   QT_TR_NOOP("Interrupted"), QT_TR_NOOP("Failed"),    QT_TR_NOOP("Aborted"),
+        QT_TR_NOOP("Stale"),    QT_TR_NOOP("Running"),     QT_TR_NOOP("Queued"),    QT_TR_NOOP("Finished"),
+        QT_TR_NOOP("Open"),     QT_TR_NOOP("Last good"),   QT_TR_NOOP("Service start"), QT_TR_NOOP("Lag"),
+        QT_TR_NOOP("State")};
+    if (role == Qt::DisplayRole && section >= 0 && section < ColumnCount)
+        return tr(names[section]);
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case Open: return tr("Notifications not acknowledged: Interrupted and not restarted, or Stale");
+        case LastGood: return tr("When each module and name last Finished (on the rows under a server)");
+        case ServiceStart: return tr("The latest ServiceStarted event, or the agent's serviceStartedAt");
+        case Lag: return tr("How old the shown copy may be: the time since the server last answered");
+        default: return section >= Interrupted && section <= Finished ? tr("Click a count to show those operations") : QVariant();
+        }
+    }
+    return {};
+}
+
+} // namespace oplens::ui
