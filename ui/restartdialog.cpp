@@ -67,7 +67,7 @@ RestartDialog::RestartDialog(const Dataset &data, uint32_t op, const QString &vi
     const EventStore &s = data.events();
     const Operation &o = data.operation(op);
     setWindowTitle(tr("Restart %1 %2").arg(s.string(data.module(op)), s.string(data.name(op))));
-    auto *form = new QFormLayout;
+    auto *form = m_form = new QFormLayout;
     auto *status = new QLabel(QStringLiteral("<span style='color:%1'><b>%2</b></span>")
                                   .arg(statusColor(o.status).name(), statusName(o.status)));
     form->addRow(tr("Operation"), new QLabel(QStringLiteral("%1 %2").arg(s.string(data.module(op)), s.string(data.name(op)))));
@@ -122,6 +122,17 @@ RestartDialog::RestartDialog(const Dataset &data, uint32_t op, const QString &vi
     layout->addWidget(buttons);
     resize(560, sizeHint().height());
     m_reason->setFocus(); // the one thing the admin must type
+}
+
+void RestartDialog::setPlan(const QString &plan)
+{
+    if (plan.isEmpty())
+        return;
+    auto *label = new QLabel(plan);
+    label->setObjectName(QStringLiteral("restartPlan"));
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_form->addRow(tr("Will run"), label);
 }
 
 QString RestartDialog::reason() const

@@ -5,6 +5,7 @@
 
 #include <QDialog>
 
+class QFormLayout;
 class QLineEdit;
 class QPushButton;
 
@@ -17,8 +18,11 @@ public:
     RestartDialog(const Dataset &data, uint32_t op, const QString &via, QWidget *parent = nullptr);
     QString reason() const;
     QLineEdit *reasonField() const { return m_reason; }
+    // "Will run": the command a restart starts (Restarter::plan()); nothing shown when empty.
+    void setPlan(const QString &plan);
 
 private:
+    QFormLayout *m_form;
     QLineEdit *m_reason;
     QPushButton *m_ok;
 };

@@ -79,6 +79,29 @@ QString Restarter::refusal(uint32_t op) const
     return {};
 }
 
+QString Restarter::plan(uint32_t op) const
+{
+    const auto data = m_session->data();
+    if (!refusal(op).isEmpty())
+        return {};
+    const SourceState &source = m_session->sources()[m_session->sourceIndex(data->events().sourceName(data->source(op)))];
+    if (source.isAgent())
+        return {};
+    QString error;
+    const auto catalog = ActionCatalog::load(catalogPath(), &error);
+    if (!catalog)
+        return tr("Nothing: the local action catalog cannot be used: %1").arg(error);
+    const EventStore &s = data->events();
+    const Action *action = catalog->find(s.string(data->module(op)), s.string(data->name(op)));
+    if (!action)
+        return tr("Nothing: the catalog %1 has no action for %2 %3").arg(catalogPath(), s.string(data->module(op)), s.string(data->name(op)));
+    const auto argv = ActionCatalog::argvFor(*action, s.parameters(data->operation(op).latestRow), &error);
+    if (!argv)
+        return tr("Nothing: %1").arg(error);
+    const QString limit = action->timeoutSeconds > 0 ? tr(", stopped after %1 s").arg(action->timeoutSeconds) : QString();
+    return tr("%1 (from %2%3)").arg(argv->join(QLatin1Char(' ')), catalogPath(), limit);
+}
+
 Runner *Restarter::localRunner(const QString &path, QString *error)
 {
     if (const auto it = m_runners.find(path); it != m_runners.end())

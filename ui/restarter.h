@@ -21,6 +21,9 @@ public:
     // Why `op` cannot be restarted from here, or empty when it can.
     QString refusal(uint32_t op) const;
     void restart(uint32_t op, const QString &reason);
+    // What a restart of `op` will run, as the local action catalog says (argv, timeout), or why nothing would; empty
+    // for an agent's operation (its catalog is the agent's).
+    QString plan(uint32_t op) const;
     static QString catalogPath();                 // the local action catalog (settings)
     static void setCatalogPath(const QString &path);
     // "Restart accepted: new operation ID".

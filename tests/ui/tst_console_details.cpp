@@ -379,6 +379,17 @@ private Q_SLOTS:
         const QString token = Restarter::refusalText(401, QStringLiteral("401: the agent does not know this token (x). Check the token."));
         QVERIFY2(token.startsWith(QStringLiteral("Refused: the agent does not know this token")), qPrintable(token));
         QCOMPARE(Restarter::acceptedText(QStringLiteral("n1")), QStringLiteral("Restart accepted: new operation n1"));
+
+        // What will run, from the local catalog.
+        const QString catalog = m_dir.filePath(QStringLiteral("actions.json"));
+        QVERIFY(testfiles::writeFile(catalog, R"({"actions": [{"module": "ZxBackup", "name": "SmartScan", "timeoutSeconds": 600,
+            "argv": ["/usr/bin/zxsuite", "backup", "doSmartScan", "{dataPath}"], "parameters": {"dataPath": "/.*"}}]})"));
+        Restarter::setCatalogPath(catalog);
+        Restarter restarter(w->session());
+        const QString plan = restarter.plan(old);
+        QCOMPARE(plan, QStringLiteral("/usr/bin/zxsuite backup doSmartScan /b/ (from %1, stopped after 600 s)").arg(catalog));
+        dialog.setPlan(plan);
+        QCOMPARE(dialog.findChild<QLabel *>(QStringLiteral("restartPlan"))->text(), plan);
     }
 };
 
