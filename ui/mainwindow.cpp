@@ -6,6 +6,7 @@
 #include "recentmenu.h"
 #include "restartdialog.h"
 #include "restarter.h"
+#include "serverspane.h"
 #include "sourcespane.h"
 #include "tablepane.h"
 #include "timedisplay.h"
@@ -115,6 +116,10 @@ void MainWindow::createDocks()
     addDockWidget(Qt::LeftDockWidgetArea, m_notificationsDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_sourcesDock);
     splitDockWidget(m_sourcesDock, m_detailsDock, Qt::Horizontal);
+    // The per-server summary shares the Sources dock's room: both are one row per source.
+    m_servers = new ServersPane(m_session, this);
+    m_serversDock = dock(tr("Servers"), QStringLiteral("serversDock"), m_servers, this);
+    tabifyDockWidget(m_sourcesDock, m_serversDock);
     resizeDocks({m_notificationsDock}, {420}, Qt::Horizontal);
     resizeDocks({m_sourcesDock, m_detailsDock}, {700, 480}, Qt::Horizontal);
     resizeDocks({m_sourcesDock}, {300}, Qt::Vertical);
@@ -230,6 +235,11 @@ void MainWindow::connectNotificationsAndRestarts()
     m_operations->setRestarter(m_restarter);
     connect(m_operations, &TablePane::restartRequested, this, &MainWindow::restartOperation);
     connect(m_details, &DetailsPane::operationRequested, this, &MainWindow::showInLog);
+    connect(m_servers, &ServersPane::filterRequested, this, [this](const ViewFilter &filter, const QString &server) {
+        m_filterBar->setFilter(filter, server); // said in the filter bar, where the admin clears it
+        m_tabs->setCurrentWidget(m_operations);
+    });
+    connect(m_notifications, &NotificationsPane::countChanged, m_servers->model(), &ServersModel::reloadAcknowledgements);
 }
 
 void MainWindow::createTrayIcon()
