@@ -462,33 +462,6 @@ void MainWindow::checkIdle()
         Q_EMIT idle();
 }
 
-void MainWindow::saveSettings() const
-{
-    QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
-    settings.setValue(QStringLiteral("display/utc"), TimeDisplay::instance().utc());
-    m_operations->saveState(settings);
-    m_events->saveState(settings);
-    m_filterBar->saveState(settings);
-}
-
-void MainWindow::restoreSettings()
-{
-    const QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    m_tabs->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
-    TimeDisplay::instance().setUtc(settings.value(QStringLiteral("display/utc"), false).toBool());
-    m_operations->restoreState(settings);
-    m_events->restoreState(settings);
-    m_filterBar->restoreState(settings);
-    const ViewFilter filter = m_filterBar->filter();
-    m_operations->query()->setFilter(filter);
-    m_events->query()->setFilter(filter);
-}
-
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
