@@ -54,6 +54,9 @@ public:
     const Dataset &data() const { return m_data; }
     void refresh();
     QString oplogPath() const { return m_oplogs.value(m_runnerOplog); }
+    // Why the runner oplog cannot be written now (a full disk, an I/O error), or empty when it can: while it is set,
+    // restarts are refused with 503 and /v1/status says so.
+    QString recordingProblem() const { return m_recordingProblem; }
 
 Q_SIGNALS:
     void operationEnded(const QString &operationId, bool succeeded, const QString &error, int exitCode);
@@ -79,6 +82,7 @@ private:
     std::map<QString, std::unique_ptr<Run>> m_runs; // queued or running, by operation id
     std::map<QString, LaunchResult> m_idempotent;
     QString m_bootId;
+    QString m_recordingProblem;
 };
 
 } // namespace oplens
