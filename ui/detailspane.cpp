@@ -184,7 +184,8 @@ void DetailsPane::addSummary(uint32_t op, const QString &status, int64_t now)
     addField(summary, tr("duration"), TimeDisplay::duration(d.duration(op, now)));
     addField(summary, tr("events"), QString::number(o.eventCount));
     if (o.status == Status::Running)
-        addField(summary, tr("stale after"), TimeDisplay::duration(d.staleLimit(d.module(op), d.name(op))));
+        addField(summary, tr("stale after"),
+                 TimeDisplay::duration(d.staleLimit(d.source(op), d.module(op), d.name(op))));
 }
 
 // The parameters of its latest event, as a tree; no section when it has none.

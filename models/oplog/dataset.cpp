@@ -37,10 +37,8 @@ void Dataset::appendBatch(Dataset &&batch, uint16_t source)
         }
         batch = Dataset();
         aggregate(); // whatever the batch had not aggregated yet
-        if (changed) {
+        if (changed)
             deriveAll();
-            computeStaleLimits();
-        }
         return;
     }
     m_events.appendBatch(std::move(batch.m_events), source);
@@ -51,10 +49,12 @@ void Dataset::appendBatch(Dataset &&batch, uint16_t source)
 void Dataset::aggregate()
 {
     const size_t end = m_events.size();
+    // The first call derives every operation anyway: no list of the touched ones to build and sort (2M rows).
+    const bool everything = m_aggregated == 0;
     if (m_ops.size() < m_events.ids().size())
         m_ops.resize(m_events.ids().size());
     std::vector<uint32_t> touched;
-    bool evidenceChanged = false;
+    bool evidenceChanged = false, restartsChanged = false;
     for (size_t r = m_aggregated; r < end; ++r) {
         const Row row = Row(r);
         const uint32_t op = m_events.operation(row);
@@ -80,7 +80,7 @@ void Dataset::aggregate()
         Operation &o = m_ops[op];
         if (o.eventCount++ == 0)
             o.lowestRow = row;
-        if (touched.empty() || touched.back() != op)
+        if (!everything && (touched.empty() || touched.back() != op))
             touched.push_back(op);
         if (o.firstRow == kNone || earlier(row, o.firstRow))
             o.firstRow = row;
@@ -96,33 +96,39 @@ void Dataset::aggregate()
                 m_ops.resize(size_t(target) + 1);
             Operation &old = m_ops[target];
             if (old.restartedAs == kNone || old.restartedAs == op
-                || earlier(m_ops[old.restartedAs].firstRow, o.firstRow))
+                || earlier(m_ops[old.restartedAs].firstRow, o.firstRow)) {
+                restartsChanged |= old.restartedAs != op;
                 old.restartedAs = op;
+            }
         }
     }
     if (m_ops.size() < m_events.ids().size())
         m_ops.resize(m_events.ids().size());
     m_aggregated = end;
-    // Stale limits come from finished runs only: recomputed when one became, or stopped being, Finished.
-    bool finishedChanged = evidenceChanged;
-    if (evidenceChanged) {
+    // Stale limits and Superseded come from the Finished runs: recomputed when one became, or stopped being,
+    // Finished; Superseded also when a run became or stopped being Failed, Aborted or Interrupted, or was restarted.
+    if (evidenceChanged || everything) {
         deriveAll();
-    } else {
-        std::sort(touched.begin(), touched.end());
-        touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-        for (const uint32_t op : touched) {
-            const bool wasFinished = m_ops[op].status == Status::Finished;
-            derive(op);
-            finishedChanged |= wasFinished || m_ops[op].status == Status::Finished;
-        }
+        return;
+    }
+    bool finishedChanged = restartsChanged;
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    for (const uint32_t op : touched) {
+        const Status before = m_ops[op].status;
+        derive(op);
+        const Status after = m_ops[op].status;
+        finishedChanged |= before == Status::Finished || after == Status::Finished || isRestartable(before)
+            || isRestartable(after);
     }
     if (finishedChanged)
-        computeStaleLimits();
+        computeFromFinishedRuns();
 }
 
 void Dataset::derive(uint32_t op)
 {
     Operation &o = m_ops[op];
+    o.supersededBy = kNone; // until computeFromFinishedRuns() says otherwise
     if (o.eventCount == 0)
         return;
     const Row first = o.firstRow;
@@ -171,10 +177,25 @@ void Dataset::derive(uint32_t op)
     }
 }
 
+// Candidates for Superseded: Interrupted, Failed or Aborted, not restarted, with a known end (a crash snapshot's have
+// none). Called right after derive(op), while the operation is in the cache.
+void Dataset::addCandidate(uint32_t op, std::vector<Candidate> &candidates) const
+{
+    const Operation &o = m_ops[op];
+    if (o.eventCount == 0 || !isRestartable(o.status) || o.endedAt == kNoTime || isRestarted(op))
+        return;
+    const Row end = o.evidenceRow != kNone ? o.evidenceRow : o.evidence == Evidence::None ? o.statusRow : kNone;
+    candidates.push_back({o.endedAt, m_events.runKey(op), end, op});
+}
+
 void Dataset::deriveAll()
 {
-    for (uint32_t op = 0; op < m_ops.size(); ++op)
+    std::vector<Candidate> candidates;
+    for (uint32_t op = 0; op < m_ops.size(); ++op) {
         derive(op);
+        addCandidate(op, candidates);
+    }
+    computeFromFinishedRuns(&candidates);
 }
 
 void Dataset::setServiceStartedAt(uint16_t source, int64_t epochMs)
@@ -185,7 +206,6 @@ void Dataset::setServiceStartedAt(uint16_t source, int64_t epochMs)
         return;
     m_evidence[source].startedAt = epochMs;
     deriveAll();
-    computeStaleLimits();
 }
 
 void Dataset::setAssumeInterrupted(uint16_t source, bool assume)
@@ -196,7 +216,6 @@ void Dataset::setAssumeInterrupted(uint16_t source, bool assume)
         return;
     m_evidence[source].assumeInterrupted = assume;
     deriveAll();
-    computeStaleLimits();
 }
 
 int64_t Dataset::lastServiceStart(uint16_t source) const
@@ -207,30 +226,9 @@ int64_t Dataset::lastServiceStart(uint16_t source) const
     return e.starts.empty() ? e.startedAt : std::max(e.startedAt, e.starts.back().time); // starts: in time order
 }
 
-void Dataset::computeStaleLimits()
+int64_t Dataset::staleLimit(uint16_t sourceId, uint32_t moduleId, uint32_t nameId) const
 {
-    std::unordered_map<uint64_t, std::vector<int64_t>> durations;
-    for (uint32_t op = 0; op < m_ops.size(); ++op) {
-        const Operation &o = m_ops[op];
-        if (o.eventCount == 0 || o.status != Status::Finished)
-            continue;
-        const uint64_t key = (uint64_t(module(op)) << 32) | name(op);
-        durations[key].push_back(std::max<int64_t>(0, o.endedAt - o.startedAt));
-    }
-    m_staleLimits.clear();
-    for (auto &[key, list] : durations) {
-        if (list.size() < 5)
-            continue;
-        // The 95th percentile by the nearest-rank method.
-        const size_t rank = (list.size() * 95 + 99) / 100;
-        std::nth_element(list.begin(), list.begin() + long(rank - 1), list.end());
-        m_staleLimits[key] = 3 * list[rank - 1];
-    }
-}
-
-int64_t Dataset::staleLimit(uint32_t moduleId, uint32_t nameId) const
-{
-    const auto it = m_staleLimits.find((uint64_t(moduleId) << 32) | nameId);
+    const auto it = m_staleLimits.find({moduleId, nameId, sourceId});
     return it == m_staleLimits.end() ? kDefaultStaleMs : it->second;
 }
 
@@ -262,12 +260,12 @@ bool Dataset::isStale(uint32_t op, int64_t now) const
     const Operation &o = m_ops[op];
     if (o.status != Status::Running)
         return false;
-    return now - m_events.time(o.statusRow) > staleLimit(module(op), name(op));
+    return now - m_events.time(o.statusRow) > staleLimit(m_events.source(o.firstRow), module(op), name(op));
 }
 
 bool Dataset::needsAttention(uint32_t op, int64_t now) const
 {
-    return (m_ops[op].status == Status::Interrupted && !isRestarted(op)) || isStale(op, now);
+    return (m_ops[op].status == Status::Interrupted && !isRestarted(op) && !isSuperseded(op)) || isStale(op, now);
 }
 
 QString Dataset::title(uint32_t op) const

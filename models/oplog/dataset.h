@@ -31,7 +31,10 @@ struct Operation {
     int64_t endedAt = kNoTime;    // when it became terminal
     Status status = Status::Unknown;
     Evidence evidence = Evidence::None;
+    uint32_t supersededBy = kNone; // the latest Finished run of its parameters after it (docs/oplog.md section 3)
 };
+// 800k operations for 2M events: supersededBy fills what was padding.
+static_assert(sizeof(Operation) == 64);
 
 class Dataset
 {
@@ -68,16 +71,23 @@ public:
     bool isUnfinished(uint32_t op) const;
     bool isRestarted(uint32_t op) const;
     bool isStale(uint32_t op, int64_t now) const;
-    // Interrupted and not restarted yet, or Stale: what the Notifications pane lists.
+    // Superseded (docs/oplog.md section 3): the Finished run that supersedes it, else kNone.
+    uint32_t supersededBy(uint32_t op) const { return m_ops[op].supersededBy; }
+    bool isSuperseded(uint32_t op) const { return m_ops[op].supersededBy != kNone; }
+    // Interrupted and neither restarted nor superseded, or Stale: what the Notifications pane lists.
     bool needsAttention(uint32_t op, int64_t now) const;
     // "ZxBackup SmartScan on mail1.example.com" (the source's file name when the events name no host).
     QString title(uint32_t op) const;
     // Why it is Interrupted, in one line ("service restarted at ...", the event's error, ...).
     QString interruptionReason(uint32_t op) const;
+    // "superseded by the run of 2026-11-29 22:00 (Finished)"; empty when it is not superseded.
+    QString supersededReason(uint32_t op) const;
     // The rows of one operation in time order.
     std::vector<Row> rowsOf(uint32_t op) const;
-    // Running longer than this (ms) is Stale for that module and name.
-    int64_t staleLimit(uint32_t module, uint32_t name) const;
+    // Running longer than this (ms) is Stale for that module and name in that source (docs/oplog.md section 3).
+    int64_t staleLimit(uint16_t source, uint32_t module, uint32_t name) const;
+    // The same in source 0: a dataset of one source.
+    int64_t staleLimit(uint32_t module, uint32_t name) const { return staleLimit(0, module, name); }
 
     // (startTime, row): the order in which events apply.
     bool earlier(Row a, Row b) const
@@ -100,13 +110,34 @@ private:
         bool assumeInterrupted = false;
     };
     void derive(uint32_t op);
-    void deriveAll();
-    void computeStaleLimits();
+    void deriveAll(); // and what the Finished runs decide
+    // An operation that a later run may supersede, with what the search needs of it.
+    struct Candidate {
+        int64_t end;     // when it ended
+        uint64_t key;    // its run key
+        uint32_t endRow; // the event that ended it; kNone for the agent's report (a time without an event)
+        uint32_t op;
+    };
+    void addCandidate(uint32_t op, std::vector<Candidate> &candidates) const;
+    // Stale limits and Superseded, both from the Finished runs (finishedruns.cpp). The candidates for Superseded are
+    // collected by the caller that has just derived every operation, else looked for here.
+    void computeFromFinishedRuns(std::vector<Candidate> *candidates = nullptr);
 
     EventStore m_events;
     std::vector<Operation> m_ops; // indexed like events().ids()
     std::vector<SourceEvidence> m_evidence;
-    std::unordered_map<uint64_t, int64_t> m_staleLimits; // (module << 32 | name) -> ms
+    struct StaleKey {
+        uint32_t module, name;
+        uint16_t source;
+        bool operator==(const StaleKey &) const = default;
+    };
+    struct StaleKeyHash {
+        size_t operator()(const StaleKey &k) const
+        {
+            return std::hash<uint64_t>()((uint64_t(k.module) << 32 | k.name) * 0x9E3779B97F4A7C15ull + k.source);
+        }
+    };
+    std::unordered_map<StaleKey, int64_t, StaleKeyHash> m_staleLimits; // -> ms
     size_t m_aggregated = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "eventstore.h"
 
+#include "parameterskey.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -15,20 +17,39 @@ uint16_t EventStore::addSource(const QString &name)
     return uint16_t(m_sources.size() - 1);
 }
 
+namespace {
+
+uint64_t makeRunKey(uint16_t source, uint32_t module, uint32_t name, uint64_t parameters)
+{
+    uint64_t x = (uint64_t(module) << 32 | name) * 0x9E3779B97F4A7C15ull + source;
+    x ^= x >> 31;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= (x >> 29) ^ parameters;
+    x *= 0x94D049BB133111EBull;
+    return (x ^ (x >> 32)) | 1;
+}
+
+} // namespace
+
 uint32_t EventStore::internOptional(const std::optional<std::string_view> &text)
 {
     return text ? m_strings.intern(*text) : kNone;
 }
 
-TextRef EventStore::addParameters(uint32_t op, std::string_view parameters)
+TextRef EventStore::addParameters(uint32_t op, std::string_view parameters, uint16_t source, uint32_t module,
+                                  uint32_t name)
 {
     if (op == kNone)
         return m_text.add(parameters);
     if (m_lastParameters.size() <= op)
         m_lastParameters.resize(std::max<size_t>(size_t(op) + 1, m_lastParameters.size() * 2), 0);
     TextRef &last = m_lastParameters[op];
-    if (last == 0 || m_text.view(last) != parameters)
+    if (last == 0 || m_text.view(last) != parameters) {
         last = m_text.add(parameters);
+        if (m_runKeys.size() <= op)
+            m_runKeys.resize(size_t(op) + 1, 0);
+        m_runKeys[op] = makeRunKey(source, module, name, parametersHash(parameters));
+    }
     return last;
 }
 
@@ -44,6 +65,7 @@ void EventStore::reserve(size_t rows)
     m_source.reserve(n);
     m_kind.reserve(n);
     m_startTimeIsText.reserve(n);
+    m_runKeys.reserve(m_ids.size() + rows); // at most one new operation per row
 }
 
 void EventStore::append(const ParsedEvent &e, uint16_t source)
@@ -62,7 +84,7 @@ void EventStore::append(const ParsedEvent &e, uint16_t source)
     m_origin.push_back(internOptional(e.origin));
     m_restartOf.push_back(e.restartOf ? m_ids.intern(source, *e.restartOf) : kNone);
     m_position.push_back(e.position);
-    m_parameters.push_back(addParameters(op, e.parameters));
+    m_parameters.push_back(addParameters(op, e.parameters, source, m_module.back(), m_name.back()));
     m_otherFields.push_back(m_text.add(e.otherFields));
     m_source.push_back(source);
     m_startTimeIsText.push_back(e.startTimeIsText);
@@ -96,7 +118,8 @@ void EventStore::appendBatch(EventStore &&batch, uint16_t source)
         m_origin.push_back(mapString(batch.m_origin[r]));
         m_restartOf.push_back(mapId(batch.m_restartOf[r]));
         m_position.push_back(batch.m_position[r]);
-        m_parameters.push_back(addParameters(op, batch.m_text.view(batch.m_parameters[r])));
+        m_parameters.push_back(addParameters(op, batch.m_text.view(batch.m_parameters[r]), source, m_module.back(),
+                                             m_name.back()));
         m_otherFields.push_back(m_text.add(batch.m_text.view(batch.m_otherFields[r])));
         m_source.push_back(source);
         m_startTimeIsText.push_back(batch.m_startTimeIsText[r]);

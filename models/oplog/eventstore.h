@@ -63,6 +63,10 @@ public:
     bool startTimeIsText(Row r) const { return m_startTimeIsText[r]; }
     std::string_view parameters(Row r) const { return m_text.view(m_parameters[r]); }
     std::string_view otherFields(Row r) const { return m_text.view(m_otherFields[r]); }
+    // A 64-bit hash of the operation's source, module, name and parameters (the last text stored for it) as
+    // parametersHash() sees them, made once while appending: equal keys are the same operation run again
+    // (docs/oplog.md section 3, Superseded). Never 0; 1 for an operation none of whose events was stored.
+    uint64_t runKey(uint32_t op) const { return op < m_runKeys.size() && m_runKeys[op] != 0 ? m_runKeys[op] : 1; }
 
     // One of the other fields (`error`, `humanStartTime`, ...) as compact JSON, empty when absent.
     std::string otherField(Row r, std::string_view key) const;
@@ -80,7 +84,7 @@ public:
 
 private:
     uint32_t internOptional(const std::optional<std::string_view> &text);
-    TextRef addParameters(uint32_t op, std::string_view parameters);
+    TextRef addParameters(uint32_t op, std::string_view parameters, uint16_t source, uint32_t module, uint32_t name);
 
     QStringList m_sources;
     StringPool m_strings;
@@ -94,6 +98,7 @@ private:
     std::vector<uint8_t> m_kind;
     std::vector<bool> m_startTimeIsText;
     std::vector<TextRef> m_lastParameters; // per operation: its events mostly repeat the same parameters
+    std::vector<uint64_t> m_runKeys; // per operation; reserve() makes room: no copies while loading
 };
 
 } // namespace oplens

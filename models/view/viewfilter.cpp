@@ -130,6 +130,8 @@ struct Prepared {
             flags |= StatusUnfinished;
         if ((filter.statuses & StatusStale) && data.isStale(op, now))
             flags |= StatusStale;
+        if (data.isSuperseded(op))
+            flags |= StatusSuperseded;
         return (flags & filter.statuses) != 0;
     }
 };
@@ -170,6 +172,8 @@ uint32_t statusFlagFromName(const QString &name)
         return StatusUnfinished;
     if (name.compare(QLatin1String("Stale"), Qt::CaseInsensitive) == 0)
         return StatusStale;
+    if (name.compare(QLatin1String("Superseded"), Qt::CaseInsensitive) == 0)
+        return StatusSuperseded;
     const auto status = statusFromName(name);
     return status && *status != Status::Unknown ? 1u << uint32_t(*status) : 0;
 }
@@ -178,7 +182,7 @@ QStringList statusFlagNames()
 {
     return {QStringLiteral("Queued"),      QStringLiteral("Running"),    QStringLiteral("Finished"),
             QStringLiteral("Failed"),      QStringLiteral("Aborted"),    QStringLiteral("Interrupted"),
-            QStringLiteral("Unfinished"), QStringLiteral("Stale")};
+            QStringLiteral("Unfinished"), QStringLiteral("Stale"),      QStringLiteral("Superseded")};
 }
 
 QString ViewFilter::describe() const

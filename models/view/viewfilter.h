@@ -23,8 +23,9 @@ enum StatusFlag : uint32_t {
     StatusUnknown = 1u << 6,
     StatusUnfinished = 1u << 7,
     StatusStale = 1u << 8,
+    StatusSuperseded = 1u << 9,
 };
-// "Unfinished" and the status names of docs/oplog.md, any case; 0 for an unknown word.
+// "Unfinished", "Stale", "Superseded" and the status names of docs/oplog.md, any case; 0 for an unknown word.
 uint32_t statusFlagFromName(const QString &name);
 QStringList statusFlagNames();
 

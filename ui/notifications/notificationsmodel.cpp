@@ -23,13 +23,17 @@ void NotificationsModel::refresh(std::shared_ptr<const Dataset> data, int64_t no
     if (m_data) {
         const EventStore &s = m_data->events();
         for (uint32_t op = 0; op < m_data->operationCount(); ++op) {
-            if (!m_data->exists(op) || !m_data->needsAttention(op, now))
+            if (!m_data->exists(op))
                 continue;
             const Operation &o = m_data->operation(op);
+            // Superseded would need attention but for the later run: kept for "Show superseded".
+            const bool superseded = o.status == Status::Interrupted && m_data->isSuperseded(op);
+            if (!superseded && !m_data->needsAttention(op, now))
+                continue;
             const bool stale = o.status != Status::Interrupted;
             const int64_t when = stale ? s.time(o.statusRow) : (o.endedAt != kNoTime ? o.endedAt : s.time(o.statusRow));
             const bool acknowledged = !m_acks.isEmpty() && m_acks.contains(sourceOf(op), s.ids().qtext(op));
-            m_all.push_back({op, when, stale, acknowledged});
+            m_all.push_back({op, when, stale, acknowledged, superseded});
         }
         std::sort(m_all.begin(), m_all.end(), [](const Item &a, const Item &b) {
             return a.when != b.when ? a.when > b.when : a.op > b.op;
@@ -43,9 +47,13 @@ void NotificationsModel::rebuild()
     beginResetModel();
     m_items.clear();
     m_unacknowledged = 0;
+    m_superseded = 0;
     for (const Item &item : m_all) {
-        m_unacknowledged += item.acknowledged ? 0 : 1;
-        if (m_showAcknowledged || !item.acknowledged)
+        m_unacknowledged += item.acknowledged || item.superseded ? 0 : 1;
+        if (!m_showAcknowledged && item.acknowledged)
+            continue;
+        m_superseded += item.superseded ? 1 : 0;
+        if (m_showSuperseded || !item.superseded)
             m_items.push_back(item);
     }
     endResetModel();
@@ -56,6 +64,14 @@ void NotificationsModel::setShowAcknowledged(bool show)
     if (show == m_showAcknowledged)
         return;
     m_showAcknowledged = show;
+    rebuild();
+}
+
+void NotificationsModel::setShowSuperseded(bool show)
+{
+    if (show == m_showSuperseded)
+        return;
+    m_showSuperseded = show;
     rebuild();
 }
 
@@ -81,10 +97,12 @@ QString NotificationsModel::why(const Item &item) const
     const Dataset &d = *m_data;
     const QString when = TimeDisplay::instance().format(item.when);
     if (item.stale) {
-        const int64_t limit = d.staleLimit(d.module(item.op), d.name(item.op));
+        const int64_t limit = d.staleLimit(d.source(item.op), d.module(item.op), d.name(item.op));
         return tr("Stale: running since %1 (%2), longer than the %3 it usually needs at most")
             .arg(when, TimeDisplay::duration(m_now - item.when), TimeDisplay::duration(limit));
     }
+    if (item.superseded)
+        return tr("Interrupted %1: %2; %3").arg(when, d.interruptionReason(item.op), d.supersededReason(item.op));
     return tr("Interrupted %1: %2").arg(when, d.interruptionReason(item.op));
 }
 
@@ -110,10 +128,11 @@ QVariant NotificationsModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case OperationRole: return item.op;
     case AcknowledgedRole: return item.acknowledged;
+    case SupersededRole: return item.superseded;
     case Qt::DisplayRole: return QStringLiteral("%1\n%2").arg(m_data->title(item.op), why(item));
     case Qt::DecorationRole: return statusIcon(status, item.stale);
     case Qt::ForegroundRole:
-        if (item.acknowledged)
+        if (item.acknowledged || item.superseded) // nothing to do about it
             return QPalette().color(QPalette::Disabled, QPalette::Text);
         return {};
     case Qt::ToolTipRole:

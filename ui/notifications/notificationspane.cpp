@@ -42,13 +42,20 @@ NotificationsPane::NotificationsPane(QWidget *parent)
     m_view->setAlternatingRowColors(true);
 
     m_showAcknowledged = new QCheckBox(tr("Show acknowledged"), this);
+    m_showSuperseded = new QCheckBox(tr("Show superseded (0)"), this);
+    m_showSuperseded->setObjectName(QStringLiteral("showSuperseded"));
+    m_showSuperseded->setToolTip(tr("Interrupted operations after which a later run of the same operation, with the "
+                                    "same parameters, finished"));
     m_acknowledge = new QPushButton(tr("Acknowledge"), this);
     m_acknowledge->setToolTip(tr("Mark as seen: it leaves this list (kept across launches)"));
     m_show = new QPushButton(tr("Show in log"), this);
     m_restart = new QPushButton(tr("Restart…"), this);
     m_restart->setObjectName(QStringLiteral("restartButton"));
+    auto *toggles = new QHBoxLayout; // a row of their own: the pane stays narrow enough for 1024 pixels
+    toggles->addWidget(m_showAcknowledged);
+    toggles->addWidget(m_showSuperseded);
+    toggles->addStretch(1);
     auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_showAcknowledged);
     buttons->addStretch(1);
     buttons->addWidget(m_acknowledge);
     buttons->addWidget(m_show);
@@ -60,11 +67,19 @@ NotificationsPane::NotificationsPane(QWidget *parent)
     layout->addWidget(m_warning);
     layout->addWidget(m_allClear);
     layout->addWidget(m_view, 1);
+    layout->addLayout(toggles);
     layout->addLayout(buttons);
 
     connect(m_showAcknowledged, &QCheckBox::toggled, this, [this](bool on) {
         m_model->setShowAcknowledged(on);
         updateButtons();
+    });
+    connect(m_showSuperseded, &QCheckBox::toggled, this, [this](bool on) {
+        m_model->setShowSuperseded(on);
+        updateButtons();
+    });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        m_showSuperseded->setText(tr("Show superseded (%1)").arg(m_model->supersededCount()));
     });
     connect(m_acknowledge, &QPushButton::clicked, this, &NotificationsPane::acknowledgeSelected);
     connect(m_show, &QPushButton::clicked, this, [this] {

@@ -44,7 +44,7 @@ private:
 
     NotificationsModel *m_model;
     QListView *m_view;
-    QCheckBox *m_showAcknowledged;
+    QCheckBox *m_showAcknowledged, *m_showSuperseded;
     QPushButton *m_acknowledge, *m_show, *m_restart;
     class Restarter *m_restarter = nullptr;
     QLabel *m_trouble, *m_warning, *m_allClear;
