@@ -30,7 +30,7 @@ bool parseAction(const json &item, const QString &where, Action &action, QString
     for (const auto &[key, value] : item.items()) {
         static const QStringList known{QStringLiteral("module"), QStringLiteral("name"), QStringLiteral("argv"),
                                        QStringLiteral("parameters"), QStringLiteral("timeoutSeconds"),
-                                       QStringLiteral("maxConcurrent")};
+                                       QStringLiteral("maxConcurrent"), QStringLiteral("allowLeadingDash")};
         if (!known.contains(QString::fromStdString(key)))
             return fail(error, QStringLiteral("%1.%2: unknown key").arg(where, QString::fromStdString(key)));
     }
@@ -82,6 +82,11 @@ bool parseAction(const json &item, const QString &where, Action &action, QString
         if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 10'000'000)
             return fail(error, QStringLiteral("%1.%2: must be a positive integer").arg(where, QLatin1String(key)));
         *target = int(it->get<int64_t>());
+    }
+    if (const auto it = item.find("allowLeadingDash"); it != item.end()) {
+        if (!it->is_boolean())
+            return fail(error, QStringLiteral("%1.allowLeadingDash: must be true or false").arg(where));
+        action.allowLeadingDash = it->get<bool>();
     }
     return true;
 }
@@ -166,6 +171,13 @@ std::optional<QStringList> ActionCatalog::argvFor(const Action &action, std::str
                                           [&](const auto &p) { return p.first == name; });
         if (pattern == action.parameters.end() || !pattern->second.match(value).hasMatch()) {
             fail(error, QStringLiteral("parameter \"%1\" does not match its pattern").arg(name));
+            return std::nullopt;
+        }
+        // A program would take it as an option ("--delete-all"): refused unless the action says its argv ends the
+        // options first (a "--" before the parameter) and sets allowLeadingDash.
+        if (value.startsWith(QLatin1Char('-')) && !action.allowLeadingDash) {
+            fail(error, QStringLiteral("parameter %1 begins with '-': it could be taken as an option (the action allows "
+                                       "it with \"allowLeadingDash\": true)").arg(name));
             return std::nullopt;
         }
         argv << value; // one argument, whatever it holds: no shell ever sees it

@@ -18,6 +18,7 @@ struct Action {
     QList<QPair<QString, QRegularExpression>> parameters; // name -> pattern the whole value must match
     int timeoutSeconds = 0; // 0: no limit
     int maxConcurrent = 0;  // 0: no limit
+    bool allowLeadingDash = false; // a parameter value may begin with '-' (the program must not take it as an option)
 };
 
 class ActionCatalog

@@ -8,15 +8,40 @@
 #include <QFileInfo>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 namespace oplens {
 
 namespace {
+
+// Whether process `pid` is the one that wrote an event at `time`: it runs, and it began before (a process that began
+// later reuses the pid). This process is never the one: recovery runs before its own runner writes.
+bool stillRuns(qint64 pid, int64_t time)
+{
+    if (pid == ::getpid())
+        return false;
+    const auto started = processStartTime(pid);
+    return started && *started <= time + 2000;
+}
+
+// Queued: its runner holds the queue. Left alone while that runner runs on this boot; a Queued event without
+// runnerPid (older runners, other writers) is always recorded.
+QString queueGoneBecause(const EventStore &s, EventStore::Row row, const QString &bootId)
+{
+    const auto boot = s.otherString(row, "bootId");
+    bool ok = false;
+    const qint64 runnerPid = QString::fromStdString(s.otherField(row, "runnerPid")).toLongLong(&ok);
+    const bool sameBoot = boot && !bootId.isEmpty() && QString::fromStdString(*boot) == bootId;
+    if (ok && sameBoot && stillRuns(runnerPid, s.time(row)))
+        return {};
+    return QStringLiteral("queued when its runner stopped");
+}
 
 // Why the process of an operation whose latest event is `row` no longer runs, or empty when it still does.
 QString goneBecause(const EventStore &s, EventStore::Row row, const QString &bootId)
 {
     if (s.kind(row) == EventKind::Queued)
-        return QStringLiteral("queued when its runner stopped");
+        return queueGoneBecause(s, row, bootId);
     const auto boot = s.otherString(row, "bootId");
     if (boot && !bootId.isEmpty() && QString::fromStdString(*boot) != bootId)
         return QStringLiteral("the machine restarted while it ran");

@@ -1,7 +1,7 @@
 #include "runner.h"
 
 #include "fileidentity.h"
-#include "oplogwriter.h"
+#include "runnerlog.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -11,6 +11,7 @@
 
 #include <signal.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 namespace oplens {
 
@@ -18,6 +19,14 @@ namespace {
 
 using ordered_json = nlohmann::ordered_json;
 constexpr qsizetype kOutputKept = 2000; // the end of what a failed run printed, for its reason
+constexpr int kRetryMs = 5000;          // how often events that found the oplog unwritable are tried again
+constexpr int kStopGraceMs = 5000;      // SIGTERM, then SIGKILL after this
+
+// One key's scope: the same key from another identity or for another operation is another request.
+QString idempotencyScope(const QString &identity, const QString &operationId, const QString &key)
+{
+    return identity + QChar(0) + operationId + QChar(0) + key;
+}
 
 std::string jsonText(const QString &s) { return ordered_json(s.toStdString()).dump(); }
 
@@ -54,8 +63,11 @@ struct Runner::Run {
 Runner::Runner(const QStringList &oplogs, int runnerOplog, const QString &runnerName, ActionCatalog catalog,
                QObject *parent)
     : QObject(parent), m_oplogs(oplogs), m_runnerOplog(runnerOplog), m_runnerName(runnerName),
-      m_catalog(std::move(catalog)), m_serviceStartedAt(kNoTime), m_bootId(currentBootId())
+      m_catalog(std::move(catalog)), m_serviceStartedAt(kNoTime), m_bootId(currentBootId()),
+      m_minFreeBytes(kDefaultMinFreeBytes), m_retry(new QTimer(this))
 {
+    m_retry->setInterval(kRetryMs);
+    connect(m_retry, &QTimer::timeout, this, [this] { recordUnrecorded(); });
     refresh();
     loadIdempotencyKeys();
 }
@@ -107,9 +119,11 @@ void Runner::loadIdempotencyKeys()
         if (s.kind(r) != EventKind::Queued || s.otherFields(r).find("\"idempotencyKey\"") == std::string_view::npos)
             continue;
         const auto key = s.otherString(r, "idempotencyKey");
-        if (key && s.restartOf(r) != kNone)
-            m_idempotent[QString::fromStdString(*key)] = {202, {}, QString::fromStdString(s.operationId(r)),
-                                                          s.ids().qtext(s.restartOf(r))};
+        if (!key || s.restartOf(r) == kNone)
+            continue;
+        const QString restartOf = s.ids().qtext(s.restartOf(r));
+        m_idempotent[idempotencyScope(s.string(s.requestedBy(r)), restartOf, QString::fromStdString(*key))] =
+            {202, {}, QString::fromStdString(s.operationId(r)), restartOf};
     }
 }
 
@@ -122,7 +136,7 @@ bool Runner::sameOperationActive(const QString &module, const QString &name, std
             continue;
         if (s.string(m_data.module(op)) != module || s.string(m_data.name(op)) != name)
             continue;
-        if (comparable(s.parameters(m_data.operation(op).latestRow)) == wanted)
+        if (comparable(parametersRunWith(m_data, op)) == wanted)
             return true;
     }
     return false;
@@ -130,8 +144,9 @@ bool Runner::sameOperationActive(const QString &module, const QString &name, std
 
 LaunchResult Runner::restart(const RestartRequest &request)
 {
+    const QString scope = idempotencyScope(request.identity, request.operationId, request.idempotencyKey);
     if (!request.idempotencyKey.isEmpty()) {
-        if (const auto it = m_idempotent.find(request.idempotencyKey); it != m_idempotent.end())
+        if (const auto it = m_idempotent.find(scope); it != m_idempotent.end())
             return it->second;
     }
     refresh();
@@ -149,7 +164,8 @@ LaunchResult Runner::restart(const RestartRequest &request)
     run->module = s.string(m_data.module(old));
     run->name = s.string(m_data.name(old));
     run->host = s.string(m_data.host(old));
-    ordered_json parameters = ordered_json::parse(s.parameters(o.latestRow).empty() ? std::string_view("{}") : s.parameters(o.latestRow), nullptr, false);
+    const std::string_view ranWith = parametersRunWith(m_data, old);
+    ordered_json parameters = ordered_json::parse(ranWith.empty() ? std::string_view("{}") : ranWith, nullptr, false);
     if (!parameters.is_object())
         parameters = ordered_json::object();
     parameters["origin"] = "Restart";
@@ -171,9 +187,11 @@ LaunchResult Runner::restart(const RestartRequest &request)
     run->idempotencyKey = request.idempotencyKey;
     run->timeoutSeconds = action->timeoutSeconds;
     run->maxConcurrent = action->maxConcurrent;
+    if (const QString problem = readyToRecord(); !problem.isEmpty())
+        return {503, problem, {}, {}};
     const LaunchResult result = queue(std::move(run), true);
     if (result.ok() && !request.idempotencyKey.isEmpty())
-        m_idempotent[request.idempotencyKey] = result;
+        m_idempotent[scope] = result;
     return result;
 }
 
@@ -199,8 +217,11 @@ LaunchResult Runner::queue(std::unique_ptr<Run> run, bool writeQueued)
             fields["reason"] = jsonText(run->reason);
         if (!run->idempotencyKey.isEmpty())
             fields["idempotencyKey"] = jsonText(run->idempotencyKey);
-        if (const QString error = write(*run, "Queued", fields); !error.isEmpty())
-            return {503, QStringLiteral("the oplog cannot be written: %1").arg(error), {}, {}};
+        // Which runner holds the queue: recovery leaves the Queued operations of a runner still alive alone.
+        fields["runnerPid"] = std::to_string(::getpid());
+        fields["bootId"] = jsonText(m_bootId);
+        if (!write(*run, "Queued", fields).isEmpty())
+            return {503, m_recordingProblem, {}, {}};
     }
     LaunchResult result{202, {}, run->id, run->restartOf};
     Run &ref = *run;
@@ -244,7 +265,9 @@ void Runner::start(Run &run)
         const auto it = m_runs.find(id);
         if (it == m_runs.end())
             return;
-        write(*it->second, "Started", {{"pid", std::to_string(process->processId())}, {"bootId", jsonText(m_bootId)}});
+        const QString error = write(*it->second, "Started", {{"pid", std::to_string(process->processId())}, {"bootId", jsonText(m_bootId)}});
+        if (!error.isEmpty())
+            startedUnrecorded(*it->second, error);
     });
     connect(process, &QProcess::readyRead, this, [this, id, process] {
         const auto it = m_runs.find(id);
@@ -304,7 +327,7 @@ void Runner::ended(const QString &id, const QString &type, const QString &error,
         fields["exitCode"] = std::to_string(exitCode);
     if (!error.isEmpty())
         fields["error"] = jsonText(error);
-    write(*run, type.toLatin1().constData(), fields);
+    write(*run, type.toLatin1().constData(), fields); // kept to be written later when it cannot be now
     if (run->process)
         run->process->deleteLater();
     Q_EMIT operationEnded(id, type == QLatin1String("Finished"), error, exitCode);
@@ -342,7 +365,74 @@ QString Runner::write(const Run &run, const char *type, const std::map<std::stri
 {
     RunnerEvent event{run.module, run.name, run.id, QLatin1String(type), run.requestedBy, run.host, run.restartOf,
                       m_runnerName, run.parameters, run.opStartTime, QDateTime::currentMSecsSinceEpoch(), rawFields};
-    return appendRunnerEvent(oplogPath(), event);
+    const QString error = record(event);
+    // An operation's end is kept until it can be written; Queued is refused instead, and Started stops the run.
+    const QLatin1String kind(type);
+    if (!error.isEmpty() && kind != QLatin1String("Queued") && kind != QLatin1String("Started")) {
+        m_unrecorded.push_back(event);
+        m_retry->start();
+    }
+    return error;
+}
+
+// Appends `event` after the ones still waiting; sets or clears recordingProblem().
+QString Runner::record(const RunnerEvent &event)
+{
+    if (!recordUnrecorded())
+        return m_recordingProblem;
+    if (const QString why = appendWholeOrNothing(oplogPath(), event); !why.isEmpty()) {
+        m_recordingProblem = QStringLiteral("the runner oplog %1 cannot be written: %2").arg(oplogPath(), why);
+        return m_recordingProblem;
+    }
+    m_recordingProblem.clear();
+    return {};
+}
+
+bool Runner::recordUnrecorded()
+{
+    while (!m_unrecorded.empty()) {
+        if (const QString why = appendWholeOrNothing(oplogPath(), m_unrecorded.front()); !why.isEmpty()) {
+            m_recordingProblem = QStringLiteral("the runner oplog %1 cannot be written: %2").arg(oplogPath(), why);
+            return false;
+        }
+        m_unrecorded.erase(m_unrecorded.begin());
+    }
+    m_retry->stop();
+    m_recordingProblem.clear();
+    return true;
+}
+
+// Before a restart is accepted: the waiting events written, and the margin free. Empty, or why not (503).
+QString Runner::readyToRecord()
+{
+    if (!recordUnrecorded())
+        return m_recordingProblem;
+    if (const QString why = freeSpaceProblem(oplogPath(), m_minFreeBytes); !why.isEmpty()) {
+        m_recordingProblem = QStringLiteral("the runner oplog %1 cannot be written: %2").arg(oplogPath(), why);
+        return m_recordingProblem;
+    }
+    return {};
+}
+
+// A run whose start cannot be recorded must not go on unrecorded: it is stopped, and recorded Interrupted (now, or
+// once the oplog can be written; if never, recovery records it from its Queued event).
+void Runner::startedUnrecorded(Run &run, const QString &why)
+{
+    run.stopReason = QStringLiteral("stopped: its Started event could not be recorded (%1)").arg(why);
+    QProcess *process = run.process;
+    process->terminate();
+    QTimer::singleShot(kStopGraceMs, process, [process] { process->kill(); });
+}
+
+std::string_view parametersRunWith(const Dataset &data, uint32_t op)
+{
+    const EventStore &s = data.events();
+    const std::vector<Dataset::Row> rows = data.rowsOf(op);
+    for (const EventKind kind : {EventKind::Started, EventKind::Queued})
+        for (auto row = rows.rbegin(); row != rows.rend(); ++row)
+            if (s.kind(*row) == kind && !s.parameters(*row).empty())
+                return s.parameters(*row);
+    return s.parameters(data.operation(op).latestRow);
 }
 
 } // namespace oplens

@@ -4,6 +4,7 @@
 
 #include "actioncatalog.h"
 #include "dataset.h"
+#include "oplogwriter.h"
 #include "sourcereading.h"
 
 #include <QObject>
@@ -19,7 +20,8 @@ namespace oplens {
 struct RestartRequest {
     QString operationId;
     QString reason;
-    QString idempotencyKey; // the same key again answers the first answer and launches nothing
+    QString idempotencyKey; // the same key again, from the same identity for the same operation, answers the first
+                            // answer and launches nothing; another identity or operation makes it another request
     QString identity;       // who asked: the authenticated admin, never a value the client sent
 };
 
@@ -41,6 +43,8 @@ public:
     ~Runner() override;
 
     void setServiceStartedAt(int64_t epochMs);
+    // The room a restart needs free on the runner oplog's filesystem (default kDefaultMinFreeBytes, 1 MiB; 0: none).
+    void setMinFreeBytes(qint64 bytes) { m_minFreeBytes = bytes; }
     // Restarts an Interrupted, Failed or Aborted operation with its action from the catalog.
     LaunchResult restart(const RestartRequest &request);
     // Runs a command given directly (oplensctl run): Started, then Finished or Failed.
@@ -55,8 +59,10 @@ public:
     void refresh();
     QString oplogPath() const { return m_oplogs.value(m_runnerOplog); }
     // Why the runner oplog cannot be written now (a full disk, an I/O error), or empty when it can: while it is set,
-    // restarts are refused with 503 and /v1/status says so.
+    // restarts are refused with 503 and /v1/status says so. Each restart tries again; a write that works clears it.
     QString recordingProblem() const { return m_recordingProblem; }
+    // Events written once the runner oplog can be written again (an operation's end that found the disk full).
+    int unrecorded() const { return int(m_unrecorded.size()); }
 
 Q_SIGNALS:
     void operationEnded(const QString &operationId, bool succeeded, const QString &error, int exitCode);
@@ -69,6 +75,10 @@ private:
     void ended(const QString &id, const QString &type, const QString &error, int exitCode);
     void startQueued();
     QString write(const Run &run, const char *type, const std::map<std::string, std::string> &rawFields = {});
+    QString record(const RunnerEvent &event);
+    bool recordUnrecorded();
+    QString readyToRecord();
+    void startedUnrecorded(Run &run, const QString &why);
     bool sameOperationActive(const QString &module, const QString &name, std::string_view parameters) const;
     void loadIdempotencyKeys();
 
@@ -80,9 +90,16 @@ private:
     std::vector<SourceRead> m_reads; // where each oplog was read up to, and which file it was
     int64_t m_serviceStartedAt;
     std::map<QString, std::unique_ptr<Run>> m_runs; // queued or running, by operation id
-    std::map<QString, LaunchResult> m_idempotent;
+    std::map<QString, LaunchResult> m_idempotent; // by identity, operation and key
     QString m_bootId;
     QString m_recordingProblem;
+    qint64 m_minFreeBytes;
+    std::vector<RunnerEvent> m_unrecorded; // in order; retried by m_retry and before every restart
+    QTimer *m_retry;
 };
+
+// The parameters `op` ran with: those of its latest Started event that has any, else of its Queued event, else of
+// its latest event (docs/oplog.md section 4). A restart runs with them.
+std::string_view parametersRunWith(const Dataset &data, uint32_t op);
 
 } // namespace oplens

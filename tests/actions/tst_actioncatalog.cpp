@@ -113,6 +113,8 @@ void TestActionCatalog::refusesBadCatalogs_data()
         u"actions[0].maxConcurrent: must be a positive integer"_s);
     row("maxConcurrent huge", oneAction(R"("argv": ["/bin/true"], "maxConcurrent": 99999999999)"),
         u"actions[0].maxConcurrent: must be a positive integer"_s);
+    row("allowLeadingDash a string", oneAction(R"("argv": ["/bin/true"], "allowLeadingDash": "yes")"),
+        u"actions[0].allowLeadingDash: must be true or false"_s);
     row("the second action", R"([{"module": "A", "name": "B", "argv": ["/bin/true"]}, {"module": "A", "name": "C", "argv": ["bin/true"]}])",
         u"actions[1].argv[0]: must be an absolute path (no PATH lookup)"_s);
     row("one action twice", R"([{"module": "A", "name": "B", "argv": ["/bin/true"]}, {"module": "A", "name": "B", "argv": ["/bin/false"]}])",
@@ -187,6 +189,12 @@ void TestActionCatalog::argvFor_data()
             uR"(parameter "account" does not match its pattern)"_s);
     refused("too long for its pattern", R"({"account": "alice@example.com", "note": ")" + QByteArray(201, 'n') + "\"}",
             uR"(parameter "note" does not match its pattern)"_s);
+    // A value the program would take as an option: the pattern allows it, the action does not say allowLeadingDash.
+    refused("a value beginning with '-'", R"({"account": "alice@example.com", "note": "--delete-all"})",
+            uR"(parameter note begins with '-': it could be taken as an option (the action allows it with "allowLeadingDash": true))"_s);
+    refused("a value of one '-'", R"({"account": "alice@example.com", "note": "-"})",
+            uR"(parameter note begins with '-': it could be taken as an option (the action allows it with "allowLeadingDash": true))"_s);
+    ok("a '-' further in", R"({"account": "alice@example.com", "note": "a --b"})", u"alice@example.com"_s, u"a --b"_s);
     refused("missing", R"({"note": "n"})", uR"(parameter "account" is missing or not a string)"_s);
     refused("a number", R"({"account": 7, "note": "n"})", uR"(parameter "account" is missing or not a string)"_s);
     refused("an array", R"({"account": ["alice@example.com"], "note": "n"})", uR"(parameter "account" is missing or not a string)"_s);

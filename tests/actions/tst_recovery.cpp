@@ -119,6 +119,43 @@ private Q_SLOTS:
         QCOMPARE(testfiles::readAll(oplog), after);
     }
 
+    // Before: every Queued operation was recorded Interrupted, those of a runner still running too (oplensctl
+    // recover beside a live agent). A Queued event names its runner's pid and boot; that runner alive: left alone.
+    void aQueueOfALiveRunnerIsLeftAlone()
+    {
+        QTemporaryDir dir;
+        const QString oplog = dir.filePath(u"oplog.jsonl"_s);
+        QProcess liveRunner; // stands for an agent that still holds its queue
+        liveRunner.start(u"/bin/sleep"_s, {u"30"_s});
+        QVERIFY(liveRunner.waitForStarted(10000));
+        const qint64 live = liveRunner.processId(), dead = deadPid();
+        QVERIFY(dead > 0);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch() + 10;
+        const QString boot = currentBootId();
+        const auto queuedBy = [&](qint64 pid, const QString &bootId) {
+            return QJsonObject{{u"runnerPid"_s, pid}, {u"bootId"_s, bootId}};
+        };
+        QVERIFY(testfiles::writeFile(oplog, runnerEvent(u"live-queue"_s, "Queued", now, queuedBy(live, boot))
+                                                + runnerEvent(u"dead-queue"_s, "Queued", now, queuedBy(dead, boot))
+                                                + runnerEvent(u"old-boot"_s, "Queued", now, queuedBy(live, u"another-boot"_s))
+                                                + runnerEvent(u"reused-pid"_s, "Queued", 1000000000000, queuedBy(live, boot))));
+        const RecoveryResult result = recoverOplog(oplog, kRunner);
+        QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
+        QStringList got;
+        for (const Recovered &r : result.interrupted)
+            got << r.operationId + u": "_s + r.reason;
+        got.sort();
+        QCOMPARE(got, QStringList({u"dead-queue: queued when its runner stopped"_s, u"old-boot: queued when its runner stopped"_s,
+                                   u"reused-pid: queued when its runner stopped"_s}));
+        QCOMPARE(typesOf(oplog, u"live-queue"_s), QStringList{u"Queued"_s});
+        liveRunner.kill();
+        liveRunner.waitForFinished(10000);
+        // Its runner gone, the queue is recorded at the next recovery.
+        const RecoveryResult after = recoverOplog(oplog, kRunner);
+        QCOMPARE(after.interrupted.size(), 1);
+        QCOMPARE(after.interrupted.first().operationId, u"live-queue"_s);
+    }
+
     void missingOplogIsNothingToDo()
     {
         QTemporaryDir dir;
