@@ -58,8 +58,8 @@ int restartLocal(const QString &source, const RestartRequest &request, const QSt
     const uint32_t op = data.findOperation(0, request.operationId.toStdString());
     if (op != kNone) {
         const EventStore &s = data.events();
-        const QString parameters = QString::fromUtf8(s.parameters(data.operation(op).latestRow).data(),
-                                                     qsizetype(s.parameters(data.operation(op).latestRow).size()));
+        const std::string_view ranWith = parametersRunWith(data, op); // what the restart runs with
+        const QString parameters = QString::fromUtf8(ranWith.data(), qsizetype(ranWith.size()));
         std::fprintf(stderr, "%s %s %s is %s%s\n  parameters: %s\n", qPrintable(s.string(data.module(op))),
                      qPrintable(s.string(data.name(op))), qPrintable(request.operationId),
                      qPrintable(statusName(data.operation(op).status)),
@@ -88,7 +88,8 @@ int restartLocal(const QString &source, const RestartRequest &request, const QSt
     return Ok;
 }
 
-int restartThroughAgent(const QString &source, const RestartRequest &request, const QCommandLineParser &parser, bool yes)
+int restartThroughAgent(const QString &source, const RestartRequest &request, const QCommandLineParser &parser, bool yes,
+                        int timeout)
 {
     QString why;
     const auto credentials = CommandLineCredentials::fromParser(parser, &why);
@@ -99,6 +100,7 @@ int restartThroughAgent(const QString &source, const RestartRequest &request, co
     }
     QNetworkAccessManager network;
     AgentClient agent(*spec, &network);
+    agent.setTimeout(timeout); // a server that never answers ends the command with an error, not a hang
     if (const QString refused = agent.refusal(); !refused.isEmpty()) {
         error(refused);
         return Usage;
@@ -136,6 +138,8 @@ int restartCommand(const QStringList &args)
         {QStringLiteral("actions"), QStringLiteral("The action catalog to run a local oplog's restart with."), QStringLiteral("FILE")},
         {QStringLiteral("token-file"), QStringLiteral("The agent's bearer token (or OPLENS_TOKEN)."), QStringLiteral("FILE")},
         {QStringLiteral("cacert"), QStringLiteral("Trust this CA as well as the system's."), QStringLiteral("FILE")},
+        {QStringLiteral("timeout"), QStringLiteral("Give up on an agent that has not answered after this long (default 30)."),
+         QStringLiteral("SECONDS")},
     });
     parser.addPositionalArgument(QStringLiteral("OPERATION_ID"), QStringLiteral("The Interrupted, Failed or Aborted operation."));
     parser.addPositionalArgument(QStringLiteral("SOURCE"), QStringLiteral("agent+https://host:port, or a local oplog with --actions."));
@@ -156,10 +160,16 @@ int restartCommand(const QStringList &args)
         error(QStringLiteral("--reason is required: say why it is run again"));
         return Usage;
     }
+    bool timeoutOk = true;
+    const int timeout = parser.isSet(QStringLiteral("timeout")) ? parser.value(QStringLiteral("timeout")).toInt(&timeoutOk) : 30;
+    if (!timeoutOk || timeout < 1 || timeout > 3600) {
+        error(QStringLiteral("--timeout: a number of seconds from 1 to 3600"));
+        return Usage;
+    }
     const QString source = positional[1];
     const bool yes = parser.isSet(QStringLiteral("yes"));
     if (source.startsWith(QLatin1String("agent+"), Qt::CaseInsensitive))
-        return restartThroughAgent(source, request, parser, yes);
+        return restartThroughAgent(source, request, parser, yes, timeout);
     if (RemoteSpec::isRemote(source)) {
         error(QStringLiteral("%1 is an oplog on a web server, read-only: restart through that server's agent "
                              "(agent+https://host:port)").arg(source));

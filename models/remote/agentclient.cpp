@@ -7,11 +7,35 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSslCertificate>
+#include <QTimer>
 
 namespace oplens {
 
 namespace {
-constexpr int kTimeoutSeconds = 30;
+
+// A request refused here, before any lookup or connection: it fails as a reply would, with the refusal as its error
+// text, once the caller has connected to it.
+class RefusedReply : public QNetworkReply
+{
+public:
+    RefusedReply(const QUrl &url, const QString &why, QObject *parent) : QNetworkReply(parent)
+    {
+        setUrl(url);
+        setOperation(QNetworkAccessManager::GetOperation);
+        open(QIODevice::ReadOnly);
+        setError(QNetworkReply::ProtocolUnknownError, why);
+        setFinished(true);
+        QMetaObject::invokeMethod(this, [this] {
+            Q_EMIT errorOccurred(error());
+            Q_EMIT finished();
+        }, Qt::QueuedConnection);
+    }
+    void abort() override {}
+
+protected:
+    qint64 readData(char *, qint64) override { return -1; }
+};
+
 } // namespace
 
 AgentClient::AgentClient(RemoteSpec spec, QNetworkAccessManager *network) : m_spec(std::move(spec)), m_network(network) {}
@@ -30,13 +54,30 @@ QString AgentClient::refusal() const
 QNetworkRequest AgentClient::request(const QString &pathAndQuery, int timeoutSeconds) const
 {
     QNetworkRequest r = remoteRequest(m_spec, m_spec.url.resolved(QUrl(pathAndQuery)));
+    r.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy); // never followed
     r.setTransferTimeout(timeoutSeconds * 1000);
     return r;
 }
 
+QNetworkReply *AgentClient::refused(const QString &why) const
+{
+    return new RefusedReply(m_spec.url, why, m_network);
+}
+
+// Sends, unless refusal() says why not: the transport rule is checked by every request, whoever calls.
+QNetworkReply *AgentClient::send(const QNetworkRequest &request, const QByteArray *postBody)
+{
+    if (const QString why = refusal(); !why.isEmpty())
+        return refused(why);
+    return sendRemote(m_network, request, postBody);
+}
+
 QNetworkReply *AgentClient::status()
 {
-    return sendRemote(m_network, request(QStringLiteral("/v1/status"), kTimeoutSeconds));
+    QNetworkReply *reply = send(request(QStringLiteral("/v1/status"), m_timeoutSeconds));
+    // A server that trickles a byte now and then never trips the transfer timeout: the whole answer has a limit.
+    QTimer::singleShot(m_timeoutSeconds * 1000, reply, [reply] { if (reply->isRunning()) reply->abort(); });
+    return reply;
 }
 
 QNetworkReply *AgentClient::oplog(qint64 from, const QString &epoch, int waitSeconds)
@@ -44,10 +85,11 @@ QNetworkReply *AgentClient::oplog(qint64 from, const QString &epoch, int waitSec
     QString query = QStringLiteral("/v1/oplog?log=%1&from=%2").arg(QString::fromUtf8(QUrl::toPercentEncoding(m_spec.log))).arg(from);
     if (waitSeconds > 0)
         query += QStringLiteral("&wait=%1").arg(waitSeconds);
-    QNetworkRequest r = request(query, waitSeconds + kTimeoutSeconds); // the agent holds a long-poll up to waitSeconds
+    // The agent holds a long-poll up to waitSeconds; a large answer may take long, as long as bytes come.
+    QNetworkRequest r = request(query, waitSeconds + m_timeoutSeconds);
     if (!epoch.isEmpty())
         r.setRawHeader("X-Oplog-Epoch", epoch.toLatin1());
-    return sendRemote(m_network, r);
+    return send(r);
 }
 
 void AgentClient::restart(const QString &operationId, const QString &reason, const QString &idempotencyKey,
@@ -58,12 +100,13 @@ void AgentClient::restart(const QString &operationId, const QString &reason, con
         return;
     }
     QNetworkRequest r = request(QStringLiteral("/v1/operations/%1/restart").arg(QString::fromUtf8(QUrl::toPercentEncoding(operationId))),
-                                kTimeoutSeconds);
+                                m_timeoutSeconds);
     r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("reason"), reason},
                                                       {QStringLiteral("idempotencyKey"), idempotencyKey}})
                                 .toJson(QJsonDocument::Compact);
-    QNetworkReply *reply = sendRemote(m_network, r, &body);
+    QNetworkReply *reply = send(r, &body);
+    QTimer::singleShot(m_timeoutSeconds * 1000, reply, [reply] { if (reply->isRunning()) reply->abort(); });
     const RemoteSpec spec = m_spec;
     QObject::connect(reply, &QNetworkReply::finished, context, [reply, spec, done] {
         reply->deleteLater();

@@ -1,7 +1,8 @@
 // Every request to an OpLens agent (docs/agent.md section 3): its status, its oplog, a restart. Each carries the bearer
-// token and the CA of the source's spec, is refused before it is sent when the token would cross the network in clear,
-// and has its certificate checked against the ones the admin trusted. Used by the remote source (status and oplog),
-// the console's restarter and `oplensctl restart`.
+// token and the CA of the source's spec, is refused before it is sent when the token would cross the network in clear
+// (checked here, by each request, before any lookup or connection), follows no redirect (a 3xx is an error naming its
+// Location), and has a time limit; its certificate is checked against the ones the admin trusted. Used by the remote
+// source (status and oplog), the connection test, the console's restarter and `oplensctl restart`.
 #pragma once
 
 #include "remotespec.h"
@@ -31,8 +32,12 @@ public:
     void setSecret(const QByteArray &secret) { m_spec.secret = secret; }
     // What makes every request impossible until the admin mends it (no token, token in clear, an empty CA file).
     QString refusal() const;
+    // How long status() and restart() may take in all, and how long an oplog() may go without a byte beyond its wait
+    // (default 30 s).
+    void setTimeout(int seconds) { m_timeoutSeconds = seconds; }
 
-    // GET /v1/status. The caller reads the reply (and deletes it).
+    // GET /v1/status. The caller reads the reply (and deletes it). When refusal() says why not, nothing is sent and
+    // the reply fails with that text (describeNetworkFailure gives it).
     QNetworkReply *status();
     // GET /v1/oplog from byte `from`; `epoch` as last seen (empty at first); `waitSeconds` > 0 long-polls.
     QNetworkReply *oplog(qint64 from, const QString &epoch, int waitSeconds);
@@ -43,8 +48,12 @@ public:
 private:
     QNetworkRequest request(const QString &pathAndQuery, int timeoutSeconds) const;
 
+    QNetworkReply *refused(const QString &why) const;
+    QNetworkReply *send(const QNetworkRequest &request, const QByteArray *postBody = nullptr);
+
     RemoteSpec m_spec;
     QNetworkAccessManager *m_network;
+    int m_timeoutSeconds = 30;
 };
 
 } // namespace oplens

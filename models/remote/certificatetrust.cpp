@@ -115,9 +115,16 @@ bool TrustedCertificates::trust(const CertificateProblem &problem, QString *erro
                 kept += line;
         }
     }
-    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    // Whom the admin trusts is theirs alone: the folder 0700 and the file 0600, whatever the umask or an older
+    // folder's mode. The file is written 0600 before it takes the name.
+    const QString folder = QFileInfo(m_path).absolutePath();
+    const QFileDevice::Permissions ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    if (!QDir().mkpath(folder) || !QFile::setPermissions(folder, ownerOnly | QFileDevice::ExeOwner)) {
+        *error = QStringLiteral("%1: cannot create it or make it private").arg(folder);
+        return false;
+    }
     QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly)) {
+    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(ownerOnly)) {
         *error = QStringLiteral("%1: %2").arg(m_path, file.errorString());
         return false;
     }

@@ -5,25 +5,33 @@
 
 namespace oplens {
 
-std::optional<CommandLineCredentials> CommandLineCredentials::read(const QString &tokenFile, const QString &user,
-                                                                   const QString &passwordFile, const QString &caFile,
-                                                                   QString *error)
+std::optional<CommandLineCredentials> CommandLineCredentials::read(const std::optional<QString> &tokenFile,
+                                                                   const QString &user,
+                                                                   const std::optional<QString> &passwordFile,
+                                                                   const QString &caFile, QString *error)
 {
+    // `--token-file ""` (an unset variable in a script) would otherwise quietly send OPLENS_TOKEN instead.
+    for (const auto &[option, file] : {std::pair{"--token-file", &tokenFile}, std::pair{"--password-file", &passwordFile}}) {
+        if (*file && file->value().isEmpty()) {
+            *error = QStringLiteral("%1: the file name is empty").arg(QLatin1String(option));
+            return std::nullopt;
+        }
+    }
     CommandLineCredentials c;
     c.user = user;
     c.caFile = caFile;
     c.token = qEnvironmentVariable("OPLENS_TOKEN").trimmed().toUtf8();
     QString why;
-    if (!tokenFile.isEmpty()) {
-        c.token = readSecretFile(tokenFile, &why);
+    if (tokenFile) {
+        c.token = readSecretFile(*tokenFile, &why);
         c.tokenFromFile = true;
         if (c.token.isEmpty()) {
             *error = QStringLiteral("--token-file: %1").arg(why);
             return std::nullopt;
         }
     }
-    if (!passwordFile.isEmpty()) {
-        c.password = readSecretFile(passwordFile, &why);
+    if (passwordFile) {
+        c.password = readSecretFile(*passwordFile, &why);
         if (c.password.isEmpty()) {
             *error = QStringLiteral("--password-file: %1").arg(why);
             return std::nullopt;
@@ -38,10 +46,13 @@ std::optional<CommandLineCredentials> CommandLineCredentials::read(const QString
 
 std::optional<CommandLineCredentials> CommandLineCredentials::fromParser(const QCommandLineParser &parser, QString *error)
 {
-    const auto value = [&parser](const char *name) {
-        return parser.optionNames().contains(QLatin1String(name)) ? parser.value(QLatin1String(name)) : QString();
+    const auto given = [&parser](const char *name) -> std::optional<QString> {
+        if (!parser.optionNames().contains(QLatin1String(name))) // given on this command line
+            return std::nullopt;
+        return parser.value(QLatin1String(name));
     };
-    return read(value("token-file"), value("user"), value("password-file"), value("cacert"), error);
+    return read(given("token-file"), given("user").value_or(QString()), given("password-file"),
+                given("cacert").value_or(QString()), error);
 }
 
 void CommandLineCredentials::authenticate(RemoteSpec &spec) const

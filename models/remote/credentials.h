@@ -24,9 +24,11 @@ struct CommandLineCredentials {
     QByteArray password;        // --password-file
     QString caFile;             // --cacert
 
-    // Reads the secret files (and OPLENS_TOKEN); nullopt with `error` naming the option that failed.
-    static std::optional<CommandLineCredentials> read(const QString &tokenFile, const QString &user,
-                                                      const QString &passwordFile, const QString &caFile, QString *error);
+    // Reads the secret files (and OPLENS_TOKEN); nullopt with `error` naming the option that failed. A file option
+    // not given is nullopt; given with an empty name it is refused (it must not fall back to OPLENS_TOKEN unseen).
+    static std::optional<CommandLineCredentials> read(const std::optional<QString> &tokenFile, const QString &user,
+                                                      const std::optional<QString> &passwordFile, const QString &caFile,
+                                                      QString *error);
     // The same from a parser that has the options --token-file, --user, --password-file and --cacert.
     static std::optional<CommandLineCredentials> fromParser(const QCommandLineParser &parser, QString *error);
 

@@ -32,6 +32,20 @@ std::optional<RemoteSpec> agentFromUrl(const QString &text, QString *error)
     }
     return spec;
 }
+
+// Only what cannot leave the machine whatever resolves names: literal 127.0.0.0/8, ::1 and "localhost". Decided on
+// the URL alone, before any lookup or connection (an IPv4-mapped ::ffff:127.0.0.1 or "localhost." does not count).
+bool isLiteralLoopback(const QString &host)
+{
+    if (host == QLatin1String("localhost"))
+        return true;
+    QHostAddress address;
+    if (!address.setAddress(host))
+        return false;
+    if (address.protocol() == QAbstractSocket::IPv4Protocol)
+        return (address.toIPv4Address() >> 24) == 127;
+    return address.protocol() == QAbstractSocket::IPv6Protocol && address == QHostAddress(QHostAddress::LocalHostIPv6);
+}
 } // namespace
 
 bool RemoteSpec::isRemote(const QString &text)
@@ -78,7 +92,7 @@ QString RemoteSpec::checkTransport() const
 {
     if (url.scheme() != QLatin1String("http") || auth == Auth::None)
         return {};
-    if (QHostAddress(url.host()).isLoopback() || url.host() == QLatin1String("localhost"))
+    if (isLiteralLoopback(url.host()))
         return {};
     return QStringLiteral("%1: use %2https:// for this server (http would send the %3 in clear)")
         .arg(name(), kind == Kind::Agent ? QStringLiteral("agent+") : QString(),

@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -224,6 +226,10 @@ private Q_SLOTS:
         QTest::newRow("export, no source") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv")} << 1 << QStringLiteral("no SOURCE");
         QTest::newRow("export, missing file") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("jsonl"), data("no-such-file.jsonl")} << 2 << QStringLiteral("no-such-file.jsonl");
         QTest::newRow("export, -o in a missing folder") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("-o"), QStringLiteral("/nonexistent-folder/out.csv"), data("seed-example.jsonl")} << 2 << QStringLiteral("does not exist");
+        // An empty file name is not "not given" (which would send OPLENS_TOKEN unseen).
+        QTest::newRow("restart, --token-file \"\"") << QStringList{QStringLiteral("restart"), QStringLiteral("x"), QStringLiteral("--reason"), QStringLiteral("r"), QStringLiteral("--yes"), QStringLiteral("--token-file"), QString(), QStringLiteral("agent+https://mail.example.com:8470")} << 1 << QStringLiteral("--token-file: the file name is empty");
+        QTest::newRow("reading, --password-file \"\"") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--password-file="), QStringLiteral("https://mail.example.com/oplog")} << 1 << QStringLiteral("--password-file: the file name is empty");
+        QTest::newRow("restart, bad --timeout") << QStringList{QStringLiteral("restart"), QStringLiteral("x"), QStringLiteral("--reason"), QStringLiteral("r"), QStringLiteral("--yes"), QStringLiteral("--timeout"), QStringLiteral("0"), QStringLiteral("agent+https://mail.example.com:8470")} << 1 << QStringLiteral("--timeout");
         QTest::newRow("export --strict, skipped lines") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("jsonl"), QStringLiteral("--strict"), data("badlines.jsonl")} << 3 << QStringLiteral("line 2: skipped");
     }
 
@@ -235,6 +241,30 @@ private Q_SLOTS:
         const Run run = oplensctl(args);
         QCOMPARE(run.exitCode, exitCode);
         QVERIFY2(run.err.contains(message), qPrintable(run.err));
+    }
+
+    // Before: it waited 30 s whatever the caller wanted (and for ever on a server that trickles). A server that
+    // accepts and never answers: the command ends with a clear error, exit status 2.
+    void restartAgainstASilentAgentEnds()
+    {
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        QList<QTcpSocket *> accepted; // held open, never answered
+        connect(&silent, &QTcpServer::newConnection, this, [&] { accepted << silent.nextPendingConnection(); });
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("OPLENS_TOKEN"), QStringLiteral("a-token"));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(OPLENSCTL), {QStringLiteral("restart"), QStringLiteral("op-1"), QStringLiteral("--reason"),
+                                                   QStringLiteral("r"), QStringLiteral("--yes"), QStringLiteral("--timeout"),
+                                                   QStringLiteral("2"),
+                                                   QStringLiteral("agent+http://127.0.0.1:%1").arg(silent.serverPort())});
+        QVERIFY(process.waitForStarted());
+        QTRY_COMPARE_WITH_TIMEOUT(process.state(), QProcess::NotRunning, 60000); // generous: it ends, that is the point
+        QCOMPARE(accepted.size(), 1);
+        QCOMPARE(process.exitCode(), 2);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("no answer in time from 127.0.0.1:%1").arg(silent.serverPort())), qPrintable(err));
     }
 
     void help_data()

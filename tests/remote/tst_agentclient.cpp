@@ -1,0 +1,193 @@
+// The one agent client (agentclient.h; docs/cli.md "Secrets", docs/agent.md section 3) against small servers of its
+// own on loopback: the token goes in clear only to a literal loopback host, decided by each request before any
+// lookup or connection; a redirect is never followed; a server that never answers, or trickles, ends in an error.
+#include "agentclient.h"
+#include "networkerror.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPointer>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+
+#include <optional>
+
+using namespace oplens;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Counts what reaches the network: a request refused before it counts nothing.
+class CountingNetwork : public QNetworkAccessManager
+{
+public:
+    int requests = 0;
+
+protected:
+    QNetworkReply *createRequest(Operation op, const QNetworkRequest &request, QIODevice *data) override
+    {
+        ++requests;
+        return QNetworkAccessManager::createRequest(op, request, data);
+    }
+};
+
+RemoteSpec agentAt(const QString &url)
+{
+    RemoteSpec spec;
+    spec.kind = RemoteSpec::Kind::Agent;
+    spec.auth = RemoteSpec::Auth::Bearer;
+    spec.url = QUrl(url);
+    spec.secret = "a-token";
+    return spec;
+}
+
+// A server on 127.0.0.1 that answers every request as `behave` says (nothing, a redirect, a trickle).
+enum class Behave { Silent, Redirect, Trickle };
+class Server : public QObject
+{
+public:
+    explicit Server(Behave behave) : m_behave(behave)
+    {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                ++connections;
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { answer(socket); });
+            }
+        });
+    }
+    QString url() const { return u"http://127.0.0.1:%1"_s.arg(m_server.serverPort()); }
+    QString authority() const { return u"127.0.0.1:%1"_s.arg(m_server.serverPort()); }
+    int connections = 0;
+
+private:
+    void answer(QTcpSocket *socket)
+    {
+        socket->readAll();
+        if (m_behave == Behave::Redirect) {
+            socket->write("HTTP/1.1 302 Found\r\nLocation: http://elsewhere.example.com/v1/status\r\nContent-Length: 0\r\n\r\n");
+        } else if (m_behave == Behave::Trickle && !socket->property("trickling").toBool()) {
+            socket->setProperty("trickling", true);
+            socket->write("HTTP/1.1 200 OK\r\nX-Slow: ");
+            auto *timer = new QTimer(socket); // a byte every 200 ms: never idle long, never done
+            connect(timer, &QTimer::timeout, socket, [socket] { socket->write("a"); });
+            timer->start(200);
+        }
+    }
+    QTcpServer m_server;
+    Behave m_behave;
+};
+
+// Waits (generously) for `reply` to end; its failure in words.
+QString failureOf(QNetworkReply *reply, const RemoteSpec &spec, int waitMs = 60000)
+{
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished() && !finished.wait(waitMs))
+        return u"(still running after %1 ms)"_s.arg(waitMs);
+    return describeNetworkFailure(reply, spec);
+}
+
+} // namespace
+
+class TestAgentClient : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void onlyLiteralLoopbackTakesTheTokenInClear_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<bool>("inClear");
+        QTest::newRow("127.0.0.1") << u"127.0.0.1"_s << true;
+        QTest::newRow("127.8.9.10") << u"127.8.9.10"_s << true;
+        QTest::newRow("::1") << u"[::1]"_s << true;
+        QTest::newRow("localhost") << u"localhost"_s << true;
+        QTest::newRow("IPv4-mapped loopback") << u"[::ffff:127.0.0.1]"_s << false;
+        QTest::newRow("a name that may resolve to loopback") << u"localhost.localdomain"_s << false;
+        QTest::newRow("localhost with a dot") << u"localhost."_s << false;
+        QTest::newRow("127.0.0.1 as a name") << u"127.0.0.1.nip.io"_s << false;
+        QTest::newRow("a LAN address") << u"10.0.0.1"_s << false;
+        QTest::newRow("unspecified") << u"0.0.0.0"_s << false;
+    }
+    void onlyLiteralLoopbackTakesTheTokenInClear()
+    {
+        QFETCH(QString, host);
+        QFETCH(bool, inClear);
+        const RemoteSpec spec = agentAt(u"http://"_s + host + u":8470"_s);
+        QCOMPARE(spec.checkTransport().isEmpty(), inClear);
+        QString error;
+        QCOMPARE(RemoteSpec::fromUrl(u"agent+http://"_s + host + u":8470"_s, &error).has_value(), inClear);
+        // https is always fine: the token is not in clear.
+        QVERIFY(agentAt(u"https://"_s + host + u":8470"_s).checkTransport().isEmpty());
+    }
+
+    // Before: status() and oplog() sent the token to whatever spec they were given; only some callers checked.
+    void everyRequestChecksTheRuleItself()
+    {
+        CountingNetwork network;
+        const RemoteSpec spec = agentAt(u"http://10.0.0.1:8470"_s); // as a caller might build it, unchecked
+        AgentClient client(spec, &network);
+        for (QNetworkReply *reply : {client.status(), client.oplog(0, {}, 0), client.oplog(10, u"e"_s, 25)}) {
+            const QString why = failureOf(reply, spec);
+            QVERIFY2(why.contains(u"use agent+https:// for this server (http would send the token in clear)"_s), qPrintable(why));
+            reply->deleteLater();
+        }
+        std::optional<RestartAnswer> answer;
+        client.restart(u"op"_s, u"r"_s, u"k"_s, this, [&](const RestartAnswer &a) { answer = a; });
+        QTRY_VERIFY(answer);
+        QCOMPARE(answer->status, 0);
+        QVERIFY2(answer->error.contains(u"in clear"_s), qPrintable(answer->error));
+        QCOMPARE(network.requests, 0); // nothing was looked up or sent
+    }
+
+    void aRedirectIsAnErrorNamingItsLocation()
+    {
+        Server server(Behave::Redirect);
+        QNetworkAccessManager network;
+        const RemoteSpec spec = agentAt(server.url());
+        AgentClient client(spec, &network);
+        QNetworkReply *status = client.status();
+        const QString why = failureOf(status, spec);
+        status->deleteLater();
+        QVERIFY2(why.startsWith(u"302: "_s) && why.contains(u"(http://elsewhere.example.com/v1/status)"_s), qPrintable(why));
+        std::optional<RestartAnswer> answer;
+        client.restart(u"op"_s, u"r"_s, u"k"_s, this, [&](const RestartAnswer &a) { answer = a; });
+        QTRY_VERIFY_WITH_TIMEOUT(answer, 60000);
+        QCOMPARE(answer->status, 302);
+        QVERIFY2(answer->error.contains(u"http://elsewhere.example.com/v1/status"_s), qPrintable(answer->error));
+    }
+
+    // Before: no way to bound it below the fixed 30 s. With a 2 s limit, 20 s is a bound a loaded machine keeps and
+    // the old 30 s does not.
+    void aServerThatNeverAnswersEndsInAnError_data()
+    {
+        QTest::addColumn<int>("behave");
+        QTest::newRow("silent") << int(Behave::Silent);
+        QTest::newRow("trickling") << int(Behave::Trickle);
+    }
+    void aServerThatNeverAnswersEndsInAnError()
+    {
+        QFETCH(int, behave);
+        Server server{Behave(behave)};
+        QNetworkAccessManager network;
+        const RemoteSpec spec = agentAt(server.url());
+        AgentClient client(spec, &network);
+        client.setTimeout(2);
+        QNetworkReply *status = client.status();
+        const QString why = failureOf(status, spec, 20000);
+        status->deleteLater();
+        QCOMPARE(why, u"no answer in time from "_s + server.authority());
+        std::optional<RestartAnswer> answer;
+        client.restart(u"op"_s, u"r"_s, u"k"_s, this, [&](const RestartAnswer &a) { answer = a; });
+        QTRY_VERIFY_WITH_TIMEOUT(answer, 20000);
+        QCOMPARE(answer->status, 0);
+        QCOMPARE(answer->error, u"no answer in time from "_s + server.authority());
+        QVERIFY(server.connections >= 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAgentClient)
+#include "tst_agentclient.moc"
