@@ -87,9 +87,12 @@ std::optional<Options> readOptions(const QCommandLineParser &parser)
 // lines go to standard error with their places.
 bool printNotifications(ui::MainWindow &window)
 {
-    for (const SourceState &s : window.session()->sources())
+    for (const SourceState &s : window.session()->sources()) {
         for (const ReadProblem &p : s.problems)
             std::fprintf(stderr, "oplens: %s: %s: skipped: %s\n", qPrintable(s.path), qPrintable(p.place()), qPrintable(p.reason));
+        if (s.problems.notDetailed() > 0) // past the first ReadProblems::kDetailed, only counted by reason
+            std::fprintf(stderr, "oplens: %s: %s\n", qPrintable(s.path), qPrintable(s.problems.notDetailedSummary()));
+    }
     const SessionHealth health = sessionHealth(window.session()->sources());
     std::printf("%s\n", qPrintable(window.notificationsDock()->windowTitle()));
     for (const SourceHealth &h : health.troubled)

@@ -364,7 +364,7 @@ void Session::applyAppend(Append &append)
     s.offset = append.state.offset;
     s.nextLine = append.state.nextLine;
     s.events += append.state.events;
-    s.problems.insert(s.problems.end(), append.state.problems.begin(), append.state.problems.end());
+    s.problems.add(append.state.problems);
     s.lastRead = QDateTime::currentDateTime();
     const std::vector<uint32_t> after = interrupted();
     QStringList fresh;

@@ -25,7 +25,7 @@ struct SourceState {
     uint64_t offset = 0;   // resume point: after the last complete line
     uint64_t nextLine = 1;
     uint64_t events = 0;
-    std::vector<ReadProblem> problems;
+    ReadProblems problems;
     QString error;         // why it could not be read
     bool missing = false;  // the error is that the file does not exist: read it when it appears
     QString notice;        // e.g. read again because the file was truncated

@@ -54,7 +54,7 @@ void OplogParser::compact()
 
 void OplogParser::report(uint64_t position, bool element, QString reason)
 {
-    m_problems.push_back({position, element, std::move(reason)});
+    m_problems.add({position, element, std::move(reason)});
 }
 
 void OplogParser::process(bool atEnd)
@@ -173,9 +173,7 @@ void OplogParser::processElements(bool atEnd)
         }
         takeElement(end, closing);
     }
-    // Whatever follows the list (the wrapper's closing brace) is not events.
-    m_consumed += m_size - m_scan;
-    m_scan = m_size;
+    checkTail(atEnd);
 }
 
 bool OplogParser::openList(bool atEnd)
@@ -283,8 +281,12 @@ void OplogParser::takeElement(size_t end, bool closing)
     m_scan = end + 1;
     m_elementStart = 0;
     m_depth = 0;
-    if (closing)
+    if (closing) {
         m_arrayDone = true;
+        // An unbalanced '}' is taken to close the wrapper too: it is reported already.
+        m_tail = m_container == Container::Wrapper && base[end] == ']' ? Tail::InWrapper : Tail::After;
+        m_tailWhat = m_container == Container::Wrapper ? "the wrapper object" : "the list of events";
+    }
 }
 
 } // namespace oplens

@@ -6,6 +6,7 @@
 #include "readproblem.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace oplens {
@@ -39,7 +40,7 @@ public:
     bool hasIncompleteTail() const;
     uint64_t nextLine() const { return m_line; }
     uint64_t eventsRead() const { return m_events; }
-    const std::vector<ReadProblem> &problems() const { return m_problems; }
+    const ReadProblems &problems() const { return m_problems; }
 
 private:
     struct Json;
@@ -54,9 +55,15 @@ private:
     bool findElementEnd(size_t &end, bool &closing);
     void waitForElementEnd(size_t scanned, bool atEnd);
     void takeElement(size_t end, bool closing);
+    // What follows the list: the rest of the wrapper up to its '}', then only whitespace; anything else is a bad tail.
+    void checkTail(bool atEnd);
+    void skipRestOfWrapper(bool atEnd);
+    void startTail(size_t at, const char *what);
+    void collectTail(bool atEnd);
     // One event, whole in the buffer (oplogparserfields.cpp): appended to the store, or reported.
     void parseUnit(const char *begin, size_t length, uint64_t position, bool element);
     void report(uint64_t position, bool element, QString reason);
+    void reportTail(QString reason);
     void compact();
 
     EventStore &m_store;
@@ -73,13 +80,21 @@ private:
     bool m_atStart = true;
     bool m_skipping = false; // inside an event longer than kMaxEventBytes
     uint64_t m_skippedPosition = 0;
-    std::vector<ReadProblem> m_problems;
+    ReadProblems m_problems;
 
     // The array splitter's state, kept across pushes.
     bool m_arrayOpen = false, m_arrayDone = false, m_inString = false, m_escape = false;
     int m_depth = 0;
     size_t m_elementStart = 0; // offset in m_buffer, relative to m_scan
     uint64_t m_element = 0;
+
+    // After the list: where the tail stands, and its first bytes, quoted when it is reported.
+    enum class Tail { None, InWrapper, After, Collecting, Reported };
+    Tail m_tail = Tail::None;
+    const char *m_tailWhat = nullptr; // what the text is after: "the list of events" or "the wrapper object"
+    uint64_t m_tailAt = 0;            // its byte offset in the input
+    std::string m_tailText;
+    bool m_wrapperKeys = false; // other keys follow the list in the wrapper
 };
 
 } // namespace oplens

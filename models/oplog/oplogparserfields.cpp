@@ -3,6 +3,7 @@
 #include "oplogparser.h"
 
 #include "jsontext.h"
+#include "otherfields.h"
 
 #include <simdjson.h>
 
@@ -79,7 +80,7 @@ struct OplogParser::Json {
     ondemand::parser outer;
     ondemand::parser inner; // validates nested values found by the outer one
     dom::parser checker;    // explains why a line is not an object
-    std::vector<std::pair<std::string, std::string>> others;
+    OtherFields others;
     std::string otherText, minifiedParameters, minifiedOther;
     std::string origin;
     bool hasOrigin = false;
@@ -197,21 +198,6 @@ struct OplogParser::Json {
         return {minified.data(), length};
     }
 
-    void keepAsOther(std::string_view key, std::string_view raw)
-    {
-        auto it = std::find_if(others.begin(), others.end(), [&](const auto &o) { return o.first == key; });
-        if (it == others.end())
-            others.emplace_back(std::string(key), std::string(raw));
-        else
-            it->second.assign(raw); // duplicate keys: the last one wins
-    }
-
-    void dropOther(std::string_view key)
-    {
-        others.erase(std::remove_if(others.begin(), others.end(), [&](const auto &o) { return o.first == key; }),
-                     others.end());
-    }
-
     // Starts reading `length` bytes at `begin` (in a padded buffer of `capacity`) as one object: why it is not one,
     // or empty. The DOM parser is asked only on failure, to tell bad JSON from a non-object.
     OPLENS_STEP QString open(const char *begin, size_t length, size_t capacity, ondemand::document &doc,
@@ -305,7 +291,7 @@ struct OplogParser::Json {
             int64_t t = 0;
             if (f.value.get_int64().get(t) == SUCCESS) {
                 event.opStartTime = t;
-                dropOther(f.key);
+                others.drop(f.key);
                 return true;
             }
         }
@@ -326,7 +312,7 @@ struct OplogParser::Json {
         if (f.value.get_string().get(s) != SUCCESS)
             return false;
         out = s;
-        dropOther(f.key);
+        others.drop(f.key);
         return true;
     }
 
@@ -355,13 +341,13 @@ struct OplogParser::Json {
             draft.event.parameters = raw;
             draft.hasOrigin = hasOrigin;
             draft.origin = origin;
-            dropOther(f.key);
+            others.drop(f.key);
         } else {
             if (f.key == "parameters") { // not an object: kept as it is, with no origin
                 draft.event.parameters = {};
                 draft.hasOrigin = false;
             }
-            keepAsOther(f.key, raw);
+            others.keep(f.key, raw);
         }
         return true;
     }
@@ -427,7 +413,7 @@ struct OplogParser::Json {
         else if (serviceStarted && event.operationId) {
             std::string raw;
             appendJsonString(raw, *event.operationId);
-            keepAsOther("operationId", raw);
+            others.keep("operationId", raw);
             event.operationId.reset();
         }
     }
@@ -441,13 +427,13 @@ struct OplogParser::Json {
         if (draft.hasOrigin)
             draft.event.origin = draft.origin;
         otherText.clear();
-        for (const auto &[key, raw] : others) {
+        others.forEach([&](std::string_view key, std::string_view raw) {
             if (!otherText.empty())
                 otherText.push_back(',');
             appendJsonString(otherText, key);
             otherText.push_back(':');
             otherText.append(compact(raw, minifiedOther));
-        }
+        });
         if (otherText.size() > TextArena::kMaxLength) // keys and ids are escaped again: `\b` grows to `\u0008`
             return false;
         draft.event.otherFields = otherText;
@@ -493,6 +479,9 @@ void OplogParser::parseUnit(const char *begin, size_t length, uint64_t position,
     }
     m_store.append(draft.event, m_source);
     ++m_events;
+    if (const size_t dropped = json.others.droppedKeys())
+        report(position, element, QStringLiteral("more than %1 unknown fields; the other %2 were dropped")
+                                      .arg(OtherFields::kMaxKept).arg(dropped));
 }
 
 } // namespace oplens

@@ -27,7 +27,7 @@ struct ReadResult {
     bool incompleteTail = false;
     uint64_t events = 0;
     uint64_t fileSize = 0;    // the size seen when reading ended
-    std::vector<ReadProblem> problems;
+    ReadProblems problems;
 
     bool ok() const { return error.isEmpty() && !cancelled; }
 };

@@ -177,7 +177,7 @@ inline QStringList restartsOf(const QString &oplog, const QString &old)
 // ---- parsing ---------------------------------------------------------------------------------------------------
 
 // Parses `text` whole (pushed at once, then finished) as events of `source`; returns the problems.
-inline std::vector<oplens::ReadProblem> parseInto(oplens::EventStore &store, uint16_t source, const QByteArray &text)
+inline oplens::ReadProblems parseInto(oplens::EventStore &store, uint16_t source, const QByteArray &text)
 {
     oplens::OplogParser parser(store, source);
     parser.push(text.constData(), size_t(text.size()));
@@ -220,7 +220,7 @@ inline QList<quint64> positions(const oplens::EventStore &store)
     return out;
 }
 
-inline QStringList problemsText(const std::vector<oplens::ReadProblem> &problems)
+inline QStringList problemsText(const oplens::ReadProblems &problems)
 {
     QStringList out;
     for (const auto &p : problems)

@@ -49,7 +49,7 @@ const QByteArray kLog =
     "\n";
 
 // A dataset read from `path` by the reader, as the console and the CLI read it.
-std::shared_ptr<Dataset> readBack(const QString &path, std::vector<ReadProblem> *problems = nullptr)
+std::shared_ptr<Dataset> readBack(const QString &path, ReadProblems *problems = nullptr)
 {
     auto data = std::make_shared<Dataset>();
     const uint16_t source = data->addSource(path);
@@ -142,7 +142,7 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_logPath = m_dir.filePath(QStringLiteral("fixture.jsonl"));
         QVERIFY(writeFile(m_logPath, kLog));
-        std::vector<ReadProblem> problems;
+        ReadProblems problems;
         m_data = readBack(m_logPath, &problems);
         QVERIFY2(problems.empty(), qPrintable(problemsText(problems).join(QLatin1Char('\n'))));
         QCOMPARE(m_data->events().size(), size_t(7));
@@ -165,7 +165,7 @@ private Q_SLOTS:
         const ExportResult result = exportTo(r, path);
         QVERIFY2(result.ok(), qPrintable(result.error));
         QCOMPARE(result.events, uint64_t(7));
-        std::vector<ReadProblem> problems;
+        ReadProblems problems;
         const auto back = readBack(path, &problems);
         QVERIFY2(problems.empty(), qPrintable(problemsText(problems).join(QLatin1Char('\n'))));
         // Every field, unknown ones included, in the view's order.
@@ -382,7 +382,7 @@ private Q_SLOTS:
         QCOMPARE(source.value(QStringLiteral("sha256")).toString(),
                  QString::fromLatin1(QCryptographicHash::hash(kLog, QCryptographicHash::Sha256).toHex()));
         // Still an oplog: the reader takes the events and leaves exportInfo.
-        std::vector<ReadProblem> problems;
+        ReadProblems problems;
         QCOMPARE(readBack(path, &problems)->events().size(), size_t(1));
         QVERIFY(problems.empty());
     }
