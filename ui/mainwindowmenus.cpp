@@ -93,6 +93,7 @@ void MainWindow::createOperationMenu()
     QAction *acknowledge = notifications->addAction(tr("&Acknowledge notification"), m_notifications,
                                                     &NotificationsPane::acknowledgeSelected);
     acknowledge->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    notifications->addAction(tr("Acknowledge &Older Notifications…"), m_notifications, &NotificationsPane::acknowledgeOlder);
     m_restartAction = notifications->addAction(tr("&Restart…"), this, [this] { restartOperation(m_details->operation()); });
     m_restartAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_restartAction->setEnabled(false);

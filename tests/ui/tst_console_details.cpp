@@ -158,7 +158,7 @@ private Q_SLOTS:
         QAction *none = menu->findChild<QAction *>(QStringLiteral("statusNone"));
         QVERIFY(all && none);
         QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(all).center());
-        QCOMPARE(bar->filter().statuses, uint32_t(0x1FF) & ~uint32_t(StatusUnknown));
+        QCOMPARE(bar->filter().statuses, uint32_t(0x3FF) & ~uint32_t(StatusUnknown));
         QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(none).center());
         QCOMPARE(bar->filter().statuses, 0u);
         QVERIFY(menu->isVisible());

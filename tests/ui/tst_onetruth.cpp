@@ -17,7 +17,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListView>
+#include <QTreeView>
 #include <QProcess>
 #include <QStatusBar>
 #include <QTableView>
@@ -171,10 +171,10 @@ private Q_SLOTS:
         const QStringList files = consolefixture::writeDemo(demo.path());
         QVERIFY(!files.isEmpty());
         auto w = openWindow(files);
-        QListView *list = w->notificationsPane()->view();
-        QVERIFY(list->model()->rowCount() > 0);
-        list->setCurrentIndex(list->model()->index(0, 0));
-        const uint32_t noticed = w->notificationsPane()->model()->operationAt(0);
+        QTreeView *list = w->notificationsPane()->view();
+        QVERIFY(w->notificationsPane()->model()->notificationCount() > 0);
+        const uint32_t noticed = w->notificationsPane()->model()->shownOperations().at(0);
+        list->setCurrentIndex(w->notificationsPane()->model()->indexOf(noticed));
         QCOMPARE(w->detailsPane()->operation(), noticed);
         QCOMPARE(w->operationsPane()->currentOperation(), noticed);
         QCOMPARE(w->eventsPane()->currentOperation(), noticed);
@@ -190,7 +190,7 @@ private Q_SLOTS:
         QCOMPARE(w->detailsPane()->operation(), chosen);
         QCOMPARE(w->eventsPane()->currentOperation(), chosen);
         if (!w->notificationsPane()->model()->lines().isEmpty() && list->currentIndex().isValid())
-            QCOMPARE(w->notificationsPane()->model()->operationAt(list->currentIndex().row()), chosen);
+            QCOMPARE(w->notificationsPane()->model()->operationAt(list->currentIndex()), chosen);
 
         QTableView *events = w->eventsPane()->view();
         events->setCurrentIndex(events->model()->index(events->model()->rowCount() - 1, 0));
@@ -210,14 +210,13 @@ private Q_SLOTS:
         auto w = openWindow(files);
         QTableView *operations = w->operationsPane()->view();
         operations->setCurrentIndex(operations->model()->index(0, 0));
-        QListView *list = w->notificationsPane()->view();
-        int row = -1;
-        for (int r = 0; r < list->model()->rowCount() && row < 0; ++r)
-            if (w->session()->data()->operation(w->notificationsPane()->model()->operationAt(r)).status == Status::Interrupted)
-                row = r;
-        QVERIFY(row >= 0);
-        list->setCurrentIndex(list->model()->index(row, 0));
-        const uint32_t op = w->notificationsPane()->model()->operationAt(row);
+        QTreeView *list = w->notificationsPane()->view();
+        uint32_t op = NotificationsModel::kNoOperation;
+        for (uint32_t shown : w->notificationsPane()->model()->shownOperations())
+            if (op == NotificationsModel::kNoOperation && w->session()->data()->operation(shown).status == Status::Interrupted)
+                op = shown;
+        QVERIFY(op != NotificationsModel::kNoOperation);
+        list->setCurrentIndex(w->notificationsPane()->model()->indexOf(op));
         const QString id = w->session()->data()->events().ids().qtext(op);
         QString shownId, focused;
         QTimer::singleShot(0, this, [&] {

@@ -14,7 +14,6 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLineEdit>
-#include <QListView>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
@@ -109,9 +108,9 @@ private Q_SLOTS:
         NotificationsPane *pane = w.notificationsPane();
         const int row = rowOf(pane, QStringLiteral("RestoreOnNewAccount"));
         QVERIFY(row >= 0);
-        const uint32_t old = pane->model()->operationAt(row);
+        const uint32_t old = pane->model()->shownOperations().at(size_t(row));
         const QString oldId = w.session()->data()->events().ids().qtext(old);
-        pane->view()->setCurrentIndex(pane->model()->index(row));
+        pane->selectOperation(old);
         auto *restart = pane->findChild<QPushButton *>(QStringLiteral("restartButton"));
         QVERIFY(restart);
         QTRY_VERIFY(restart->isEnabled());
@@ -136,12 +135,14 @@ private Q_SLOTS:
         auto window = openAgent();
         MainWindow &w = *window;
         QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
-        // mail1's SmartScan is still running with the same parameters: the agent refuses (409).
+        // mail1's SmartScan is still running with the same parameters: the agent refuses (409). The interrupted one
+        // is superseded by an earlier night's run, shown on request.
         NotificationsPane *pane = w.notificationsPane();
+        pane->model()->setShowSuperseded(true);
         const int row = rowOf(pane, QStringLiteral("SmartScan on mail1"));
         QVERIFY(row >= 0);
         confirmNextRestart(QStringLiteral("trying"));
-        w.restartOperation(pane->model()->operationAt(row));
+        w.restartOperation(pane->model()->shownOperations().at(size_t(row)));
         QMessageBox *box = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT((box = w.findChild<QMessageBox *>(QStringLiteral("restartRefused"))) != nullptr, 10000);
         QVERIFY2(!box->text().contains(QStringLiteral("409")) && box->text().contains(QStringLiteral("same parameters is running")),
@@ -164,7 +165,7 @@ private Q_SLOTS:
         NotificationsPane *pane = w.notificationsPane();
         const int row = rowOf(pane, QStringLiteral("RestoreOnNewAccount"));
         QVERIFY(row >= 0);
-        const uint32_t old = pane->model()->operationAt(row);
+        const uint32_t old = pane->model()->shownOperations().at(size_t(row));
         Restarter::setCatalogPath({});
         Restarter restarter(w.session());
         QVERIFY(restarter.refusal(old).contains(QStringLiteral("local action catalog")));

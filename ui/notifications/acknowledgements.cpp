@@ -1,7 +1,10 @@
 #include "acknowledgements.h"
 
+#include "timedisplay.h"
+
 #include <QCryptographicHash>
 #include <QSettings>
+#include <QVariantMap>
 
 namespace oplens::ui {
 
@@ -9,12 +12,20 @@ namespace {
 const QString kGroup = QStringLiteral("acknowledged");
 }
 
+// Each value is {at, comment}; earlier versions kept only the time.
 Acknowledgements::Acknowledgements()
 {
     QSettings settings;
     settings.beginGroup(kGroup);
-    for (const QString &k : settings.childKeys())
-        m_acknowledged.insert(k, settings.value(k).toDateTime());
+    for (const QString &k : settings.childKeys()) {
+        const QVariant value = settings.value(k);
+        if (value.typeId() == QMetaType::QVariantMap) {
+            const QVariantMap map = value.toMap();
+            m_acknowledged.insert(k, {map.value(QStringLiteral("at")).toDateTime(), map.value(QStringLiteral("comment")).toString()});
+        } else {
+            m_acknowledged.insert(k, {value.toDateTime(), {}});
+        }
+    }
 }
 
 // A hash: settings keys cannot hold every character a path or an id may have.
@@ -29,19 +40,29 @@ bool Acknowledgements::contains(const QString &source, const QString &operationI
     return m_acknowledged.contains(key(source, operationId));
 }
 
-void Acknowledgements::set(const QString &source, const QString &operationId, bool acknowledged)
+void Acknowledgements::set(const QString &source, const QString &operationId, bool acknowledged, const QString &comment)
 {
     const QString k = key(source, operationId);
     QSettings settings;
     settings.beginGroup(kGroup);
     if (acknowledged) {
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        m_acknowledged.insert(k, now);
-        settings.setValue(k, now);
+        const Entry entry{QDateTime::currentDateTimeUtc(), comment.trimmed()};
+        m_acknowledged.insert(k, entry);
+        settings.setValue(k, QVariantMap{{QStringLiteral("at"), entry.at}, {QStringLiteral("comment"), entry.comment}});
     } else {
         m_acknowledged.remove(k);
         settings.remove(k);
     }
+}
+
+QString Acknowledgements::describe(const QString &source, const QString &operationId) const
+{
+    const auto it = m_acknowledged.constFind(key(source, operationId));
+    if (it == m_acknowledged.constEnd())
+        return {};
+    const QString when = TimeDisplay::instance().format(it->at.toMSecsSinceEpoch());
+    return it->comment.isEmpty() ? QObject::tr("Acknowledged %1").arg(when)
+                                 : QObject::tr("Acknowledged %1: %2").arg(when, it->comment);
 }
 
 } // namespace oplens::ui

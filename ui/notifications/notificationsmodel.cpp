@@ -3,15 +3,18 @@
 #include "statusstyle.h"
 #include "timedisplay.h"
 
+#include <QFileInfo>
+#include <QFont>
 #include <QPalette>
+#include <QHash>
 
 namespace oplens::ui {
 
-NotificationsModel::NotificationsModel(QObject *parent) : QAbstractListModel(parent)
+NotificationsModel::NotificationsModel(QObject *parent) : QAbstractItemModel(parent)
 {
     connect(&TimeDisplay::instance(), &TimeDisplay::changed, this, [this] {
-        if (!m_items.empty())
-            Q_EMIT dataChanged(index(0), index(rowCount() - 1));
+        if (!m_groups.empty())
+            rebuild(); // the groups' headings carry times too
     });
 }
 
@@ -33,7 +36,7 @@ void NotificationsModel::refresh(std::shared_ptr<const Dataset> data, int64_t no
             const bool stale = o.status != Status::Interrupted;
             const int64_t when = stale ? s.time(o.statusRow) : (o.endedAt != kNoTime ? o.endedAt : s.time(o.statusRow));
             const bool acknowledged = !m_acks.isEmpty() && m_acks.contains(sourceOf(op), s.ids().qtext(op));
-            m_all.push_back({op, when, stale, acknowledged, superseded});
+            m_all.push_back({op, when, stale, acknowledged, superseded, groupKey(op, stale)});
         }
         std::sort(m_all.begin(), m_all.end(), [](const Item &a, const Item &b) {
             return a.when != b.when ? a.when > b.when : a.op > b.op;
@@ -42,19 +45,29 @@ void NotificationsModel::refresh(std::shared_ptr<const Dataset> data, int64_t no
     rebuild();
 }
 
+// Groups in the order of their newest notification (m_all is newest first), each listing its own newest first.
 void NotificationsModel::rebuild()
 {
     beginResetModel();
-    m_items.clear();
+    m_shown.clear();
+    m_groups.clear();
     m_unacknowledged = 0;
     m_superseded = 0;
+    QHash<QString, size_t> groupOf;
     for (const Item &item : m_all) {
         m_unacknowledged += item.acknowledged || item.superseded ? 0 : 1;
         if (!m_showAcknowledged && item.acknowledged)
             continue;
         m_superseded += item.superseded ? 1 : 0;
-        if (m_showSuperseded || !item.superseded)
-            m_items.push_back(item);
+        if (!m_showSuperseded && item.superseded)
+            continue;
+        auto at = groupOf.constFind(item.group);
+        if (at == groupOf.constEnd()) {
+            at = groupOf.insert(item.group, m_groups.size());
+            m_groups.push_back({item.group, groupHeading(item), {}, m_data->operation(item.op).status, item.stale});
+        }
+        m_groups[at.value()].items.push_back(m_shown.size());
+        m_shown.push_back(item);
     }
     endResetModel();
 }
@@ -75,14 +88,77 @@ void NotificationsModel::setShowSuperseded(bool show)
     rebuild();
 }
 
-void NotificationsModel::setAcknowledged(int row, bool acknowledged)
+std::vector<uint32_t> NotificationsModel::shownOperations() const
 {
-    if (row < 0 || size_t(row) >= m_items.size())
-        return;
-    const uint32_t op = m_items[size_t(row)].op;
-    m_acks.set(sourceOf(op), m_data->events().ids().qtext(op), acknowledged);
-    for (Item &item : m_all)
+    std::vector<uint32_t> out;
+    for (const Group &g : m_groups)
+        for (size_t i : g.items)
+            out.push_back(m_shown[i].op);
+    return out;
+}
+
+uint32_t NotificationsModel::operationAt(const QModelIndex &index) const
+{
+    if (!index.isValid() || isGroup(index))
+        return kNoOperation;
+    return m_shown[m_groups[size_t(index.internalId() - 1)].items[size_t(index.row())]].op;
+}
+
+QModelIndex NotificationsModel::indexOf(uint32_t op) const
+{
+    for (size_t g = 0; g < m_groups.size(); ++g)
+        for (size_t r = 0; r < m_groups[g].items.size(); ++r)
+            if (m_shown[m_groups[g].items[r]].op == op)
+                return createIndex(int(r), 0, quintptr(g + 1));
+    return {};
+}
+
+std::vector<uint32_t> NotificationsModel::operationsOf(const QModelIndexList &rows) const
+{
+    std::vector<uint32_t> out;
+    for (const QModelIndex &index : rows) {
+        if (isGroup(index)) {
+            for (size_t i : m_groups[size_t(index.row())].items)
+                out.push_back(m_shown[i].op);
+        } else if (const uint32_t op = operationAt(index); op != kNoOperation) {
+            out.push_back(op);
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::vector<uint32_t> NotificationsModel::unacknowledgedBefore(int64_t epochMs) const
+{
+    std::vector<uint32_t> out;
+    for (const Item &item : m_shown)
+        if (!item.acknowledged && item.when < epochMs)
+            out.push_back(item.op);
+    return out;
+}
+
+bool NotificationsModel::isAcknowledged(uint32_t op) const
+{
+    for (const Item &item : m_all)
         if (item.op == op)
+            return item.acknowledged;
+    return false;
+}
+
+void NotificationsModel::acknowledge(const std::vector<uint32_t> &ops, bool acknowledged, const QString &comment)
+{
+    if (!m_data || ops.empty())
+        return;
+    std::vector<bool> chosen(m_data->operationCount());
+    for (uint32_t op : ops) {
+        if (op >= chosen.size())
+            continue;
+        chosen[op] = true;
+        m_acks.set(sourceOf(op), m_data->events().ids().qtext(op), acknowledged, comment);
+    }
+    for (Item &item : m_all)
+        if (chosen[item.op])
             item.acknowledged = acknowledged;
     rebuild();
 }
@@ -90,6 +166,34 @@ void NotificationsModel::setAcknowledged(int row, bool acknowledged)
 QString NotificationsModel::sourceOf(uint32_t op) const
 {
     return m_data->events().sourceName(m_data->source(op));
+}
+
+// One group per source and cause: one service restart, one recorded reason, or running too long.
+QString NotificationsModel::groupKey(uint32_t op, bool stale) const
+{
+    const QString source = sourceOf(op);
+    if (stale)
+        return source + QStringLiteral("\nstale");
+    const Operation &o = m_data->operation(op);
+    switch (o.evidence) {
+    case Evidence::ServiceStarted:
+    case Evidence::AgentReport: return source + QStringLiteral("\nrestart\n") + QString::number(o.endedAt);
+    default: return source + QStringLiteral("\nreason\n") + m_data->interruptionReason(op);
+    }
+}
+
+QString NotificationsModel::groupHeading(const Item &item) const
+{
+    const Dataset &d = *m_data;
+    const uint32_t host = d.host(item.op);
+    const QString server = host != kNone ? d.events().string(host) : QFileInfo(sourceOf(item.op)).fileName();
+    if (item.stale)
+        return tr("%1 · running too long").arg(server);
+    const Operation &o = d.operation(item.op);
+    if (o.evidence == Evidence::ServiceStarted || o.evidence == Evidence::AgentReport)
+        return tr("%1 · service restarted %2").arg(server, TimeDisplay::instance().format(o.endedAt));
+    const QString reason = d.interruptionReason(item.op);
+    return reason.isEmpty() ? tr("%1 · interrupted").arg(server) : tr("%1 · %2").arg(server, reason);
 }
 
 QString NotificationsModel::why(const Item &item) const
@@ -109,21 +213,90 @@ QString NotificationsModel::why(const Item &item) const
 QStringList NotificationsModel::lines() const
 {
     QStringList out;
-    for (const Item &item : m_items)
-        out << QStringLiteral("%1 — %2").arg(m_data->title(item.op), why(item));
+    for (const Group &g : m_groups)
+        for (size_t i : g.items)
+            out << QStringLiteral("%1 — %2").arg(m_data->title(m_shown[i].op), why(m_shown[i]));
     return out;
+}
+
+QStringList NotificationsModel::groupedLines() const
+{
+    QStringList out;
+    for (int g = 0; g < int(m_groups.size()); ++g) {
+        out << index(g, 0).data().toString();
+        for (size_t i : m_groups[size_t(g)].items)
+            out << QStringLiteral("  %1 — %2").arg(m_data->title(m_shown[i].op), why(m_shown[i]));
+    }
+    return out;
+}
+
+// internalId 0: a group's row; g + 1: a notification in group g.
+QModelIndex NotificationsModel::index(int row, int column, const QModelIndex &parent) const
+{
+    if (column != 0 || row < 0)
+        return {};
+    if (!parent.isValid())
+        return size_t(row) < m_groups.size() ? createIndex(row, 0, quintptr(0)) : QModelIndex();
+    if (!isGroup(parent) || size_t(row) >= m_groups[size_t(parent.row())].items.size())
+        return {};
+    return createIndex(row, 0, quintptr(parent.row() + 1));
+}
+
+QModelIndex NotificationsModel::parent(const QModelIndex &child) const
+{
+    if (!child.isValid() || child.internalId() == 0)
+        return {};
+    return createIndex(int(child.internalId() - 1), 0, quintptr(0));
 }
 
 int NotificationsModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_items.size());
+    if (!parent.isValid())
+        return int(m_groups.size());
+    return isGroup(parent) ? int(m_groups[size_t(parent.row())].items.size()) : 0;
+}
+
+int NotificationsModel::columnCount(const QModelIndex &) const
+{
+    return 1;
 }
 
 QVariant NotificationsModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || size_t(index.row()) >= m_items.size())
+    if (!index.isValid())
         return {};
-    const Item &item = m_items[size_t(index.row())];
+    if (isGroup(index))
+        return size_t(index.row()) < m_groups.size() ? groupData(m_groups[size_t(index.row())], role) : QVariant();
+    const Group &g = m_groups[size_t(index.internalId() - 1)];
+    return itemData(m_shown[g.items[size_t(index.row())]], role);
+}
+
+QVariant NotificationsModel::groupData(const Group &group, int role) const
+{
+    switch (role) {
+    case GroupKeyRole: return group.key;
+    case OperationRole: return QVariant::fromValue(kNoOperation);
+    case Qt::DisplayRole: {
+        int acknowledged = 0;
+        for (size_t i : group.items)
+            acknowledged += m_shown[i].acknowledged ? 1 : 0;
+        const size_t n = group.items.size();
+        QString text = n == 1 ? tr("%1 · 1 operation").arg(group.heading) : tr("%1 · %2 operations").arg(group.heading).arg(n);
+        return acknowledged > 0 ? tr("%1 (%2 acknowledged)").arg(text).arg(acknowledged) : text;
+    }
+    case Qt::DecorationRole: return statusIcon(group.status, group.stale);
+    case Qt::FontRole: {
+        QFont bold;
+        bold.setBold(true);
+        return bold;
+    }
+    case Qt::ToolTipRole: return tr("Select the group to acknowledge all of its notifications at once");
+    default: return {};
+    }
+}
+
+QVariant NotificationsModel::itemData(const Item &item, int role) const
+{
     const Status status = m_data->operation(item.op).status;
     switch (role) {
     case OperationRole: return item.op;
@@ -135,10 +308,11 @@ QVariant NotificationsModel::data(const QModelIndex &index, int role) const
         if (item.acknowledged || item.superseded) // nothing to do about it
             return QPalette().color(QPalette::Disabled, QPalette::Text);
         return {};
-    case Qt::ToolTipRole:
-        return tr("Operation %1 from %2%3")
-            .arg(m_data->events().ids().qtext(item.op), sourceOf(item.op),
-                 item.acknowledged ? tr("\nAcknowledged") : QString());
+    case Qt::ToolTipRole: {
+        const QString id = m_data->events().ids().qtext(item.op);
+        const QString acknowledged = item.acknowledged ? QLatin1Char('\n') + m_acks.describe(sourceOf(item.op), id) : QString();
+        return tr("Operation %1 from %2%3").arg(id, sourceOf(item.op), acknowledged);
+    }
     default: return {};
     }
 }

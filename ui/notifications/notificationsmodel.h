@@ -1,21 +1,23 @@
-// The operations that need the admin: Interrupted and neither restarted nor superseded (red), Stale (amber); newest
-// first. Superseded ones (docs/oplog.md section 3) only on request. Each row reads as two lines: what and where, then
-// since when and why.
+// The operations that need the admin: Interrupted and neither restarted nor superseded (red), Stale (amber).
+// Superseded ones (docs/oplog.md section 3) only on request. They are grouped by server and by what caused them
+// ("mail6 · service restarted 2026-11-28 14:47 · 4 operations"), the newest group first; each notification reads as
+// two lines: what and where, then since when and why.
 #pragma once
 
 #include "acknowledgements.h"
 #include "dataset.h"
 
-#include <QAbstractListModel>
+#include <QAbstractItemModel>
 #include <memory>
 
 namespace oplens::ui {
 
-class NotificationsModel : public QAbstractListModel
+class NotificationsModel : public QAbstractItemModel
 {
     Q_OBJECT
 public:
-    enum Role { OperationRole = Qt::UserRole + 1, AcknowledgedRole, SupersededRole };
+    enum Role { OperationRole = Qt::UserRole + 1, AcknowledgedRole, SupersededRole, GroupKeyRole };
+    static constexpr uint32_t kNoOperation = 0xFFFFFFFFu;
 
     explicit NotificationsModel(QObject *parent = nullptr);
     void refresh(std::shared_ptr<const Dataset> data, int64_t now);
@@ -25,14 +27,31 @@ public:
     bool showSuperseded() const { return m_showSuperseded; }
     // The superseded Interrupted operations, as many as the acknowledged setting lets through.
     int supersededCount() const { return m_superseded; }
-    void setAcknowledged(int row, bool acknowledged);
     int unacknowledgedCount() const { return m_unacknowledged; }
-    uint32_t operationAt(int row) const { return m_items.at(size_t(row)).op; }
+    // The notifications shown now, newest group first: what the tree lists under its groups.
+    int notificationCount() const { return int(m_shown.size()); }
+    std::vector<uint32_t> shownOperations() const;
 
-    // One line per row, as the pane shows it: for printing where there is no display.
+    // A notification's operation; kNoOperation for a group's row.
+    uint32_t operationAt(const QModelIndex &index) const;
+    QModelIndex indexOf(uint32_t op) const;
+    bool isGroup(const QModelIndex &index) const { return index.isValid() && index.internalId() == 0; }
+    // The operations of these rows: a group's row stands for every notification in it.
+    std::vector<uint32_t> operationsOf(const QModelIndexList &rows) const;
+    // The shown notifications that began before `epochMs` and are not acknowledged yet.
+    std::vector<uint32_t> unacknowledgedBefore(int64_t epochMs) const;
+    bool isAcknowledged(uint32_t op) const;
+    void acknowledge(const std::vector<uint32_t> &ops, bool acknowledged, const QString &comment = {});
+
+    // One line per notification, as the pane shows it: for printing where there is no display.
     QStringList lines() const;
+    // The same under their groups' headings, indented.
+    QStringList groupedLines() const;
 
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
     int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
 
 private:
@@ -42,14 +61,26 @@ private:
         bool stale;
         bool acknowledged;
         bool superseded;
+        QString group; // the key of its group: source, cause and the cause's time
+    };
+    struct Group {
+        QString key, heading; // "mail6 · service restarted 2026-11-28 14:47"
+        std::vector<size_t> items; // into m_shown
+        Status status;
+        bool stale;
     };
     QString sourceOf(uint32_t op) const;
-    QString why(const Item &item) const;   // "Interrupted 2025-11-23 01:08:25: service restarted at ..."
+    QString why(const Item &item) const; // "Interrupted 2025-11-23 01:08:25: service restarted at ..."
+    QString groupKey(uint32_t op, bool stale) const;
+    QString groupHeading(const Item &item) const;
+    QVariant itemData(const Item &item, int role) const;
+    QVariant groupData(const Group &group, int role) const;
     void rebuild();
 
     std::shared_ptr<const Dataset> m_data;
     int64_t m_now = 0;
-    std::vector<Item> m_all, m_items;
+    std::vector<Item> m_all, m_shown;
+    std::vector<Group> m_groups;
     Acknowledgements m_acks;
     bool m_showAcknowledged = false, m_showSuperseded = false;
     int m_unacknowledged = 0, m_superseded = 0;

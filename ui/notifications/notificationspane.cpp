@@ -1,24 +1,27 @@
 #include "notificationspane.h"
 
+#include "acknowledgedialog.h"
 #include "restarter.h"
 #include "statusstyle.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QPushButton>
-#include <QStyle>
-#include <QListView>
+#include <QToolButton>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace oplens::ui {
 
 NotificationsPane::NotificationsPane(QWidget *parent)
-    : QWidget(parent), m_model(new NotificationsModel(this)), m_view(new QListView(this))
+    : QWidget(parent), m_model(new NotificationsModel(this)), m_view(new QTreeView(this))
 {
     m_trouble = new QLabel(this);
     m_trouble->setObjectName(QStringLiteral("notificationsTrouble"));
     m_trouble->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_trouble->setWordWrap(true);
     styleAsError(m_trouble);
     m_trouble->hide();
     m_warning = new QLabel(tr("Check why the service restarted or crashed (its logs, disk space, memory) before "
@@ -33,33 +36,14 @@ NotificationsPane::NotificationsPane(QWidget *parent)
 
     m_view->setModel(m_model);
     m_view->setObjectName(QStringLiteral("notificationsTable"));
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setHeaderHidden(true);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setIconSize(QSize(20, 20));
-    m_view->setSpacing(2);
     m_view->setWordWrap(true);
     m_view->setTextElideMode(Qt::ElideRight);
-    m_view->setUniformItemSizes(true);
     m_view->setAlternatingRowColors(true);
-
-    m_showAcknowledged = new QCheckBox(tr("Show acknowledged"), this);
-    m_showSuperseded = new QCheckBox(tr("Show superseded (0)"), this);
-    m_showSuperseded->setObjectName(QStringLiteral("showSuperseded"));
-    m_showSuperseded->setToolTip(tr("Interrupted operations after which a later run of the same operation, with the "
-                                    "same parameters, finished"));
-    m_acknowledge = new QPushButton(tr("Acknowledge"), this);
-    m_acknowledge->setToolTip(tr("Mark as seen: it leaves this list (kept across launches)"));
-    m_show = new QPushButton(tr("Show in log"), this);
-    m_restart = new QPushButton(tr("Restart…"), this);
-    m_restart->setObjectName(QStringLiteral("restartButton"));
-    auto *toggles = new QHBoxLayout; // a row of their own: the pane stays narrow enough for 1024 pixels
-    toggles->addWidget(m_showAcknowledged);
-    toggles->addWidget(m_showSuperseded);
-    toggles->addStretch(1);
-    auto *buttons = new QHBoxLayout;
-    buttons->addStretch(1);
-    buttons->addWidget(m_acknowledge);
-    buttons->addWidget(m_show);
-    buttons->addWidget(m_restart);
+    m_view->setExpandsOnDoubleClick(false); // a notification's double-click shows it in the log
+    m_view->setToolTip(tr("Ctrl+click or Shift+click to select several; select a group for all of its notifications"));
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -67,87 +51,183 @@ NotificationsPane::NotificationsPane(QWidget *parent)
     layout->addWidget(m_warning);
     layout->addWidget(m_allClear);
     layout->addWidget(m_view, 1);
-    layout->addLayout(toggles);
-    layout->addLayout(buttons);
+    layout->addWidget(createButtons());
+    connectModel();
+    updateBanners();
+    updateButtons();
+}
 
-    connect(m_showAcknowledged, &QCheckBox::toggled, this, [this](bool on) {
-        m_model->setShowAcknowledged(on);
-        updateButtons();
-    });
-    connect(m_showSuperseded, &QCheckBox::toggled, this, [this](bool on) {
-        m_model->setShowSuperseded(on);
-        updateButtons();
-    });
-    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
-        m_showSuperseded->setText(tr("Show superseded (%1)").arg(m_model->supersededCount()));
-    });
-    connect(m_acknowledge, &QPushButton::clicked, this, &NotificationsPane::acknowledgeSelected);
+// Two rows, so that the pane can be narrowed to about 300 pixels.
+QWidget *NotificationsPane::createButtons()
+{
+    m_showAcknowledged = new QCheckBox(tr("Show acknowledged"), this);
+    m_showSuperseded = new QCheckBox(tr("Show superseded (0)"), this);
+    m_showSuperseded->setObjectName(QStringLiteral("showSuperseded"));
+    m_showSuperseded->setToolTip(tr("Interrupted operations after which a later run of the same operation, with the "
+                                    "same parameters, finished"));
+    m_acknowledge = new QToolButton(this);
+    m_acknowledge->setObjectName(QStringLiteral("acknowledgeButton"));
+    m_acknowledge->setPopupMode(QToolButton::MenuButtonPopup);
+    m_acknowledge->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    auto *more = new QMenu(m_acknowledge);
+    more->addAction(tr("Acknowledge with a comment…"), this, &NotificationsPane::acknowledgeWithComment)
+        ->setObjectName(QStringLiteral("acknowledgeWithComment"));
+    more->addAction(tr("Acknowledge everything older than…"), this, &NotificationsPane::acknowledgeOlder)
+        ->setObjectName(QStringLiteral("acknowledgeOlder"));
+    m_acknowledge->setMenu(more);
+    m_show = new QPushButton(tr("Show in log"), this);
+    m_restart = new QPushButton(tr("Restart…"), this);
+    m_restart->setObjectName(QStringLiteral("restartButton"));
+
+    auto *box = new QWidget(this);
+    auto *toggles = new QHBoxLayout;
+    toggles->addWidget(m_showAcknowledged);
+    toggles->addWidget(m_showSuperseded);
+    toggles->addStretch(1);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_acknowledge);
+    buttons->addStretch(1);
+    buttons->addWidget(m_show);
+    buttons->addWidget(m_restart);
+    auto *rows = new QVBoxLayout(box);
+    rows->setContentsMargins(0, 0, 0, 0);
+    rows->addLayout(toggles);
+    rows->addLayout(buttons);
+
+    connect(m_showAcknowledged, &QCheckBox::toggled, m_model, &NotificationsModel::setShowAcknowledged);
+    connect(m_showSuperseded, &QCheckBox::toggled, m_model, &NotificationsModel::setShowSuperseded);
+    connect(m_acknowledge, &QToolButton::clicked, this, &NotificationsPane::acknowledgeSelected);
     connect(m_show, &QPushButton::clicked, this, [this] {
-        if (currentRow() >= 0)
-            Q_EMIT showInLog(m_model->operationAt(currentRow()));
+        if (currentOperation() != NotificationsModel::kNoOperation)
+            Q_EMIT showInLog(currentOperation());
     });
     connect(m_restart, &QPushButton::clicked, this, [this] {
-        if (currentRow() >= 0)
-            Q_EMIT restartRequested(m_model->operationAt(currentRow()));
+        if (currentOperation() != NotificationsModel::kNoOperation)
+            Q_EMIT restartRequested(currentOperation());
     });
-    connect(m_view, &QListView::activated, this, [this](const QModelIndex &index) {
-        Q_EMIT showInLog(m_model->operationAt(index.row()));
+    return box;
+}
+
+void NotificationsPane::connectModel()
+{
+    connect(m_view, &QTreeView::activated, this, [this](const QModelIndex &index) {
+        if (const uint32_t op = m_model->operationAt(index); op != NotificationsModel::kNoOperation)
+            Q_EMIT showInLog(op);
     });
-    updateBanners();
+    const auto trackFolding = [this](const QModelIndex &group, bool collapsed) {
+        const QString key = group.data(NotificationsModel::GroupKeyRole).toString();
+        collapsed ? (void)m_collapsed.insert(key) : (void)m_collapsed.remove(key);
+    };
+    connect(m_view, &QTreeView::collapsed, this, [trackFolding](const QModelIndex &i) { trackFolding(i, true); });
+    connect(m_view, &QTreeView::expanded, this, [trackFolding](const QModelIndex &i) { trackFolding(i, false); });
+    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, &NotificationsPane::rememberState);
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        restoreState();
+        m_showSuperseded->setText(tr("Show superseded (%1)").arg(m_model->supersededCount()));
         updateBanners();
         updateButtons();
         Q_EMIT countChanged(m_model->unacknowledgedCount());
     });
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &NotificationsPane::updateButtons);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) {
         updateButtons();
-        if (current.isValid())
-            Q_EMIT operationSelected(m_model->operationAt(current.row()));
+        if (const uint32_t op = m_model->operationAt(current); op != NotificationsModel::kNoOperation)
+            Q_EMIT operationSelected(op);
     });
-    updateButtons();
+}
+
+void NotificationsPane::rememberState()
+{
+    m_keptSelection = selectedOperations();
+    m_keptCurrent = currentOperation();
+}
+
+// Groups open unless the admin folded them; the same notifications selected as before the model changed.
+void NotificationsPane::restoreState()
+{
+    QItemSelectionModel *selection = m_view->selectionModel();
+    const QSignalBlocker quiet(selection); // restoring is not the admin choosing another operation
+    for (int g = 0; g < m_model->rowCount(); ++g) {
+        const QModelIndex group = m_model->index(g, 0);
+        m_view->setExpanded(group, !m_collapsed.contains(group.data(NotificationsModel::GroupKeyRole).toString()));
+    }
+    for (uint32_t op : m_keptSelection)
+        if (const QModelIndex index = m_model->indexOf(op); index.isValid())
+            selection->select(index, QItemSelectionModel::Select);
+    if (const QModelIndex current = m_model->indexOf(m_keptCurrent); current.isValid())
+        selection->setCurrentIndex(current, QItemSelectionModel::NoUpdate);
+    m_view->viewport()->update();
 }
 
 void NotificationsPane::refresh(std::shared_ptr<const Dataset> data, int64_t now)
 {
-    const int row = currentRow();
-    const uint32_t keep = row >= 0 ? m_model->operationAt(row) : 0xFFFFFFFFu;
     m_model->refresh(std::move(data), now);
-    for (int r = 0; r < m_model->rowCount(); ++r)
-        if (m_model->operationAt(r) == keep)
-            m_view->setCurrentIndex(m_model->index(r));
 }
 
 void NotificationsPane::selectOperation(uint32_t op)
 {
-    const int row = currentRow();
-    if (row >= 0 && m_model->operationAt(row) == op)
+    if (currentOperation() == op && op != NotificationsModel::kNoOperation)
         return;
-    for (int r = 0; r < m_model->rowCount(); ++r) {
-        if (m_model->operationAt(r) == op) {
-            m_view->setCurrentIndex(m_model->index(r));
-            return;
-        }
+    const QModelIndex index = m_model->indexOf(op);
+    if (index.isValid()) {
+        m_view->expand(index.parent());
+        m_view->setCurrentIndex(index);
+        m_view->scrollTo(index);
+        return;
     }
     m_view->selectionModel()->clearCurrentIndex(); // another operation is current: nothing here acts on a stale one
     m_view->clearSelection();
     updateButtons();
 }
 
-int NotificationsPane::currentRow() const
+uint32_t NotificationsPane::currentOperation() const
 {
-    const QModelIndex current = m_view->currentIndex();
-    return current.isValid() ? current.row() : -1;
+    return m_model->operationAt(m_view->currentIndex());
+}
+
+std::vector<uint32_t> NotificationsPane::selectedOperations() const
+{
+    return m_model->operationsOf(m_view->selectionModel()->selectedIndexes());
 }
 
 void NotificationsPane::acknowledgeSelected()
 {
-    const int row = currentRow();
-    if (row < 0)
+    std::vector<uint32_t> ops = selectedOperations();
+    if (ops.empty() && currentOperation() != NotificationsModel::kNoOperation)
+        ops = {currentOperation()};
+    if (ops.empty()) { // nothing chosen: offer what needs no choice
+        m_acknowledge->showMenu();
         return;
-    const bool acknowledged = m_model->index(row).data(NotificationsModel::AcknowledgedRole).toBool();
-    m_model->setAcknowledged(row, !acknowledged);
-    if (m_model->rowCount() > 0)
-        m_view->setCurrentIndex(m_model->index(std::min(row, m_model->rowCount() - 1)));
+    }
+    const bool allAcknowledged = std::all_of(ops.begin(), ops.end(), [this](uint32_t op) { return m_model->isAcknowledged(op); });
+    if (allAcknowledged) {
+        m_model->acknowledge(ops, false);
+        return;
+    }
+    if (ops.size() == 1) { // one click for one: a comment is in the menu
+        m_model->acknowledge(ops, true);
+        return;
+    }
+    AcknowledgeDialog dialog(int(ops.size()), this);
+    if (dialog.exec() == QDialog::Accepted)
+        m_model->acknowledge(ops, true, dialog.comment());
+}
+
+void NotificationsPane::acknowledgeWithComment()
+{
+    std::vector<uint32_t> ops = selectedOperations();
+    if (ops.empty())
+        return;
+    AcknowledgeDialog dialog(int(ops.size()), this);
+    if (dialog.exec() == QDialog::Accepted)
+        m_model->acknowledge(ops, true, dialog.comment());
+}
+
+void NotificationsPane::acknowledgeOlder()
+{
+    AcknowledgeDialog dialog([this](int64_t before) { return int(m_model->unacknowledgedBefore(before).size()); }, this);
+    if (dialog.exec() == QDialog::Accepted)
+        m_model->acknowledge(m_model->unacknowledgedBefore(dialog.before()), true, dialog.comment());
 }
 
 void NotificationsPane::setHealth(const SessionHealth &health)
@@ -165,8 +245,8 @@ void NotificationsPane::updateBanners()
         lines << h.banner();
     m_trouble->setText(lines.join(QLatin1Char('\n')));
     m_trouble->setVisible(!lines.isEmpty());
-    m_warning->setVisible(m_model->rowCount() > 0);
-    m_allClear->setVisible(m_model->rowCount() == 0);
+    m_warning->setVisible(m_model->notificationCount() > 0);
+    m_allClear->setVisible(m_model->notificationCount() == 0);
     m_allClear->setText(m_health.allClear());
 }
 
@@ -178,15 +258,23 @@ void NotificationsPane::setRestartAllowed(Restarter *restarter)
 
 void NotificationsPane::updateButtons()
 {
-    const int row = currentRow();
-    m_show->setEnabled(row >= 0);
-    const QString why = !m_restarter ? tr("Restart is not available") : row < 0 ? tr("Select a notification")
-                                                                               : m_restarter->refusal(m_model->operationAt(row));
+    const uint32_t op = currentOperation();
+    const bool current = op != NotificationsModel::kNoOperation;
+    m_show->setEnabled(current);
+    const QString why = !m_restarter ? tr("Restart is not available") : !current ? tr("Select a notification")
+                                                                                 : m_restarter->refusal(op);
     m_restart->setEnabled(why.isEmpty());
     m_restart->setToolTip(why.isEmpty() ? tr("Run it again, after checking why it was interrupted") : why);
-    m_acknowledge->setEnabled(row >= 0);
-    const bool acknowledged = row >= 0 && m_model->index(row).data(NotificationsModel::AcknowledgedRole).toBool();
-    m_acknowledge->setText(acknowledged ? tr("Unacknowledge") : tr("Acknowledge"));
+    std::vector<uint32_t> ops = selectedOperations();
+    if (ops.empty() && current)
+        ops = {op};
+    const bool allAcknowledged = !ops.empty() && std::all_of(ops.begin(), ops.end(), [this](uint32_t o) {
+        return m_model->isAcknowledged(o);
+    });
+    m_acknowledge->setEnabled(!ops.empty() || m_model->notificationCount() > 0);
+    m_acknowledge->setText(allAcknowledged ? tr("Unacknowledge") : ops.size() > 1 ? tr("Acknowledge %1…").arg(ops.size())
+                                                                                   : tr("Acknowledge"));
+    m_acknowledge->setToolTip(tr("Mark as seen: it leaves this list (kept across launches). Ctrl+K"));
 }
 
 } // namespace oplens::ui

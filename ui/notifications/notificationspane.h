@@ -1,15 +1,18 @@
-// The Notifications pane: what was interrupted or runs too long, why, and what to check before running it again.
+// The Notifications pane: what was interrupted or runs too long, grouped by server and cause, why, and what to check
+// before running it again. Several notifications or whole groups are acknowledged at once, with one comment.
 #pragma once
 
 #include "notificationsmodel.h"
 #include "sourcehealth.h"
 
+#include <QSet>
 #include <QWidget>
 
 class QCheckBox;
 class QLabel;
 class QPushButton;
-class QListView;
+class QToolButton;
+class QTreeView;
 
 namespace oplens::ui {
 
@@ -19,11 +22,18 @@ class NotificationsPane : public QWidget
 public:
     explicit NotificationsPane(QWidget *parent = nullptr);
     NotificationsModel *model() const { return m_model; }
-    QListView *view() const { return m_view; }
+    QTreeView *view() const { return m_view; }
     void refresh(std::shared_ptr<const Dataset> data, int64_t now);
+    // Acknowledges the selected notifications and groups (one at once; several with a comment asked for), or
+    // unacknowledges them when all of them already are.
     void acknowledgeSelected();
+    // Asks for a time and a comment, and acknowledges every shown notification that began before it.
+    void acknowledgeOlder();
     // Selects `op`'s notification, or none when it has none: the pane follows the window's current operation.
     void selectOperation(uint32_t op);
+    // The current notification's operation, or NotificationsModel::kNoOperation.
+    uint32_t currentOperation() const;
+    std::vector<uint32_t> selectedOperations() const;
     // The Restart… button is enabled where `restarter` allows it.
     void setRestartAllowed(class Restarter *restarter);
     // What could not be read is said first, in red; "nothing interrupted" only of the sources that were read.
@@ -38,17 +48,26 @@ Q_SIGNALS:
     void operationSelected(uint32_t op); // the admin selected its notification
 
 private:
+    QWidget *createButtons();
+    void connectModel();
     void updateButtons();
     void updateBanners();
-    int currentRow() const;
+    void acknowledgeWithComment();
+    void rememberState();
+    void restoreState();
 
     NotificationsModel *m_model;
-    QListView *m_view;
+    QTreeView *m_view;
     QCheckBox *m_showAcknowledged, *m_showSuperseded;
-    QPushButton *m_acknowledge, *m_show, *m_restart;
+    QToolButton *m_acknowledge;
+    QPushButton *m_show, *m_restart;
     class Restarter *m_restarter = nullptr;
     QLabel *m_trouble, *m_warning, *m_allClear;
     SessionHealth m_health;
+    // Kept across a refresh: which groups the admin folded, what was selected and current.
+    QSet<QString> m_collapsed;
+    std::vector<uint32_t> m_keptSelection;
+    uint32_t m_keptCurrent = NotificationsModel::kNoOperation;
 };
 
 } // namespace oplens::ui
