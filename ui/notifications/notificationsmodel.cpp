@@ -191,7 +191,7 @@ QString NotificationsModel::groupHeading(const Item &item) const
         return tr("%1 · running too long").arg(server);
     const Operation &o = d.operation(item.op);
     if (o.evidence == Evidence::ServiceStarted || o.evidence == Evidence::AgentReport)
-        return tr("%1 · service restarted %2").arg(server, TimeDisplay::instance().format(o.endedAt));
+        return tr("%1 · service restarted %2").arg(server, TimeDisplay::instance().format(o.endedAt).left(16)); // to the minute
     const QString reason = d.interruptionReason(item.op);
     return reason.isEmpty() ? tr("%1 · interrupted").arg(server) : tr("%1 · %2").arg(server, reason);
 }
@@ -290,7 +290,8 @@ QVariant NotificationsModel::groupData(const Group &group, int role) const
         bold.setBold(true);
         return bold;
     }
-    case Qt::ToolTipRole: return tr("Select the group to acknowledge all of its notifications at once");
+    case Qt::ToolTipRole: // the heading may be cut in a narrow pane
+        return tr("%1\nSelect the group to acknowledge all of its notifications at once").arg(groupData(group, Qt::DisplayRole).toString());
     default: return {};
     }
 }

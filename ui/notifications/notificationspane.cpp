@@ -37,6 +37,7 @@ NotificationsPane::NotificationsPane(QWidget *parent)
     m_view->setModel(m_model);
     m_view->setObjectName(QStringLiteral("notificationsTable"));
     m_view->setHeaderHidden(true);
+    m_view->setIndentation(14); // the notifications' text needs the width more than the tree its lines
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setIconSize(QSize(20, 20));
     m_view->setWordWrap(true);
