@@ -97,11 +97,13 @@ bool printNotifications(ui::MainWindow &window)
     std::printf("%s\n", qPrintable(window.notificationsDock()->windowTitle()));
     for (const SourceHealth &h : health.troubled)
         std::printf("  ! %s\n", qPrintable(h.banner()));
-    const QStringList lines = window.notificationsPane()->model()->lines();
+    const QStringList lines = window.notificationsPane()->model()->groupedLines(); // under their groups, as shown
     for (const QString &line : lines)
         std::printf("  %s\n", qPrintable(line));
     if (lines.isEmpty())
         std::printf("  %s\n", qPrintable(health.allClear()));
+    if (const int superseded = window.notificationsPane()->model()->supersededCount(); superseded > 0)
+        std::printf("  (%d interrupted but superseded by a later finished run: not listed)\n", superseded);
     return !health.troubled.isEmpty();
 }
 
