@@ -4,8 +4,9 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config
-  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
+  qt6-base-dev qt6-base-dev-tools
   libsimdjson-dev nlohmann-json3-dev
+  libmicrohttpd-dev              # the agent's HTTP(S) listener (with GnuTLS)
   qtkeychain-qt6-dev             # remote sources' secrets in the desktop keychain
   xvfb xauth fonts-dejavu-core   # the console under a virtual display, with readable text
   jq                             # only compared against by the benchmark

@@ -53,8 +53,9 @@ QString absolutePath(const QString &baseDir, const QString &path) { return QDir(
 void rejectUnknownKeys(const json &root)
 {
     static const QStringList known{QStringLiteral("listen"), QStringLiteral("tls"), QStringLiteral("oplogs"),
-                                   QStringLiteral("runnerOplog"), QStringLiteral("auditLog"), QStringLiteral("service"),
-                                   QStringLiteral("tokens"), QStringLiteral("actions"), QStringLiteral("runAsRoot")};
+                                   QStringLiteral("runnerOplog"), QStringLiteral("auditLog"), QStringLiteral("auditMaxBytes"),
+                                   QStringLiteral("idleTimeoutSeconds"), QStringLiteral("service"), QStringLiteral("tokens"),
+                                   QStringLiteral("actions"), QStringLiteral("runAsRoot")};
     for (const auto &[key, value] : root.items())
         if (!known.contains(QString::fromStdString(key)))
             throw Invalid{QStringLiteral("%1: unknown key").arg(QString::fromStdString(key))};
@@ -146,6 +147,14 @@ void parseAuditLog(const json &audit, const QString &baseDir, Config &config)
                               .dir().absoluteFilePath(QStringLiteral("oplens-audit.jsonl"));
 }
 
+// A JSON integer within [minimum, maximum] (0 <= minimum).
+qint64 wholeNumber(const json &value, const QString &key, qint64 minimum, qint64 maximum, const QString &expected)
+{
+    if (!value.is_number_unsigned() || value.get<uint64_t>() < uint64_t(minimum) || value.get<uint64_t>() > uint64_t(maximum))
+        throw Invalid{QStringLiteral("%1: must be %2").arg(key, expected)};
+    return qint64(value.get<uint64_t>());
+}
+
 // The service's name, and the command that tells when it started (run without a shell).
 void parseService(const json &service, Config &config)
 {
@@ -189,6 +198,15 @@ Config parse(const json &root, const QString &baseDir)
         parseActions(actions, config);
     parseRunnerOplog(member(root, "runnerOplog"), config);
     parseAuditLog(member(root, "auditLog"), baseDir, config);
+    if (const json &cap = member(root, "auditMaxBytes"); !cap.is_null()) {
+        config.auditMaxBytes = wholeNumber(cap, QStringLiteral("auditMaxBytes"), 0, qint64(1) << 50,
+                                           QStringLiteral("0 (no cap) or a number of bytes from 4096"));
+        if (config.auditMaxBytes > 0 && config.auditMaxBytes < 4096)
+            throw Invalid{QStringLiteral("auditMaxBytes: must be 0 (no cap) or a number of bytes from 4096")};
+    }
+    if (const json &idle = member(root, "idleTimeoutSeconds"); !idle.is_null())
+        config.idleTimeoutSeconds = int(wholeNumber(idle, QStringLiteral("idleTimeoutSeconds"), 1, 3600,
+                                                    QStringLiteral("a number of seconds from 1 to 3600")));
     if (const json &service = member(root, "service"); !service.is_null())
         parseService(service, config);
     if (const json &runAsRoot = member(root, "runAsRoot"); !runAsRoot.is_null()) {

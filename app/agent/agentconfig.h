@@ -29,6 +29,8 @@ struct Config {
     QList<OplogConfig> oplogs;
     int runnerOplog = -1;     // index into oplogs; -1 when there are no actions
     QString auditLog;
+    qint64 auditMaxBytes = 64 << 20; // the audit log is renamed to auditLog.1 before it would pass this; 0: no cap
+    int idleTimeoutSeconds = 30;     // a connection idle this long is closed
     QString serviceName;
     QStringList startedAtCommand;
     QList<Token> tokens;

@@ -1,21 +1,21 @@
-// oplensd's HTTP API (docs/agent.md sections 2, 3 and 6) on QHttpServer: bearer tokens with roles, a limit on failed
-// attempts, the oplogs served by byte range with long-polling, restarts through the Runner, an audit line per request.
+// oplensd's HTTP API (docs/agent.md sections 2, 3 and 6): bearer tokens with roles and a lockout (authenticator.h),
+// the oplogs served by byte range with long-polling, restarts through the Runner, an audit line per request
+// (auditlog.h). The listener, its limits and its threads are httpserver.h's: screen() runs on the listener's thread,
+// everything else here on the Qt main thread.
 #pragma once
 
 #include "agentconfig.h"
+#include "auditlog.h"
+#include "authenticator.h"
+#include "httpserver.h"
 #include "runner.h"
 
-#include <QDateTime>
-#include <QHash>
-#include <QHttpServer>
-#include <QHttpServerResponder>
 #include <QJsonObject>
 #include <QObject>
-#include <QPointer>
-#include <QTcpSocket>
 #include <QTimer>
-#include <deque>
-#include <memory>
+
+#include <optional>
+#include <vector>
 
 namespace oplens::agent {
 
@@ -24,23 +24,30 @@ class AgentServer : public QObject
     Q_OBJECT
 public:
     AgentServer(Config config, Runner *runner, QObject *parent = nullptr);
+    ~AgentServer() override;
     // Starts listening; returns an error line, or empty.
     QString listen();
     void setServiceStartedAt(int64_t epochMs);
 
 private:
-    struct Caller {
-        QString identity;
-        bool operatorRole = false;
+    // Who asked what: the fields of the request's audit line.
+    struct Origin {
+        QString remote, identity, method, path;
+    };
+    // One admitted request being answered.
+    struct Call {
+        const HttpRequest &request;
+        HttpReply reply;
+        Caller caller;
+        Origin origin;
     };
     struct Waiter { // a long-poll of /v1/oplog
-        std::shared_ptr<QHttpServerResponder> responder;
-        QPointer<QTcpSocket> socket;
+        HttpReply reply;
+        Origin origin;
         int log = 0;
         uint64_t from = 0;
         QString epoch;
         qint64 deadline = 0;
-        QString remote, identity, path;
         uint64_t checkedSize = 0; // the log's size when it was last looked at for a whole line
     };
     struct LogState {
@@ -49,37 +56,42 @@ private:
         QString head;       // a digest of its first line: a file rewritten while the agent was down has another
     };
 
-    // Binds each endpoint to its handler (docs/agent.md section 3).
-    void routes();
-    void serveStatus(const QHttpServerRequest &request, QHttpServerResponder &responder, const Caller &caller);
-    void serveActions(const QHttpServerRequest &request, QHttpServerResponder &responder, const Caller &caller);
-    void serveRestart(const QString &operationId, const QHttpServerRequest &request, QHttpServerResponder &responder,
-                      const Caller &caller);
-    // Checks the bearer token; on failure writes the answer (401 / 429), audits it and returns nullopt.
-    std::optional<Caller> authenticate(const QHttpServerRequest &request, QHttpServerResponder &responder);
-    void respond(QHttpServerResponder &responder, const QHttpServerRequest &request, const QString &identity,
-                 int status, const QByteArray &json, const QJsonObject &auditExtra = {});
-    void audit(const QString &remote, const QString &identity, const QString &method, const QString &path, int status,
-               const QJsonObject &extra = {});
+    // The listener's thread, headers read, body not: authenticates (401 and 429 go out from there).
+    std::optional<HttpResponse> screen(HttpRequest &head);
+    // The main thread: each admitted request, routed to its endpoint (docs/agent.md section 3).
+    void handle(HttpRequest &&request, HttpReply reply);
+    // The main thread: a request the listener refused (screen(), 413, 414, 431), for the audit.
+    void refused(const HttpRequest &head, int status);
+
+    void serveStatus(const Call &call);
+    void serveActions(const Call &call);
+    void serveRestart(const Call &call, const QString &operationId);
+    void serveOplog(const Call &call);
+    void answerOplog(const HttpReply &reply, const Origin &origin, int log, uint64_t from);
+    void pollWaiters();
+
+    void respond(const Call &call, int status, const QByteArray &json, const QJsonObject &auditExtra = {});
+    static void send(const HttpReply &reply, int status, const QByteArray &body, const HttpHeaders &headers = {},
+                     const QByteArray &type = "application/json");
+    void audit(const Origin &origin, int status, const QJsonObject &extra = {});
+    static Origin originOf(const HttpRequest &request, const QString &identity);
+
     QString epochOf(int log);
     void refreshLog(int log);
-    void serveOplog(const QHttpServerRequest &request, QHttpServerResponder &&responder, const Caller &caller);
-    void answerOplog(QHttpServerResponder &responder, int log, uint64_t from, const QString &remote,
-                     const QString &identity, const QString &path);
-    void pollWaiters();
     // Whether a whole line follows `from`: a half-written one is not worth waking a long-poll for.
     bool hasCompleteLine(int log, uint64_t from) const;
+    // Whether `from` is where a line starts (0, or just after a \n); a file that cannot be read says yes.
+    bool startsALine(int log, uint64_t from) const;
 
     Config m_config;
     Runner *m_runner;
-    QHttpServer m_server;
-    QHash<QString, std::deque<qint64>> m_failures; // remote address -> times of failed attempts
-    QHash<QString, qint64> m_blockedUntil;
+    Authenticator m_authenticator; // the listener's thread (screen)
+    AuditLog m_audit;
     std::vector<LogState> m_logs;
     std::vector<Waiter> m_waiters;
     QTimer m_poll;
     int64_t m_serviceStartedAt;
-    QString m_auditError;
+    HttpServer m_http; // last: stopped (in the destructor) before the rest goes
 };
 
 } // namespace oplens::agent
