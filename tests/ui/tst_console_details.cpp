@@ -194,6 +194,30 @@ private Q_SLOTS:
         QTRY_COMPARE(w->operationsPane()->shown(), w->operationsPane()->total());
     }
 
+    // Searching for a value found only inside parameters shows the Parameters column; clearing the search hides it
+    // again, unless the admin chose to show it.
+    void parametersColumnFollowsTheSearch()
+    {
+        auto w = openWindow(m_demo);
+        QVERIFY(w->isIdle());
+        QHeaderView *header = w->operationsPane()->view()->horizontalHeader();
+        const int parameters = int(OperationColumn::Parameters);
+        QLineEdit *search = w->filterBar()->searchField();
+        search->setFocus();
+        QTest::keyClicks(search, QStringLiteral("frank.restored"));
+        QTest::keyClick(search, Qt::Key_Return);
+        QTRY_VERIFY(w->isIdle() && w->operationsPane()->shown() > 0 && w->operationsPane()->shown() < w->operationsPane()->total());
+        QTRY_VERIFY(!header->isSectionHidden(parameters));
+        QVERIFY(saveScreenshot(w.get(), QStringLiteral("details-parameters-search")));
+        QTest::keyClick(search, Qt::Key_Escape);
+        QTRY_COMPARE(w->operationsPane()->shown(), w->operationsPane()->total());
+        QTRY_VERIFY(header->isSectionHidden(parameters));
+        QTest::keyClicks(search, QStringLiteral("SmartScan")); // found in names: the column stays as it is
+        QTest::keyClick(search, Qt::Key_Return);
+        QTRY_VERIFY(w->isIdle() && w->operationsPane()->shown() < w->operationsPane()->total());
+        QVERIFY(header->isSectionHidden(parameters));
+    }
+
     // A Parameters column, hidden at first; a cell's menu filters by its value and shows its operation's events.
     void parametersColumnAndCellMenu()
     {

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -128,7 +129,10 @@ void TablePane::showColumnMenu(const QPoint &pos)
         QAction *action = menu.addAction(model()->headerData(i, Qt::Horizontal, Qt::DisplayRole).toString());
         action->setCheckable(true);
         action->setChecked(!header->isSectionHidden(i));
-        connect(action, &QAction::toggled, header, [header, i](bool on) { header->setSectionHidden(i, !on); });
+        connect(action, &QAction::toggled, header, [this, header, i](bool on) {
+            header->setSectionHidden(i, !on);
+            m_parametersRevealed = false; // the admin's choice from now on
+        });
     }
     menu.exec(header->mapToGlobal(pos));
 }
@@ -283,6 +287,7 @@ void TablePane::showResult(const ViewQuery::Result &result)
     const uint32_t keep = m_selected;
     m_model->setResult(result);
     updateEmptyNote();
+    revealMatchingParameters(result);
     if (keep != kNone) {
         const int row = m_model->rowOfOperation(keep);
         if (row >= 0) {
@@ -291,6 +296,33 @@ void TablePane::showResult(const ViewQuery::Result &result)
         }
     }
     Q_EMIT resultShown();
+}
+
+void TablePane::revealMatchingParameters(const ViewQuery::Result &result)
+{
+    if (!isOperations() || !result.data)
+        return;
+    QHeaderView *header = m_view->horizontalHeader();
+    const int column = int(OperationColumn::Parameters);
+    const ViewFilter &filter = m_query->filter();
+    bool matches = false;
+    if (!filter.text.isEmpty() && (m_parametersRevealed || header->isSectionHidden(column))) {
+        const QRegularExpression pattern(filter.regex ? filter.text : QRegularExpression::escape(filter.text),
+                                         QRegularExpression::CaseInsensitiveOption);
+        const EventStore &s = result.data->events();
+        const size_t looked = std::min<size_t>(result.rows.size(), 200); // the first screens are what the admin sees
+        for (size_t i = 0; i < looked && !matches; ++i) {
+            const std::string_view text = s.parameters(result.data->operation(result.rows[i]).firstRow); // as the column shows
+            matches = pattern.match(QString::fromUtf8(text.data(), qsizetype(text.size()))).hasMatch();
+        }
+    }
+    if (matches && header->isSectionHidden(column)) {
+        header->showSection(column);
+        m_parametersRevealed = true;
+    } else if (!matches && m_parametersRevealed) {
+        header->hideSection(column);
+        m_parametersRevealed = false;
+    }
 }
 
 QString TablePane::settingsKey() const

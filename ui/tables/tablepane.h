@@ -62,6 +62,8 @@ private:
     void showResult(const ViewQuery::Result &result);
     void createEmptyNote();
     void updateEmptyNote();
+    // Shows the Parameters column while the search text is found inside the shown rows' parameters.
+    void revealMatchingParameters(const ViewQuery::Result &result);
     QString settingsKey() const;
     bool isOperations() const;
 
@@ -72,6 +74,7 @@ private:
     QWidget *m_empty = nullptr;     // over the table when the filter hides every row
     QLabel *m_emptyText = nullptr;
     uint32_t m_selected = 0xFFFFFFFFu;
+    bool m_parametersRevealed = false; // shown by the search, not by the admin: hidden again when it no longer matches
     class Restarter *m_restarter = nullptr;
 };
 
