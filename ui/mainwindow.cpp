@@ -285,6 +285,8 @@ void MainWindow::restartOperation(uint32_t op)
     const std::string id = data->events().ids().text(op);
     RestartDialog dialog(*data, op, via, this);
     dialog.setPlan(m_restarter->plan(op));
+    if (m_restarter->askAgentPlan(op, &dialog, [&dialog](const QString &plan) { dialog.setPlan(plan); }))
+        dialog.setPlan(tr("Asking the agent…"));
     if (dialog.exec() != QDialog::Accepted)
         return;
     const auto now = m_session->data();

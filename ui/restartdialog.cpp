@@ -128,6 +128,10 @@ void RestartDialog::setPlan(const QString &plan)
 {
     if (plan.isEmpty())
         return;
+    if (auto *shown = findChild<QLabel *>(QStringLiteral("restartPlan"))) { // the agent's answer after "Asking…"
+        shown->setText(plan);
+        return;
+    }
     auto *label = new QLabel(plan);
     label->setObjectName(QStringLiteral("restartPlan"));
     label->setWordWrap(true);

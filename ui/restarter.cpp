@@ -1,9 +1,14 @@
 #include "restarter.h"
 
 #include "agentclient.h"
+#include "networkerror.h"
 #include "restartdialog.h"
 
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkReply>
 #include <QRegularExpression>
 
 #include <QSettings>
@@ -100,6 +105,56 @@ QString Restarter::plan(uint32_t op) const
         return tr("Nothing: %1").arg(error);
     const QString limit = action->timeoutSeconds > 0 ? tr(", stopped after %1 s").arg(action->timeoutSeconds) : QString();
     return tr("%1 (from %2%3)").arg(argv->join(QLatin1Char(' ')), catalogPath(), limit);
+}
+
+namespace {
+// The agent's catalog entry for module and name, in words: it never shows its argv to clients.
+QString agentPlanText(const QByteArray &answer, const QString &module, const QString &name, const QString &agent)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(answer);
+    if (!document.isArray())
+        return QObject::tr("Unknown: the agent at %1 did not list its actions").arg(agent);
+    for (const QJsonValue &entry : document.array()) {
+        const QJsonObject action = entry.toObject();
+        if (action.value(QStringLiteral("module")).toString() != module || action.value(QStringLiteral("name")).toString() != name)
+            continue;
+        QStringList parameters;
+        for (const QJsonValue &p : action.value(QStringLiteral("parameters")).toArray())
+            parameters << p.toString();
+        return parameters.isEmpty()
+            ? QObject::tr("The agent's action for %1 %2 (its command stays on the server)").arg(module, name)
+            : QObject::tr("The agent's action for %1 %2, given the parameters %3 (its command stays on the server)")
+                  .arg(module, name, parameters.join(QStringLiteral(", ")));
+    }
+    return QObject::tr("Nothing: the agent at %1 has no action for %2 %3, and will refuse").arg(agent, module, name);
+}
+} // namespace
+
+bool Restarter::askAgentPlan(uint32_t op, QObject *context, std::function<void(const QString &)> done)
+{
+    const auto data = m_session->data();
+    if (!refusal(op).isEmpty())
+        return false;
+    const SourceState &source = m_session->sources()[m_session->sourceIndex(data->events().sourceName(data->source(op)))];
+    if (!source.isAgent())
+        return false;
+    AgentClient agent(source.remote->spec(), &m_network);
+    QNetworkReply *reply = agent.actions();
+    const RemoteSpec spec = source.remote->spec();
+    const QString module = data->events().string(data->module(op)), name = data->events().string(data->name(op));
+    connect(reply, &QNetworkReply::finished, context, [reply, spec, module, name, done] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (reply->error() != QNetworkReply::NoError || status != 200)
+            done(tr("Unknown: could not ask the agent: %1").arg(describeNetworkFailure(reply, spec)));
+        else
+            done(agentPlanText(reply->read(1 << 20), module, name, spec.url.authority()));
+    });
+    connect(context, &QObject::destroyed, reply, [reply] { // the dialog closed first
+        reply->abort();
+        reply->deleteLater();
+    });
+    return true;
 }
 
 Runner *Restarter::localRunner(const QString &path, QString *error)

@@ -7,6 +7,7 @@
 
 #include <QNetworkAccessManager>
 #include <QObject>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -24,6 +25,9 @@ public:
     // What a restart of `op` will run, as the local action catalog says (argv, timeout), or why nothing would; empty
     // for an agent's operation (its catalog is the agent's).
     QString plan(uint32_t op) const;
+    // The same for an agent's operation, from the agent's GET /v1/actions: `done` gets the text once, on `context`'s
+    // thread, never after `context` is gone. Nothing is asked (and false returned) for other operations.
+    bool askAgentPlan(uint32_t op, QObject *context, std::function<void(const QString &)> done);
     static QString catalogPath();                 // the local action catalog (settings)
     static void setCatalogPath(const QString &path);
     // "Restart accepted: new operation ID".

@@ -72,12 +72,22 @@ QNetworkReply *AgentClient::send(const QNetworkRequest &request, const QByteArra
     return sendRemote(m_network, request, postBody);
 }
 
-QNetworkReply *AgentClient::status()
+QNetworkReply *AgentClient::getWhole(const QString &path)
 {
-    QNetworkReply *reply = send(request(QStringLiteral("/v1/status"), m_timeoutSeconds));
+    QNetworkReply *reply = send(request(path, m_timeoutSeconds));
     // A server that trickles a byte now and then never trips the transfer timeout: the whole answer has a limit.
     QTimer::singleShot(m_timeoutSeconds * 1000, reply, [reply] { if (reply->isRunning()) reply->abort(); });
     return reply;
+}
+
+QNetworkReply *AgentClient::status()
+{
+    return getWhole(QStringLiteral("/v1/status"));
+}
+
+QNetworkReply *AgentClient::actions()
+{
+    return getWhole(QStringLiteral("/v1/actions"));
 }
 
 QNetworkReply *AgentClient::oplog(qint64 from, const QString &epoch, int waitSeconds)

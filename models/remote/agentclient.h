@@ -39,6 +39,8 @@ public:
     // GET /v1/status. The caller reads the reply (and deletes it). When refusal() says why not, nothing is sent and
     // the reply fails with that text (describeNetworkFailure gives it).
     QNetworkReply *status();
+    // GET /v1/actions: what the agent can restart (module, name, parameter names; never the argv). Read as status().
+    QNetworkReply *actions();
     // GET /v1/oplog from byte `from`; `epoch` as last seen (empty at first); `waitSeconds` > 0 long-polls.
     QNetworkReply *oplog(qint64 from, const QString &epoch, int waitSeconds);
     // POST /v1/operations/{id}/restart. `done` is called once, on `context`'s thread, never after `context` is gone.
@@ -47,6 +49,7 @@ public:
 
 private:
     QNetworkRequest request(const QString &pathAndQuery, int timeoutSeconds) const;
+    QNetworkReply *getWhole(const QString &path); // a GET whose whole answer has the time limit
 
     QNetworkReply *refused(const QString &why) const;
     QNetworkReply *send(const QNetworkRequest &request, const QByteArray *postBody = nullptr);

@@ -13,6 +13,7 @@
 #include <QDockWidget>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
@@ -128,6 +129,31 @@ private Q_SLOTS:
         QCOMPARE(rowOf(pane, oldId), -1);
         QCOMPARE(rowOf(pane, QStringLiteral("RestoreOnNewAccount")), -1); // it left the Notifications pane
         QVERIFY(consolefixture::saveScreenshot(&w, QStringLiteral("restarted")));
+    }
+
+    // The dialog says what the agent will run, from its GET /v1/actions (never its argv), once the agent answers.
+    void dialogShowsTheAgentsAction()
+    {
+        auto window = openAgent();
+        MainWindow &w = *window;
+        QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
+        NotificationsPane *pane = w.notificationsPane();
+        pane->model()->setShowSuperseded(true); // the crash night's SmartScan (its RestoreOnNewAccount was restarted above)
+        const int row = rowOf(pane, QStringLiteral("SmartScan on mail1"));
+        QVERIFY(row >= 0);
+        QString plan;
+        QTimer::singleShot(0, [&plan] {
+            QTRY_VERIFY(qobject_cast<RestartDialog *>(QApplication::activeModalWidget()));
+            auto *dialog = qobject_cast<RestartDialog *>(QApplication::activeModalWidget());
+            QLabel *label = nullptr;
+            QTRY_VERIFY((label = dialog->findChild<QLabel *>(QStringLiteral("restartPlan"))) != nullptr
+                        && label->text() != QStringLiteral("Asking the agent…"));
+            plan = label->text();
+            dialog->reject();
+        });
+        w.restartOperation(pane->model()->shownOperations().at(size_t(row)));
+        QCOMPARE(plan, QStringLiteral("The agent's action for ZxBackup SmartScan (its command stays on the server)"));
+        QVERIFY(!plan.contains(QStringLiteral("/bin/sleep")));
     }
 
     void refusalIsShownWithItsReason()
