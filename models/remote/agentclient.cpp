@@ -122,6 +122,8 @@ void AgentClient::restart(const QString &operationId, const QString &reason, con
         reply->deleteLater();
         RestartAnswer answer;
         answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError)
+            answer.status = 0; // given up on: its status line came, the whole answer did not
         if (answer.launched())
             answer.operationId = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("operationId")).toString();
         else
