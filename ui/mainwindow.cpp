@@ -21,6 +21,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSettings>
@@ -300,7 +301,8 @@ void MainWindow::restartOperation(uint32_t op)
     m_restarter->restart(same, dialog.reason());
 }
 
-void MainWindow::restartFinished(bool launched, uint16_t source, const QString &operationId, const QString &message)
+void MainWindow::restartFinished(bool launched, uint16_t source, const QString &operationId, const QString &message,
+                                 const QString &running)
 {
     m_statusText->setText(message);
     if (launched) {
@@ -311,6 +313,15 @@ void MainWindow::restartFinished(bool launched, uint16_t source, const QString &
     auto *box = new QMessageBox(QMessageBox::Warning, tr("Restart refused"), message, QMessageBox::Ok, this);
     box->setObjectName(QStringLiteral("restartRefused"));
     box->setAttribute(Qt::WA_DeleteOnClose);
+    if (!running.isEmpty()) { // the one that is in the way
+        QPushButton *show = box->addButton(tr("Show it"), QMessageBox::ActionRole);
+        show->setObjectName(QStringLiteral("showRunning"));
+        connect(show, &QPushButton::clicked, this, [this, source, running] {
+            const auto data = m_session->data();
+            if (const uint32_t op = data ? data->findOperation(source, running.toStdString()) : kNone; op != kNone)
+                showInLog(op);
+        });
+    }
     box->open();
 }
 

@@ -85,7 +85,8 @@ private:
     void showInLog(uint32_t op);
     void openDialog();
     void updateRestartAction();
-    void restartFinished(bool launched, uint16_t source, const QString &operationId, const QString &message);
+    void restartFinished(bool launched, uint16_t source, const QString &operationId, const QString &message,
+                         const QString &running);
     void selectPendingRestart();
     void checkIdle();
     void saveSettings() const;

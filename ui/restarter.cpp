@@ -183,6 +183,7 @@ void Restarter::restart(uint32_t op, const QString &reason)
     // Known now: the answer comes after the data may have changed.
     const uint32_t twin = activeDuplicate(*data, op);
     const QString duplicate = twin == kNone ? QString() : duplicateText(*data, twin, QDateTime::currentMSecsSinceEpoch());
+    const QString twinId = twin == kNone ? QString() : data->events().ids().qtext(twin);
     if (!source.isAgent()) {
         QString error;
         Runner *runner = localRunner(source.path, &error);
@@ -195,17 +196,19 @@ void Restarter::restart(uint32_t op, const QString &reason)
                                pw ? QString::fromLocal8Bit(pw->pw_name) : QString::number(::getuid())};
         const LaunchResult result = runner->restart(request);
         Q_EMIT finished(result.ok(), sourceIndex, result.operationId,
-                        result.ok() ? acceptedText(result.operationId) : refusalText(result.status, result.error, duplicate));
+                        result.ok() ? acceptedText(result.operationId) : refusalText(result.status, result.error, duplicate),
+                        result.status == 409 ? twinId : QString());
         return;
     }
     AgentClient agent(source.remote->spec(), &m_network);
     agent.restart(id, reason, QUuid::createUuid().toString(QUuid::WithoutBraces), this,
-                  [this, sourceIndex, duplicate](const RestartAnswer &answer) {
+                  [this, sourceIndex, duplicate, twinId](const RestartAnswer &answer) {
         if (answer.launched()) {
             Q_EMIT finished(true, sourceIndex, answer.operationId, acceptedText(answer.operationId));
             return;
         }
-        Q_EMIT finished(false, sourceIndex, {}, refusalText(answer.status, answer.error, duplicate));
+        Q_EMIT finished(false, sourceIndex, {}, refusalText(answer.status, answer.error, duplicate),
+                        answer.status == 409 ? twinId : QString());
     });
 }
 

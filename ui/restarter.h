@@ -37,8 +37,10 @@ public:
     static QString refusalText(int status, const QString &error, const QString &duplicate = {});
 
 Q_SIGNALS:
-    // `operationId` is the new operation's when launched; `message` says what happened or why not, and what to do.
-    void finished(bool launched, uint16_t source, const QString &operationId, const QString &message);
+    // `operationId` is the new operation's when launched; `message` says what happened or why not, and what to do;
+    // `running` names the queued or running twin a 409 refusal was about, when the loaded data knows it.
+    void finished(bool launched, uint16_t source, const QString &operationId, const QString &message,
+                  const QString &running = {});
 
 private:
     Runner *localRunner(const QString &path, QString *error);

@@ -174,7 +174,14 @@ private Q_SLOTS:
         QVERIFY2(!box->text().contains(QStringLiteral("409")) && box->text().contains(QStringLiteral("same parameters is running")),
                  qPrintable(box->text()));
         QVERIFY(consolefixture::saveScreenshot(&w, QStringLiteral("refused")));
-        box->close();
+        // "Show it" goes to the running one that is in the way.
+        auto *show = box->findChild<QPushButton *>(QStringLiteral("showRunning"));
+        QVERIFY(show);
+        show->click();
+        const auto data = w.session()->data();
+        QTRY_VERIFY(w.detailsPane()->operation() != kNone);
+        QCOMPARE(data->operation(w.detailsPane()->operation()).status, Status::Running);
+        QCOMPARE(data->events().string(data->name(w.detailsPane()->operation())), QStringLiteral("SmartScan"));
     }
 
     void restartWithTheLocalCatalog()
