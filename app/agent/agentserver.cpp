@@ -64,6 +64,24 @@ AgentServer::AgentServer(Config config, Runner *runner, QObject *parent)
     m_poll.setInterval(250);
     connect(&m_poll, &QTimer::timeout, this, &AgentServer::pollWaiters);
     m_poll.start();
+    // A write to an oplog wakes the long-polls within a millisecond or so (inotify), not at the next tick; a burst of
+    // writes makes one look (a zero-time single shot).
+    m_wake.setSingleShot(true);
+    m_wake.setInterval(0);
+    connect(&m_wake, &QTimer::timeout, this, &AgentServer::pollWaiters);
+    connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, [this] {
+        if (!m_waiters.empty())
+            m_wake.start();
+    });
+    watchLogs();
+}
+
+void AgentServer::watchLogs()
+{
+    const QStringList watched = m_watcher.files();
+    for (const OplogConfig &log : std::as_const(m_config.oplogs))
+        if (!watched.contains(log.path) && QFileInfo::exists(log.path))
+            m_watcher.addPath(log.path);
 }
 
 AgentServer::~AgentServer()
@@ -337,6 +355,7 @@ void AgentServer::answerOplog(const HttpReply &reply, const Origin &origin, int 
 
 void AgentServer::pollWaiters()
 {
+    watchLogs();
     if (m_waiters.empty())
         return;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();

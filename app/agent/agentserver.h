@@ -10,6 +10,7 @@
 #include "httpserver.h"
 #include "runner.h"
 
+#include <QFileSystemWatcher>
 #include <QJsonObject>
 #include <QObject>
 #include <QTimer>
@@ -69,6 +70,7 @@ private:
     void serveOplog(const Call &call);
     void answerOplog(const HttpReply &reply, const Origin &origin, int log, uint64_t from);
     void pollWaiters();
+    void watchLogs(); // each oplog that exists is watched (again, after a rotation)
 
     void respond(const Call &call, int status, const QByteArray &json, const QJsonObject &auditExtra = {});
     static void send(const HttpReply &reply, int status, const QByteArray &body, const HttpHeaders &headers = {},
@@ -89,7 +91,9 @@ private:
     AuditLog m_audit;
     std::vector<LogState> m_logs;
     std::vector<Waiter> m_waiters;
-    QTimer m_poll;
+    QTimer m_poll;                // every 250 ms while long-polls wait: their clients, their deadlines
+    QFileSystemWatcher m_watcher; // an oplog written to: the long-polls are looked at at once (m_wake)
+    QTimer m_wake;
     int64_t m_serviceStartedAt;
     HttpServer m_http; // last: stopped (in the destructor) before the rest goes
 };

@@ -6,7 +6,9 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 namespace oplens::agent {
 
@@ -22,21 +24,23 @@ QString AuditLog::cutPath(const QByteArray &path)
     return QString::fromUtf8(path.left(end));
 }
 
-void AuditLog::rotate(qint64 adding)
+QString AuditLog::rotate(qint64 adding)
 {
     const QFileInfo file(m_path);
     if (m_maxBytes <= 0 || !file.exists() || file.size() == 0 || file.size() + adding <= m_maxBytes)
-        return;
+        return {};
     const QString previous = m_path + QStringLiteral(".1");
     if (std::rename(QFile::encodeName(m_path).constData(), QFile::encodeName(previous).constData()) != 0)
-        std::fprintf(stderr, "oplensd: audit log: cannot rename %s to %s\n", qPrintable(m_path), qPrintable(previous));
+        return QStringLiteral("cannot rename %1 to %2: %3").arg(m_path, previous, QString::fromLocal8Bit(std::strerror(errno)));
+    return {};
 }
 
 void AuditLog::append(const QJsonObject &line)
 {
     std::string text = QJsonDocument(line).toJson(QJsonDocument::Compact).toStdString();
-    rotate(qint64(text.size()) + 1);
-    const QString error = appendOplogLine(m_path, std::move(text));
+    QString error = rotate(qint64(text.size()) + 1); // a file that cannot be renamed grows on: the line is kept
+    if (const QString written = appendOplogLine(m_path, std::move(text)); !written.isEmpty())
+        error = written;
     if (!error.isEmpty() && error != m_error)
         std::fprintf(stderr, "oplensd: audit log: %s\n", qPrintable(error));
     m_error = error;

@@ -22,7 +22,7 @@ public:
     static QString cutPath(const QByteArray &path);
 
 private:
-    void rotate(qint64 adding);
+    QString rotate(qint64 adding); // empty, or why the file could not be renamed
 
     QString m_path;
     qint64 m_maxBytes;

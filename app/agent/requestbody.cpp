@@ -28,6 +28,10 @@ size_t characters(std::string_view utf8)
 
 std::optional<RestartBody> parseRestartBody(std::string_view body)
 {
+    // A raw NUL is never valid JSON (inside a string it must be escaped), but nlohmann's lexer takes it for the end of
+    // the input: {"reason": "r"}\0anything would pass.
+    if (body.find('\0') != std::string_view::npos)
+        return std::nullopt;
     // No exceptions: a body that is not JSON (or not UTF-8) comes back discarded.
     const nlohmann::json document = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
     if (document.is_discarded() || !document.is_object())

@@ -16,6 +16,7 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QStandardPaths>
@@ -751,6 +752,45 @@ private Q_SLOTS:
 
         QVERIFY(f.agent->start());
         QCOMPARE(countType(f.agent->oplog, id, u"Interrupted"_s), 1);
+    }
+
+    // A runner oplog that cannot be written (a full filesystem: a 64 KiB tmpfs, under the runner's 1 MiB margin):
+    // restarts are answered 503 with the runner's reason, and /v1/status says recording is not ok.
+    void fullDiskAnswers503AndStatusSaysSo()
+    {
+        if (::geteuid() != 0)
+            QSKIP("mounting a tmpfs needs root");
+        Front f;
+        const QString fs = f.dir.path() + u"/fs"_s;
+        QVERIFY(QDir().mkpath(fs));
+        if (QProcess::execute(u"/bin/mount"_s, {u"-t"_s, u"tmpfs"_s, u"-o"_s, u"size=64k"_s, u"tmpfs"_s, fs}) != 0)
+            QSKIP("mount is refused here");
+        const auto unmount = qScopeGuard([&] {
+            if (f.agent)
+                f.agent->stop();
+            QProcess::execute(u"/bin/umount"_s, {fs});
+        });
+        QVERIFY(up(f, Via::Direct, [&](Agent &a) {
+            const QString oplog = fs + u"/oplog.jsonl"_s;
+            writeFile(oplog, readAll(a.oplog));
+            a.oplog = oplog;
+            QJsonArray logs = a.config.value(u"oplogs"_s).toArray();
+            QJsonObject main = logs[0].toObject();
+            main.insert(u"path"_s, oplog);
+            logs[0] = main;
+            a.config.insert(u"oplogs"_s, logs);
+        }));
+        Reply r = f.client->get(u"/v1/status"_s);
+        QCOMPARE(r.json().value(u"recording"_s).toObject().value(u"ok"_s), QJsonValue(true));
+        r = f.client->restart(kInterrupted);
+        QVERIFY2(r.status == 503, r.describe());
+        QVERIFY2(r.isError() && r.json().value(u"error"_s).toString().contains(u"cannot be written"_s), r.body);
+        QVERIFY(restartsOf(f.agent->oplog, kInterrupted).isEmpty());
+        r = f.client->get(u"/v1/status"_s);
+        QCOMPARE(r.status, 200);
+        const QJsonObject recording = r.json().value(u"recording"_s).toObject();
+        QCOMPARE(recording.value(u"ok"_s), QJsonValue(false));
+        QVERIFY2(recording.value(u"problem"_s).toString().contains(u"cannot be written"_s), r.body);
     }
 
     // ---- GET /v1/actions and /v1/oplog ---------------------------------------------------------------------------
