@@ -48,6 +48,11 @@ void judgeRemote(const SourceState &s, SourceHealth &h)
     case RemoteSource::Phase::Downloading: h.kind = SourceHealth::Kind::Loading; return;
     case RemoteSource::Phase::UpToDate: break;
     }
+    if (!s.error.isEmpty()) { // downloaded, but its local copy could not be read: nothing known, not "no events"
+        h.kind = SourceHealth::Kind::Trouble;
+        h.problem = QStringLiteral("could not read the downloaded oplog: %1").arg(s.error);
+        return;
+    }
     if (s.mirror.isEmpty() || s.lastRead.isNull()) {
         h.kind = SourceHealth::Kind::Loading;
         return;
@@ -64,8 +69,10 @@ QString SourceHealth::banner() const
 
 QString sourceShortName(const SourceState &source)
 {
-    if (source.remote)
-        return source.remote->spec().url.host();
+    if (source.remote) { // its host, and the port when one is given: two agents on one host stay apart
+        const QUrl &url = source.remote->spec().url;
+        return url.port() > 0 ? QStringLiteral("%1:%2").arg(url.host()).arg(url.port()) : url.host();
+    }
     return QFileInfo(source.path).fileName();
 }
 

@@ -1,12 +1,15 @@
 // The Session with local oplogs (session.h), in-process: opening files (the newest followed), appended lines read
 // as they come (a half-written line waits for its end), a source removed, a file replaced, truncated or gone and back
 // read again with a notice. Short poll intervals; every wait is a QTRY_ on what the Session shows.
+#include "remotesource.h"
 #include "session.h"
+#include "sourcehealth.h"
 #include "testfiles.h"
 #include "testoplog.h"
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -82,6 +85,20 @@ class TestSession : public QObject
 
 private Q_SLOTS:
     void init() { QVERIFY(m_dir.isValid()); }
+
+    // Remote sources are named by host, and by host and port when a port is given: two agents on one host differ.
+    void remoteSourcesAreNamedByHostAndPort()
+    {
+        QNetworkAccessManager network;
+        QString error;
+        SourceState withPort, withoutPort;
+        RemoteSource a(*RemoteSpec::fromUrl(u"agent+https://mail1.example.com:8443#main"_s, &error), &network);
+        RemoteSource b(*RemoteSpec::fromUrl(u"https://mail2.example.com/oplogs/oplog.jsonl"_s, &error), &network);
+        withPort.remote = &a;
+        withoutPort.remote = &b;
+        QCOMPARE(sourceShortName(withPort), u"mail1.example.com:8443"_s);
+        QCOMPARE(sourceShortName(withoutPort), u"mail2.example.com"_s);
+    }
 
     void openReadsFilesAndFollowsTheNewest()
     {
