@@ -12,6 +12,7 @@ packages=(
   jq                             # only compared against by the benchmark
   poppler-utils                  # pdftotext and pdftoppm: the tests read the exported PDF reports
   nginx-light openssl            # the agent behind nginx with TLS, in the tests
+  clang-14 libclang-rt-14-dev    # the libFuzzer targets (scripts/fuzz.sh)
 )
 
 missing=()

@@ -9,3 +9,5 @@ scripts/build.sh
 
 scripts/build.sh --sanitize
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j 2 -L engine)
+
+scripts/fuzz.sh 60 # each fuzz target a minute, in build-fuzz/ (clang-14)

@@ -2,6 +2,7 @@
 
 #include <QFile>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace oplens {
@@ -32,15 +33,18 @@ ReadResult readOplog(const ReadRequest &request, EventStore &store, uint16_t sou
         store.reserve((result.fileSize - request.offset) / 250 + 16);
     const Container container = request.offset > 0 ? Container::Lines : Container::Unknown;
     OplogParser parser(store, source, container, request.firstLine);
-    constexpr qint64 kChunk = qint64(8) << 20;
+    constexpr qint64 kChunk = qint64(8) << 20, kSmallChunk = qint64(64) << 10;
     uint64_t done = 0;
     for (;;) {
         if (request.cancel && request.cancel->load(std::memory_order_relaxed)) {
             result.cancelled = true;
             break;
         }
-        char *buffer = parser.reserve(size_t(kChunk));
-        const qint64 n = file.read(buffer, kChunk);
+        // A small file is read in a piece its size (and one byte more, to see its end), not in 8 MiB ones.
+        const uint64_t known = result.fileSize > request.offset + done ? result.fileSize - request.offset - done : 0;
+        const qint64 chunk = isStdin ? kChunk : std::clamp(qint64(known) + 1, kSmallChunk, kChunk);
+        char *buffer = parser.reserve(size_t(chunk));
+        const qint64 n = file.read(buffer, chunk);
         if (n < 0) {
             result.error = file.errorString();
             break;

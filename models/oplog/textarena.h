@@ -23,7 +23,12 @@ public:
 
 private:
     static constexpr size_t kBlockSize = size_t(32) << 20;
-    std::vector<std::unique_ptr<char[]>> m_blocks;
+    // Blocks are mapped, not allocated: their pages cost nothing until written, and a sanitizer's allocator does not
+    // poison 32 MiB of shadow for each (a store of three events would otherwise cost as much as a full one).
+    struct Unmap {
+        void operator()(char *block) const;
+    };
+    std::vector<std::unique_ptr<char, Unmap>> m_blocks;
     size_t m_used = kBlockSize; // bytes used in the last block; full when there is none
 };
 
