@@ -196,6 +196,16 @@ private Q_SLOTS:
         QCOMPARE(u.audit().first().value(u"status"_s).toInt(), 413);
         QCOMPARE(u.audit().first().value(u"identity"_s).toString(), testservers::kOperator);
 
+        // Chunked, without a length: read until it passes 16 KiB, then the connection is closed, nothing judged.
+        Connection chunked;
+        QVERIFY(chunked.connect(u.port()));
+        QVERIFY(chunked.send("POST /v1/operations/x/restart HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + kOperatorToken
+                             + "\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        for (int i = 0; i < 3 && chunked.send("4000\r\n" + QByteArray(0x4000, ' ') + "\r\n", 1000); ++i) {
+        }
+        QVERIFY(chunked.waitClosed(2000));
+        QCOMPARE(u.audit().size(), 1);
+
         // 16 KiB exactly is read and judged: here, an unknown operation.
         QByteArray body = "{\"reason\": \"disk replaced\"}";
         body += QByteArray(16 * 1024 - body.size(), ' ');
