@@ -27,10 +27,11 @@ struct ConnectionState {
     QByteArray target;
 };
 
-// MHD's memory pool per connection: the request line and header block are read into it (their limits are checked
-// once the header is whole; one that does not fit at all is refused by MHD itself, 414 or 431), and the answer's
-// header is written from it. Allocated as a connection needs it.
-constexpr size_t kConnectionMemory = 48 * 1024;
+// MHD's memory pool per connection: the request line and header block are read into it, with a record per header
+// line, and the answer's header is written from it. 64 KiB holds the largest request the limits allow (an 8 KiB
+// target and 16 KiB of header in ordinary lines); one that does not fit at all (such as a thousand tiny header
+// lines) is refused by MHD itself, 414 or 431. At most 256 connections: 16 MiB, mapped as they are used.
+constexpr size_t kConnectionMemory = 64 * 1024;
 
 // TLS 1.2 and 1.3 only (GnuTLS priority string).
 constexpr const char *kTlsPriorities = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";

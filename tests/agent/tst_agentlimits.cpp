@@ -250,6 +250,12 @@ private Q_SLOTS:
         QVERIFY2(r && r->status == 414, describe(r));
         r = once(u, requestBytes("GET", "/v1/status?pad=" + QByteArray(7 * 1024, 'a'), kViewerToken));
         QVERIFY2(r && r->status == 200, describe(r));
+        // Both near their limits at once (a long target, 15 KiB of header in 150 ordinary lines): still served.
+        QList<QByteArray> lines;
+        for (int i = 0; i < 150; ++i)
+            lines << "X-Padding-" + QByteArray::number(i) + ": " + QByteArray(84, 'v');
+        r = once(u, requestBytes("GET", "/v1/status?pad=" + QByteArray(8000, 'a'), kViewerToken, lines));
+        QVERIFY2(r && r->status == 200, describe(r));
 
         // 10 MB of request line: refused long before its end.
         Connection c;
