@@ -20,7 +20,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TY
   -DOPLENS_FUZZ=ON -DOPLENS_GUI=OFF -DOPLENS_TESTS=OFF "${launcher[@]}" >/dev/null
 # Every target tests/fuzz configured (fuzz_restartbody only once the agent has app/agent/requestbody.cpp).
 [[ ${#targets[@]} -gt 0 ]] ||
-  mapfile -t targets < <(cmake --build "$build" --target help | sed -n 's/^\(fuzz_[a-z_]*\): phony$/\1/p' | sort)
+  mapfile -t targets < <(cmake --build "$build" --target help | sed -n 's/^\(fuzz_[a-z_]*\): phony$/\1/p' | grep -v _autogen | sort)
 cmake --build "$build" -j 2 --target "${targets[@]}"
 
 for target in "${targets[@]}"; do
