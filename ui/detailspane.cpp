@@ -103,6 +103,7 @@ void DetailsPane::clear()
     m_tree->clear();
     m_title->setText(tr("<i>Select an operation to see everything about it.</i>"));
     m_reason->hide();
+    m_hidden->hide(); // nothing shown, nothing hidden
     m_copyId->setEnabled(false);
     m_copyJson->setEnabled(false);
 }

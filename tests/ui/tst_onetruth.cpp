@@ -251,6 +251,31 @@ private Q_SLOTS:
         QTRY_VERIFY(hidden->isVisible());
         QCOMPARE(w->detailsPane()->operation(), op);
     }
+
+    // Selecting an operation the Operations table does not show leaves no row of it highlighted as if current.
+    void aTableWithoutTheOperationHighlightsNothing()
+    {
+        QTemporaryDir demo;
+        const QStringList files = consolefixture::writeDemo(demo.path());
+        auto w = openWindow(files);
+        const uint32_t noticed = w->notificationsPane()->model()->shownOperations().at(1); // mail1's RestoreOnNewAccount
+        QLineEdit *search = w->filterBar()->searchField();
+        search->setText(QStringLiteral("MoveBlobs"));
+        QTRY_VERIFY(w->isIdle() && w->operationsPane()->shown() < w->operationsPane()->total());
+        QTableView *operations = w->operationsPane()->view();
+        operations->setCurrentIndex(operations->model()->index(0, 0));
+        QVERIFY(w->operationsPane()->currentOperation() != noticed);
+        w->notificationsPane()->selectOperation(noticed);
+        QCOMPARE(w->detailsPane()->operation(), noticed);
+        QVERIFY(!operations->selectionModel()->hasSelection());
+        QVERIFY(!operations->currentIndex().isValid());
+        QCOMPARE(w->operationsPane()->currentOperation(), noticed);
+        QVERIFY(w->detailsPane()->findChild<QLabel *>(QStringLiteral("detailsHiddenByFilter"))->isVisible());
+        search->clear(); // shown again: selected again
+        QTRY_COMPARE(w->operationsPane()->shown(), w->operationsPane()->total());
+        QTRY_VERIFY(operations->currentIndex().isValid());
+        QCOMPARE(operations->currentIndex().data(ResultModel::OperationRole).toUInt(), noticed);
+    }
 };
 
 QTEST_MAIN(TestOneTruth)

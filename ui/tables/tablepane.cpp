@@ -275,8 +275,13 @@ QString TablePane::sortText() const
 void TablePane::selectOperation(uint32_t op)
 {
     const int row = m_model->rowOfOperation(op);
-    if (row < 0)
+    if (row < 0) { // not shown here: no row may stay highlighted as if it were the current operation
+        const QSignalBlocker quiet(m_view->selectionModel());
+        m_view->selectionModel()->clearCurrentIndex();
+        m_view->clearSelection();
+        m_selected = op;
         return;
+    }
     const QModelIndex index = model()->index(row, 0);
     m_view->setCurrentIndex(index);
     m_view->scrollTo(index, QAbstractItemView::PositionAtCenter);
