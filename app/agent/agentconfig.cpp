@@ -54,7 +54,7 @@ void rejectUnknownKeys(const json &root)
 {
     static const QStringList known{QStringLiteral("listen"), QStringLiteral("tls"), QStringLiteral("oplogs"),
                                    QStringLiteral("runnerOplog"), QStringLiteral("auditLog"), QStringLiteral("auditMaxBytes"),
-                                   QStringLiteral("idleTimeoutSeconds"), QStringLiteral("service"), QStringLiteral("tokens"),
+                                   QStringLiteral("idleTimeoutSeconds"), QStringLiteral("minFreeBytes"), QStringLiteral("service"), QStringLiteral("tokens"),
                                    QStringLiteral("actions"), QStringLiteral("runAsRoot")};
     for (const auto &[key, value] : root.items())
         if (!known.contains(QString::fromStdString(key)))
@@ -207,6 +207,9 @@ Config parse(const json &root, const QString &baseDir)
     if (const json &idle = member(root, "idleTimeoutSeconds"); !idle.is_null())
         config.idleTimeoutSeconds = int(wholeNumber(idle, QStringLiteral("idleTimeoutSeconds"), 1, 3600,
                                                     QStringLiteral("a number of seconds from 1 to 3600")));
+    if (const json &margin = member(root, "minFreeBytes"); !margin.is_null())
+        config.minFreeBytes = wholeNumber(margin, QStringLiteral("minFreeBytes"), 0, qint64(1) << 50,
+                                          QStringLiteral("0 (no check) or a number of bytes"));
     if (const json &service = member(root, "service"); !service.is_null())
         parseService(service, config);
     if (const json &runAsRoot = member(root, "runAsRoot"); !runAsRoot.is_null()) {

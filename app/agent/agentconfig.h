@@ -31,6 +31,7 @@ struct Config {
     QString auditLog;
     qint64 auditMaxBytes = 64 << 20; // the audit log is renamed to auditLog.1 before it would pass this; 0: no cap
     int idleTimeoutSeconds = 30;     // a connection idle this long is closed
+    qint64 minFreeBytes = 1 << 20;   // restarts are refused (503) with less free on the runner oplog's filesystem
     QString serviceName;
     QStringList startedAtCommand;
     QList<Token> tokens;

@@ -6,11 +6,11 @@
 #include "oplogwriter.h"
 #include "recovery.h"
 #include "runner.h"
+#include "servicestart.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QHostInfo>
-#include <QProcess>
 #include <QSocketNotifier>
 #include <QTimeZone>
 #include <QTimer>
@@ -35,39 +35,6 @@ void onSignal(int)
 {
     std::fprintf(stderr, "oplensd: %s\n", qPrintable(message));
     std::exit(1);
-}
-
-// `systemctl show -P ActiveEnterTimestamp` prints "Thu 2026-11-26 04:00:00 UTC"; epoch seconds or ms work too.
-std::optional<int64_t> parseStartedAt(QString text)
-{
-    text = text.trimmed();
-    bool isNumber = false;
-    const qint64 number = text.toLongLong(&isNumber);
-    if (isNumber && number > 0)
-        return number < 100'000'000'000LL ? number * 1000 : number;
-    QDateTime when = QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (!when.isValid()) {
-        const QStringList parts = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-        if (parts.size() >= 3) {
-            when = QDateTime::fromString(parts[1] + QLatin1Char(' ') + parts[2], QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-            if (parts.size() >= 4 && (parts[3] == QLatin1String("UTC") || parts[3] == QLatin1String("GMT")))
-                when.setTimeZone(QTimeZone::utc());
-        }
-    }
-    return when.isValid() ? std::optional<int64_t>(when.toMSecsSinceEpoch()) : std::nullopt;
-}
-
-std::optional<int64_t> askServiceStartedAt(const QStringList &command)
-{
-    if (command.isEmpty())
-        return std::nullopt;
-    QProcess process;
-    process.start(command.first(), command.mid(1), QIODevice::ReadOnly);
-    if (!process.waitForFinished(5000) || process.exitCode() != 0) {
-        process.kill();
-        return std::nullopt;
-    }
-    return parseStartedAt(QString::fromUtf8(process.readAllStandardOutput()));
 }
 
 } // namespace
@@ -112,21 +79,18 @@ int main(int argc, char *argv[])
         for (const auto &log : config->oplogs)
             paths << log.path;
         runner = std::make_unique<oplens::Runner>(paths, config->runnerOplog, QStringLiteral("oplensd"), config->actions);
+        runner->setMinFreeBytes(config->minFreeBytes);
     }
 
     oplens::agent::AgentServer server(*config, runner.get());
-    const auto refreshServiceStart = [&] {
-        if (const auto startedAt = askServiceStartedAt(config->startedAtCommand)) {
-            server.setServiceStartedAt(*startedAt);
-            if (runner)
-                runner->setServiceStartedAt(*startedAt);
-        }
-    };
-    refreshServiceStart();
-    QTimer serviceTimer;
-    QObject::connect(&serviceTimer, &QTimer::timeout, &app, refreshServiceStart);
-    if (!config->startedAtCommand.isEmpty())
-        serviceTimer.start(60 * 1000);
+    oplens::agent::ServiceStartWatcher serviceStart(config->startedAtCommand);
+    QObject::connect(&serviceStart, &oplens::agent::ServiceStartWatcher::startedAt, &app, [&](qint64 startedAt) {
+        server.setServiceStartedAt(startedAt);
+        if (runner)
+            runner->setServiceStartedAt(startedAt);
+    });
+    serviceStart.start();
+    serviceStart.waitForFirst(5000); // the first /v1/status already knows it; later queries never hold a request
 
     if (const QString listening = server.listen(); !listening.isEmpty())
         die(listening);

@@ -793,6 +793,16 @@ private Q_SLOTS:
         QVERIFY2(recording.value(u"problem"_s).toString().contains(u"cannot be written"_s), r.body);
     }
 
+    // minFreeBytes in the config is the runner's margin: more than any disk has refuses every restart with 503.
+    void minFreeBytesFromTheConfig()
+    {
+        Front f;
+        QVERIFY(up(f, Via::Direct, [](Agent &a) { a.config.insert(u"minFreeBytes"_s, double(qint64(1) << 50)); }));
+        const Reply r = f.client->restart(kInterrupted);
+        QVERIFY2(r.status == 503, r.describe());
+        QVERIFY(restartsOf(f.agent->oplog, kInterrupted).isEmpty());
+    }
+
     // ---- GET /v1/actions and /v1/oplog ---------------------------------------------------------------------------
 
     void actionsNeverShowArgv_data() { viaRows(); }
@@ -1060,6 +1070,7 @@ private Q_SLOTS:
         QTest::newRow("bad listen") << u"listen"_s << QJsonValue(u"localhost"_s) << u"listen: expected ADDRESS:PORT"_s;
         QTest::newRow("non-loopback without tls") << u"listen"_s << QJsonValue(u"0.0.0.0:8470"_s) << u"listen: 0.0.0.0 is not a loopback address"_s;
         QTest::newRow("non-loopback v6 without tls") << u"listen"_s << QJsonValue(u"[::]:8470"_s) << u"listen: :: is not a loopback address"_s;
+        QTest::newRow("negative minFreeBytes") << u"minFreeBytes"_s << QJsonValue(-1) << u"minFreeBytes"_s;
         QTest::newRow("runAsRoot not a boolean") << u"runAsRoot"_s << QJsonValue(u"yes"_s) << u"runAsRoot: must be true or false"_s;
         QTest::newRow("missing certificate") << u"tls"_s << QJsonValue(QJsonObject{{u"certificate"_s, u"/nonexistent/agent.pem"_s}, {u"key"_s, u"/nonexistent/agent.key"_s}})
                                              << u"tls.certificate: /nonexistent/agent.pem"_s;
