@@ -250,20 +250,10 @@ HttpResponse HttpServer::errorResponse(int status, const QString &message, const
     return response;
 }
 
-QString HttpServer::listen(const QHostAddress &address, quint16 port, const QByteArray &certificatePem,
-                           const QByteArray &keyPem)
+namespace {
+// A bound, listening TCP socket for `address`:`port` (IPv6 only for an IPv6 address), or -1 with `why`.
+int listeningSocket(const QHostAddress &address, quint16 port, QString *why)
 {
-    if (m_daemon)
-        return QStringLiteral("already listening");
-    const bool tls = !certificatePem.isEmpty() && !keyPem.isEmpty();
-    if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
-        return QStringLiteral("tls: this libmicrohttpd was built without TLS support");
-    const QString where = QStringLiteral("%1:%2").arg(address.protocol() == QAbstractSocket::IPv6Protocol
-                                                          ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
-                                                          : address.toString())
-                              .arg(port);
-
-    // The listening socket is made here, so that a failure says why (MHD would only say that it failed).
     const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol;
     sockaddr_storage storage{};
     socklen_t length = 0;
@@ -282,17 +272,42 @@ QString HttpServer::listen(const QHostAddress &address, quint16 port, const QByt
         length = sizeof *in4;
     }
     const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return QStringLiteral("cannot listen on %1: %2").arg(where, QString::fromLocal8Bit(std::strerror(errno)));
+    if (fd < 0) {
+        *why = QString::fromLocal8Bit(std::strerror(errno));
+        return -1;
+    }
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (v6)
         ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     if (::bind(fd, reinterpret_cast<sockaddr *>(&storage), length) != 0 || ::listen(fd, 128) != 0) {
-        const int error = errno;
+        *why = QString::fromLocal8Bit(std::strerror(errno));
         ::close(fd);
-        return QStringLiteral("cannot listen on %1: %2").arg(where, QString::fromLocal8Bit(std::strerror(error)));
+        return -1;
     }
+    return fd;
+}
+} // namespace
+
+QString HttpServer::listen(const QHostAddress &address, quint16 port, const QByteArray &certificatePem,
+                           const QByteArray &keyPem)
+{
+    if (m_daemon)
+        return QStringLiteral("already listening");
+    const bool tls = !certificatePem.isEmpty() && !keyPem.isEmpty();
+    if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+        return QStringLiteral("tls: this libmicrohttpd was built without TLS support");
+    const QString where = QStringLiteral("%1:%2").arg(address.protocol() == QAbstractSocket::IPv6Protocol
+                                                          ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+                                                          : address.toString())
+                              .arg(port);
+
+    // The listening socket is made here, so that a failure says why (MHD would only say that it failed).
+    const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol;
+    QString why;
+    const int fd = listeningSocket(address, port, &why);
+    if (fd < 0)
+        return QStringLiteral("cannot listen on %1: %2").arg(where, why);
 
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
