@@ -233,6 +233,8 @@ Loaded load(const ReadingOptions &options)
         }
         for (const ReadProblem &p : read.result.problems)
             error(QStringLiteral("%1: %2: skipped: %3").arg(read.name, p.place(), p.reason));
+        if (read.result.problems.notDetailed() > 0) // past the first ones kept, counted by reason
+            error(QStringLiteral("%1: %2").arg(read.name, read.result.problems.notDetailedSummary()));
         loaded.skipped += read.result.problems.size();
     }
     return loaded;

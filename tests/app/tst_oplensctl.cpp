@@ -200,6 +200,22 @@ private Q_SLOTS:
         QCOMPARE(strict.exitCode, 3);
     }
 
+    // Past the first 1,000 bad lines, each kept with its place, the rest are summed up by reason in one line.
+    void manyBadLinesEndInASummary()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("many-bad.jsonl"));
+        QByteArray text;
+        for (int i = 0; i < 3000; ++i)
+            text += "not json " + QByteArray::number(i) + '\n';
+        text += "{\"module\":\"A\",\"name\":\"B\",\"operationId\":\"x\",\"type\":\"Started\",\"startTime\":1}\n";
+        QVERIFY(testfiles::writeFile(path, text));
+        const Run run = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--json"), path});
+        QCOMPARE(operationList(run.out).size(), 1);
+        QCOMPARE(run.err.count(QStringLiteral(": skipped: ")), 1000);
+        QVERIFY2(run.err.contains(QStringLiteral("many-bad.jsonl: … and 2,000 more bad lines: 2,000 not valid JSON")), qPrintable(run.err.right(300)));
+    }
+
     void exitCodes_data()
     {
         QTest::addColumn<QStringList>("args");

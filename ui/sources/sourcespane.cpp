@@ -204,7 +204,9 @@ void SourcesPane::refresh()
                 auto *line = new QTreeWidgetItem(problems, {s.problems[p].place(), QString(), QString(), QString(), QString(), s.problems[p].reason});
                 line->setToolTip(State, s.problems[p].reason);
             }
-            if (s.problems.size() > kProblemsShown)
+            if (s.problems.notDetailed() > 0) // past the first ones kept, counted by reason
+                new QTreeWidgetItem(problems, {s.problems.notDetailedSummary()});
+            else if (s.problems.size() > kProblemsShown)
                 new QTreeWidgetItem(problems, {tr("… and %1 more").arg(s.problems.size() - kProblemsShown)});
         }
         item->setExpanded(!s.notice.isEmpty() || !error.isEmpty() || sourceHealth(s).notAnOplog);
