@@ -10,4 +10,4 @@ scripts/build.sh
 scripts/build.sh --sanitize
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j 2 -L engine)
 
-scripts/fuzz.sh 60 # each fuzz target a minute, in build-fuzz/ (clang-14)
+scripts/fuzz.sh --repeatable # each fuzz target a fixed number of inputs from a fixed seed (about a minute), in build-fuzz/

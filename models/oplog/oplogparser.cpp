@@ -23,7 +23,15 @@ char *OplogParser::reserve(size_t bytes)
 void OplogParser::pushed(size_t bytes)
 {
     m_size += bytes;
+    clearPadding();
     process(false);
+}
+
+// simdjson reads the padding after a unit's last byte: stale bytes left there by earlier input must not change how
+// a unit is judged (a unit read whole and the same unit pushed in pieces get the same answer).
+void OplogParser::clearPadding()
+{
+    std::memset(m_buffer.data() + m_size, 0, simdjson::SIMDJSON_PADDING);
 }
 
 void OplogParser::push(const char *data, size_t bytes)
@@ -35,6 +43,7 @@ void OplogParser::push(const char *data, size_t bytes)
 void OplogParser::finish()
 {
     reserve(0);
+    clearPadding();
     process(true);
 }
 

@@ -65,6 +65,7 @@ private:
     void report(uint64_t position, bool element, QString reason);
     void reportTail(QString reason);
     void compact();
+    void clearPadding();
 
     EventStore &m_store;
     uint16_t m_source;

@@ -6,6 +6,7 @@
 #include "oplogreader.h"
 #include "otherfields.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -55,6 +56,8 @@ private Q_SLOTS:
     void problemsOfFollowUpReads();
     void badTail_data();
     void badTail();
+    void fuzzFindingsReadTheSameInPieces_data();
+    void fuzzFindingsReadTheSameInPieces();
 };
 
 // Bookkeeping of unknown keys was quadratic: 100,000 took 27 s, 200,000 never ended in practice. Now linear: the first
@@ -211,6 +214,32 @@ void TestReaderLimits::badTail()
         QCOMPARE(problemsText(parseInPieces(store, document, piece)), problems);
         QCOMPARE(store.size(), size_t(1));
     }
+}
+
+// Each input fuzz_oplog found (tests/fuzz/fuzz_oplog.cpp): read whole from a file, and pushed in pieces of the size its
+// last byte gives, it yields the same events and problems.
+void TestReaderLimits::fuzzFindingsReadTheSameInPieces_data()
+{
+    QTest::addColumn<QString>("path");
+    const QDir findings(QStringLiteral(FUZZ_FINDINGS));
+    for (const QString &name : findings.entryList(QDir::Files))
+        QTest::newRow(qPrintable(name)) << findings.filePath(name);
+}
+
+void TestReaderLimits::fuzzFindingsReadTheSameInPieces()
+{
+    QFETCH(QString, path);
+    const QByteArray bytes = readAll(path);
+    EventStore whole;
+    ReadRequest request;
+    request.path = path;
+    const ReadResult result = readOplog(request, whole, 0);
+    QVERIFY(result.ok());
+    EventStore pieces;
+    const int piece = bytes.isEmpty() ? 1 : uchar(bytes.back()) % 64 + 1;
+    const ReadProblems problems = parseInPieces(pieces, bytes, piece);
+    QCOMPARE(problemsText(problems), problemsText(result.problems));
+    QCOMPARE(pieces.size(), whole.size());
 }
 
 QTEST_GUILESS_MAIN(TestReaderLimits)
