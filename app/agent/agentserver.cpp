@@ -56,7 +56,7 @@ AgentServer::AgentServer(Config config, Runner *runner, QObject *parent)
       m_http(limitsOf(m_config),
              [this](HttpRequest &head) { return screen(head); },
              [this](HttpRequest &&request, HttpReply reply) { handle(std::move(request), std::move(reply)); },
-             [this](const HttpRequest &head, int status) { refused(head, status); })
+             [this](const HttpRequest &head, int status, int notReported) { refused(head, status, notReported); })
 {
     m_logs.resize(size_t(m_config.oplogs.size()));
     for (int i = 0; i < m_config.oplogs.size(); ++i)
@@ -134,10 +134,12 @@ AgentServer::Origin AgentServer::originOf(const HttpRequest &request, const QStr
     return {request.remote, identity, QString::fromLatin1(request.method.left(kMaxAuditedMethod)), AuditLog::cutPath(path)};
 }
 
-void AgentServer::refused(const HttpRequest &head, int status)
+void AgentServer::refused(const HttpRequest &head, int status, int notAuditedBefore)
 {
     const Caller *caller = std::any_cast<Caller>(&head.admitted);
     QJsonObject extra;
+    if (notAuditedBefore > 0) // a flood: the listener counted these instead of queueing them
+        extra.insert(QStringLiteral("refusedNotAudited"), notAuditedBefore);
     if (const QString id = restartTarget(head.path); !id.isEmpty())
         extra.insert(QStringLiteral("restartOf"), AuditLog::cutPath(id.toUtf8()));
     audit(originOf(head, caller ? caller->identity : QString()), status, extra);

@@ -62,7 +62,7 @@ private:
     // The main thread: each admitted request, routed to its endpoint (docs/agent.md section 3).
     void handle(HttpRequest &&request, HttpReply reply);
     // The main thread: a request the listener refused (screen(), 413, 414, 431), for the audit.
-    void refused(const HttpRequest &head, int status);
+    void refused(const HttpRequest &head, int status, int notAuditedBefore);
 
     void serveStatus(const Call &call);
     void serveActions(const Call &call);

@@ -205,10 +205,7 @@ struct HttpServer::Callbacks {
         exchange->state = Exchange::State::Done;
         const int status = refusal->status;
         const MHD_Result queued = queue(connection, std::move(*refusal)); // before the body: MHD then closes
-        QMetaObject::invokeMethod(server, [server, head = request, status] {
-            if (server->m_refused)
-                server->m_refused(head, status);
-        }, Qt::QueuedConnection);
+        server->reportRefusal(std::move(request), status);
         return queued;
     }
 
@@ -241,6 +238,27 @@ HttpServer::HttpServer(Limits limits, Screen screen, Handler handler, Refused re
 }
 
 HttpServer::~HttpServer() { stop(); }
+
+// MHD's thread: hands a refusal to the main thread for the audit, unless kMaxQueuedRefusals already wait there: then
+// it is only counted, and the next one handed over says how many were not.
+void HttpServer::reportRefusal(HttpRequest &&head, int status)
+{
+    if (m_refusalsQueued.fetch_add(1) >= kMaxQueuedRefusals) {
+        m_refusalsQueued.fetch_sub(1);
+        m_refusalsNotReported.fetch_add(1);
+        return;
+    }
+    head.headers.clear(); // up to 16 KiB each: the audit needs none of them
+    head.body.clear();
+    head.path.truncate(1024);
+    head.query.truncate(1024);
+    QMetaObject::invokeMethod(this, [this, head = std::move(head), status] {
+        m_refusalsQueued.fetch_sub(1);
+        const int notReported = m_refusalsNotReported.exchange(0);
+        if (m_refused)
+            m_refused(head, status, notReported);
+    }, Qt::QueuedConnection);
+}
 
 HttpResponse HttpServer::errorResponse(int status, const QString &message, const HttpHeaders &headers)
 {

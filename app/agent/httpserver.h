@@ -33,6 +33,7 @@
 #include <QString>
 
 #include <any>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -82,8 +83,11 @@ public:
     using Screen = std::function<std::optional<HttpResponse>(HttpRequest &head)>;
     // Main thread: each admitted request, whole. Answer through `reply`, now or later.
     using Handler = std::function<void(HttpRequest &&request, HttpReply reply)>;
-    // Main thread: a request refused before the handler (the screen's refusals, 413, 414 and 431), once answered.
-    using Refused = std::function<void(const HttpRequest &head, int status)>;
+    // Main thread: a request refused before the handler (the screen's refusals, 413, 414 and 431), once answered,
+    // without its headers. `notReportedBefore` counts the refusals not handed over since the last call: at most
+    // kMaxQueuedRefusals wait for the main thread, so a flood of refused requests costs no memory (a count instead).
+    using Refused = std::function<void(const HttpRequest &head, int status, int notReportedBefore)>;
+    static constexpr int kMaxQueuedRefusals = 256;
 
     HttpServer(Limits limits, Screen screen, Handler handler, Refused refused, QObject *parent = nullptr);
     ~HttpServer() override;
@@ -103,6 +107,7 @@ public:
 
 private:
     void deliver(const std::shared_ptr<Exchange> &exchange);
+    void reportRefusal(HttpRequest &&head, int status); // MHD's thread
     bool hold(const std::shared_ptr<Exchange> &exchange); // MHD's thread: suspends it, unless stopping
     void release(const std::shared_ptr<Exchange> &exchange); // main thread: no longer held
     friend class HttpReply;
@@ -112,6 +117,7 @@ private:
     Screen m_screen;
     Handler m_handler;
     Refused m_refused;
+    std::atomic<int> m_refusalsQueued{0}, m_refusalsNotReported{0};
     MHD_Daemon *m_daemon = nullptr;
     QByteArray m_certificate, m_key; // PEM, read by MHD while it runs
     std::mutex m_heldMutex; // guards the two below
