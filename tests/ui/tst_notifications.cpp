@@ -171,6 +171,30 @@ private Q_SLOTS:
         QCOMPARE(groupHeadings(model).filter(QStringLiteral("agent stopped")).size(), 0);
     }
 
+    // The data read again while the comment is typed (operations renumbered: here the sources in the other order)
+    // changes nothing about which notifications the admin chose.
+    void aReloadDuringTheDialogKeepsTheChoice()
+    {
+        auto w = consolefixture::openWindow(m_files);
+        auto reversed = consolefixture::openWindow({m_files[1], m_files[0]});
+        NotificationsPane *pane = w->notificationsPane();
+        NotificationsModel *model = pane->model();
+        pane->view()->setCurrentIndex(model->index(4, 0)); // mailA's restart 3 days ago: two operations
+        const QList<NotificationsModel::Key> chosen = model->keysOf(pane->selectedOperations());
+        QCOMPARE(chosen.size(), 2);
+        const auto renumbered = reversed->session()->data();
+        const std::vector<uint32_t> before = model->operationsOf(chosen);
+        answerNextDialog([&](AcknowledgeDialog *) { pane->refresh(renumbered, QDateTime::currentMSecsSinceEpoch()); });
+        pane->acknowledgeSelected();
+        const std::vector<uint32_t> now = model->operationsOf(chosen);
+        QCOMPARE(now.size(), size_t(2));
+        QVERIFY(now != before); // renumbered indeed
+        for (uint32_t op : now)
+            QVERIFY(model->isAcknowledged(op));
+        QCOMPARE(model->unacknowledgedCount(), 4);
+        QCOMPARE(model->keysOf(pane->selectedOperations()).size(), 0); // they left the list, with their selection
+    }
+
     // "Acknowledge everything older than…" counts what it will take as the time changes, then takes exactly that.
     void acknowledgeEverythingOlder()
     {

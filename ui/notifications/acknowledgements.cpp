@@ -42,16 +42,23 @@ bool Acknowledgements::contains(const QString &source, const QString &operationI
 
 void Acknowledgements::set(const QString &source, const QString &operationId, bool acknowledged, const QString &comment)
 {
-    const QString k = key(source, operationId);
-    QSettings settings;
+    setMany({{source, operationId}}, acknowledged, comment);
+}
+
+void Acknowledgements::setMany(const QList<QPair<QString, QString>> &operations, bool acknowledged, const QString &comment)
+{
+    QSettings settings; // one object: each QSettings writes its whole file when it goes
     settings.beginGroup(kGroup);
-    if (acknowledged) {
-        const Entry entry{QDateTime::currentDateTimeUtc(), comment.trimmed()};
-        m_acknowledged.insert(k, entry);
-        settings.setValue(k, QVariantMap{{QStringLiteral("at"), entry.at}, {QStringLiteral("comment"), entry.comment}});
-    } else {
-        m_acknowledged.remove(k);
-        settings.remove(k);
+    const Entry entry{QDateTime::currentDateTimeUtc(), comment.trimmed()};
+    for (const auto &[source, operationId] : operations) {
+        const QString k = key(source, operationId);
+        if (acknowledged && !m_acknowledged.contains(k)) {
+            m_acknowledged.insert(k, entry);
+            settings.setValue(k, QVariantMap{{QStringLiteral("at"), entry.at}, {QStringLiteral("comment"), entry.comment}});
+        } else if (!acknowledged) {
+            m_acknowledged.remove(k);
+            settings.remove(k);
+        }
     }
 }
 

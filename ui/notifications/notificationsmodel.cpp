@@ -20,6 +20,7 @@ NotificationsModel::NotificationsModel(QObject *parent) : QAbstractItemModel(par
 
 void NotificationsModel::refresh(std::shared_ptr<const Dataset> data, int64_t now)
 {
+    beginResetModel(); // before the data changes: slots of modelAboutToBeReset still see the old rows with the old data
     m_data = std::move(data);
     m_now = now;
     m_all.clear();
@@ -42,19 +43,29 @@ void NotificationsModel::refresh(std::shared_ptr<const Dataset> data, int64_t no
             return a.when != b.when ? a.when > b.when : a.op > b.op;
         });
     }
-    rebuild();
+    rebuildRows();
+    endResetModel();
 }
 
 // Groups in the order of their newest notification (m_all is newest first), each listing its own newest first.
 void NotificationsModel::rebuild()
 {
     beginResetModel();
+    rebuildRows();
+    endResetModel();
+}
+
+void NotificationsModel::rebuildRows()
+{
     m_shown.clear();
     m_groups.clear();
+    m_where.clear();
+    m_acknowledged.clear();
     m_unacknowledged = 0;
     m_superseded = 0;
     QHash<QString, size_t> groupOf;
     for (const Item &item : m_all) {
+        m_acknowledged.insert(item.op, item.acknowledged);
         m_unacknowledged += item.acknowledged || item.superseded ? 0 : 1;
         if (!m_showAcknowledged && item.acknowledged)
             continue;
@@ -66,10 +77,11 @@ void NotificationsModel::rebuild()
             at = groupOf.insert(item.group, m_groups.size());
             m_groups.push_back({item.group, groupHeading(item), {}, m_data->operation(item.op).status, item.stale});
         }
-        m_groups[at.value()].items.push_back(m_shown.size());
+        Group &group = m_groups[at.value()];
+        m_where.insert(item.op, {int(at.value()), int(group.items.size())});
+        group.items.push_back(m_shown.size());
         m_shown.push_back(item);
     }
-    endResetModel();
 }
 
 void NotificationsModel::setShowAcknowledged(bool show)
@@ -106,11 +118,8 @@ uint32_t NotificationsModel::operationAt(const QModelIndex &index) const
 
 QModelIndex NotificationsModel::indexOf(uint32_t op) const
 {
-    for (size_t g = 0; g < m_groups.size(); ++g)
-        for (size_t r = 0; r < m_groups[g].items.size(); ++r)
-            if (m_shown[m_groups[g].items[r]].op == op)
-                return createIndex(int(r), 0, quintptr(g + 1));
-    return {};
+    const auto it = m_where.constFind(op);
+    return it == m_where.constEnd() ? QModelIndex() : createIndex(it->second, 0, quintptr(it->first + 1));
 }
 
 std::vector<uint32_t> NotificationsModel::operationsOf(const QModelIndexList &rows) const
@@ -140,10 +149,33 @@ std::vector<uint32_t> NotificationsModel::unacknowledgedBefore(int64_t epochMs) 
 
 bool NotificationsModel::isAcknowledged(uint32_t op) const
 {
-    for (const Item &item : m_all)
-        if (item.op == op)
-            return item.acknowledged;
-    return false;
+    return m_acknowledged.value(op, false);
+}
+
+QList<NotificationsModel::Key> NotificationsModel::keysOf(const std::vector<uint32_t> &ops) const
+{
+    QList<Key> keys;
+    if (!m_data)
+        return keys;
+    for (uint32_t op : ops)
+        if (m_data->exists(op))
+            keys.append({sourceOf(op), m_data->events().ids().qtext(op)});
+    return keys;
+}
+
+std::vector<uint32_t> NotificationsModel::operationsOf(const QList<Key> &keys) const
+{
+    std::vector<uint32_t> ops;
+    if (!m_data)
+        return ops;
+    const QStringList sources = m_data->events().sourceNames();
+    for (const auto &[source, id] : keys) {
+        const qsizetype index = sources.indexOf(source);
+        const uint32_t op = index >= 0 ? m_data->findOperation(uint16_t(index), id.toStdString()) : kNone;
+        if (op != kNone)
+            ops.push_back(op);
+    }
+    return ops;
 }
 
 void NotificationsModel::acknowledge(const std::vector<uint32_t> &ops, bool acknowledged, const QString &comment)
@@ -151,12 +183,10 @@ void NotificationsModel::acknowledge(const std::vector<uint32_t> &ops, bool ackn
     if (!m_data || ops.empty())
         return;
     std::vector<bool> chosen(m_data->operationCount());
-    for (uint32_t op : ops) {
-        if (op >= chosen.size())
-            continue;
-        chosen[op] = true;
-        m_acks.set(sourceOf(op), m_data->events().ids().qtext(op), acknowledged, comment);
-    }
+    for (uint32_t op : ops)
+        if (op < chosen.size())
+            chosen[op] = true;
+    m_acks.setMany(keysOf(ops), acknowledged, comment);
     for (Item &item : m_all)
         if (chosen[item.op])
             item.acknowledged = acknowledged;

@@ -42,6 +42,11 @@ public:
     std::vector<uint32_t> unacknowledgedBefore(int64_t epochMs) const;
     bool isAcknowledged(uint32_t op) const;
     void acknowledge(const std::vector<uint32_t> &ops, bool acknowledged, const QString &comment = {});
+    // Operations by (source, operation id): what stays true when the data is read again and indexes change (a dialog
+    // open, a reload).
+    using Key = QPair<QString, QString>;
+    QList<Key> keysOf(const std::vector<uint32_t> &ops) const;
+    std::vector<uint32_t> operationsOf(const QList<Key> &keys) const;
 
     // One line per notification, as the pane shows it: for printing where there is no display.
     QStringList lines() const;
@@ -76,11 +81,14 @@ private:
     QVariant itemData(const Item &item, int role) const;
     QVariant groupData(const Group &group, int role) const;
     void rebuild();
+    void rebuildRows(); // inside a reset
 
     std::shared_ptr<const Dataset> m_data;
     int64_t m_now = 0;
     std::vector<Item> m_all, m_shown;
     std::vector<Group> m_groups;
+    QHash<uint32_t, QPair<int, int>> m_where; // shown operation -> (group, row)
+    QHash<uint32_t, bool> m_acknowledged;     // every notification, shown or not -> acknowledged
     Acknowledgements m_acks;
     bool m_showAcknowledged = false, m_showSuperseded = false;
     int m_unacknowledged = 0, m_superseded = 0;

@@ -139,8 +139,12 @@ void NotificationsPane::connectModel()
 
 void NotificationsPane::rememberState()
 {
-    m_keptSelection = selectedOperations();
-    m_keptCurrent = currentOperation();
+    m_keptSelection = m_model->keysOf(selectedOperations());
+    m_keptCurrent = m_model->keysOf({currentOperation()});
+    m_keptGroups.clear();
+    for (const QModelIndex &index : m_view->selectionModel()->selectedIndexes())
+        if (m_model->isGroup(index))
+            m_keptGroups.insert(index.data(NotificationsModel::GroupKeyRole).toString());
 }
 
 // Groups open unless the admin folded them; the same notifications selected as before the model changed.
@@ -148,15 +152,21 @@ void NotificationsPane::restoreState()
 {
     QItemSelectionModel *selection = m_view->selectionModel();
     const QSignalBlocker quiet(selection); // restoring is not the admin choosing another operation
+    QItemSelection kept;
     for (int g = 0; g < m_model->rowCount(); ++g) {
         const QModelIndex group = m_model->index(g, 0);
-        m_view->setExpanded(group, !m_collapsed.contains(group.data(NotificationsModel::GroupKeyRole).toString()));
+        const QString key = group.data(NotificationsModel::GroupKeyRole).toString();
+        m_view->setExpanded(group, !m_collapsed.contains(key));
+        if (m_keptGroups.contains(key))
+            kept.select(group, group);
     }
-    for (uint32_t op : m_keptSelection)
+    for (uint32_t op : m_model->operationsOf(m_keptSelection))
         if (const QModelIndex index = m_model->indexOf(op); index.isValid())
-            selection->select(index, QItemSelectionModel::Select);
-    if (const QModelIndex current = m_model->indexOf(m_keptCurrent); current.isValid())
-        selection->setCurrentIndex(current, QItemSelectionModel::NoUpdate);
+            kept.select(index, index);
+    selection->select(kept, QItemSelectionModel::Select);
+    const std::vector<uint32_t> current = m_model->operationsOf(m_keptCurrent);
+    if (const QModelIndex index = current.empty() ? QModelIndex() : m_model->indexOf(current.front()); index.isValid())
+        selection->setCurrentIndex(index, QItemSelectionModel::NoUpdate);
     m_view->viewport()->update();
 }
 
@@ -209,21 +219,27 @@ void NotificationsPane::acknowledgeSelected()
         m_model->acknowledge(ops, true);
         return;
     }
-    AcknowledgeDialog dialog(int(ops.size()), this);
-    if (dialog.exec() == QDialog::Accepted)
-        m_model->acknowledge(ops, true, dialog.comment());
+    acknowledgeAfterDialog(ops);
 }
 
 void NotificationsPane::acknowledgeWithComment()
 {
     std::vector<uint32_t> ops = selectedOperations();
-    if (ops.empty())
-        return;
-    AcknowledgeDialog dialog(int(ops.size()), this);
-    if (dialog.exec() == QDialog::Accepted)
-        m_model->acknowledge(ops, true, dialog.comment());
+    if (ops.empty() && currentOperation() != NotificationsModel::kNoOperation)
+        ops = {currentOperation()};
+    if (!ops.empty())
+        acknowledgeAfterDialog(ops);
 }
 
+void NotificationsPane::acknowledgeAfterDialog(const std::vector<uint32_t> &ops)
+{
+    const QList<NotificationsModel::Key> chosen = m_model->keysOf(ops);
+    AcknowledgeDialog dialog(int(ops.size()), this);
+    if (dialog.exec() == QDialog::Accepted)
+        m_model->acknowledge(m_model->operationsOf(chosen), true, dialog.comment());
+}
+
+// The time is what the admin chose; which notifications began before it is decided when they confirm.
 void NotificationsPane::acknowledgeOlder()
 {
     AcknowledgeDialog dialog([this](int64_t before) { return int(m_model->unacknowledgedBefore(before).size()); }, this);

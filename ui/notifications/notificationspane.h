@@ -53,6 +53,9 @@ private:
     void updateButtons();
     void updateBanners();
     void acknowledgeWithComment();
+    // Asks for one comment for `ops`, then acknowledges them as they are after the dialog (the data may be read again
+    // while it is open).
+    void acknowledgeAfterDialog(const std::vector<uint32_t> &ops);
     void rememberState();
     void restoreState();
 
@@ -65,9 +68,9 @@ private:
     QLabel *m_trouble, *m_warning, *m_allClear;
     SessionHealth m_health;
     // Kept across a refresh: which groups the admin folded, what was selected and current.
-    QSet<QString> m_collapsed;
-    std::vector<uint32_t> m_keptSelection;
-    uint32_t m_keptCurrent = NotificationsModel::kNoOperation;
+    // By (source, id) and group key: a reload renumbers operations.
+    QSet<QString> m_collapsed, m_keptGroups;
+    QList<NotificationsModel::Key> m_keptSelection, m_keptCurrent;
 };
 
 } // namespace oplens::ui
