@@ -48,8 +48,12 @@ Authentication Authenticator::authenticate(const QString &remote, const QByteArr
     std::lock_guard lock(m_mutex);
     if (m_blockedUntil.value(remote) > nowMs)
         return {std::nullopt, 429, QStringLiteral("too many failed attempts: try again in a minute")};
-    if (m_failures.size() > kTablesBeforeCleaning || m_blockedUntil.size() > kTablesBeforeCleaning)
+    // Cleaned at most once a second: a crowd of recent addresses must not make every failure scan them all.
+    if ((m_failures.size() > kTablesBeforeCleaning || m_blockedUntil.size() > kTablesBeforeCleaning)
+        && nowMs - m_lastCleaned >= 1000) {
+        m_lastCleaned = nowMs;
         forgetOld(nowMs);
+    }
     auto &failures = m_failures[remote];
     failures.push_back(nowMs);
     while (!failures.empty() && failures.front() < nowMs - kWindowMs)

@@ -47,6 +47,7 @@ private:
     std::mutex m_mutex;
     QHash<QString, std::deque<qint64>> m_failures; // address -> times of its recent failed attempts
     QHash<QString, qint64> m_blockedUntil;
+    qint64 m_lastCleaned = 0;
 };
 
 } // namespace oplens::agent
