@@ -204,6 +204,8 @@ private Q_SLOTS:
         answerNextDialog([&counted](AcknowledgeDialog *d) {
             d->beforeField()->setDateTime(QDateTime::currentDateTime().addSecs(-12 * 3600));
             counted = d->findChild<QLabel *>(QStringLiteral("acknowledgeCount"))->text();
+            d->commentField()->setText(QStringLiteral("old crashes, checked"));
+            QVERIFY(consolefixture::saveScreenshot(d, QStringLiteral("acknowledge-older")));
         });
         pane->acknowledgeOlder();
         QCOMPARE(counted, QStringLiteral("3 notifications began before that and will leave the list."));

@@ -34,6 +34,7 @@ AcknowledgeDialog::AcknowledgeDialog(std::function<int(int64_t)> countBefore, QW
     const QList<QPair<QString, int>> ages{{tr("1 day"), 1}, {tr("7 days"), 7}, {tr("30 days"), 30}, {tr("90 days"), 90}};
     for (const auto &[text, days] : ages)
         presets->addItem(text, days);
+    presets->addItem(tr("the time below"), 0); // chosen by hand
     presets->setCurrentIndex(1);
     m_before = new QDateTimeEdit(QDateTime::currentDateTime().addDays(-7), this);
     m_before->setObjectName(QStringLiteral("acknowledgeBefore"));
@@ -50,9 +51,17 @@ AcknowledgeDialog::AcknowledgeDialog(std::function<int(int64_t)> countBefore, QW
     top->addWidget(m_count);
     build(top);
     connect(presets, &QComboBox::activated, this, [this, presets] {
-        m_before->setDateTime(QDateTime::currentDateTime().addDays(-presets->currentData().toInt()));
+        if (const int days = presets->currentData().toInt(); days > 0) {
+            const QSignalBlocker quiet(presets);
+            m_before->setDateTime(QDateTime::currentDateTime().addDays(-days));
+            presets->setCurrentIndex(presets->findData(days)); // the time's own change made it "the time below"
+        }
     });
-    connect(m_before, &QDateTimeEdit::dateTimeChanged, this, &AcknowledgeDialog::updateCount);
+    connect(m_before, &QDateTimeEdit::dateTimeChanged, this, [this, presets] {
+        if (!presets->signalsBlocked())
+            presets->setCurrentIndex(presets->count() - 1); // a time of the admin's own
+        updateCount();
+    });
     updateCount();
 }
 
