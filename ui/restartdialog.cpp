@@ -1,5 +1,6 @@
 #include "restartdialog.h"
 
+#include "runner.h"
 #include "statusstyle.h"
 #include "timedisplay.h"
 
@@ -15,39 +16,17 @@
 
 namespace oplens::ui {
 
-namespace {
-// As the runner compares them: `origin` left out, keys sorted.
-std::string comparable(std::string_view parameters)
-{
-    nlohmann::json p = parameters.empty() ? nlohmann::json::object() : nlohmann::json::parse(parameters, nullptr, false);
-    if (p.is_object())
-        p.erase("origin");
-    return p.dump();
-}
-
-QString agoText(int64_t ms)
-{
-    const int64_t minutes = std::max<int64_t>(0, ms) / 60000;
-    if (minutes < 1)
-        return RestartDialog::tr("just now");
-    if (minutes < 120)
-        return RestartDialog::tr("%1 min ago").arg(minutes);
-    if (minutes < 48 * 60)
-        return RestartDialog::tr("%1 h ago").arg(minutes / 60);
-    return RestartDialog::tr("%1 days ago").arg(minutes / 1440);
-}
-} // namespace
-
+// Compared as the runner compares them (comparableParameters): `origin` left out, keys sorted.
 uint32_t activeDuplicate(const Dataset &data, uint32_t op)
 {
     const EventStore &s = data.events();
-    const std::string wanted = comparable(s.parameters(data.operation(op).latestRow));
+    const std::string wanted = comparableParameters(s.parameters(data.operation(op).latestRow));
     for (uint32_t other = 0; other < data.operationCount(); ++other) {
         const Operation &o = data.operation(other);
         if (other == op || !data.exists(other) || (o.status != Status::Queued && o.status != Status::Running)
             || data.source(other) != data.source(op) || data.module(other) != data.module(op) || data.name(other) != data.name(op))
             continue;
-        if (comparable(s.parameters(o.latestRow)) == wanted)
+        if (comparableParameters(s.parameters(o.latestRow)) == wanted)
             return other;
     }
     return kNone;
@@ -59,7 +38,7 @@ QString duplicateText(const Dataset &data, uint32_t duplicate, int64_t now)
     return RestartDialog::tr("a %1 with the same parameters is %2 (started %3)")
         .arg(data.events().string(data.name(duplicate)),
              o.status == Status::Queued ? RestartDialog::tr("queued") : RestartDialog::tr("running"),
-             agoText(now - (o.startedAt == kNoTime ? o.endedAt : o.startedAt)));
+             TimeDisplay::ago(now - (o.startedAt == kNoTime ? o.endedAt : o.startedAt)));
 }
 
 RestartDialog::RestartDialog(const Dataset &data, uint32_t op, const QString &via, QWidget *parent) : QDialog(parent)

@@ -16,6 +16,7 @@ public:
     void setUtc(bool utc);
     QString format(int64_t epochMs) const;            // "2025-11-23 01:00:03"
     static QString duration(int64_t ms);              // "1 h 05 min", "42 s"
+    static QString ago(int64_t ms);                   // "12 min ago", "5 h ago", "2 days ago", "just now"
 
 Q_SIGNALS:
     void changed();

@@ -30,14 +30,17 @@ QString idempotencyScope(const QString &identity, const QString &operationId, co
 
 std::string jsonText(const QString &s) { return ordered_json(s.toStdString()).dump(); }
 
-// The parameters with `origin` left out and keys sorted: "the same parameters" whatever their order.
-std::string comparable(std::string_view parameters)
+} // namespace
+
+std::string comparableParameters(std::string_view parameters)
 {
     nlohmann::json p = parameters.empty() ? nlohmann::json::object() : nlohmann::json::parse(parameters, nullptr, false);
     if (p.is_object())
         p.erase("origin");
     return p.dump();
 }
+
+namespace {
 
 QString lastLine(const QByteArray &output)
 {
@@ -129,14 +132,14 @@ void Runner::loadIdempotencyKeys()
 
 bool Runner::sameOperationActive(const QString &module, const QString &name, std::string_view parameters) const
 {
-    const std::string wanted = comparable(parameters);
+    const std::string wanted = comparableParameters(parameters);
     const EventStore &s = m_data.events();
     for (uint32_t op = 0; op < m_data.operationCount(); ++op) {
         if (!m_data.exists(op) || !isActive(m_data.operation(op).status))
             continue;
         if (s.string(m_data.module(op)) != module || s.string(m_data.name(op)) != name)
             continue;
-        if (comparable(parametersRunWith(m_data, op)) == wanted)
+        if (comparableParameters(parametersRunWith(m_data, op)) == wanted)
             return true;
     }
     return false;

@@ -101,5 +101,8 @@ private:
 // The parameters `op` ran with: those of its latest Started event that has any, else of its Queued event, else of
 // its latest event (docs/oplog.md section 4). A restart runs with them.
 std::string_view parametersRunWith(const Dataset &data, uint32_t op);
+// The parameters with `origin` left out and keys sorted: "the same parameters" of a restart's duplicate check
+// (docs/oplog.md section 4), whatever their order.
+std::string comparableParameters(std::string_view parameters);
 
 } // namespace oplens

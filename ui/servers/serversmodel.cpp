@@ -51,18 +51,6 @@ uint32_t flagOf(int column)
     }
 }
 
-// "12 min ago", "5 h ago", "2 days ago": how long since, in the unit an admin thinks in.
-QString ago(int64_t ms)
-{
-    const int64_t minutes = std::max<int64_t>(0, ms) / 60000;
-    if (minutes < 1)
-        return QObject::tr("just now");
-    if (minutes < 120)
-        return QObject::tr("%1 min ago").arg(minutes);
-    if (minutes < 48 * 60)
-        return QObject::tr("%1 h ago").arg(minutes / 60);
-    return QObject::tr("%1 days ago").arg(minutes / (24 * 60));
-}
 
 // Where (module, name) pairs are numbered while counting: array lookups only, no hashing per operation.
 struct PairIndex {
@@ -412,7 +400,7 @@ QVariant ServersModel::serverData(const Row &row, int rowIndex, int column, int 
             return row.serviceStart == kNoTime ? QStringLiteral("–") : TimeDisplay::instance().format(row.serviceStart).left(16); // no seconds
         if (role == Qt::ToolTipRole)
             return row.serviceStart == kNoTime ? tr("No ServiceStarted event, and no agent report")
-                                               : tr("The service last started %1").arg(ago(now - row.serviceStart));
+                                               : tr("The service last started %1").arg(TimeDisplay::ago(now - row.serviceStart));
         return {};
     case Lag:
         return role == Qt::DisplayRole && source ? sourceLagText(*source, now) : QVariant();
@@ -442,7 +430,7 @@ QVariant ServersModel::groupData(const Row &row, const Group &group, int column,
         return {};
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
     switch (role) {
-    case Qt::DisplayRole: return group.lastFinished == kNoTime ? tr("never") : ago(now - group.lastFinished);
+    case Qt::DisplayRole: return group.lastFinished == kNoTime ? tr("never") : TimeDisplay::ago(now - group.lastFinished);
     case Qt::ToolTipRole:
         return group.lastFinished == kNoTime
                    ? tr("No %1 run has Finished in the loaded oplog").arg(what)
