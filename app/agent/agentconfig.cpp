@@ -55,7 +55,7 @@ void rejectUnknownKeys(const json &root)
     static const QStringList known{QStringLiteral("listen"), QStringLiteral("tls"), QStringLiteral("oplogs"),
                                    QStringLiteral("runnerOplog"), QStringLiteral("auditLog"), QStringLiteral("auditMaxBytes"),
                                    QStringLiteral("idleTimeoutSeconds"), QStringLiteral("minFreeBytes"), QStringLiteral("service"), QStringLiteral("tokens"),
-                                   QStringLiteral("actions"), QStringLiteral("runAsRoot")};
+                                   QStringLiteral("actions"), QStringLiteral("runAsRoot"), QStringLiteral("trustedProxies")};
     for (const auto &[key, value] : root.items())
         if (!known.contains(QString::fromStdString(key)))
             throw Invalid{QStringLiteral("%1: unknown key").arg(QString::fromStdString(key))};
@@ -172,6 +172,22 @@ void parseService(const json &service, Config &config)
         throw Invalid{QStringLiteral("service.startedAtCommand[0]: must be an absolute path")};
 }
 
+// IP addresses, one per proxy (no names: they would be looked up on every request; no ranges).
+void parseTrustedProxies(const json &proxies, Config &config)
+{
+    if (!proxies.is_array())
+        throw Invalid{QStringLiteral("trustedProxies: must be an array of IP addresses, such as [\"127.0.0.1\"]")};
+    for (size_t i = 0; i < proxies.size(); ++i) {
+        const QString where = QStringLiteral("trustedProxies[%1]").arg(i);
+        QHostAddress address;
+        if (!address.setAddress(text(proxies[i], where)))
+            throw Invalid{QStringLiteral("%1: not an IP address").arg(where)};
+        bool v4 = false;
+        const quint32 mapped = address.toIPv4Address(&v4); // ::ffff:127.0.0.1 is the peer 127.0.0.1
+        config.trustedProxies.append(v4 ? QHostAddress(mapped) : address);
+    }
+}
+
 // Tokens travel in clear without TLS: only on loopback.
 void requireTlsOffLoopback(const Config &config)
 {
@@ -217,6 +233,8 @@ Config parse(const json &root, const QString &baseDir)
             throw Invalid{QStringLiteral("runAsRoot: must be true or false")};
         config.runAsRoot = runAsRoot.get<bool>();
     }
+    if (const json &proxies = member(root, "trustedProxies"); !proxies.is_null())
+        parseTrustedProxies(proxies, config);
     requireTlsOffLoopback(config);
     return config;
 }

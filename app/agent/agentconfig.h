@@ -37,6 +37,8 @@ struct Config {
     QList<Token> tokens;
     ActionCatalog actions;
     bool runAsRoot = false;
+    // Reverse proxies whose X-Forwarded-For names the client (docs/agent.md section 1); IPv4-mapped ones as IPv4.
+    QList<QHostAddress> trustedProxies;
 
     bool tls() const { return !certificate.isEmpty(); }
     QString runnerOplogPath() const { return runnerOplog >= 0 ? oplogs[runnerOplog].path : QString(); }
