@@ -1,10 +1,8 @@
 #include "runner.h"
 
-#include "fileidentity.h"
 #include "runnerlog.h"
 
 #include <QDateTime>
-#include <QFileInfo>
 #include <QProcess>
 #include <QTimer>
 #include <nlohmann/json.hpp>
@@ -65,9 +63,15 @@ struct Runner::Run {
 
 Runner::Runner(const QStringList &oplogs, int runnerOplog, const QString &runnerName, ActionCatalog catalog,
                QObject *parent)
-    : QObject(parent), m_oplogs(oplogs), m_runnerOplog(runnerOplog), m_runnerName(runnerName),
-      m_catalog(std::move(catalog)), m_serviceStartedAt(kNoTime), m_bootId(currentBootId()),
-      m_minFreeBytes(kDefaultMinFreeBytes), m_retry(new QTimer(this))
+    : Runner(std::make_shared<OplogFollower>(oplogs), runnerOplog, runnerName, std::move(catalog), parent)
+{
+}
+
+Runner::Runner(std::shared_ptr<OplogFollower> oplogs, int runnerOplog, const QString &runnerName, ActionCatalog catalog,
+               QObject *parent)
+    : QObject(parent), m_oplogs(std::move(oplogs)), m_runnerOplog(runnerOplog), m_runnerName(runnerName),
+      m_catalog(std::move(catalog)), m_bootId(currentBootId()), m_minFreeBytes(kDefaultMinFreeBytes),
+      m_retry(new QTimer(this))
 {
     m_retry->setInterval(kRetryMs);
     connect(m_retry, &QTimer::timeout, this, [this] { recordUnrecorded(); });
@@ -83,41 +87,14 @@ Runner::~Runner()
             run->process->disconnect(this);
 }
 
-void Runner::refresh()
-{
-    bool rebuild = m_reads.size() != size_t(m_oplogs.size());
-    for (size_t i = 0; !rebuild && i < m_reads.size(); ++i)
-        rebuild = fileIdentity(m_oplogs[int(i)]) != m_reads[i].fileId
-            || uint64_t(std::max<qint64>(0, QFileInfo(m_oplogs[int(i)]).size())) < m_reads[i].offset;
-    if (rebuild) { // first read, or a log was rotated or truncated
-        m_data = Dataset();
-        m_reads.assign(size_t(m_oplogs.size()), SourceRead());
-        for (int i = 0; i < m_oplogs.size(); ++i)
-            m_reads[size_t(i)].name = m_reads[size_t(i)].path = m_oplogs[i];
-    }
-    for (SourceRead &read : m_reads) {
-        read.following = true; // a line still being written waits for its ending
-        read.serviceStartedAt = m_serviceStartedAt;
-    }
-    readSources(m_reads, m_data);
-    for (SourceRead &read : m_reads) { // the next refresh reads what was appended since
-        if (read.result.error.isEmpty()) {
-            read.offset = read.result.nextOffset;
-            read.firstLine = read.result.nextLine;
-        }
-    }
-}
-
 void Runner::setServiceStartedAt(int64_t epochMs)
 {
-    m_serviceStartedAt = epochMs;
-    for (int i = 0; i < m_oplogs.size(); ++i)
-        m_data.setServiceStartedAt(uint16_t(i), epochMs);
+    m_oplogs->setServiceStartedAt(epochMs);
 }
 
 void Runner::loadIdempotencyKeys()
 {
-    const EventStore &s = m_data.events();
+    const EventStore &s = data().events();
     for (EventStore::Row r = 0; r < s.size(); ++r) {
         if (s.kind(r) != EventKind::Queued || s.otherFields(r).find("\"idempotencyKey\"") == std::string_view::npos)
             continue;
@@ -133,13 +110,13 @@ void Runner::loadIdempotencyKeys()
 bool Runner::sameOperationActive(const QString &module, const QString &name, std::string_view parameters) const
 {
     const std::string wanted = comparableParameters(parameters);
-    const EventStore &s = m_data.events();
-    for (uint32_t op = 0; op < m_data.operationCount(); ++op) {
-        if (!m_data.exists(op) || !isActive(m_data.operation(op).status))
+    const EventStore &s = data().events();
+    for (uint32_t op = 0; op < data().operationCount(); ++op) {
+        if (!data().exists(op) || !isActive(data().operation(op).status))
             continue;
-        if (s.string(m_data.module(op)) != module || s.string(m_data.name(op)) != name)
+        if (s.string(data().module(op)) != module || s.string(data().name(op)) != name)
             continue;
-        if (comparableParameters(parametersRunWith(m_data, op)) == wanted)
+        if (comparableParameters(parametersRunWith(data(), op)) == wanted)
             return true;
     }
     return false;
@@ -154,20 +131,20 @@ LaunchResult Runner::restart(const RestartRequest &request)
     }
     refresh();
     uint32_t old = kNone;
-    for (int i = 0; i < m_oplogs.size() && old == kNone; ++i)
-        old = m_data.findOperation(uint16_t(i), request.operationId.toStdString());
+    for (int i = 0; i < m_oplogs->paths().size() && old == kNone; ++i)
+        old = data().findOperation(uint16_t(i), request.operationId.toStdString());
     if (old == kNone)
         return {404, QStringLiteral("no operation %1 in the oplogs").arg(request.operationId), {}, {}};
-    const Operation &o = m_data.operation(old);
-    const EventStore &s = m_data.events();
+    const Operation &o = data().operation(old);
+    const EventStore &s = data().events();
     if (!isRestartable(o.status))
         return {409, QStringLiteral("the operation is %1: only Interrupted, Failed or Aborted operations can be restarted")
                          .arg(statusName(o.status)), {}, {}};
     auto run = std::make_unique<Run>();
-    run->module = s.string(m_data.module(old));
-    run->name = s.string(m_data.name(old));
-    run->host = s.string(m_data.host(old));
-    const std::string_view ranWith = parametersRunWith(m_data, old);
+    run->module = s.string(data().module(old));
+    run->name = s.string(data().name(old));
+    run->host = s.string(data().host(old));
+    const std::string_view ranWith = parametersRunWith(data(), old);
     ordered_json parameters = ordered_json::parse(ranWith.empty() ? std::string_view("{}") : ranWith, nullptr, false);
     if (!parameters.is_object())
         parameters = ordered_json::object();

@@ -4,8 +4,8 @@
 
 #include "actioncatalog.h"
 #include "dataset.h"
+#include "oplogfollower.h"
 #include "oplogwriter.h"
-#include "sourcereading.h"
 
 #include <QObject>
 #include <QStringList>
@@ -40,6 +40,9 @@ public:
     // `runnerName` marks every event written (`oplensd`, `oplensctl`).
     Runner(const QStringList &oplogs, int runnerOplog, const QString &runnerName, ActionCatalog catalog,
            QObject *parent = nullptr);
+    // The same, reading through `oplogs`, which others share (oplensd's API, metrics and alerts).
+    Runner(std::shared_ptr<OplogFollower> oplogs, int runnerOplog, const QString &runnerName, ActionCatalog catalog,
+           QObject *parent = nullptr);
     ~Runner() override;
 
     void setServiceStartedAt(int64_t epochMs);
@@ -55,9 +58,9 @@ public:
 
     int active() const { return int(m_runs.size()); }
     // The oplogs as read now (after refresh()).
-    const Dataset &data() const { return m_data; }
-    void refresh();
-    QString oplogPath() const { return m_oplogs.value(m_runnerOplog); }
+    const Dataset &data() const { return m_oplogs->data(); }
+    void refresh() { m_oplogs->refresh(); }
+    QString oplogPath() const { return m_oplogs->paths().value(m_runnerOplog); }
     // Why the runner oplog cannot be written now (a full disk, an I/O error), or empty when it can: while it is set,
     // restarts are refused with 503 and /v1/status says so. Each restart tries again; a write that works clears it.
     QString recordingProblem() const { return m_recordingProblem; }
@@ -82,13 +85,10 @@ private:
     bool sameOperationActive(const QString &module, const QString &name, std::string_view parameters) const;
     void loadIdempotencyKeys();
 
-    QStringList m_oplogs;
+    std::shared_ptr<OplogFollower> m_oplogs;
     int m_runnerOplog;
     QString m_runnerName;
     ActionCatalog m_catalog;
-    Dataset m_data;
-    std::vector<SourceRead> m_reads; // where each oplog was read up to, and which file it was
-    int64_t m_serviceStartedAt;
     std::map<QString, std::unique_ptr<Run>> m_runs; // queued or running, by operation id
     std::map<QString, LaunchResult> m_idempotent; // by identity, operation and key
     QString m_bootId;
