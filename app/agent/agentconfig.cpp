@@ -55,7 +55,8 @@ void rejectUnknownKeys(const json &root)
     static const QStringList known{QStringLiteral("listen"), QStringLiteral("tls"), QStringLiteral("oplogs"),
                                    QStringLiteral("runnerOplog"), QStringLiteral("auditLog"), QStringLiteral("auditMaxBytes"),
                                    QStringLiteral("idleTimeoutSeconds"), QStringLiteral("minFreeBytes"), QStringLiteral("service"), QStringLiteral("tokens"),
-                                   QStringLiteral("actions"), QStringLiteral("runAsRoot"), QStringLiteral("trustedProxies")};
+                                   QStringLiteral("actions"), QStringLiteral("runAsRoot"), QStringLiteral("trustedProxies"),
+                                   QStringLiteral("alerts")};
     for (const auto &[key, value] : root.items())
         if (!known.contains(QString::fromStdString(key)))
             throw Invalid{QStringLiteral("%1: unknown key").arg(QString::fromStdString(key))};
@@ -235,6 +236,9 @@ Config parse(const json &root, const QString &baseDir)
     }
     if (const json &proxies = member(root, "trustedProxies"); !proxies.is_null())
         parseTrustedProxies(proxies, config);
+    if (const json &alerts = member(root, "alerts"); !alerts.is_null())
+        if (const QString bad = parseAlertsConfig(alerts, baseDir, &config.alerts); !bad.isEmpty())
+            throw Invalid{bad};
     requireTlsOffLoopback(config);
     return config;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "actioncatalog.h"
+#include "alertconfig.h"
 
 #include <QByteArray>
 #include <QHostAddress>
@@ -39,6 +40,7 @@ struct Config {
     bool runAsRoot = false;
     // Reverse proxies whose X-Forwarded-For names the client (docs/agent.md section 1); IPv4-mapped ones as IPv4.
     QList<QHostAddress> trustedProxies;
+    AlertsConfig alerts; // docs/agent.md section 7; not configured(): no alerts
 
     bool tls() const { return !certificate.isEmpty(); }
     QString runnerOplogPath() const { return runnerOplog >= 0 ? oplogs[runnerOplog].path : QString(); }
