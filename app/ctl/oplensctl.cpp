@@ -1,4 +1,5 @@
 // oplensctl: the OpLens engine on the command line (docs/cli.md).
+#include "ackcommands.h"
 #include "exportcommand.h"
 #include "readcommands.h"
 #include "runcommands.h"
@@ -24,12 +25,14 @@ const char kUsage[] =
     "  restart OPERATION_ID          run an Interrupted, Failed or Aborted operation again (agent or --actions)\n"
     "  run -- COMMAND [ARG]...       run COMMAND as a recorded operation in an oplog\n"
     "  recover --oplog FILE          record as Interrupted what a runner was running when it died\n"
+    "  acknowledge OPERATION_ID      acknowledge its notification on its agent, for every console (--comment TEXT)\n"
+    "  unacknowledge OPERATION_ID    take an agent's acknowledgement back: the notification shows again\n"
     "\n"
     "Run 'oplensctl SUBCOMMAND --help' for its options.\n"
     "\n"
     "Exit status: 0 done; 1 usage error; 2 a source could not be read (or export's output written);\n"
     "3 --strict and lines were skipped; "
-    "4 a restart was refused. `run` exits with its command's status.\n";
+    "4 a restart or acknowledgement was refused. `run` exits with its command's status.\n";
 
 } // namespace
 
@@ -56,6 +59,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("restart"), oplens::cli::restartCommand},
         {QStringLiteral("run"), oplens::cli::runCommand},
         {QStringLiteral("recover"), oplens::cli::recoverCommand},
+        {QStringLiteral("acknowledge"), oplens::cli::acknowledgeCommand},
+        {QStringLiteral("unacknowledge"), oplens::cli::unacknowledgeCommand},
     };
     const auto it = commands.find(command);
     if (it == commands.end()) {

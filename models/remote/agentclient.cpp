@@ -1,7 +1,9 @@
 #include "agentclient.h"
 
+#include "certificatetrust.h"
 #include "networkerror.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -36,7 +38,39 @@ protected:
     qint64 readData(char *, qint64) override { return -1; }
 };
 
+// The most an acknowledgement answer may hold: about 8,000 acknowledgements with their longest comments. More is not an
+// agent's answer; the request is cut off rather than held in memory.
+constexpr qint64 kMaxAcknowledgementsBytes = 16 << 20;
+
+QString encoded(const QString &text)
+{
+    return QString::fromUtf8(QUrl::toPercentEncoding(text));
+}
+
+Acknowledgement acknowledgementOf(const QJsonObject &object)
+{
+    const QJsonValue at = object.value(QStringLiteral("at"));
+    return {object.value(QStringLiteral("operationId")).toString(), object.value(QStringLiteral("log")).toString(),
+            object.value(QStringLiteral("by")).toString(), at.isDouble() ? int64_t(at.toDouble()) : 0,
+            object.value(QStringLiteral("comment")).toString()};
+}
+
 } // namespace
+
+AcknowledgementAnswer parseAcknowledgements(const QByteArray &json)
+{
+    AcknowledgementAnswer answer;
+    const QJsonDocument document = QJsonDocument::fromJson(json);
+    const QJsonArray list = document.isArray() ? document.array() : QJsonArray{document.object()};
+    for (const QJsonValue &entry : list) {
+        const Acknowledgement ack = acknowledgementOf(entry.toObject());
+        if (ack.operationId.isEmpty())
+            ++answer.rejected;
+        else
+            answer.acknowledgements.push_back(ack);
+    }
+    return answer;
+}
 
 AgentClient::AgentClient(RemoteSpec spec, QNetworkAccessManager *network) : m_spec(std::move(spec)), m_network(network) {}
 
@@ -65,11 +99,15 @@ QNetworkReply *AgentClient::refused(const QString &why) const
 }
 
 // Sends, unless refusal() says why not: the transport rule is checked by every request, whoever calls.
-QNetworkReply *AgentClient::send(const QNetworkRequest &request, const QByteArray *postBody)
+QNetworkReply *AgentClient::send(const QNetworkRequest &request, const QByteArray *postBody, bool deleteVerb)
 {
     if (const QString why = refusal(); !why.isEmpty())
         return refused(why);
-    return sendRemote(m_network, request, postBody);
+    if (!deleteVerb)
+        return sendRemote(m_network, request, postBody);
+    QNetworkReply *reply = m_network->deleteResource(request);
+    checkCertificates(reply); // as sendRemote: the certificate the admin trusted for this server, and no other
+    return reply;
 }
 
 QNetworkReply *AgentClient::getWhole(const QString &path)
@@ -128,6 +166,67 @@ void AgentClient::restart(const QString &operationId, const QString &reason, con
             answer.operationId = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("operationId")).toString();
         else
             answer.error = describeNetworkFailure(reply, spec);
+        done(answer);
+    });
+}
+
+void AgentClient::acknowledge(const QString &operationId, const QString &log, const QString &comment, QObject *context,
+                              std::function<void(const AcknowledgementAnswer &)> done)
+{
+    QNetworkRequest r = request(QStringLiteral("/v1/operations/%1/acknowledge").arg(encoded(operationId)), m_timeoutSeconds);
+    r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("comment"), comment}, {QStringLiteral("log"), log}})
+                                .toJson(QJsonDocument::Compact);
+    sendAcknowledgement(r, &body, false, context, std::move(done));
+}
+
+void AgentClient::unacknowledge(const QString &operationId, const QString &log, QObject *context,
+                                std::function<void(const AcknowledgementAnswer &)> done)
+{
+    const QString path = QStringLiteral("/v1/operations/%1/acknowledge?log=%2").arg(encoded(operationId), encoded(log));
+    sendAcknowledgement(request(path, m_timeoutSeconds), nullptr, true, context, std::move(done));
+}
+
+void AgentClient::acknowledgements(const QString &log, QObject *context, std::function<void(const AcknowledgementAnswer &)> done)
+{
+    const QString path = QStringLiteral("/v1/acknowledgements?log=%1").arg(encoded(log));
+    sendAcknowledgement(request(path, m_timeoutSeconds), nullptr, false, context, std::move(done));
+}
+
+void AgentClient::sendAcknowledgement(const QNetworkRequest &request, const QByteArray *postBody, bool deleteVerb,
+                                      QObject *context, std::function<void(const AcknowledgementAnswer &)> done)
+{
+    if (const QString why = refusal(); !why.isEmpty()) {
+        AcknowledgementAnswer refusedHere;
+        refusedHere.error = why;
+        done(refusedHere);
+        return;
+    }
+    QNetworkReply *reply = send(request, postBody, deleteVerb);
+    QTimer::singleShot(m_timeoutSeconds * 1000, reply, [reply] { if (reply->isRunning()) reply->abort(); });
+    QObject::connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received) {
+        if (received > kMaxAcknowledgementsBytes) { // not an agent's answer: cut off, not held
+            reply->setProperty("oplensTooLarge", true);
+            reply->abort();
+        }
+    });
+    const RemoteSpec spec = m_spec;
+    QObject::connect(reply, &QNetworkReply::finished, context, [reply, spec, done] {
+        reply->deleteLater();
+        AcknowledgementAnswer answer;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const bool cutOff = reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError;
+        if (status == 200 && !cutOff && reply->error() == QNetworkReply::NoError) {
+            answer = parseAcknowledgements(reply->readAll());
+            answer.status = 200;
+        } else {
+            answer.status = cutOff ? 0 : status; // given up on: the whole answer did not come
+            answer.error = describeNetworkFailure(reply, spec);
+            if (reply->property("oplensTooLarge").toBool())
+                answer.error = QStringLiteral("the agent's answer is larger than %1 MiB: cut off").arg(kMaxAcknowledgementsBytes >> 20);
+            else if (answer.error.isEmpty())
+                answer.error = QStringLiteral("%1: unexpected answer from the agent").arg(status);
+        }
         done(answer);
     });
 }
