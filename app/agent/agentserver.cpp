@@ -106,6 +106,7 @@ QString AgentServer::listen()
         if (QSslKey(keyPem, QSsl::Ec, QSsl::Pem).isNull() && QSslKey(keyPem, QSsl::Rsa, QSsl::Pem).isNull())
             return QStringLiteral("tls.key: no PEM EC or RSA key in %1 (an encrypted key is not supported)").arg(m_config.key);
     }
+    m_http.setTrustedProxies(m_config.trustedProxies);
     return m_http.listen(m_config.address, m_config.port, certificatePem, keyPem);
 }
 

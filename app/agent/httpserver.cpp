@@ -1,5 +1,7 @@
 #include "httpserver.h"
 
+#include "clientaddress.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMetaObject>
@@ -185,7 +187,7 @@ struct HttpServer::Callbacks {
             request.query = target.mid(question + 1);
         HeaderCollector collector{&request.headers};
         MHD_get_connection_values_n(connection, MHD_HEADER_KIND, &collectHeader, &collector);
-        request.remote = peerAddress(connection);
+        request.remote = clientAddress(peerAddress(connection), request.headers, server->m_trustedProxies);
 
         const Limits &limits = server->m_limits;
         std::optional<HttpResponse> refusal;

@@ -52,7 +52,8 @@ struct HttpRequest {
     QByteArray query;   // the query string as sent, without '?'
     HttpHeaders headers;
     QByteArray body;
-    QString remote;     // the peer's address (an IPv4-mapped IPv6 address as plain IPv4)
+    QString remote;     // the client's: the peer's address, or a trusted proxy's X-Forwarded-For (clientaddress.h);
+                        // an IPv4-mapped IPv6 address as plain IPv4
     std::any admitted;  // what the screen attached to an admitted request (the agent: the caller)
 
     QByteArray header(const char *name) const; // the first with that name (any case), or empty
@@ -98,6 +99,9 @@ public:
                    const QByteArray &keyPem = {});
     // Closes every held request and stops listening; idempotent.
     void stop();
+    // Before listen(): a request from one of these has its client's address from X-Forwarded-For (clientaddress.h),
+    // taken before the limits, the screen and the refusals' audit look at it.
+    void setTrustedProxies(const QList<QHostAddress> &proxies) { m_trustedProxies = proxies; }
 
     // The listener's own refusals are in the agent's form: {"error": message}, as JSON.
     static HttpResponse errorResponse(int status, const QString &message, const HttpHeaders &headers = {});
@@ -114,6 +118,7 @@ private:
     friend struct Callbacks;
 
     Limits m_limits;
+    QList<QHostAddress> m_trustedProxies; // set before MHD's thread starts, read-only while it runs
     Screen m_screen;
     Handler m_handler;
     Refused m_refused;
