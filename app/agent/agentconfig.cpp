@@ -56,6 +56,7 @@ void rejectUnknownKeys(const json &root)
                                    QStringLiteral("runnerOplog"), QStringLiteral("auditLog"), QStringLiteral("auditMaxBytes"),
                                    QStringLiteral("idleTimeoutSeconds"), QStringLiteral("minFreeBytes"), QStringLiteral("service"), QStringLiteral("tokens"),
                                    QStringLiteral("actions"), QStringLiteral("runAsRoot"), QStringLiteral("trustedProxies"),
+                                   QStringLiteral("metricsToken"), QStringLiteral("acknowledgements"),
                                    QStringLiteral("alerts")};
     for (const auto &[key, value] : root.items())
         if (!known.contains(QString::fromStdString(key)))
@@ -104,6 +105,19 @@ Token parseToken(const json &entry, const QString &where)
     if (hex.size() != 64 || token.sha256.size() != 32 || token.sha256.toHex() != hex.toLower().toLatin1())
         throw Invalid{QStringLiteral("%1.sha256: must be 64 hex digits (sha256sum of the token)").arg(where)};
     return token;
+}
+
+// `metricsToken`: {"sha256": hex} of a token that may read /metrics and nothing else (a Prometheus scraper's).
+void parseMetricsToken(const json &entry, Config &config)
+{
+    if (!entry.is_object())
+        throw Invalid{QStringLiteral("metricsToken: must be an object {\"sha256\": \"...\"}")};
+    json token = entry;
+    token["identity"] = "metrics scraper";
+    token["role"] = "viewer";
+    Token parsed = parseToken(token, QStringLiteral("metricsToken"));
+    parsed.metricsOnly = true;
+    config.tokens.append(parsed);
 }
 
 void parseTokens(const json &tokens, Config &config)
@@ -215,6 +229,11 @@ Config parse(const json &root, const QString &baseDir)
         parseActions(actions, config);
     parseRunnerOplog(member(root, "runnerOplog"), config);
     parseAuditLog(member(root, "auditLog"), baseDir, config);
+    config.acknowledgements = QFileInfo(config.auditLog).dir().filePath(QStringLiteral("acknowledgements.jsonl"));
+    if (const json &acks = member(root, "acknowledgements"); !acks.is_null())
+        config.acknowledgements = absolutePath(baseDir, text(acks, QStringLiteral("acknowledgements")));
+    if (const json &metrics = member(root, "metricsToken"); !metrics.is_null())
+        parseMetricsToken(metrics, config);
     if (const json &cap = member(root, "auditMaxBytes"); !cap.is_null()) {
         config.auditMaxBytes = wholeNumber(cap, QStringLiteral("auditMaxBytes"), 0, qint64(1) << 50,
                                            QStringLiteral("0 (no cap) or a number of bytes from 4096"));

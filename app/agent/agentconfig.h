@@ -16,6 +16,7 @@ namespace oplens::agent {
 struct Token {
     QString identity;
     bool operatorRole = false; // viewer otherwise
+    bool metricsOnly = false;  // the metricsToken: GET /metrics and nothing else
     QByteArray sha256;         // raw 32 bytes
 };
 
@@ -30,6 +31,7 @@ struct Config {
     QList<OplogConfig> oplogs;
     int runnerOplog = -1;     // index into oplogs; -1 when there are no actions
     QString auditLog;
+    QString acknowledgements; // the shared acknowledgements' file (docs/agent.md section 9); default: beside auditLog
     qint64 auditMaxBytes = 64 << 20; // the audit log is renamed to auditLog.1 before it would pass this; 0: no cap
     int idleTimeoutSeconds = 30;     // a connection idle this long is closed
     qint64 minFreeBytes = 1 << 20;   // restarts are refused (503) with less free on the runner oplog's filesystem

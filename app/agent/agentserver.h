@@ -1,9 +1,11 @@
-// oplensd's HTTP API (docs/agent.md sections 2, 3 and 6): bearer tokens with roles and a lockout (authenticator.h),
-// the oplogs served by byte range with long-polling, restarts through the Runner, an audit line per request
-// (auditlog.h). The listener, its limits and its threads are httpserver.h's: screen() runs on the listener's thread,
-// everything else here on the Qt main thread.
+// oplensd's HTTP API (docs/agent.md sections 2, 3, 6, 8 and 9): bearer tokens with roles and a lockout
+// (authenticator.h), the oplogs served by byte range with long-polling (agentoplog.cpp), restarts through the Runner,
+// shared acknowledgements (agentacknowledge.cpp), metrics (agentmetrics.cpp), an audit line per request (auditlog.h).
+// The listener, its limits and its threads are httpserver.h's: screen() runs on the listener's thread, everything
+// else here on the Qt main thread.
 #pragma once
 
+#include "acknowledgementstore.h"
 #include "agentconfig.h"
 #include "auditlog.h"
 #include "authenticator.h"
@@ -15,20 +17,39 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
+namespace oplens {
+class OplogFollower;
+}
+
 namespace oplens::agent {
+
+class MetricsText;
+
+// What the API works with besides its config; created by main() and outliving the server.
+struct AgentParts {
+    std::shared_ptr<OplogFollower> oplogs; // the config's oplogs, in order, as the engine reads them
+    Runner *runner = nullptr;              // none when the config has no actions
+    AcknowledgementStore *acknowledgements = nullptr;
+    AuditLog *audit = nullptr;
+};
 
 class AgentServer : public QObject
 {
     Q_OBJECT
 public:
-    AgentServer(Config config, Runner *runner, QObject *parent = nullptr);
+    AgentServer(Config config, AgentParts parts, QObject *parent = nullptr);
     ~AgentServer() override;
     // Starts listening; returns an error line, or empty.
     QString listen();
     void setServiceStartedAt(int64_t epochMs);
+    // Alert deliveries by (channel, result), for /metrics (oplens_alerts_total).
+    void setAlertCounts(std::function<std::map<std::pair<QString, QString>, quint64>()> counts);
 
 private:
     // Who asked what: the fields of the request's audit line.
@@ -67,6 +88,13 @@ private:
     void serveStatus(const Call &call);
     void serveActions(const Call &call);
     void serveRestart(const Call &call, const QString &operationId);
+    void serveAcknowledge(const Call &call, const QString &operationId);
+    void serveUnacknowledge(const Call &call, const QString &operationId);
+    void serveAcknowledgements(const Call &call);
+    void serveMetrics(const Call &call);
+    void serveMetricsOfAgent(const Call &call, MetricsText &m);
+    // The index of the oplog named by the query's `log`, or -1 (and a 404 answered).
+    int logOfQuery(const Call &call, const QString &id);
     void serveOplog(const Call &call);
     void answerOplog(const HttpReply &reply, const Origin &origin, int log, uint64_t from);
     void pollWaiters();
@@ -77,6 +105,7 @@ private:
                      const QByteArray &type = "application/json");
     void audit(const Origin &origin, int status, const QJsonObject &extra = {});
     static Origin originOf(const HttpRequest &request, const QString &identity);
+    static QByteArray errorBody(const QString &message); // {"error": message}
 
     QString epochOf(int log);
     void refreshLog(int log);
@@ -86,9 +115,12 @@ private:
     bool startsALine(int log, uint64_t from) const;
 
     Config m_config;
+    AgentParts m_parts;
     Runner *m_runner;
     Authenticator m_authenticator; // the listener's thread (screen)
-    AuditLog m_audit;
+    std::map<int, quint64> m_answered;      // requests answered, by status (oplens_http_requests_total)
+    std::map<QString, quint64> m_restarts; // by result: accepted, refused, finished, failed
+    std::function<std::map<std::pair<QString, QString>, quint64>()> m_alertCounts;
     std::vector<LogState> m_logs;
     std::vector<Waiter> m_waiters;
     QTimer m_poll;                // every 250 ms while long-polls wait: their clients, their deadlines

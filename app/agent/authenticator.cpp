@@ -37,7 +37,7 @@ std::optional<Caller> Authenticator::match(const QByteArray &authorization) cons
     std::optional<Caller> caller;
     for (const Token &known : m_tokens) // every token is compared, matched or not
         if (sameHash(hash, known.sha256) && !caller)
-            caller = Caller{known.identity, known.operatorRole};
+            caller = Caller{known.identity, known.operatorRole, known.metricsOnly};
     return caller;
 }
 

@@ -18,6 +18,7 @@ namespace oplens::agent {
 struct Caller {
     QString identity;
     bool operatorRole = false;
+    bool metricsOnly = false; // the metricsToken (agentconfig.h)
 };
 
 struct Authentication {

@@ -1,8 +1,11 @@
 // oplensd: the agent on each server (docs/agent.md). Serves the server's oplogs, runs restarts from a whitelist, records
 // what it runs, and at start records as Interrupted what it was running when it died.
+#include "acknowledgementstore.h"
 #include "agentconfig.h"
 #include "agentserver.h"
+#include "auditlog.h"
 #include "eventformat.h"
+#include "oplogfollower.h"
 #include "oplogwriter.h"
 #include "recovery.h"
 #include "runner.h"
@@ -59,6 +62,10 @@ int main(int argc, char *argv[])
         die(QStringLiteral("refusing to run as root: run as a dedicated user (or set \"runAsRoot\": true in the config)"));
 
     // Recovery before any request: what this agent ran when it died is recorded as Interrupted.
+    QStringList paths;
+    for (const auto &log : config->oplogs)
+        paths << log.path;
+    const auto oplogs = std::make_shared<oplens::OplogFollower>(paths);
     std::unique_ptr<oplens::Runner> runner;
     if (config->runnerOplog >= 0) {
         const QString oplog = config->runnerOplogPath();
@@ -75,19 +82,23 @@ int main(int argc, char *argv[])
                                        {"runner", "oplensd"}};
         if (const QString written = oplens::appendOplogLine(oplog, started.dump()); !written.isEmpty())
             die(written);
-        QStringList paths;
-        for (const auto &log : config->oplogs)
-            paths << log.path;
-        runner = std::make_unique<oplens::Runner>(paths, config->runnerOplog, QStringLiteral("oplensd"), config->actions);
+        runner = std::make_unique<oplens::Runner>(oplogs, config->runnerOplog, QStringLiteral("oplensd"), config->actions);
         runner->setMinFreeBytes(config->minFreeBytes);
     }
 
-    oplens::agent::AgentServer server(*config, runner.get());
+    oplens::agent::AuditLog audit(config->auditLog, config->auditMaxBytes);
+    oplens::agent::AcknowledgementStore acknowledgements(config->acknowledgements);
+    if (const QString unreadable = acknowledgements.load(); !unreadable.isEmpty())
+        die(QStringLiteral("acknowledgements: %1").arg(unreadable));
+    if (acknowledgements.skippedLines() > 0)
+        std::fprintf(stderr, "oplensd: %s: %d lines could not be read and were skipped\n",
+                     qPrintable(config->acknowledgements), acknowledgements.skippedLines());
+    oplogs->refresh();
+    oplens::agent::AgentServer server(*config, {oplogs, runner.get(), &acknowledgements, &audit});
     oplens::agent::ServiceStartWatcher serviceStart(config->startedAtCommand);
     QObject::connect(&serviceStart, &oplens::agent::ServiceStartWatcher::startedAt, &app, [&](qint64 startedAt) {
         server.setServiceStartedAt(startedAt);
-        if (runner)
-            runner->setServiceStartedAt(startedAt);
+        oplogs->setServiceStartedAt(startedAt);
     });
     serviceStart.start();
     serviceStart.waitForFirst(5000); // the first /v1/status already knows it; later queries never hold a request
