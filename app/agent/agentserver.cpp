@@ -1,5 +1,7 @@
 #include "agentserver.h"
 
+#include "alerter.h"
+
 #include "requestbody.h"
 
 #include <QDateTime>
@@ -216,7 +218,8 @@ void AgentServer::serveStatus(const Call &call)
                              {QStringLiteral("serviceStartedAt"), m_serviceStartedAt == kNoTime ? QJsonValue() : QJsonValue(qint64(m_serviceStartedAt))},
                              {QStringLiteral("recording"), QJsonObject{{QStringLiteral("ok"), problem.isEmpty()},
                                                                        {QStringLiteral("problem"), problem}}},
-                             {QStringLiteral("oplogs"), logs}};
+                             {QStringLiteral("oplogs"), logs},
+                             {QStringLiteral("alerts"), m_alerter ? m_alerter->statusJson() : Alerter::notConfiguredJson()}};
     respond(call, 200, QJsonDocument(status).toJson(QJsonDocument::Compact));
 }
 

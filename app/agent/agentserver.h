@@ -29,6 +29,7 @@ class OplogFollower;
 
 namespace oplens::agent {
 
+class Alerter;
 class MetricsText;
 
 // What the API works with besides its config; created by main() and outliving the server.
@@ -50,6 +51,8 @@ public:
     void setServiceStartedAt(int64_t epochMs);
     // Alert deliveries by (channel, result), for /metrics (oplens_alerts_total).
     void setAlertCounts(std::function<std::map<std::pair<QString, QString>, quint64>()> counts);
+    // The alerts' state for /v1/status ("alerts"); none: not configured.
+    void setAlerter(const Alerter *alerter) { m_alerter = alerter; }
 
 private:
     // Who asked what: the fields of the request's audit line.
@@ -121,6 +124,7 @@ private:
     std::map<int, quint64> m_answered;      // requests answered, by status (oplens_http_requests_total)
     std::map<QString, quint64> m_restarts; // by result: accepted, refused, finished, failed
     std::function<std::map<std::pair<QString, QString>, quint64>()> m_alertCounts;
+    const Alerter *m_alerter = nullptr;
     std::vector<LogState> m_logs;
     std::vector<Waiter> m_waiters;
     QTimer m_poll;                // every 250 ms while long-polls wait: their clients, their deadlines

@@ -3,6 +3,7 @@
 #include "acknowledgementstore.h"
 #include "agentconfig.h"
 #include "agentserver.h"
+#include "alerter.h"
 #include "auditlog.h"
 #include "eventformat.h"
 #include "oplogfollower.h"
@@ -67,11 +68,14 @@ int main(int argc, char *argv[])
         paths << log.path;
     const auto oplogs = std::make_shared<oplens::OplogFollower>(paths);
     std::unique_ptr<oplens::Runner> runner;
+    QStringList recoveredIds; // alerted even on the first start with alerts (docs/agent.md section 7)
     if (config->runnerOplog >= 0) {
         const QString oplog = config->runnerOplogPath();
         const oplens::RecoveryResult recovered = oplens::recoverOplog(oplog, QStringLiteral("oplensd"));
         if (!recovered.error.isEmpty())
             die(QStringLiteral("recovery: %1").arg(recovered.error));
+        for (const oplens::Recovered &r : recovered.interrupted)
+            recoveredIds << r.operationId;
         for (const oplens::Recovered &r : recovered.interrupted)
             std::fprintf(stderr, "oplensd: recovered %s (%s %s) as Interrupted: %s\n", qPrintable(r.operationId),
                          qPrintable(r.module), qPrintable(r.name), qPrintable(r.reason));
@@ -102,6 +106,14 @@ int main(int argc, char *argv[])
     });
     serviceStart.start();
     serviceStart.waitForFirst(5000); // the first /v1/status already knows it; later queries never hold a request
+
+    oplens::agent::Alerter alerter(*config, oplogs, &audit, [&acknowledgements](const QString &log, const QString &id) {
+        return acknowledgements.isAcknowledged(log, id);
+    });
+    if (const QString cannot = alerter.start(recoveredIds); !cannot.isEmpty())
+        die(cannot);
+    server.setAlerter(&alerter);
+    server.setAlertCounts([&alerter] { return alerter.deliveryCounts(); });
 
     if (const QString listening = server.listen(); !listening.isEmpty())
         die(listening);
