@@ -1,6 +1,7 @@
 // What Prometheus and Grafana are given (agent.md section 8; issue 12), checked by the tool made for it: promtool, from
 // Debian's prometheus package (scripts/setup.sh installs it; without it this test fails and says so).
-// - a real GET /metrics answer of a started oplensd: `promtool check metrics`, its content type, its families;
+// - a real GET /metrics answer of a started oplensd: `promtool check metrics`, its content type, its families; the
+//   same through the shipped nginx site (how a Prometheus elsewhere reads it);
 // - resources/deploy/oplens-alerts.rules.yml: `promtool check rules`, and `promtool test rules` with
 //   tests/agent/prometheus/oplens-alerts.test.yml (each alert fires when it should, with its labels and texts);
 // - resources/deploy/oplens-grafana-dashboard.json: valid JSON, a datasource and a server variable, and every panel's
@@ -16,6 +17,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -90,6 +93,23 @@ QString filledIn(QString expr)
     expr.replace(QRegularExpression(u"\\$__(?:rate_interval|interval|range)\\b"_s), u"5m"_s);
     expr.replace(QRegularExpression(u"\\$\\{?(\\w+)\\}?"_s), u".*"_s);
     return expr;
+}
+
+// GET PATH with a bearer token over TLS to 127.0.0.1:port, verified against `ca`; the whole answer as it came.
+QByteArray getOverTls(quint16 port, const QList<QSslCertificate> &ca, const QByteArray &path, const QByteArray &token)
+{
+    QSslSocket socket;
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates(ca);
+    socket.setSslConfiguration(tls);
+    socket.connectToHostEncrypted(u"127.0.0.1"_s, port);
+    if (!socket.waitForEncrypted(10000))
+        return {};
+    socket.write(rawhttp::requestBytes("GET", path, token, {"Connection: close"}));
+    QByteArray all;
+    while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(10000))
+        all += socket.readAll();
+    return all + socket.readAll();
 }
 
 // Every panel, those inside rows too.
@@ -176,6 +196,25 @@ private Q_SLOTS:
         QVERIFY(answer);
         QCOMPARE(answer->status, 401);
         QVERIFY(!answer->body.contains("oplens_"));
+    }
+
+    // The shipped nginx site passes /metrics on (a Prometheus on another machine scrapes through it, README).
+    void metricsThroughTheShippedNginx()
+    {
+        if (!testservers::haveNginx())
+            QSKIP("nginx is not installed (scripts/setup.sh installs nginx-light)");
+        QVERIFY2(QFileInfo(QStringLiteral(OPENSSL)).isExecutable(), "openssl is needed to make the test certificates");
+        testservers::Pki pki;
+        QVERIFY(testservers::generatePki(m_dir.path(), &pki));
+        testservers::Nginx nginx(m_dir.path(), testservers::oplensdSite(pki, m_agent->port));
+        QString why;
+        QVERIFY2(nginx.start(&why), qPrintable(why));
+        const QByteArray answer = getOverTls(nginx.port, pki.ca, "/metrics", testservers::kViewerToken);
+        QVERIFY2(answer.startsWith("HTTP/1.1 200 "), answer.left(300).constData());
+        QVERIFY2(answer.contains("\r\nContent-Type: text/plain; version=0.0.4"), answer.left(300).constData());
+        QVERIFY2(answer.contains("\noplens_agent_info{"), answer.left(300).constData());
+        const QByteArray refused = getOverTls(nginx.port, pki.ca, "/metrics", {});
+        QVERIFY2(refused.startsWith("HTTP/1.1 401 "), refused.left(300).constData());
     }
 
     // ---- alerting rules ----------------------------------------------------------------------------------------
