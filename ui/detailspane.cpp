@@ -187,6 +187,8 @@ void DetailsPane::addSummary(uint32_t op, const QString &status, int64_t now)
     if (o.status == Status::Running)
         addField(summary, tr("stale after"),
                  TimeDisplay::duration(d.staleLimit(d.source(op), d.module(op), d.name(op))));
+    if (const QString acked = m_acknowledgement ? m_acknowledgement(op, now) : QString(); !acked.isEmpty())
+        addField(summary, tr("acknowledged"), acked);
 }
 
 // The parameters of its latest event, as a tree; no section when it has none.

@@ -4,6 +4,7 @@
 #include "dataset.h"
 
 #include <QWidget>
+#include <functional>
 #include <memory>
 
 class QLabel;
@@ -24,6 +25,8 @@ public:
     void setHiddenByFilter(bool hidden);
     QTreeWidget *tree() const { return m_tree; }
     QString operationJson() const; // {"operationList": [its events]}
+    // Says an operation's acknowledgement ("acked by ops@example.com 10 min ago: …", or empty) in its summary.
+    void setAcknowledgementText(std::function<QString(uint32_t op, int64_t now)> text) { m_acknowledgement = std::move(text); }
 
 Q_SIGNALS:
     void operationRequested(uint32_t op); // a click on the restart chain
@@ -44,6 +47,7 @@ private:
     QLabel *m_title, *m_reason, *m_hidden;
     QPushButton *m_copyId, *m_copyJson;
     QTreeWidget *m_tree;
+    std::function<QString(uint32_t, int64_t)> m_acknowledgement;
 };
 
 } // namespace oplens::ui

@@ -240,7 +240,7 @@ void MainWindow::connectNotificationsAndRestarts()
         m_filterBar->setFilter(filter, server); // said in the filter bar, where the admin clears it
         m_tabs->setCurrentWidget(m_operations);
     });
-    connect(m_notifications, &NotificationsPane::countChanged, m_servers->model(), &ServersModel::reloadAcknowledgements);
+    connectSharedAcknowledgements(); // mainwindowacks.cpp
 }
 
 void MainWindow::createTrayIcon()

@@ -68,6 +68,7 @@ private:
     void connectSession();
     void connectTables();
     void connectNotificationsAndRestarts();
+    void connectSharedAcknowledgements(); // agent sources' acknowledgements are their agent's (mainwindowacks.cpp)
     void createTrayIcon();
     // The menus (mainwindowmenus.cpp).
     void createActions();
@@ -96,6 +97,7 @@ private:
 
     Session *m_session;
     class Restarter *m_restarter;
+    class SharedAcknowledgements *m_sharedAcknowledgements = nullptr;
     Workspaces *m_workspaces = nullptr;
     QAction *m_restartAction = nullptr;
     QPair<uint16_t, QString> m_pendingRestart; // a restart to select once its operation appears

@@ -76,7 +76,7 @@ int sendAndWait(const RemoteSpec &spec, Verb verb, const QString &operationId, c
         return Ok;
     }
     const Acknowledgement ack = answer->acknowledgements.empty() ? Acknowledgement{} : answer->acknowledgements.front();
-    const QString at = ack.at > 0 ? QDateTime::fromMSecsSinceEpoch(ack.at).toString(Qt::ISODate) : QStringLiteral("?");
+    const QString at = ack.at > 0 ? QDateTime::fromMSecsSinceEpoch(ack.at, Qt::UTC).toString(Qt::ISODate) : QStringLiteral("?");
     std::printf("%s acknowledged on %s by %s at %s%s\n", qPrintable(operationId), qPrintable(spec.name()),
                 qPrintable(ack.by.isEmpty() ? QStringLiteral("?") : ack.by), qPrintable(at),
                 qPrintable(ack.comment.isEmpty() ? QString() : QStringLiteral(": ") + ack.comment));

@@ -78,6 +78,7 @@ public:
     // Follow polling interval (ms) for files and for plain remote files; tests make them shorter.
     void setPollInterval(int ms) { m_poll.setInterval(ms); }
     void setRemotePollInterval(int ms);
+    int remotePollInterval() const { return m_remotePollMs; } // also the pace of an agent's acknowledgements
 
 Q_SIGNALS:
     void loadStarted(const QString &what);

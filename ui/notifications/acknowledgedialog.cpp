@@ -77,6 +77,11 @@ void AcknowledgeDialog::build(QLayout *top)
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
+    m_shared = new QLabel(this);
+    m_shared->setObjectName(QStringLiteral("acknowledgeShared"));
+    m_shared->setWordWrap(true);
+    m_shared->hide();
+    layout->addWidget(m_shared);
     layout->addWidget(new QLabel(tr("Comment:"), this));
     layout->addWidget(m_comment);
     layout->addWidget(m_buttons);
@@ -93,6 +98,15 @@ void AcknowledgeDialog::updateCount()
     for (QAbstractButton *b : m_buttons->buttons())
         if (m_buttons->buttonRole(b) == QDialogButtonBox::AcceptRole)
             b->setEnabled(count > 0);
+}
+
+void AcknowledgeDialog::setShared(int count)
+{
+    m_shared->setText(count == 1 ? tr("It is an agent's: every console that follows that agent will see who acknowledged "
+                                      "it, when, and the comment.")
+                                 : tr("%1 of them are agents': every console that follows those agents will see who "
+                                      "acknowledged them, when, and the comment.").arg(count));
+    m_shared->setVisible(count > 0);
 }
 
 QString AcknowledgeDialog::comment() const

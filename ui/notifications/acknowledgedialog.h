@@ -20,6 +20,8 @@ public:
     // For every notification that began before a time the admin picks; `countBefore` says how many that is.
     AcknowledgeDialog(std::function<int(int64_t)> countBefore, QWidget *parent);
 
+    // `count` of them are agent sources': their acknowledgement is shared with every console of those agents.
+    void setShared(int count);
     QString comment() const;
     int64_t before() const; // epoch ms; only for the second form
     QLineEdit *commentField() const { return m_comment; }
@@ -33,6 +35,7 @@ private:
     QLineEdit *m_comment = nullptr;
     QDateTimeEdit *m_before = nullptr;
     QLabel *m_count = nullptr;
+    QLabel *m_shared = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };
 

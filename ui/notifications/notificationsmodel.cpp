@@ -3,6 +3,7 @@
 #include "statusstyle.h"
 #include "timedisplay.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 #include <QFont>
 #include <QPalette>
@@ -186,11 +187,70 @@ void NotificationsModel::acknowledge(const std::vector<uint32_t> &ops, bool ackn
     for (uint32_t op : ops)
         if (op < chosen.size())
             chosen[op] = true;
-    m_acks.setMany(keysOf(ops), acknowledged, comment);
+    m_acks.setMany(keysOf(ops), acknowledged, comment); // leaves the agents' alone
     for (Item &item : m_all)
-        if (chosen[item.op])
+        if (chosen[item.op] && !m_acks.isShared(sourceOf(item.op)))
             item.acknowledged = acknowledged;
     rebuild();
+    Q_EMIT acknowledgementsChanged();
+}
+
+QList<NotificationsModel::Key> NotificationsModel::sharedKeysOf(const std::vector<uint32_t> &ops) const
+{
+    QList<Key> shared;
+    for (const Key &key : keysOf(ops))
+        if (m_acks.isShared(key.first))
+            shared.append(key);
+    return shared;
+}
+
+QString NotificationsModel::acknowledgementText(uint32_t op, int64_t now) const
+{
+    if (!m_data || !m_data->exists(op) || m_acks.isEmpty())
+        return {};
+    const std::optional<Acknowledgement> ack = m_acks.find(sourceOf(op), m_data->events().ids().qtext(op));
+    return ack ? Acknowledgements::agoText(*ack, now) : QString();
+}
+
+void NotificationsModel::setSharedSources(const QSet<QString> &sources)
+{
+    m_acks.setSharedSources(sources);
+    reapplyAcknowledgements(false);
+}
+
+void NotificationsModel::setSharedAcknowledgements(const QString &source, const std::vector<Acknowledgement> &current)
+{
+    if (m_acks.setShared(source, current))
+        reapplyAcknowledgements(true); // who, when or why may have changed too: the shown text says them
+}
+
+void NotificationsModel::putSharedAcknowledgement(const QString &source, const Acknowledgement &acknowledgement)
+{
+    m_acks.putShared(source, acknowledgement);
+    reapplyAcknowledgements(true);
+}
+
+void NotificationsModel::removeSharedAcknowledgement(const QString &source, const QString &operationId)
+{
+    m_acks.removeShared(source, operationId);
+    reapplyAcknowledgements(false);
+}
+
+void NotificationsModel::reapplyAcknowledgements(bool force)
+{
+    if (!m_data)
+        return;
+    bool changed = force;
+    const OperationIds &ids = m_data->events().ids();
+    for (Item &item : m_all) {
+        const bool acknowledged = !m_acks.isEmpty() && m_acks.contains(sourceOf(item.op), ids.qtext(item.op));
+        changed = changed || acknowledged != item.acknowledged;
+        item.acknowledged = acknowledged;
+    }
+    if (!changed)
+        return;
+    rebuild();
+    Q_EMIT acknowledgementsChanged();
 }
 
 QString NotificationsModel::sourceOf(uint32_t op) const
@@ -240,12 +300,18 @@ QString NotificationsModel::why(const Item &item) const
     return tr("Interrupted %1: %2").arg(when, d.interruptionReason(item.op));
 }
 
+QString NotificationsModel::ackedSuffix(const Item &item) const
+{
+    const QString acked = item.acknowledged ? acknowledgementText(item.op, QDateTime::currentMSecsSinceEpoch()) : QString();
+    return acked.isEmpty() ? QString() : QStringLiteral(" — ") + acked;
+}
+
 QStringList NotificationsModel::lines() const
 {
     QStringList out;
     for (const Group &g : m_groups)
         for (size_t i : g.items)
-            out << QStringLiteral("%1 — %2").arg(m_data->title(m_shown[i].op), why(m_shown[i]));
+            out << QStringLiteral("%1 — %2%3").arg(m_data->title(m_shown[i].op), why(m_shown[i]), ackedSuffix(m_shown[i]));
     return out;
 }
 
@@ -255,7 +321,7 @@ QStringList NotificationsModel::groupedLines() const
     for (int g = 0; g < int(m_groups.size()); ++g) {
         out << index(g, 0).data().toString();
         for (size_t i : m_groups[size_t(g)].items)
-            out << QStringLiteral("  %1 — %2").arg(m_data->title(m_shown[i].op), why(m_shown[i]));
+            out << QStringLiteral("  %1 — %2%3").arg(m_data->title(m_shown[i].op), why(m_shown[i]), ackedSuffix(m_shown[i]));
     }
     return out;
 }
@@ -333,7 +399,11 @@ QVariant NotificationsModel::itemData(const Item &item, int role) const
     case OperationRole: return item.op;
     case AcknowledgedRole: return item.acknowledged;
     case SupersededRole: return item.superseded;
-    case Qt::DisplayRole: return QStringLiteral("%1\n%2").arg(m_data->title(item.op), why(item));
+    case Qt::DisplayRole: {
+        const QString text = QStringLiteral("%1\n%2").arg(m_data->title(item.op), why(item));
+        const QString acked = item.acknowledged ? acknowledgementText(item.op, QDateTime::currentMSecsSinceEpoch()) : QString();
+        return acked.isEmpty() ? text : QStringLiteral("%1\n%2").arg(text, acked);
+    }
     case Qt::DecorationRole: return statusIcon(status, item.stale);
     case Qt::ForegroundRole:
         if (item.acknowledged || item.superseded) // nothing to do about it

@@ -8,6 +8,7 @@
 #include "dataset.h"
 
 #include <QAbstractItemModel>
+#include <QSet>
 #include <memory>
 
 namespace oplens::ui {
@@ -41,12 +42,26 @@ public:
     // The shown notifications that began before `epochMs` and are not acknowledged yet.
     std::vector<uint32_t> unacknowledgedBefore(int64_t epochMs) const;
     bool isAcknowledged(uint32_t op) const;
+    // Acknowledges (or not) the local files' operations among `ops`, in this console's settings. Those of agent
+    // sources (sharedKeysOf) are left to the agent: SharedAcknowledgements sends them.
     void acknowledge(const std::vector<uint32_t> &ops, bool acknowledged, const QString &comment = {});
+    const Acknowledgements &acknowledgements() const { return m_acks; }
+    // "acked by ops@example.com 10 min ago: disk replaced" for an acknowledged operation; empty otherwise.
+    QString acknowledgementText(uint32_t op, int64_t now) const;
     // Operations by (source, operation id): what stays true when the data is read again and indexes change (a dialog
     // open, a reload).
     using Key = QPair<QString, QString>;
     QList<Key> keysOf(const std::vector<uint32_t> &ops) const;
     std::vector<uint32_t> operationsOf(const QList<Key> &keys) const;
+    // The keys of `ops` whose source is an agent's: their acknowledgements are the agent's.
+    QList<Key> sharedKeysOf(const std::vector<uint32_t> &ops) const;
+
+    // Agent sources (their acknowledgements are the agent's) and what their agents answered; the list shows the
+    // change at once, and is built again only when something changed.
+    void setSharedSources(const QSet<QString> &sources);
+    void setSharedAcknowledgements(const QString &source, const std::vector<Acknowledgement> &current);
+    void putSharedAcknowledgement(const QString &source, const Acknowledgement &acknowledgement);
+    void removeSharedAcknowledgement(const QString &source, const QString &operationId);
 
     // One line per notification, as the pane shows it: for printing where there is no display.
     QStringList lines() const;
@@ -58,6 +73,10 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
+
+Q_SIGNALS:
+    // An acknowledgement was made, taken back or learnt from an agent (after the model was built again).
+    void acknowledgementsChanged();
 
 private:
     struct Item {
@@ -76,12 +95,14 @@ private:
     };
     QString sourceOf(uint32_t op) const;
     QString why(const Item &item) const; // "Interrupted 2025-11-23 01:08:25: service restarted at ..."
+    QString ackedSuffix(const Item &item) const; // " — acked by …" for a line of lines()
     QString groupKey(uint32_t op, bool stale) const;
     QString groupHeading(const Item &item) const;
     QVariant itemData(const Item &item, int role) const;
     QVariant groupData(const Group &group, int role) const;
     void rebuild();
     void rebuildRows(); // inside a reset
+    void reapplyAcknowledgements(bool force); // each notification's flag from m_acks; rebuilt when one changed
 
     std::shared_ptr<const Dataset> m_data;
     int64_t m_now = 0;

@@ -5,6 +5,9 @@
 #include "statusstyle.h"
 
 #include <QCheckBox>
+#include <QEvent>
+#include <QResizeEvent>
+#include <QStyledItemDelegate>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
@@ -14,6 +17,29 @@
 #include <QVBoxLayout>
 
 namespace oplens::ui {
+
+namespace {
+// A notification's lines wrap in a narrow pane: its row is as high as its wrapped text (the tree view alone sizes rows
+// for unwrapped lines and cuts the rest, such as who acknowledged it).
+class WrappingDelegate : public QStyledItemDelegate
+{
+public:
+    explicit WrappingDelegate(QTreeView *view) : QStyledItemDelegate(view), m_view(view) {}
+
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        int depth = 1; // the root's decoration
+        for (QModelIndex at = index.parent(); at.isValid(); at = at.parent())
+            ++depth;
+        QStyleOptionViewItem wrapped = option;
+        wrapped.rect = QRect(0, 0, std::max(80, m_view->viewport()->width() - depth * m_view->indentation()), 1);
+        return QStyledItemDelegate::sizeHint(wrapped, index);
+    }
+
+private:
+    QTreeView *m_view;
+};
+} // namespace
 
 NotificationsPane::NotificationsPane(QWidget *parent)
     : QWidget(parent), m_model(new NotificationsModel(this)), m_view(new QTreeView(this))
@@ -42,6 +68,8 @@ NotificationsPane::NotificationsPane(QWidget *parent)
     m_view->setIconSize(QSize(20, 20));
     m_view->setWordWrap(true);
     m_view->setTextElideMode(Qt::ElideRight);
+    m_view->setItemDelegate(new WrappingDelegate(m_view));
+    m_view->viewport()->installEventFilter(this); // rows are measured again when the width changes
     m_view->setAlternatingRowColors(true);
     m_view->setExpandsOnDoubleClick(false); // a notification's double-click shows it in the log
     m_view->setToolTip(tr("Ctrl+click or Shift+click to select several; select a group for all of its notifications"));
@@ -137,6 +165,14 @@ void NotificationsPane::connectModel()
     });
 }
 
+bool NotificationsPane::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize
+        && static_cast<QResizeEvent *>(event)->oldSize().width() != m_view->viewport()->width())
+        m_view->doItemsLayout();
+    return QWidget::eventFilter(watched, event);
+}
+
 void NotificationsPane::rememberState()
 {
     m_keptSelection = m_model->keysOf(selectedOperations());
@@ -212,14 +248,23 @@ void NotificationsPane::acknowledgeSelected()
     }
     const bool allAcknowledged = std::all_of(ops.begin(), ops.end(), [this](uint32_t op) { return m_model->isAcknowledged(op); });
     if (allAcknowledged) {
-        m_model->acknowledge(ops, false);
+        apply(ops, false);
         return;
     }
-    if (ops.size() == 1) { // one click for one: a comment is in the menu
-        m_model->acknowledge(ops, true);
+    // One click for one local notification (a comment is in the menu); an agent's is seen by every console: asked.
+    if (ops.size() == 1 && m_model->sharedKeysOf(ops).isEmpty()) {
+        apply(ops, true);
         return;
     }
     acknowledgeAfterDialog(ops);
+}
+
+void NotificationsPane::apply(const std::vector<uint32_t> &ops, bool acknowledged, const QString &comment)
+{
+    const QList<NotificationsModel::Key> shared = m_model->sharedKeysOf(ops);
+    m_model->acknowledge(ops, acknowledged, comment);
+    if (!shared.isEmpty())
+        Q_EMIT sharedAcknowledgementRequested(shared, acknowledged, comment);
 }
 
 void NotificationsPane::acknowledgeWithComment()
@@ -235,8 +280,9 @@ void NotificationsPane::acknowledgeAfterDialog(const std::vector<uint32_t> &ops)
 {
     const QList<NotificationsModel::Key> chosen = m_model->keysOf(ops);
     AcknowledgeDialog dialog(int(ops.size()), this);
+    dialog.setShared(m_model->sharedKeysOf(ops).size());
     if (dialog.exec() == QDialog::Accepted)
-        m_model->acknowledge(m_model->operationsOf(chosen), true, dialog.comment());
+        apply(m_model->operationsOf(chosen), true, dialog.comment());
 }
 
 // The time is what the admin chose; which notifications began before it is decided when they confirm.
@@ -244,7 +290,7 @@ void NotificationsPane::acknowledgeOlder()
 {
     AcknowledgeDialog dialog([this](int64_t before) { return int(m_model->unacknowledgedBefore(before).size()); }, this);
     if (dialog.exec() == QDialog::Accepted)
-        m_model->acknowledge(m_model->unacknowledgedBefore(dialog.before()), true, dialog.comment());
+        apply(m_model->unacknowledgedBefore(dialog.before()), true, dialog.comment());
 }
 
 void NotificationsPane::setHealth(const SessionHealth &health)
@@ -289,9 +335,12 @@ void NotificationsPane::updateButtons()
         return m_model->isAcknowledged(o);
     });
     m_acknowledge->setEnabled(!ops.empty() || m_model->notificationCount() > 0);
+    const bool shared = !m_model->sharedKeysOf(ops).isEmpty();
     m_acknowledge->setText(allAcknowledged ? tr("Unacknowledge") : ops.size() > 1 ? tr("Acknowledge %1…").arg(ops.size())
-                                                                                   : tr("Acknowledge"));
-    m_acknowledge->setToolTip(tr("Mark as seen: it leaves this list (kept across launches). Ctrl+K"));
+                                                       : shared ? tr("Acknowledge…") : tr("Acknowledge"));
+    m_acknowledge->setToolTip(shared ? tr("Mark as seen on the agent: it leaves this list in every console that follows "
+                                          "that agent, which shows who and when. Ctrl+K")
+                                     : tr("Mark as seen: it leaves this list (kept across launches). Ctrl+K"));
 }
 
 } // namespace oplens::ui

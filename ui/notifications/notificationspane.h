@@ -46,6 +46,11 @@ Q_SIGNALS:
     void showInLog(uint32_t op);
     void restartRequested(uint32_t op);
     void operationSelected(uint32_t op); // the admin selected its notification
+    // Notifications of agent sources to acknowledge (or not) on their agents: SharedAcknowledgements::send.
+    void sharedAcknowledgementRequested(const QList<NotificationsModel::Key> &keys, bool acknowledged, const QString &comment);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     QWidget *createButtons();
@@ -56,6 +61,8 @@ private:
     // Asks for one comment for `ops`, then acknowledges them as they are after the dialog (the data may be read again
     // while it is open).
     void acknowledgeAfterDialog(const std::vector<uint32_t> &ops);
+    // Local files' in the settings; agent sources' asked of their agents.
+    void apply(const std::vector<uint32_t> &ops, bool acknowledged, const QString &comment = {});
     void rememberState();
     void restoreState();
 

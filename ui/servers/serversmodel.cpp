@@ -244,9 +244,9 @@ void ServersModel::tick()
     }
 }
 
-void ServersModel::reloadAcknowledgements()
+void ServersModel::setAcknowledgements(const Acknowledgements &acknowledgements)
 {
-    m_acks = Acknowledgements();
+    m_acks = acknowledgements;
     countWatched(QDateTime::currentMSecsSinceEpoch());
     for (int r = 0; r < int(m_rows.size()); ++r)
         Q_EMIT dataChanged(index(r, Open), index(r, Open));

@@ -33,7 +33,8 @@ public:
     // The clock moved: lag, state and "ago" texts; every minute Stale and the open notifications too.
     void tick();
     // Acknowledged notifications changed: open counts again (they are kept in the settings).
-    void reloadAcknowledgements();
+    // What Notifications knows: local files' and agents' acknowledgements (open notifications are the others).
+    void setAcknowledgements(const Acknowledgements &acknowledgements);
     // What clicking this cell shows in the tables: its source and status (and module and name on a child row);
     // nullopt where the cell is not a count.
     std::optional<ViewFilter> filterFor(const QModelIndex &index) const;

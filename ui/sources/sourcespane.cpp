@@ -1,8 +1,10 @@
 #include "sourcespane.h"
 
+#include "agentalerts.h"
 #include "sourcetexts.h"
 #include "trustprompt.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -16,6 +18,7 @@ namespace oplens::ui {
 
 namespace {
 constexpr int kSourceRole = Qt::UserRole + 1;
+constexpr int kAlertsRole = Qt::UserRole + 2; // the child row that says whether an agent alerts
 constexpr size_t kProblemsShown = 1000;
 
 QToolButton *button(const QString &text, const QString &tip, bool checkable, QWidget *parent)
@@ -29,7 +32,8 @@ QToolButton *button(const QString &text, const QString &tip, bool checkable, QWi
 
 } // namespace
 
-SourcesPane::SourcesPane(Session *session, QWidget *parent) : QWidget(parent), m_session(session)
+SourcesPane::SourcesPane(Session *session, QWidget *parent)
+    : QWidget(parent), m_session(session), m_alerts(new AgentAlerts(session, this))
 {
     m_tree = new QTreeWidget(this);
     m_tree->setObjectName(QStringLiteral("sourcesTree"));
@@ -68,6 +72,7 @@ SourcesPane::SourcesPane(Session *session, QWidget *parent) : QWidget(parent), m
 
     connect(m_session, &Session::sourcesChanged, this, &SourcesPane::refresh);
     connect(m_session, &Session::dataAppended, this, &SourcesPane::refresh);
+    connect(m_alerts, &AgentAlerts::changed, this, &SourcesPane::refresh);
     connect(m_tree, &QTreeWidget::currentItemChanged, this, &SourcesPane::updateButtons);
     connect(m_follow, &QToolButton::clicked, this, [this](bool on) { m_session->setFollow(currentSource(), on); });
     connect(m_assume, &QToolButton::clicked, this, [this](bool on) { m_session->setAssumeInterrupted(currentSource(), on); });
@@ -117,6 +122,30 @@ QString SourcesPane::stateText(int index) const
     return index < 0 || index >= sources.size() ? QString() : sourceStateText(sources[index]);
 }
 
+QString SourcesPane::alertsText(int index) const
+{
+    const auto &sources = m_session->sources();
+    if (index < 0 || index >= sources.size())
+        return {};
+    const AlertStatus alerts = m_alerts->of(sources[index].path);
+    return alerts.known ? alerts.text(QDateTime::currentMSecsSinceEpoch()) : QString();
+}
+
+void SourcesPane::updateAlertsRow(QTreeWidgetItem *item, int index)
+{
+    for (int c = 0; c < item->childCount(); ++c) {
+        QTreeWidgetItem *row = item->child(c);
+        if (!row->data(0, kAlertsRole).toBool())
+            continue;
+        const QString text = alertsText(index);
+        const AlertStatus alerts = m_alerts->of(m_session->sources()[index].path);
+        row->setText(Name, text); // across the columns: the State column alone cuts it to nothing
+        row->setToolTip(Name, alerts.channels.isEmpty() ? text : text + QLatin1Char('\n') + alerts.channels.join(QLatin1Char('\n')));
+        row->setIcon(0, style()->standardIcon(alerts.failing() || !alerts.configured ? QStyle::SP_MessageBoxWarning
+                                                                                     : QStyle::SP_MessageBoxInformation));
+    }
+}
+
 void SourcesPane::updateRow(QTreeWidgetItem *item, int i)
 {
     const auto &sources = m_session->sources();
@@ -142,14 +171,16 @@ void SourcesPane::updateRow(QTreeWidgetItem *item, int i)
         : s.remote ? QStyle::SP_DriveNetIcon
                    : QStyle::SP_FileIcon;
     item->setIcon(Name, style()->standardIcon(icon));
+    updateAlertsRow(item, i);
 }
 
 QString SourcesPane::structure() const
 {
     QString key;
     for (const SourceState &s : m_session->sources())
-        key += QStringLiteral("%1|%2|%3|%4|%5;").arg(s.path).arg(s.problems.size()).arg(s.notice,
-                   s.remote ? s.remote->state().certificate.fingerprint : QString(), s.remote ? s.remote->state().error : s.error);
+        key += QStringLiteral("%1|%2|%3|%4|%5|%6;").arg(s.path).arg(s.problems.size()).arg(s.notice,
+                   s.remote ? s.remote->state().certificate.fingerprint : QString(), s.remote ? s.remote->state().error : s.error)
+                   .arg(m_alerts->of(s.path).known);
     return key;
 }
 
@@ -187,6 +218,13 @@ void SourcesPane::refresh()
         }
         if (!s.notice.isEmpty())
             new QTreeWidgetItem(item, {tr("Note"), QString(), QString(), QString(), QString(), s.notice});
+        const bool alerts = m_alerts->of(s.path).known;
+        if (alerts) {
+            auto *row = new QTreeWidgetItem(item);
+            row->setData(0, kAlertsRole, true);
+            row->setFirstColumnSpanned(true);
+            updateAlertsRow(item, i);
+        }
         if (s.remote && !s.remote->state().certificate.isNull()) {
             auto *certificate = new QTreeWidgetItem(item, {tr("Certificate"), QString(), QString(), QString(), QString(),
                                                            s.remote->state().certificate.fingerprint});
@@ -209,7 +247,7 @@ void SourcesPane::refresh()
             else if (s.problems.size() > kProblemsShown)
                 new QTreeWidgetItem(problems, {tr("… and %1 more").arg(s.problems.size() - kProblemsShown)});
         }
-        item->setExpanded(!s.notice.isEmpty() || !error.isEmpty() || sourceHealth(s).notAnOplog);
+        item->setExpanded(!s.notice.isEmpty() || !error.isEmpty() || sourceHealth(s).notAnOplog || alerts);
         if (i == keep)
             m_tree->setCurrentItem(item);
     }

@@ -1,6 +1,7 @@
 // The Sources pane: each open oplog (local file, web server, agent) with its events, operations, state (following,
 // reading, retrying in N s, paused, the error), when it last brought news, how far behind it may be, and its skipped
-// lines with their reasons. Follow, crash snapshot, pause, retry, trust a certificate, remove.
+// lines with their reasons; for an agent, whether it alerts (its channels and last delivery). Follow, crash snapshot,
+// pause, retry, trust a certificate, remove.
 #pragma once
 
 #include "session.h"
@@ -26,17 +27,21 @@ public:
     void refresh();
     // What the State column says of source `index` (for tests and tooltips).
     QString stateText(int index) const;
+    // What the Alerts row of source `index` says: empty for a file, or an agent that says nothing about alerts.
+    QString alertsText(int index) const;
 
 private:
     int currentSource() const;
     void updateButtons();
     void updateRow(QTreeWidgetItem *item, int index);
+    void updateAlertsRow(QTreeWidgetItem *item, int index);
     QString structure() const; // what the tree's children depend on: rebuilt only when it changes
     void trustCertificate();
 
     const std::vector<size_t> &operationCounts(); // per source, counted again only when the data changed
 
     Session *m_session;
+    class AgentAlerts *m_alerts;
     QTreeWidget *m_tree;
     std::vector<size_t> m_operations;
     std::weak_ptr<const Dataset> m_counted; // what m_operations were counted on, and its size then
