@@ -89,7 +89,7 @@ AlertItem AlertWatcher::itemOf(const Dataset &data, uint32_t op, const QString &
     if (const uint32_t by = events.requestedBy(o.statusRow); by != kNone)
         item.insert(QStringLiteral("requestedBy"), events.string(by));
     if (const uint32_t of = events.restartOf(o.statusRow); of != kNone)
-        item.insert(QStringLiteral("restartOf"), events.string(of));
+        item.insert(QStringLiteral("restartOf"), QString::fromStdString(events.ids().text(of)));
     return item;
 }
 

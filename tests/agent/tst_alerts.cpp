@@ -1,0 +1,475 @@
+// The agent's alerts (docs/agent.md section 7) with real processes on loopback: oplensd started by the test, its
+// `sendmail` the mail_stub program (each message it reads becomes a file), its webhooks receivers in this process
+// (webhookreceiver.h). Oplogs are written by the test; an operation is interrupted by appending a line, as the service
+// would. Nothing here waits for a fixed time: each step waits for what it expects (a message, an audit line, the state
+// file), and "not sent again" is shown by the next message arriving alone.
+#include <QDir>
+#include <QEventLoop>
+#include <QHostInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include "testoplog.h"
+#include "testservers.h"
+#include "webhookreceiver.h"
+
+using namespace Qt::StringLiterals;
+using testfiles::appendFile;
+using testfiles::readAll;
+using testfiles::writeFile;
+using testoplog::Event;
+using testservers::Agent;
+using testservers::kOperatorToken;
+using testservers::ReceivedRequest;
+using testservers::WebhookReceiver;
+
+namespace {
+
+const QString kMailStub = QStringLiteral(MAIL_STUB);
+const QString kStub = QStringLiteral(RECORDING_STUB);
+const QString kA = u"aaaaaaaa-1111-4111-8111-111111111111"_s;
+const QString kB = u"bbbbbbbb-2222-4222-8222-222222222222"_s;
+const QString kOld = u"0ld00000-3333-4333-8333-333333333333"_s; // interrupted before the agent's first start
+const QByteArray kHookToken = "hook-9e1d-do-not-log-me";
+const QString kSlackSecret = u"/hooks/T0SECRET/B0SECRET"_s;
+
+qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
+
+QByteArray started(const QString &id, qint64 at, const QString &module = u"ZxBackup"_s, const QString &name = u"SmartScan"_s)
+{
+    return Event(id, u"Started", at).module(module).name(name)
+        .parameters({{u"origin"_s, u"Cron"_s}, {u"dataPath"_s, u"/backup/"_s + id.left(4)}})
+        .set(u"host", u"mail1.example.com"_s).line();
+}
+
+QByteArray interrupted(const QString &id, qint64 at)
+{
+    return Event(id, u"Interrupted", at).set(u"error", u"killed by the OOM killer"_s).line();
+}
+
+QByteArray serviceStarted(qint64 at) { return Event(QString(), u"ServiceStarted", at).module(u"mailboxd").name(u"ServiceStarted").line(); }
+
+struct Answer {
+    int status = 0;
+    QByteArray body;
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+};
+
+Answer call(const QByteArray &method, const QString &url, const QByteArray &body = {})
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request{QUrl(url)};
+    request.setRawHeader("Authorization", "Bearer " + kOperatorToken);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QNetworkReply *reply = network.sendCustomRequest(request, method, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(15000, &loop, &QEventLoop::quit);
+    loop.exec();
+    Answer answer{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+    delete reply;
+    return answer;
+}
+
+QJsonObject alertStatus(const Agent &agent) { return call("GET", agent.url() + u"/v1/status"_s).json().value(u"alerts"_s).toObject(); }
+
+QJsonObject stateOf(const Agent &agent) { return QJsonDocument::fromJson(readAll(agent.audit + u".alerts.json"_s)).object(); }
+
+// The state file holds `id` among the operations already alerted (or recorded at the first start).
+bool known(const Agent &agent, const QString &id) { return readAll(agent.audit + u".alerts.json"_s).contains(id.toUtf8()); }
+
+QList<QJsonObject> auditAlerts(const Agent &agent)
+{
+    QList<QJsonObject> lines;
+    for (const QByteArray &line : readAll(agent.audit).split('\n'))
+        if (const QJsonObject o = QJsonDocument::fromJson(line).object(); o.contains(u"alert"_s))
+            lines << o;
+    return lines;
+}
+
+QStringList mails(const QString &dir)
+{
+    QStringList texts;
+    for (const QString &name : QDir(dir).entryList({u"*.eml"_s}, QDir::Files, QDir::Name))
+        texts << QString::fromUtf8(readAll(dir + u'/' + name));
+    return texts;
+}
+
+QString header(const QString &mail, const QString &name)
+{
+    const QRegularExpression line(u"^"_s + name + u": (.*)$"_s, QRegularExpression::MultilineOption);
+    return line.match(mail.left(mail.indexOf(u"\n\n"_s))).captured(1);
+}
+
+QJsonArray alertsOf(const ReceivedRequest &request) { return QJsonDocument::fromJson(request.body).object().value(u"alerts"_s).toArray(); }
+
+QJsonObject emailChannel(const QString &mailDir, const QStringList &extra = {})
+{
+    return {{u"sendmail"_s, QJsonArray::fromStringList(QStringList{kMailStub, u"--dir"_s, mailDir} + extra + QStringList{u"-t"_s, u"-i"_s})},
+            {u"from"_s, u"oplensd@mail1.example.com"_s},
+            {u"to"_s, QJsonArray{u"admins@example.com"_s, u"oncall@example.com"_s}}};
+}
+
+QJsonObject hook(const QString &url, const QString &format) { return {{u"url"_s, url}, {u"format"_s, format}}; }
+
+} // namespace
+
+class TestAlerts : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void interruptionReachesEveryChannel();
+    void twoInterruptionsMakeOneMessage();
+    void failedDeliveryIsRetriedAndArrivesOnce();
+    void pendingSurvivesSigkillAndSentIsNotSentAgain();
+    void acknowledgedOrRestartedIsDropped();
+    void hangingSendmailIsCutOffWhileTheApiAnswers();
+    void sendmailFailureIsAudited();
+    void firstStartAlertsOnlyWhatRecoveryFound();
+    void failedRestartIsAlerted();
+    void badAlertConfigNamesTheKey_data();
+    void badAlertConfigNamesTheKey();
+};
+
+// One ServiceStarted line appended to a followed oplog: exactly one e-mail and one post per webhook format, each with
+// the operation's fields; the audit has one line per delivery without the hook's URL path or token.
+void TestAlerts::interruptionReachesEveryChannel()
+{
+    QTemporaryDir dir;
+    const QString mailDir = dir.filePath(u"mail"_s);
+    QDir().mkpath(mailDir);
+    writeFile(dir.filePath(u"hook.token"_s), kHookToken + '\n');
+    WebhookReceiver json, slack, alertmanager;
+    const qint64 t = now() - 600000;
+    Agent agent(dir.path(), started(kOld, t - 1000) + interrupted(kOld, t - 500) + started(kA, t));
+    QJsonObject jsonHook = hook(json.url(u"/oplens"_s), u"json"_s);
+    jsonHook.insert(u"bearerTokenFile"_s, u"hook.token"_s);
+    agent.config.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 1}, {u"email"_s, emailChannel(mailDir)},
+                                                 {u"webhooks"_s, QJsonArray{jsonHook, hook(slack.url(kSlackSecret), u"slack"_s),
+                                                                            hook(alertmanager.url(u"/api/v2/alerts"_s), u"alertmanager"_s)}}});
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_VERIFY(known(agent, kOld)); // the first look: kOld recorded, not alerted
+    appendFile(agent.oplog, serviceStarted(now()));
+
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 4, 20000);
+    QCOMPARE(mails(mailDir).size(), 1);
+    QCOMPARE(json.received.size(), 1);
+    QCOMPARE(slack.received.size(), 1);
+    QCOMPARE(alertmanager.received.size(), 1);
+
+    const QString mail = mails(mailDir).first();
+    const QString host = QHostInfo::localHostName();
+    QCOMPARE(header(mail, u"From"_s), u"oplensd@mail1.example.com"_s);
+    QCOMPARE(header(mail, u"To"_s), u"admins@example.com, oncall@example.com"_s);
+    QCOMPARE(header(mail, u"Subject"_s), u"[OpLens] %1: 1 operation interrupted"_s.arg(host));
+    QVERIFY(QRegularExpression(u"^[A-Z][a-z]{2}, \\d\\d [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d \\+0000$"_s).match(header(mail, u"Date"_s)).hasMatch());
+    QVERIFY(QRegularExpression(u"^<oplens-[0-9a-f-]+@mail1\\.example\\.com>$"_s).match(header(mail, u"Message-ID"_s)).hasMatch());
+    QCOMPARE(header(mail, u"Auto-Submitted"_s), u"auto-generated"_s);
+    QCOMPARE(header(mail, u"MIME-Version"_s), u"1.0"_s);
+    QCOMPARE(header(mail, u"Content-Type"_s), u"text/plain; charset=utf-8"_s);
+    QCOMPARE(header(mail, u"Content-Transfer-Encoding"_s), u"8bit"_s);
+    for (const QString &expected : {kA, u"ZxBackup SmartScan"_s, u"\"dataPath\":\"/backup/aaaa\""_s, u"service restarted at"_s,
+                                    u"log:        main"_s, u"status:     Interrupted"_s, u"started:"_s,
+                                    u"Check why the service went down before restarting"_s,
+                                    u"oplensctl restart %1 --reason \"WHY\" agent+http://127.0.0.1:%2#main --token-file TOKEN_FILE"_s.arg(kA).arg(agent.port)})
+        QVERIFY2(mail.contains(expected), qPrintable(expected + u" not in:\n"_s + mail));
+    QVERIFY(!mail.contains(kOld));
+
+    const ReceivedRequest &post = json.received.first();
+    QCOMPARE(post.method, QByteArray("POST"));
+    QCOMPARE(post.path, QByteArray("/oplens"));
+    QCOMPARE(post.headers.value("authorization"), "Bearer " + kHookToken);
+    QCOMPARE(post.headers.value("content-type"), QByteArray("application/json"));
+    const QJsonObject document = QJsonDocument::fromJson(post.body).object();
+    QCOMPARE(document.value(u"host"_s).toString(), host);
+    QVERIFY(!document.value(u"batch"_s).toString().isEmpty());
+    QCOMPARE(alertsOf(post).size(), 1);
+    const QJsonObject alert = alertsOf(post).first().toObject();
+    QCOMPARE(alert.value(u"log"_s).toString(), u"main"_s);
+    QCOMPARE(alert.value(u"operationId"_s).toString(), kA);
+    QCOMPARE(alert.value(u"module"_s).toString(), u"ZxBackup"_s);
+    QCOMPARE(alert.value(u"name"_s).toString(), u"SmartScan"_s);
+    QCOMPARE(alert.value(u"kind"_s).toString(), u"interrupted"_s);
+    QCOMPARE(alert.value(u"status"_s).toString(), u"Interrupted"_s);
+    QCOMPARE(alert.value(u"startedAt"_s).toInteger(), t);
+    QCOMPARE(alert.value(u"host"_s).toString(), u"mail1.example.com"_s);
+    QVERIFY(alert.value(u"evidence"_s).toString().startsWith(u"service restarted at"_s));
+    QCOMPARE(alert.value(u"parameters"_s).toObject().value(u"dataPath"_s).toString(), u"/backup/aaaa"_s);
+
+    QVERIFY(!slack.received.first().headers.contains("authorization"));
+    const QString text = QJsonDocument::fromJson(slack.received.first().body).object().value(u"text"_s).toString();
+    QVERIFY2(text.contains(u"1 operation interrupted"_s) && text.contains(kA) && text.contains(u"Check why the service went down"_s), qPrintable(text));
+
+    const QJsonArray am = QJsonDocument::fromJson(alertmanager.received.first().body).array();
+    QCOMPARE(am.size(), 1);
+    const QJsonObject labels = am.first().toObject().value(u"labels"_s).toObject();
+    QCOMPARE(labels.value(u"alertname"_s).toString(), u"OplensOperationInterrupted"_s);
+    QCOMPARE(labels.value(u"host"_s).toString(), u"mail1.example.com"_s);
+    QCOMPARE(labels.value(u"module"_s).toString(), u"ZxBackup"_s);
+    QCOMPARE(labels.value(u"name"_s).toString(), u"SmartScan"_s);
+    QCOMPARE(labels.value(u"operationId"_s).toString(), kA);
+    QCOMPARE(labels.value(u"status"_s).toString(), u"Interrupted"_s);
+    QCOMPARE(labels.value(u"log"_s).toString(), u"main"_s);
+    QVERIFY(!am.first().toObject().value(u"annotations"_s).toObject().value(u"summary"_s).toString().isEmpty());
+    QVERIFY(QDateTime::fromString(am.first().toObject().value(u"startsAt"_s).toString(), Qt::ISODateWithMs).isValid());
+
+    // The audit: one line per channel, sent; the webhook named without its path, the token nowhere.
+    const QByteArray audit = readAll(agent.audit);
+    QVERIFY(!audit.contains("T0SECRET") && !audit.contains(kHookToken));
+    QStringList channels;
+    for (const QJsonObject &line : auditAlerts(agent)) {
+        QCOMPARE(line.value(u"result"_s).toString(), u"sent"_s);
+        QCOMPARE(line.value(u"count"_s).toInt(), 1);
+        channels << line.value(u"alert"_s).toString();
+    }
+    channels.sort();
+    QCOMPARE(channels, (QStringList{u"alertmanager"_s, u"email"_s, u"json"_s, u"slack"_s}));
+    const QJsonObject status = alertStatus(agent);
+    QCOMPARE(status.value(u"configured"_s).toBool(), true);
+    QVERIFY(status.value(u"channels"_s).toArray().contains(u"slack http://127.0.0.1:%1"_s.arg(slack.port())));
+    QCOMPARE(status.value(u"pending"_s).toInt(), 0);
+    QCOMPARE(status.value(u"lastDelivery"_s).toObject().value(u"ok"_s).toBool(), true);
+    QVERIFY(!QJsonDocument(status).toJson().contains("T0SECRET"));
+    const Answer metrics = call("GET", agent.url() + u"/metrics"_s);
+    QVERIFY2(metrics.body.contains("oplens_alerts_total{channel=\"slack\",result=\"sent\"} 1"), metrics.body.constData());
+}
+
+// A second interruption within batchSeconds of the first joins its message.
+void TestAlerts::twoInterruptionsMakeOneMessage()
+{
+    QTemporaryDir dir;
+    const QString mailDir = dir.filePath(u"mail"_s);
+    QDir().mkpath(mailDir);
+    WebhookReceiver json;
+    Agent agent(dir.path(), started(kA, now() - 60000) + started(kB, now() - 50000, u"ZxMove"_s, u"MoveBlobs"_s));
+    agent.config.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 5}, {u"email"_s, emailChannel(mailDir)},
+                                                 {u"webhooks"_s, QJsonArray{hook(json.url(u"/"_s), u"json"_s)}}});
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_VERIFY(QFileInfo::exists(agent.audit + u".alerts.json"_s));
+    appendFile(agent.oplog, interrupted(kA, now()));
+    QTRY_VERIFY(stateOf(agent).value(u"collecting"_s).isObject()); // kA waits for the batch to close
+    appendFile(agent.oplog, interrupted(kB, now()));
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 2, 20000);
+    QCOMPARE(mails(mailDir).size(), 1);
+    QCOMPARE(json.received.size(), 1);
+    QCOMPARE(alertsOf(json.received.first()).size(), 2);
+    const QString mail = mails(mailDir).first();
+    QVERIFY(header(mail, u"Subject"_s).endsWith(u": 2 operations interrupted"_s));
+    QVERIFY(mail.contains(kA) && mail.contains(kB) && mail.contains(u"ZxMove MoveBlobs"_s));
+    QVERIFY(mail.contains(u"killed by the OOM killer"_s));
+}
+
+// 500, then 200 after retrySeconds: the batch arrives once, the same document twice attempted, both audited.
+void TestAlerts::failedDeliveryIsRetriedAndArrivesOnce()
+{
+    QTemporaryDir dir;
+    WebhookReceiver json;
+    json.statuses = {500};
+    Agent agent(dir.path(), started(kA, now() - 60000));
+    agent.config.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 0}, {u"retrySeconds"_s, 1},
+                                                 {u"webhooks"_s, QJsonArray{hook(json.url(u"/in"_s), u"json"_s)}}});
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_VERIFY(QFileInfo::exists(agent.audit + u".alerts.json"_s));
+    appendFile(agent.oplog, interrupted(kA, now()));
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 2, 20000);
+    QCOMPARE(json.received.size(), 2);
+    QCOMPARE(json.received[0].body, json.received[1].body);
+    const QList<QJsonObject> lines = auditAlerts(agent);
+    QCOMPARE(lines[0].value(u"result"_s).toString(), u"failed"_s);
+    QCOMPARE(lines[0].value(u"error"_s).toString(), u"http://127.0.0.1:%1 answered 500"_s.arg(json.port()));
+    QCOMPARE(lines[1].value(u"result"_s).toString(), u"sent"_s);
+    QCOMPARE(alertStatus(agent).value(u"pending"_s).toInt(), 0);
+    QCOMPARE(stateOf(agent).value(u"pending"_s).toArray().size(), 0);
+}
+
+// The receiver holds the request; the agent is killed (SIGKILL) before it knows: after its restart the same batch is
+// sent. After a later restart it is not sent again: the next message, for a new interruption, arrives alone.
+void TestAlerts::pendingSurvivesSigkillAndSentIsNotSentAgain()
+{
+    QTemporaryDir dir;
+    WebhookReceiver json;
+    json.hold = true;
+    Agent agent(dir.path(), started(kA, now() - 60000) + started(kB, now() - 50000));
+    agent.config.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 0}, {u"webhooks"_s, QJsonArray{hook(json.url(u"/in"_s), u"json"_s)}}});
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_VERIFY(QFileInfo::exists(agent.audit + u".alerts.json"_s));
+    appendFile(agent.oplog, interrupted(kA, now()));
+    QTRY_COMPARE_WITH_TIMEOUT(json.received.size(), 1, 20000);
+    agent.crash();
+    QCOMPARE(stateOf(agent).value(u"pending"_s).toArray().size(), 1); // in the file before it was attempted
+    const QString batch = QJsonDocument::fromJson(json.received[0].body).object().value(u"batch"_s).toString();
+
+    json.hold = false;
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 1, 20000);
+    QCOMPARE(json.received.size(), 2);
+    QCOMPARE(QJsonDocument::fromJson(json.received[1].body).object().value(u"batch"_s).toString(), batch);
+    QCOMPARE(stateOf(agent).value(u"pending"_s).toArray().size(), 0);
+
+    QCOMPARE(agent.stop(), 0);
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    appendFile(agent.oplog, interrupted(kB, now()));
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 2, 20000);
+    QCOMPARE(json.received.size(), 3);
+    const QJsonArray last = alertsOf(json.received[2]);
+    QCOMPARE(last.size(), 1);
+    QCOMPARE(last.first().toObject().value(u"operationId"_s).toString(), kB);
+}
+
+// Acknowledged (through the API) or restarted (a restart's Queued event) before the batch left: dropped, and a batch
+// left empty is not sent but audited as dropped.
+void TestAlerts::acknowledgedOrRestartedIsDropped()
+{
+    QTemporaryDir dir;
+    const QString mailDir = dir.filePath(u"mail"_s);
+    QDir().mkpath(mailDir);
+    WebhookReceiver json;
+    Agent agent(dir.path(), started(kA, now() - 60000) + started(kB, now() - 50000));
+    agent.config.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 4}, {u"email"_s, emailChannel(mailDir)},
+                                                 {u"webhooks"_s, QJsonArray{hook(json.url(u"/in"_s), u"json"_s)}}});
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_VERIFY(QFileInfo::exists(agent.audit + u".alerts.json"_s));
+    appendFile(agent.oplog, serviceStarted(now()));
+    QTRY_COMPARE(stateOf(agent).value(u"collecting"_s).toObject().value(u"alerts"_s).toArray().size(), 2);
+    const Answer ack = call("POST", agent.url() + u"/v1/operations/%1/acknowledge"_s.arg(kA),
+                            QJsonDocument(QJsonObject{{u"log"_s, u"main"_s}, {u"comment"_s, u"on it"_s}}).toJson());
+    QCOMPARE(ack.status, 200);
+    appendFile(agent.oplog, Event(u"cccccccc-4444-4444-8444-444444444444", u"Queued", now()).set(u"restartOf", kB).line());
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 2, 20000);
+    for (const QJsonObject &line : auditAlerts(agent))
+        QCOMPARE(line.value(u"result"_s).toString(), u"dropped"_s);
+    QCOMPARE(json.received.size(), 0);
+    QCOMPARE(mails(mailDir).size(), 0);
+}
+
+// A sendmail that never ends is killed after timeoutSeconds; meanwhile the API answers at once.
+void TestAlerts::hangingSendmailIsCutOffWhileTheApiAnswers()
+{
+    QTemporaryDir dir;
+    const QString mailDir = dir.filePath(u"mail"_s);
+    QDir().mkpath(mailDir);
+    Agent agent(dir.path(), started(kA, now() - 60000));
+    agent.config.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 0}, {u"timeoutSeconds"_s, 3},
+                                                 {u"email"_s, emailChannel(mailDir, {u"--sleep-ms"_s, u"600000"_s})}});
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_VERIFY(QFileInfo::exists(agent.audit + u".alerts.json"_s));
+    appendFile(agent.oplog, interrupted(kA, now()));
+    QTRY_COMPARE_WITH_TIMEOUT(mails(mailDir).size(), 1, 20000); // it read the message and now sleeps
+    const Answer status = call("GET", agent.url() + u"/v1/status"_s);
+    QCOMPARE(status.status, 200);
+    QVERIFY(auditAlerts(agent).isEmpty()); // answered while sendmail still hung
+    QCOMPARE(status.json().value(u"alerts"_s).toObject().value(u"pending"_s).toInt(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 1, 20000);
+    QCOMPARE(auditAlerts(agent).first().value(u"result"_s).toString(), u"failed"_s);
+    QCOMPARE(auditAlerts(agent).first().value(u"error"_s).toString(), u"sendmail gave no answer in 3 s: killed"_s);
+    QCOMPARE(alertStatus(agent).value(u"lastDelivery"_s).toObject().value(u"ok"_s).toBool(), false);
+}
+
+// A sendmail that exits non-zero failed: its status and the first line of its complaint are audited.
+void TestAlerts::sendmailFailureIsAudited()
+{
+    QTemporaryDir dir;
+    const QString mailDir = dir.filePath(u"mail"_s);
+    QDir().mkpath(mailDir);
+    Agent agent(dir.path(), started(kA, now() - 60000));
+    agent.config.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 0},
+                                                 {u"email"_s, emailChannel(mailDir, {u"--exit"_s, u"75"_s, u"--say"_s, u"queue file write error"_s})}});
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_VERIFY(QFileInfo::exists(agent.audit + u".alerts.json"_s));
+    appendFile(agent.oplog, interrupted(kA, now()));
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 1, 20000);
+    const QJsonObject line = auditAlerts(agent).first();
+    QCOMPARE(line.value(u"result"_s).toString(), u"failed"_s);
+    QCOMPARE(line.value(u"error"_s).toString(), u"sendmail exit status 75: queue file write error"_s);
+    QCOMPARE(line.value(u"to"_s).toArray().size(), 2);
+    QCOMPARE(stateOf(agent).value(u"pending"_s).toArray().first().toObject().value(u"attempts"_s).toInt(), 1);
+}
+
+// The first start with alerts records what already needed attention without alerting, except what this start's
+// recovery marked Interrupted (a runner's Queued operation whose runner is gone).
+void TestAlerts::firstStartAlertsOnlyWhatRecoveryFound()
+{
+    QTemporaryDir dir;
+    WebhookReceiver json;
+    const QString queued = u"dddddddd-5555-4555-8555-555555555555"_s;
+    const qint64 t = now() - 600000;
+    Agent agent(dir.path(), started(kOld, t) + interrupted(kOld, t + 1000)
+                                + Event(queued, u"Queued", t + 2000).set(u"runner", u"oplensd"_s).line());
+    agent.config.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 0}, {u"webhooks"_s, QJsonArray{hook(json.url(u"/in"_s), u"json"_s)}}});
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 1, 20000);
+    const QJsonArray alerts = alertsOf(json.received.first());
+    QCOMPARE(alerts.size(), 1);
+    QCOMPARE(alerts.first().toObject().value(u"operationId"_s).toString(), queued);
+    QVERIFY(known(agent, kOld));
+}
+
+// A restart this agent ran that ends Failed is alerted ("1 restart failed", OplensRestartFailed).
+void TestAlerts::failedRestartIsAlerted()
+{
+    QTemporaryDir dir;
+    WebhookReceiver json, alertmanager;
+    const qint64 t = now() - 600000;
+    Agent agent(dir.path(), started(kOld, t, u"ZxSlow"_s, u"Fail"_s) + interrupted(kOld, t + 1000));
+    agent.config.insert(u"actions"_s, QJsonArray{QJsonObject{{u"module"_s, u"ZxSlow"_s}, {u"name"_s, u"Fail"_s},
+                                                            {u"argv"_s, QJsonArray{kStub, u"--exit"_s, u"3"_s}}}});
+    agent.config.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 0},
+                                                 {u"webhooks"_s, QJsonArray{hook(json.url(u"/in"_s), u"json"_s),
+                                                                            hook(alertmanager.url(u"/am"_s), u"alertmanager"_s)}}});
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_VERIFY(known(agent, kOld));
+    const Answer restart = call("POST", agent.url() + u"/v1/operations/%1/restart"_s.arg(kOld),
+                                QJsonDocument(QJsonObject{{u"reason"_s, u"disk replaced"_s}}).toJson());
+    QCOMPARE(restart.status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 2, 20000);
+    const QJsonObject alert = alertsOf(json.received.first()).first().toObject();
+    QCOMPARE(alert.value(u"kind"_s).toString(), u"failed"_s);
+    QCOMPARE(alert.value(u"status"_s).toString(), u"Failed"_s);
+    QCOMPARE(alert.value(u"restartOf"_s).toString(), kOld);
+    QCOMPARE(alert.value(u"operationId"_s).toString(), restart.json().value(u"operationId"_s).toString());
+    QCOMPARE(QJsonDocument::fromJson(json.received.first().body).object().value(u"subject"_s).toString(),
+             u"[OpLens] %1: 1 restart failed"_s.arg(QHostInfo::localHostName()));
+    const QJsonObject labels = QJsonDocument::fromJson(alertmanager.received.first().body).array().first().toObject().value(u"labels"_s).toObject();
+    QCOMPARE(labels.value(u"alertname"_s).toString(), u"OplensRestartFailed"_s);
+}
+
+void TestAlerts::badAlertConfigNamesTheKey_data()
+{
+    QTest::addColumn<QJsonObject>("alerts");
+    QTest::addColumn<QString>("error");
+    const QJsonObject email{{u"sendmail"_s, QJsonArray{u"/usr/sbin/sendmail"_s}}, {u"from"_s, u"a@b.c"_s}, {u"to"_s, QJsonArray{u"d@e.f"_s}}};
+    QTest::newRow("format") << QJsonObject{{u"webhooks"_s, QJsonArray{hook(u"https://h.example.com/x"_s, u"json"_s), hook(u"https://h.example.com/y"_s, u"teams"_s)}}}
+                            << u"alerts.webhooks[1].format: must be json, slack or alertmanager"_s;
+    QTest::newRow("http elsewhere") << QJsonObject{{u"webhooks"_s, QJsonArray{hook(u"http://chat.example.com/x"_s, u"slack"_s)}}}
+                                    << u"alerts.webhooks[0].url: must be https (http only to a loopback address)"_s;
+    QJsonObject relative = email;
+    relative.insert(u"sendmail"_s, QJsonArray{u"sendmail"_s, u"-t"_s});
+    QTest::newRow("relative sendmail") << QJsonObject{{u"email"_s, relative}} << u"alerts.email.sendmail[0]: must be an absolute path"_s;
+    QTest::newRow("no channel") << QJsonObject{{u"batchSeconds"_s, 10}} << u"alerts: needs email or at least one webhook"_s;
+    QTest::newRow("token file") << QJsonObject{{u"webhooks"_s, QJsonArray{QJsonObject{{u"url"_s, u"https://h.example.com/x"_s}, {u"bearerTokenFile"_s, u"/nonexistent/token"_s}}}}}
+                                << u"alerts.webhooks[0].bearerTokenFile: cannot read /nonexistent/token"_s;
+    QTest::newRow("retry") << QJsonObject{{u"retrySeconds"_s, 0}, {u"email"_s, email}}
+                           << u"alerts.retrySeconds: must be a number of seconds from 1 to 3600"_s;
+}
+
+void TestAlerts::badAlertConfigNamesTheKey()
+{
+    QFETCH(QJsonObject, alerts);
+    QFETCH(QString, error);
+    QTemporaryDir dir;
+    Agent agent(dir.path());
+    agent.config.insert(u"alerts"_s, alerts);
+    QVERIFY(!agent.start());
+    QVERIFY2(agent.err().contains(error), qPrintable(agent.err()));
+}
+
+QTEST_GUILESS_MAIN(TestAlerts)
+#include "tst_alerts.moc"
