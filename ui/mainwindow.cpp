@@ -466,7 +466,7 @@ bool MainWindow::isIdle() const
     // Remote sources that all failed never start a load: that is an answer too.
     const bool allRemote = !sources.isEmpty() && std::all_of(sources.begin(), sources.end(), [](const SourceState &s) { return bool(s.remote); });
     return (m_loadedOnce || allRemote) && !m_session->isLoading() && m_session->remotesSettled() && !m_operations->query()->isRunning()
-        && !m_events->query()->isRunning();
+        && !m_events->query()->isRunning() && acknowledgementsSettled();
 }
 
 void MainWindow::checkIdle()

@@ -69,6 +69,7 @@ private:
     void connectTables();
     void connectNotificationsAndRestarts();
     void connectSharedAcknowledgements(); // agent sources' acknowledgements are their agent's (mainwindowacks.cpp)
+    bool acknowledgementsSettled() const; // every agent source's acknowledgements were asked for once
     void createTrayIcon();
     // The menus (mainwindowmenus.cpp).
     void createActions();

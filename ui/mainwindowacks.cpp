@@ -34,11 +34,17 @@ void MainWindow::connectSharedAcknowledgements()
         if (!error.isEmpty())
             m_statusText->setText(tr("%1: could not read the agent's acknowledgements: %2").arg(source, error));
     });
+    connect(m_sharedAcknowledgements, &SharedAcknowledgements::fetched, this, &MainWindow::checkIdle);
     connect(model, &NotificationsModel::acknowledgementsChanged, this, [this, model] {
         m_servers->model()->setAcknowledgements(model->acknowledgements());
         showOperation(m_details->operation());
     });
     m_details->setAcknowledgementText([model](uint32_t op, int64_t now) { return model->acknowledgementText(op, now); });
+}
+
+bool MainWindow::acknowledgementsSettled() const
+{
+    return !m_sharedAcknowledgements || m_sharedAcknowledgements->settled();
 }
 
 } // namespace oplens::ui

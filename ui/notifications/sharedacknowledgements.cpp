@@ -42,7 +42,16 @@ void SharedAcknowledgements::sourcesChanged()
     m_model->setSharedSources(agents);
     for (auto it = m_problem.begin(); it != m_problem.end();)
         it = agents.contains(it.key()) ? std::next(it) : m_problem.erase(it);
+    m_answered.intersect(agents);
     poll();
+}
+
+bool SharedAcknowledgements::settled() const
+{
+    for (const SourceState &s : m_session->sources())
+        if (askable(s) && !m_answered.contains(s.path))
+            return false;
+    return true;
 }
 
 void SharedAcknowledgements::pollNow()
@@ -67,8 +76,13 @@ void SharedAcknowledgements::fetch(const SourceState &source)
     AgentClient agent(source.remote->spec(), &m_network);
     agent.acknowledgements(source.remote->spec().log, this, [this, path, changesBefore](const AcknowledgementAnswer &answer) {
         m_fetching.remove(path);
-        if (m_session->sourceIndex(path) < 0 || m_changes.value(path) != changesBefore)
-            return; // removed, or asked before this console's own change was answered: the next poll tells
+        if (m_session->sourceIndex(path) < 0)
+            return; // removed meanwhile
+        m_answered.insert(path);
+        if (m_changes.value(path) != changesBefore) {
+            poll(); // asked before this console's own change was answered: ask again
+            return;
+        }
         const QString problem = answer.ok() ? QString() : answer.error;
         if (problem != m_problem.value(path)) {
             m_problem.insert(path, problem);
@@ -76,6 +90,7 @@ void SharedAcknowledgements::fetch(const SourceState &source)
         }
         if (answer.ok())
             m_model->setSharedAcknowledgements(path, answer.acknowledgements);
+        Q_EMIT fetched();
     });
 }
 

@@ -26,6 +26,8 @@ public:
     // Asks every agent source for its list now (then again each poll interval).
     void pollNow();
     int requestsInFlight() const { return m_sending + int(m_fetching.size()); }
+    // Every agent source that can be asked has answered once (or failed to): what a screenshot or a printout waits for.
+    bool settled() const;
 
 Q_SIGNALS:
     // While sending: "Acknowledging 3 notifications on their agents…".
@@ -34,6 +36,8 @@ Q_SIGNALS:
     void sent(const QString &message, const QStringList &failures);
     // A list could not be fetched (once per new error text of a source), or can again (empty `error`).
     void fetchProblem(const QString &source, const QString &error);
+    // A list was answered (or failed): settled() may have changed.
+    void fetched();
 
 private:
     struct Batch {
@@ -55,6 +59,7 @@ private:
     QSet<QString> m_fetching;          // sources whose list is being fetched
     QHash<QString, int> m_changes;     // per source: changes this console made (a list asked before one is stale)
     QHash<QString, QString> m_problem; // per source: the last fetch error said
+    QSet<QString> m_answered;          // sources whose agent answered at least once
     int m_sending = 0;
 };
 
