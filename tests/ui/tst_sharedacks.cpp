@@ -175,9 +175,9 @@ private Q_SLOTS:
         QCOMPARE(detailsField(*b, u"acknowledged"_s), expected);
 
         a->notificationsPane()->findChild<QCheckBox *>()->setChecked(true);
-        a->notificationsPane()->selectOperation(opA);
-        a->notificationsDock()->resize(480, 700);
+        a->notificationsPane()->view()->clearSelection(); // as it reads when not selected: greyed, with who and when
         QVERIFY(a->notificationsPane()->grab().save(u"/tmp/shot-ack.png"_s));
+        a->notificationsPane()->selectOperation(opA);
         QVERIFY(consolefixture::saveScreenshot(a.get(), u"shared-acknowledgement"_s));
 
         // Unacknowledge in the second console: listed again in both.

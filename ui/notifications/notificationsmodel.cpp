@@ -214,6 +214,9 @@ QString NotificationsModel::acknowledgementText(uint32_t op, int64_t now) const
 
 void NotificationsModel::setSharedSources(const QSet<QString> &sources)
 {
+    if (sources == m_sharedSources)
+        return; // said again at every change of a source's state
+    m_sharedSources = sources;
     m_acks.setSharedSources(sources);
     reapplyAcknowledgements(false);
 }

@@ -111,6 +111,7 @@ private:
     QHash<uint32_t, QPair<int, int>> m_where; // shown operation -> (group, row)
     QHash<uint32_t, bool> m_acknowledged;     // every notification, shown or not -> acknowledged
     Acknowledgements m_acks;
+    QSet<QString> m_sharedSources; // as last set: the agent sources
     bool m_showAcknowledged = false, m_showSuperseded = false;
     int m_unacknowledged = 0, m_superseded = 0;
 };

@@ -32,7 +32,8 @@ SharedAcknowledgements::SharedAcknowledgements(Session *session, NotificationsMo
     sourcesChanged();
 }
 
-// Which sources' acknowledgements are their agent's; a source that just became askable is asked at once.
+// Which sources' acknowledgements are their agent's; a source that just became askable and was never answered is
+// asked at once, the others at the next poll.
 void SharedAcknowledgements::sourcesChanged()
 {
     QSet<QString> agents;
@@ -43,7 +44,9 @@ void SharedAcknowledgements::sourcesChanged()
     for (auto it = m_problem.begin(); it != m_problem.end();)
         it = agents.contains(it.key()) ? std::next(it) : m_problem.erase(it);
     m_answered.intersect(agents);
-    poll();
+    for (const SourceState &s : m_session->sources()) // said often (each state change): only new ones are asked now
+        if (askable(s) && !m_answered.contains(s.path) && !m_fetching.contains(s.path))
+            fetch(s);
 }
 
 bool SharedAcknowledgements::settled() const
