@@ -277,6 +277,18 @@ private Q_SLOTS:
         QVERIFY(consolefixture::saveScreenshot(w->sourcesPane(), u"sources-alerts-pane"_s));
     }
 
+    // How an acknowledgement reads on a notification, in Details and in printed lines.
+    void acknowledgementTexts()
+    {
+        const int64_t now = 1000000000000LL;
+        const Acknowledgement shared{u"id"_s, u"main"_s, u"ops@example.com"_s, now - 10 * 60000, kComment};
+        QCOMPARE(Acknowledgements::agoText(shared, now), u"acked by ops@example.com 10 min ago: disk replaced, rerun tonight"_s);
+        const Acknowledgement local{u"id"_s, {}, {}, now - 2 * 3600000, {}};
+        QCOMPARE(Acknowledgements::agoText(local, now), u"acked here 2 h ago"_s);
+        const Acknowledgement untimed{u"id"_s, u"main"_s, u"ops@example.com"_s, 0, u"x"_s};
+        QCOMPARE(Acknowledgements::agoText(untimed, now), u"acked by ops@example.com: x"_s); // no "20,000 days ago"
+    }
+
     // What the pane makes of a status: every shape an agent may send, and some it should not.
     void alertStatusTexts()
     {

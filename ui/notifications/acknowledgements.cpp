@@ -102,9 +102,10 @@ QString Acknowledgements::describe(const QString &source, const QString &operati
 
 QString Acknowledgements::agoText(const Acknowledgement &acknowledgement, int64_t now)
 {
-    const QString ago = TimeDisplay::ago(now - acknowledgement.at);
-    const QString who = acknowledgement.by.isEmpty() ? QObject::tr("acked here %1").arg(ago)
-                                                     : QObject::tr("acked by %1 %2").arg(acknowledgement.by, ago);
+    // An agent that gave no time: said without one rather than "20,000 days ago".
+    const QString ago = acknowledgement.at > 0 ? QLatin1Char(' ') + TimeDisplay::ago(now - acknowledgement.at) : QString();
+    const QString who = acknowledgement.by.isEmpty() ? QObject::tr("acked here%1").arg(ago)
+                                                     : QObject::tr("acked by %1%2").arg(acknowledgement.by, ago);
     return acknowledgement.comment.isEmpty() ? who : QStringLiteral("%1: %2").arg(who, acknowledgement.comment);
 }
 
