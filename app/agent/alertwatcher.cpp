@@ -19,6 +19,15 @@ const QString kFailed = QStringLiteral("failed");
 
 QString text(const EventStore &events, uint32_t id) { return id == kNone ? QString() : events.string(id); }
 
+QString duration(int64_t ms)
+{
+    if (ms < 120000)
+        return QStringLiteral("%1 s").arg(ms / 1000);
+    if (ms < 7200000)
+        return QStringLiteral("%1 min").arg(ms / 60000);
+    return QStringLiteral("%1 h").arg(ms / 3600000);
+}
+
 QString utc(int64_t ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"));
@@ -64,9 +73,9 @@ AlertItem AlertWatcher::itemOf(const Dataset &data, uint32_t op, const QString &
     if (kind == kInterrupted)
         evidence = data.interruptionReason(op);
     else if (kind == kStale)
-        evidence = QStringLiteral("running since %1, longer than %2 min (three times its usual, or 24 h)")
-                       .arg(utc(events.time(o.statusRow)))
-                       .arg(data.staleLimit(data.source(op), data.module(op), data.name(op)) / 60000);
+        evidence = QStringLiteral("running since %1, longer than %2 (three times its usual, or 24 h)")
+                       .arg(utc(events.time(o.statusRow)),
+                            duration(data.staleLimit(data.source(op), data.module(op), data.name(op))));
     else
         evidence = QString::fromStdString(events.otherString(o.statusRow, "error").value_or("the restart failed"));
     const std::string_view parameters = parametersRunWith(data, op);
