@@ -81,9 +81,12 @@ void SharedAcknowledgements::fetch(const SourceState &source)
         m_fetching.remove(path);
         if (m_session->sourceIndex(path) < 0)
             return; // removed meanwhile
+        const bool first = !m_answered.contains(path);
         m_answered.insert(path);
         if (m_changes.value(path) != changesBefore) {
             poll(); // asked before this console's own change was answered: ask again
+            if (first)
+                Q_EMIT fetched();
             return;
         }
         const QString problem = answer.ok() ? QString() : answer.error;
@@ -93,7 +96,8 @@ void SharedAcknowledgements::fetch(const SourceState &source)
         }
         if (answer.ok())
             m_model->setSharedAcknowledgements(path, answer.acknowledgements);
-        Q_EMIT fetched();
+        if (first)
+            Q_EMIT fetched();
     });
 }
 

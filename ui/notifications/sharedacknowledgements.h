@@ -36,7 +36,7 @@ Q_SIGNALS:
     void sent(const QString &message, const QStringList &failures);
     // A list could not be fetched (once per new error text of a source), or can again (empty `error`).
     void fetchProblem(const QString &source, const QString &error);
-    // A list was answered (or failed): settled() may have changed.
+    // A source's agent answered (or failed) for the first time: settled() may have changed.
     void fetched();
 
 private:
