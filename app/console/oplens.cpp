@@ -102,6 +102,8 @@ bool printNotifications(ui::MainWindow &window)
         std::printf("  %s\n", qPrintable(line));
     if (lines.isEmpty())
         std::printf("  %s\n", qPrintable(health.allClear()));
+    if (const int acknowledged = window.notificationsPane()->model()->acknowledgedCount(); acknowledged > 0)
+        std::printf("  (%d acknowledged: not listed)\n", acknowledged); // an agent's, maybe by another admin
     if (const int superseded = window.notificationsPane()->model()->supersededCount(); superseded > 0)
         std::printf("  (%d interrupted but superseded by a later finished run: not listed)\n", superseded);
     return !health.troubled.isEmpty();

@@ -3,6 +3,7 @@
 // Details, Show acknowledged); Unacknowledge lists it again everywhere; a viewer's acknowledgement fails in words and
 // nothing is hidden; local files keep theirs in the settings. And the Sources pane says whether an agent alerts.
 #include "agentalerts.h"
+#include "agentclient.h"
 #include "acknowledgedialog.h"
 #include "consolefixture.h"
 #include "detailspane.h"
@@ -20,6 +21,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QProcess>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -275,6 +278,53 @@ private Q_SLOTS:
         w->findChild<QDockWidget *>(u"sourcesDock"_s)->raise();
         QVERIFY(consolefixture::saveScreenshot(w.get(), u"sources-alerts"_s));
         QVERIFY(consolefixture::saveScreenshot(w->sourcesPane(), u"sources-alerts-pane"_s));
+    }
+
+    // `oplens --notifications` waits for the agent's acknowledgements: what another admin acknowledged is not listed,
+    // and is counted.
+    void printedNotificationsFollowTheAgent()
+    {
+        const QString tokenFile = file(u"operator.token"_s);
+        QVERIFY(testfiles::writeFile(tokenFile, testservers::kOperatorToken + '\n'));
+        const QString source = u"agent+%1#main"_s.arg(m_agent->url());
+        const auto print = [&] {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(u"XDG_CONFIG_HOME"_s, file(u"print-config"_s)); // its settings, never the user's
+            env.insert(u"XDG_CACHE_HOME"_s, file(u"print-cache"_s));
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(OPLENS), {u"--notifications"_s, u"--token-file"_s, tokenFile, source});
+            if (!p.waitForFinished(60000))
+                p.kill();
+            return QString::fromUtf8(p.readAllStandardOutput());
+        };
+        const QString before = print();
+        QVERIFY2(before.contains(u"RestoreOnNewAccount"_s) && !before.contains(u"acknowledged"_s), qPrintable(before));
+
+        QNetworkAccessManager network;
+        QString error;
+        RemoteSpec spec = *RemoteSpec::fromUrl(source, &error);
+        spec.secret = testservers::kOperatorToken;
+        AgentClient agent(spec, &network);
+        auto w = openAgent(*m_agent, testservers::kOperatorToken);
+        const QStringList ids = [&] {
+            QStringList out;
+            for (uint32_t op : w->notificationsPane()->model()->shownOperations())
+                out << w->session()->data()->events().ids().qtext(op);
+            return out;
+        }();
+        QVERIFY(!ids.isEmpty());
+        int answered = 0;
+        for (const QString &id : ids)
+            agent.acknowledge(id, u"main"_s, kComment, this, [&](const AcknowledgementAnswer &a) { answered += a.ok() ? 1 : 1000; });
+        QTRY_COMPARE(answered, int(ids.size()));
+        const QString after = print();
+        QVERIFY2(!after.contains(u"RestoreOnNewAccount"_s), qPrintable(after));
+        QVERIFY2(after.contains(u"(%1 acknowledged: not listed)"_s.arg(ids.size())), qPrintable(after));
+        answered = 0;
+        for (const QString &id : ids)
+            agent.unacknowledge(id, u"main"_s, this, [&](const AcknowledgementAnswer &a) { answered += a.ok() ? 1 : 1000; });
+        QTRY_COMPARE(answered, int(ids.size()));
     }
 
     // How an acknowledgement reads on a notification, in Details and in printed lines.

@@ -63,11 +63,13 @@ void NotificationsModel::rebuildRows()
     m_where.clear();
     m_acknowledged.clear();
     m_unacknowledged = 0;
+    m_acknowledgedCount = 0;
     m_superseded = 0;
     QHash<QString, size_t> groupOf;
     for (const Item &item : m_all) {
         m_acknowledged.insert(item.op, item.acknowledged);
         m_unacknowledged += item.acknowledged || item.superseded ? 0 : 1;
+        m_acknowledgedCount += item.acknowledged && !item.superseded ? 1 : 0;
         if (!m_showAcknowledged && item.acknowledged)
             continue;
         m_superseded += item.superseded ? 1 : 0;

@@ -29,6 +29,7 @@ public:
     // The superseded Interrupted operations, as many as the acknowledged setting lets through.
     int supersededCount() const { return m_superseded; }
     int unacknowledgedCount() const { return m_unacknowledged; }
+    int acknowledgedCount() const { return m_acknowledgedCount; } // not superseded: what Show acknowledged adds
     // The notifications shown now, newest group first: what the tree lists under its groups.
     int notificationCount() const { return int(m_shown.size()); }
     std::vector<uint32_t> shownOperations() const;
@@ -113,7 +114,7 @@ private:
     Acknowledgements m_acks;
     QSet<QString> m_sharedSources; // as last set: the agent sources
     bool m_showAcknowledged = false, m_showSuperseded = false;
-    int m_unacknowledged = 0, m_superseded = 0;
+    int m_unacknowledged = 0, m_superseded = 0, m_acknowledgedCount = 0;
 };
 
 } // namespace oplens::ui
