@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -266,13 +267,21 @@ bool writeFile(const std::string &dir, Server &s) {
 }
 
 int usage() {
-    std::cerr << "usage: oplens-demo --out DIR [--now EPOCH_MS] [--servers N] [--events N]\n";
+    std::cerr << "usage: oplens-demo --out DIR [--now EPOCH_MS] [--servers N] [--events N]\n"
+                 "       oplens-demo --sendmail FILE | --webhook-receiver PORT FILE   (the demo agent's alerts)\n";
     return 1;
 }
 
 } // namespace
 
+int runSendmail(const char *file);                // demosinks.cpp
+int runWebhookReceiver(int port, const char *file);
+
 int main(int argc, char **argv) {
+    if (argc == 3 && std::string(argv[1]) == "--sendmail")
+        return runSendmail(argv[2]);
+    if (argc == 4 && std::string(argv[1]) == "--webhook-receiver")
+        return runWebhookReceiver(std::atoi(argv[2]), argv[3]);
     std::string dir;
     Size size;
     i64 now = std::chrono::duration_cast<std::chrono::milliseconds>(
