@@ -173,6 +173,11 @@ void DetailsPane::addSummary(uint32_t op, const QString &status, int64_t now)
     const Operation &o = d.operation(op);
     QTreeWidgetItem *summary = section(tr("Operation"));
     addField(summary, tr("status"), status);
+    if (const QString acked = m_acknowledgement ? m_acknowledgement(op, now) : QString(); !acked.isEmpty()) {
+        // Beside the status: what someone is doing about it. Its comment may be longer than the pane is wide.
+        auto *item = new QTreeWidgetItem(summary, {tr("acknowledged"), acked});
+        item->setToolTip(1, acked);
+    }
     addField(summary, tr("operationId"), s.ids().qtext(op));
     addField(summary, tr("source"), s.sourceName(d.source(op)));
     addField(summary, tr("host"), s.string(d.host(op)));
@@ -187,8 +192,6 @@ void DetailsPane::addSummary(uint32_t op, const QString &status, int64_t now)
     if (o.status == Status::Running)
         addField(summary, tr("stale after"),
                  TimeDisplay::duration(d.staleLimit(d.source(op), d.module(op), d.name(op))));
-    if (const QString acked = m_acknowledgement ? m_acknowledgement(op, now) : QString(); !acked.isEmpty())
-        addField(summary, tr("acknowledged"), acked);
 }
 
 // The parameters of its latest event, as a tree; no section when it has none.
