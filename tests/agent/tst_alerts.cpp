@@ -12,6 +12,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
+#include <QSslKey>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -135,6 +136,7 @@ private Q_SLOTS:
     void sendmailFailureIsAudited();
     void firstStartAlertsOnlyWhatRecoveryFound();
     void failedRestartIsAlerted();
+    void webhookTlsIsVerifiedWithCaFile();
     void badAlertConfigNamesTheKey_data();
     void badAlertConfigNamesTheKey();
 };
@@ -439,6 +441,38 @@ void TestAlerts::failedRestartIsAlerted()
              u"[OpLens] %1: 1 restart failed"_s.arg(QHostInfo::localHostName()));
     const QJsonObject labels = QJsonDocument::fromJson(alertmanager.received.first().body).array().first().toObject().value(u"labels"_s).toObject();
     QCOMPARE(labels.value(u"alertname"_s).toString(), u"OplensRestartFailed"_s);
+}
+
+// An https webhook whose certificate the system does not trust: without caFile the post fails (never sent in clear,
+// never with the error ignored); with the CA in caFile it is delivered.
+void TestAlerts::webhookTlsIsVerifiedWithCaFile()
+{
+    QTemporaryDir dir;
+    testservers::Pki pki;
+    QVERIFY(testservers::generatePki(dir.path(), &pki));
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(pki.server);
+    tls.setPrivateKey(QSslKey(readAll(pki.key), QSsl::Ec)); // testservers makes EC keys
+    WebhookReceiver untrusted(0, tls), trusted(0, tls);
+    QJsonObject withCa = hook(trusted.url(u"/in"_s), u"json"_s);
+    withCa.insert(u"caFile"_s, pki.caCertificate);
+    const QString agentDir = dir.filePath(u"agent"_s);
+    QDir().mkpath(agentDir);
+    Agent agent(agentDir, started(kA, now() - 60000));
+    agent.config.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 0}, {u"retrySeconds"_s, 3600},
+                                                 {u"webhooks"_s, QJsonArray{hook(untrusted.url(u"/in"_s), u"json"_s), withCa}}});
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_VERIFY(QFileInfo::exists(agent.audit + u".alerts.json"_s));
+    appendFile(agent.oplog, interrupted(kA, now()));
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 2, 20000);
+    QCOMPARE(untrusted.received.size(), 0);
+    QCOMPARE(trusted.received.size(), 1);
+    for (const QJsonObject &line : auditAlerts(agent)) {
+        const bool isTrusted = line.value(u"url"_s).toString() == u"https://127.0.0.1:%1"_s.arg(trusted.port());
+        QCOMPARE(line.value(u"result"_s).toString(), isTrusted ? u"sent"_s : u"failed"_s);
+        if (!isTrusted)
+            QVERIFY2(line.value(u"error"_s).toString().contains(u"Ssl"_s), qPrintable(line.value(u"error"_s).toString()));
+    }
 }
 
 void TestAlerts::badAlertConfigNamesTheKey_data()

@@ -1,6 +1,7 @@
 // A webhook receiver for the alert tests and the agent's benchmark (header only): an HTTP/1.1 server on 127.0.0.1
 // (QTcpServer, this thread's event loop) that records each request (method, path, headers, body) and answers it with
-// the next status of `statuses` (200 when none is left), or holds it unanswered while `hold` is set.
+// the next status of `statuses` (200 when none is left), or holds it unanswered while `hold` is set. Given a TLS
+// configuration (a certificate and key), it serves HTTPS (QSslServer) and its url() says https.
 #pragma once
 
 #include <QByteArray>
@@ -8,9 +9,14 @@
 #include <QList>
 #include <QMap>
 #include <QPointer>
+#include <QSslConfiguration>
+#include <QSslServer>
 #include <QString>
 #include <QTcpServer>
 #include <QTcpSocket>
+
+#include <memory>
+#include <optional>
 
 namespace testservers {
 
@@ -22,17 +28,26 @@ struct ReceivedRequest {
 class WebhookReceiver : public QObject
 {
 public:
-    explicit WebhookReceiver(quint16 port = 0)
+    explicit WebhookReceiver(quint16 port = 0, const std::optional<QSslConfiguration> &tls = std::nullopt)
     {
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection())
+        if (tls) {
+            auto server = std::make_unique<QSslServer>();
+            server->setSslConfiguration(*tls);
+            m_server = std::move(server);
+        } else {
+            m_server = std::make_unique<QTcpServer>();
+        }
+        QTcpServer *server = m_server.get();
+        QObject::connect(server, &QTcpServer::pendingConnectionAvailable, server, [this, server] {
+            while (QTcpSocket *socket = server->nextPendingConnection())
                 QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { readFrom(socket); });
         });
-        m_server.listen(QHostAddress::LocalHost, port);
+        server->listen(QHostAddress::LocalHost, port);
+        m_scheme = tls ? QStringLiteral("https") : QStringLiteral("http");
     }
 
-    quint16 port() const { return m_server.serverPort(); }
-    QString url(const QString &path) const { return QStringLiteral("http://127.0.0.1:%1%2").arg(port()).arg(path); }
+    quint16 port() const { return m_server->serverPort(); }
+    QString url(const QString &path) const { return QStringLiteral("%1://127.0.0.1:%2%3").arg(m_scheme).arg(port()).arg(path); }
 
     QList<ReceivedRequest> received;
     QList<int> statuses; // answered in turn; 200 once empty
@@ -69,7 +84,8 @@ private:
         socket->disconnectFromHost();
     }
 
-    QTcpServer m_server;
+    std::unique_ptr<QTcpServer> m_server;
+    QString m_scheme;
     QMap<QTcpSocket *, QByteArray> m_buffers;
 };
 
