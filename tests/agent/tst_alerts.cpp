@@ -135,6 +135,7 @@ private Q_SLOTS:
     void sendmailFailureIsAudited();
     void firstStartAlertsOnlyWhatRecoveryFound();
     void failedRestartIsAlerted();
+    void staleOperationIsAlerted();
     void webhookTlsIsVerifiedWithCaFile();
     void badAlertConfigNamesTheKey_data();
     void badAlertConfigNamesTheKey();
@@ -407,6 +408,32 @@ void TestAlerts::webhookTlsIsVerifiedWithCaFile()
         if (!isTrusted)
             QVERIFY2(line.value(u"error"_s).toString().contains(u"Ssl"_s), qPrintable(line.value(u"error"_s).toString()));
     }
+}
+
+// An operation running three times longer than its usual (five finished runs of 1 s: a limit of 3 s) becomes Stale.
+void TestAlerts::staleOperationIsAlerted()
+{
+    QTemporaryDir dir;
+    WebhookReceiver alertmanager;
+    const qint64 t = now() - 3600000;
+    QByteArray runs;
+    for (int i = 0; i < 5; ++i) {
+        const QString id = u"eeeeeeee-0000-4000-8000-00000000000%1"_s.arg(i);
+        runs += Event(id, u"Started", t + i * 60000).module(u"ZxQuick").name(u"Ping").line()
+            + Event(id, u"Finished", t + i * 60000 + 1000).module(u"ZxQuick").name(u"Ping").line();
+    }
+    Agent agent(dir.path(), runs);
+    agent.config.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 0},
+                                                 {u"webhooks"_s, QJsonArray{hook(alertmanager.url(u"/am"_s), u"alertmanager"_s)}}});
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_VERIFY(QFileInfo::exists(agent.audit + u".alerts.json"_s));
+    appendFile(agent.oplog, Event(kA, u"Started", now()).module(u"ZxQuick").name(u"Ping").line());
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 1, 20000);
+    const QJsonObject alert = QJsonDocument::fromJson(alertmanager.received.first().body).array().first().toObject();
+    QCOMPARE(alert.value(u"labels"_s).toObject().value(u"alertname"_s).toString(), u"OplensOperationStale"_s);
+    QCOMPARE(alert.value(u"labels"_s).toObject().value(u"status"_s).toString(), u"Running"_s);
+    QVERIFY2(alert.value(u"annotations"_s).toObject().value(u"description"_s).toString().contains(u"longer than 3 s"_s),
+             qPrintable(alert.value(u"annotations"_s).toObject().value(u"description"_s).toString()));
 }
 
 void TestAlerts::badAlertConfigNamesTheKey_data()
