@@ -80,8 +80,14 @@ QString Alerter::start(const QStringList &recoveredIds)
 void Alerter::tick()
 {
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
-    m_follower->refresh();
-    collect(now);
+    // Reading what the oplogs gained re-derives the engine's Stale limits over every finished run: not more often
+    // than a quarter of the batch window (1 to 5 s), which is soon enough for an alert that waits for its batch.
+    const int64_t watchEveryMs = 1000 * std::clamp(m_config.alerts.batchSeconds / 4, 1, 5);
+    if (now - m_lastWatch >= watchEveryMs - 100) {
+        m_lastWatch = now;
+        m_follower->refresh();
+        collect(now);
+    }
     if (m_state.collecting && now - m_state.collecting->createdAt >= qint64(m_config.alerts.batchSeconds) * 1000)
         closeBatch(now);
     pump(now);

@@ -1,8 +1,8 @@
-// The agent's alerts (docs/agent.md section 7), on the main thread: every second it refreshes the shared
-// OplogFollower (incrementally), asks the AlertWatcher what newly calls for an alert, gathers alerts into a batch for
-// batchSeconds, then makes one message per channel, kept in the state file (alertstate.h) before it is attempted,
-// delivered asynchronously (alertdelivery.h), retried with backoff, and audited. Nothing here waits: the API is never
-// delayed by a channel.
+// The agent's alerts (docs/agent.md section 7), on the main thread: every 1 to 5 s (a quarter of batchSeconds) it
+// refreshes the shared OplogFollower (incrementally) and asks the AlertWatcher what newly calls for an alert; alerts
+// gather into a batch for batchSeconds, then become one message per channel, kept in the state file (alertstate.h)
+// before it is attempted, delivered asynchronously (alertdelivery.h), retried with backoff, and audited. Nothing here
+// waits: the API is never delayed by a channel.
 #pragma once
 
 #include "agentconfig.h"
@@ -80,7 +80,8 @@ private:
     std::set<QString> m_busy; // channels with a delivery in flight
     std::map<std::pair<QString, QString>, quint64> m_counts;
     QNetworkAccessManager *m_network = nullptr;
-    QTimer m_timer;
+    QTimer m_timer;       // every second: batches to close, messages due
+    int64_t m_lastWatch = 0; // when the oplogs were last looked at
     QString m_saveError;
 };
 

@@ -4,7 +4,10 @@
 // on it twice, each time while the oplog grows by RATE lines a second (default 100) for S seconds (default 30), a
 // ServiceStarted line every 10 s interrupting the runs left open:
 //   - "following only": no alerts configured (the agent reads the oplog only when asked, as before alerts);
-//   - "watching for alerts": alerts to a webhook (format json, batchSeconds 10) answered by this program.
+//   - "following, /metrics 1/s": no alerts, but GET /metrics every second (each scrape reads what the oplog gained:
+//     the engine's cost of following it);
+//   - "watching for alerts": alerts to a webhook (format json, batchSeconds 20: the oplog is read every 5 s)
+//     answered by this program.
 // For each it prints the time the agent took to start (its first read of the oplog), its CPU while the oplog grew
 // (seconds of CPU per minute, and % of one core), its resident memory (VmRSS) at start and at its peak, and the posts
 // and alerts the receiver got. A program that prints figures, never a test (design.md, Tests).
@@ -18,6 +21,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -97,6 +102,8 @@ struct Trial {
     int posts = 0, alerts = 0;
 };
 
+enum class Mode { FollowOnly, Scraped, Alerts };
+
 QJsonObject config(const QTemporaryDir &dir, const QString &oplog, quint16 port, quint16 hookPort)
 {
     const QString hash = QString::fromLatin1(QCryptographicHash::hash(kToken, QCryptographicHash::Sha256).toHex());
@@ -105,21 +112,23 @@ QJsonObject config(const QTemporaryDir &dir, const QString &oplog, quint16 port,
                     {u"runnerOplog"_s, u"main"_s}, {u"auditLog"_s, dir.filePath(u"audit.jsonl"_s)}, {u"runAsRoot"_s, true},
                     {u"tokens"_s, QJsonArray{QJsonObject{{u"identity"_s, u"bench"_s}, {u"role"_s, u"viewer"_s}, {u"sha256"_s, hash}}}}};
     if (hookPort)
-        cfg.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 10},
+        cfg.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 20},
                                             {u"webhooks"_s, QJsonArray{QJsonObject{{u"url"_s, u"http://127.0.0.1:%1/hook"_s.arg(hookPort)},
                                                                                    {u"format"_s, u"json"_s}}}}});
     return cfg;
 }
 
 // Starts the agent on `oplog`, grows the oplog for `seconds`, and measures.
-Trial run(const QString &agent, const QString &oplog, bool alerts, int rate, int seconds, uint64_t &nextOp)
+Trial run(const QString &agent, const QString &oplog, Mode mode, int rate, int seconds, uint64_t &nextOp)
 {
+    const bool alerts = mode == Mode::Alerts;
     Trial trial;
     QTemporaryDir dir;
     testservers::WebhookReceiver receiver;
     QFile configFile(dir.filePath(QStringLiteral("agent.json")));
     configFile.open(QIODevice::WriteOnly);
-    configFile.write(QJsonDocument(config(dir, oplog, freePort(), alerts ? receiver.port() : 0)).toJson());
+    const quint16 port = freePort();
+    configFile.write(QJsonDocument(config(dir, oplog, port, alerts ? receiver.port() : 0)).toJson());
     configFile.close();
     QProcess process;
     process.setReadChannel(QProcess::StandardError);
@@ -167,10 +176,21 @@ Trial run(const QString &agent, const QString &oplog, bool alerts, int rate, int
             loop.quit();
     });
     grow.start(100);
+    QNetworkAccessManager network;
+    QTimer scrape;
+    QObject::connect(&scrape, &QTimer::timeout, &loop, [&] {
+        QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/metrics"_s.arg(port)));
+        request.setRawHeader("Authorization", "Bearer " + kToken);
+        QNetworkReply *reply = network.get(request);
+        QObject::connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+    });
+    if (mode == Mode::Scraped)
+        scrape.start(1000);
     loop.exec();
+    scrape.stop();
     grow.stop();
     trial.cpu = cpuSeconds(pid) - cpuBefore;
-    QTimer::singleShot(alerts ? 12000 : 0, &loop, &QEventLoop::quit); // the last batch closes
+    QTimer::singleShot(alerts ? 22000 : 0, &loop, &QEventLoop::quit); // the last batch closes
     loop.exec();
     trial.posts = int(receiver.received.size());
     for (const testservers::ReceivedRequest &post : receiver.received)
@@ -185,7 +205,7 @@ Trial run(const QString &agent, const QString &oplog, bool alerts, int rate, int
 
 void print(const char *name, const Trial &t, int rate, int seconds)
 {
-    std::printf("%-22s start %6.2f s | +%d lines/s for %d s: cpu %6.2f s/min (%5.2f %% of a core) | RSS start %7.1f MiB, "
+    std::printf("%-24s start %6.2f s | +%d lines/s for %d s: cpu %6.2f s/min (%5.2f %% of a core) | RSS start %7.1f MiB, "
                 "peak %7.1f MiB | %d posts, %d alerts\n",
                 name, t.startSeconds, rate, seconds, t.cpu * 60.0 / seconds, t.cpu * 100.0 / seconds,
                 double(t.rssStart) / 1024.0, double(t.rssPeak) / 1024.0, t.posts, t.alerts);
@@ -207,15 +227,16 @@ int main(int argc, char *argv[])
     const int seconds = std::max(1, option("--seconds", QStringLiteral("30")).toInt());
     QTemporaryDir dir(option("--dir", QDir::tempPath()) + QStringLiteral("/oplensd_alert_bench-XXXXXX"));
     const QString oplog = dir.filePath(QStringLiteral("oplog.jsonl"));
-    for (const bool alerts : {false, true}) {
+    for (const Mode mode : {Mode::FollowOnly, Mode::Scraped, Mode::Alerts}) {
         if (!writeOplog(oplog, events, QDateTime::currentMSecsSinceEpoch())) {
             std::fprintf(stderr, "oplensd_alert_bench: cannot write %s\n", qPrintable(oplog));
             return 1;
         }
-        if (!alerts)
+        if (mode == Mode::FollowOnly)
             std::printf("oplog: %lld events, %.0f MiB; agent %s\n", events, double(QFile(oplog).size()) / 1048576.0, qPrintable(agent));
         uint64_t nextOp = uint64_t(events);
-        print(alerts ? "watching for alerts" : "following only", run(agent, oplog, alerts, rate, seconds, nextOp), rate, seconds);
+        const char *name = mode == Mode::Alerts ? "watching for alerts" : mode == Mode::Scraped ? "following, /metrics 1/s" : "following only";
+        print(name, run(agent, oplog, mode, rate, seconds, nextOp), rate, seconds);
     }
     return 0;
 }
