@@ -190,7 +190,7 @@ Trial run(const QString &agent, const QString &oplog, Mode mode, int rate, int s
     scrape.stop();
     grow.stop();
     trial.cpu = cpuSeconds(pid) - cpuBefore;
-    QTimer::singleShot(alerts ? 22000 : 0, &loop, &QEventLoop::quit); // the last batch closes
+    QTimer::singleShot(alerts ? 30000 : 0, &loop, &QEventLoop::quit); // the last batch closes
     loop.exec();
     trial.posts = int(receiver.received.size());
     for (const testservers::ReceivedRequest &post : receiver.received)
