@@ -134,6 +134,7 @@ private Q_SLOTS:
     void hangingSendmailIsCutOffWhileTheApiAnswers();
     void sendmailFailureIsAudited();
     void firstStartAlertsOnlyWhatRecoveryFound();
+    void interruptedWhileTheAgentWasDownIsAlerted();
     void failedRestartIsAlerted();
     void staleOperationIsAlerted();
     void webhookTlsIsVerifiedWithCaFile();
@@ -347,6 +348,22 @@ void TestAlerts::firstStartAlertsOnlyWhatRecoveryFound()
     QCOMPARE(alerts.size(), 1);
     QCOMPARE(alerts.first().toObject().value(u"operationId"_s).toString(), queued);
     QVERIFY(known(agent, kOld));
+}
+
+// With a state file, a start alerts what became Interrupted while the agent was down (not the first start's rule).
+void TestAlerts::interruptedWhileTheAgentWasDownIsAlerted()
+{
+    QTemporaryDir dir;
+    WebhookReceiver json;
+    Agent agent(dir.path(), started(kA, now() - 60000));
+    agent.config.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 0}, {u"webhooks"_s, QJsonArray{hook(json.url(u"/in"_s), u"json"_s)}}});
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_VERIFY(QFileInfo::exists(agent.audit + u".alerts.json"_s));
+    QCOMPARE(agent.stop(), 0);
+    appendFile(agent.oplog, serviceStarted(now()));
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 1, 20000);
+    QCOMPARE(alertsOf(json.received.first()).first().toObject().value(u"operationId"_s).toString(), kA);
 }
 
 // A restart this agent ran that ends Failed is alerted ("1 restart failed", OplensRestartFailed).
