@@ -59,7 +59,7 @@ printf '%s\n' \
   "{\"module\":\"ZxBackup\",\"name\":\"RestoreOnNewAccount\",\"operationId\":\"$id\",\"type\":\"Started\",\"startTime\":$((now - 60000)),\"parameters\":$params,\"requestedBy\":\"admin@example.com\",\"host\":\"mail1.example.com\"}" \
   "{\"module\":\"ZxBackup\",\"name\":\"RestoreOnNewAccount\",\"operationId\":\"$id\",\"type\":\"Interrupted\",\"startTime\":$now,\"parameters\":$params,\"error\":\"killed by the OOM killer\",\"host\":\"mail1.example.com\"}" \
   >> "$demo/mail1.example.com.jsonl"
-echo "Recorded a new interruption in mail1's oplog; the agent's alert goes to $demo/mail.txt and $demo/webhook.jsonl within 5 s."
+echo "Recorded a new interruption in mail1's oplog; the agent's alert goes to $demo/mail.txt and $demo/webhook.jsonl in about 6 s (its 5 s batch)."
 
 sources=(--agent "agent+http://127.0.0.1:$port#main" --token-file "$demo/token" "$demo/mail2.example.com.jsonl")
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
