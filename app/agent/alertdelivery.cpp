@@ -40,8 +40,11 @@ void AlertDelivery::finish(bool delivered, const QString &error)
         return;
     m_done = true;
     m_limit.stop();
-    Q_EMIT finished(delivered, error);
-    deleteLater();
+    // Queued: even a failure found inside sendMail() or postWebhook() reaches a receiver connected after it returned.
+    QMetaObject::invokeMethod(this, [this, delivered, error] {
+        Q_EMIT finished(delivered, error);
+        deleteLater();
+    }, Qt::QueuedConnection);
 }
 
 AlertDelivery *AlertDelivery::sendMail(const EmailChannel &email, const QByteArray &message, int timeoutSeconds,
