@@ -26,100 +26,6 @@ using testservers::ReceivedRequest;
 using testservers::WebhookReceiver;
 
 
-namespace {
-
-// The e-mail of interruptionReachesEveryChannel: its headers, and the fields an admin acts on.
-void checkInterruptionMail(const QString &mail, quint16 agentPort)
-{
-    const QString host = QHostInfo::localHostName();
-    QCOMPARE(header(mail, u"From"_s), u"oplensd@mail1.example.com"_s);
-    QCOMPARE(header(mail, u"To"_s), u"admins@example.com, oncall@example.com"_s);
-    QCOMPARE(header(mail, u"Subject"_s), u"[OpLens] %1: 1 operation interrupted"_s.arg(host));
-    QVERIFY(QRegularExpression(u"^[A-Z][a-z]{2}, \\d\\d [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d \\+0000$"_s).match(header(mail, u"Date"_s)).hasMatch());
-    QVERIFY(QRegularExpression(u"^<oplens-[0-9a-f-]+@mail1\\.example\\.com>$"_s).match(header(mail, u"Message-ID"_s)).hasMatch());
-    QCOMPARE(header(mail, u"Auto-Submitted"_s), u"auto-generated"_s);
-    QCOMPARE(header(mail, u"MIME-Version"_s), u"1.0"_s);
-    QCOMPARE(header(mail, u"Content-Type"_s), u"text/plain; charset=utf-8"_s);
-    QCOMPARE(header(mail, u"Content-Transfer-Encoding"_s), u"8bit"_s);
-    for (const QString &expected : {kA, u"ZxBackup SmartScan"_s, u"\"dataPath\":\"/backup/aaaa\""_s, u"service restarted at"_s,
-                                    u"log:        main"_s, u"status:     Interrupted"_s, u"started:"_s,
-                                    u"Check why the service went down before restarting"_s,
-                                    u"oplensctl restart %1 --reason \"WHY\" agent+http://127.0.0.1:%2#main --token-file TOKEN_FILE"_s.arg(kA).arg(agentPort)})
-        QVERIFY2(mail.contains(expected), qPrintable(expected + u" not in:\n"_s + mail));
-    QVERIFY(!mail.contains(kOld));
-}
-
-// The json post: the bearer token and every field of the operation.
-void checkJsonPost(const ReceivedRequest &post, qint64 startedAt)
-{
-    const QString host = QHostInfo::localHostName();
-    QCOMPARE(post.method, QByteArray("POST"));
-    QCOMPARE(post.path, QByteArray("/oplens"));
-    QCOMPARE(post.headers.value("authorization"), "Bearer " + kHookToken);
-    QCOMPARE(post.headers.value("content-type"), QByteArray("application/json"));
-    const QJsonObject document = QJsonDocument::fromJson(post.body).object();
-    QCOMPARE(document.value(u"host"_s).toString(), host);
-    QVERIFY(!document.value(u"batch"_s).toString().isEmpty());
-    QCOMPARE(alertsOf(post).size(), 1);
-    const QJsonObject alert = alertsOf(post).first().toObject();
-    QCOMPARE(alert.value(u"log"_s).toString(), u"main"_s);
-    QCOMPARE(alert.value(u"operationId"_s).toString(), kA);
-    QCOMPARE(alert.value(u"module"_s).toString(), u"ZxBackup"_s);
-    QCOMPARE(alert.value(u"name"_s).toString(), u"SmartScan"_s);
-    QCOMPARE(alert.value(u"kind"_s).toString(), u"interrupted"_s);
-    QCOMPARE(alert.value(u"status"_s).toString(), u"Interrupted"_s);
-    QCOMPARE(alert.value(u"startedAt"_s).toInteger(), startedAt);
-    QCOMPARE(alert.value(u"host"_s).toString(), u"mail1.example.com"_s);
-    QVERIFY(alert.value(u"evidence"_s).toString().startsWith(u"service restarted at"_s));
-    QCOMPARE(alert.value(u"parameters"_s).toObject().value(u"dataPath"_s).toString(), u"/backup/aaaa"_s);
-}
-
-// The Slack text and the Alertmanager alert.
-void checkSlackAndAlertmanager(const ReceivedRequest &slackPost, const ReceivedRequest &amPost)
-{
-    QVERIFY(!slackPost.headers.contains("authorization"));
-    const QString text = QJsonDocument::fromJson(slackPost.body).object().value(u"text"_s).toString();
-    QVERIFY2(text.contains(u"1 operation interrupted"_s) && text.contains(kA) && text.contains(u"Check why the service went down"_s), qPrintable(text));
-
-    const QJsonArray am = QJsonDocument::fromJson(amPost.body).array();
-    QCOMPARE(am.size(), 1);
-    const QJsonObject labels = am.first().toObject().value(u"labels"_s).toObject();
-    QCOMPARE(labels.value(u"alertname"_s).toString(), u"OplensOperationInterrupted"_s);
-    QCOMPARE(labels.value(u"host"_s).toString(), u"mail1.example.com"_s);
-    QCOMPARE(labels.value(u"module"_s).toString(), u"ZxBackup"_s);
-    QCOMPARE(labels.value(u"name"_s).toString(), u"SmartScan"_s);
-    QCOMPARE(labels.value(u"operationId"_s).toString(), kA);
-    QCOMPARE(labels.value(u"status"_s).toString(), u"Interrupted"_s);
-    QCOMPARE(labels.value(u"log"_s).toString(), u"main"_s);
-    QVERIFY(!am.first().toObject().value(u"annotations"_s).toObject().value(u"summary"_s).toString().isEmpty());
-    QVERIFY(QDateTime::fromString(am.first().toObject().value(u"startsAt"_s).toString(), Qt::ISODateWithMs).isValid());
-}
-
-// The audit (one line per channel, no secret), /v1/status and /metrics after one batch delivered everywhere.
-void checkRecords(const Agent &agent, quint16 slackPort)
-{
-    // The audit: one line per channel, sent; the webhook named without its path, the token nowhere.
-    const QByteArray audit = readAll(agent.audit);
-    QVERIFY(!audit.contains("T0SECRET") && !audit.contains(kHookToken));
-    QStringList channels;
-    for (const QJsonObject &line : auditAlerts(agent)) {
-        QCOMPARE(line.value(u"result"_s).toString(), u"sent"_s);
-        QCOMPARE(line.value(u"count"_s).toInt(), 1);
-        channels << line.value(u"alert"_s).toString();
-    }
-    channels.sort();
-    QCOMPARE(channels, (QStringList{u"alertmanager"_s, u"email"_s, u"json"_s, u"slack"_s}));
-    const QJsonObject status = alertStatus(agent);
-    QCOMPARE(status.value(u"configured"_s).toBool(), true);
-    QVERIFY(status.value(u"channels"_s).toArray().contains(u"slack http://127.0.0.1:%1"_s.arg(slackPort)));
-    QCOMPARE(status.value(u"pending"_s).toInt(), 0);
-    QCOMPARE(status.value(u"lastDelivery"_s).toObject().value(u"ok"_s).toBool(), true);
-    QVERIFY(!QJsonDocument(status).toJson().contains("T0SECRET"));
-    const Answer metrics = call("GET", agent.url() + u"/metrics"_s);
-    QVERIFY2(metrics.body.contains("oplens_alerts_total{channel=\"slack\",result=\"sent\"} 1"), metrics.body.constData());
-}
-
-} // namespace
 
 class TestAlerts : public QObject
 {
@@ -133,6 +39,7 @@ private Q_SLOTS:
     void acknowledgedOrRestartedIsDropped();
     void hangingSendmailIsCutOffWhileTheApiAnswers();
     void sendmailFailureIsAudited();
+    void hangingWebhookIsCutOff();
     void firstStartAlertsOnlyWhatRecoveryFound();
     void interruptedWhileTheAgentWasDownIsAlerted();
     void failedRestartIsAlerted();
@@ -329,6 +236,25 @@ void TestAlerts::sendmailFailureIsAudited()
     QCOMPARE(line.value(u"error"_s).toString(), u"sendmail exit status 75: queue file write error"_s);
     QCOMPARE(line.value(u"to"_s).toArray().size(), 2);
     QCOMPARE(stateOf(agent).value(u"pending"_s).toArray().first().toObject().value(u"attempts"_s).toInt(), 1);
+}
+
+// A webhook that never answers is cut off after timeoutSeconds: failed, audited without its path.
+void TestAlerts::hangingWebhookIsCutOff()
+{
+    QTemporaryDir dir;
+    WebhookReceiver json;
+    json.hold = true;
+    Agent agent(dir.path(), started(kA, now() - 60000));
+    agent.config.insert(u"alerts"_s, QJsonObject{{u"batchSeconds"_s, 0}, {u"timeoutSeconds"_s, 2}, {u"retrySeconds"_s, 3600},
+                                                 {u"webhooks"_s, QJsonArray{hook(json.url(kSlackSecret), u"json"_s)}}});
+    QVERIFY2(agent.start(), qPrintable(agent.err()));
+    QTRY_VERIFY(QFileInfo::exists(agent.audit + u".alerts.json"_s));
+    appendFile(agent.oplog, interrupted(kA, now()));
+    QTRY_COMPARE_WITH_TIMEOUT(json.received.size(), 1, 20000);
+    QCOMPARE(call("GET", agent.url() + u"/v1/status"_s).status, 200); // answered while the post hangs
+    QTRY_COMPARE_WITH_TIMEOUT(auditAlerts(agent).size(), 1, 20000);
+    QCOMPARE(auditAlerts(agent).first().value(u"error"_s).toString(), u"http://127.0.0.1:%1 gave no answer in 2 s"_s.arg(json.port()));
+    QVERIFY(!readAll(agent.audit).contains("T0SECRET"));
 }
 
 // The first start with alerts records what already needed attention without alerting, except what this start's
