@@ -28,6 +28,8 @@ struct AcknowledgeBody {
 // {"comment": "...", "log": "ID"}, both optional strings; nullopt for anything else.
 std::optional<AcknowledgeBody> parseAcknowledgeBody(const QByteArray &bytes)
 {
+    if (bytes.contains('\0')) // nlohmann would stop reading there and accept what follows
+        return std::nullopt;
     const nlohmann::json body = nlohmann::json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
     if (!body.is_object())
         return std::nullopt;
@@ -73,7 +75,7 @@ void AgentServer::serveAcknowledge(const Call &call, const QString &operationId)
         respond(call, 400, errorBody(QStringLiteral("expected {\"comment\": \"...\", \"log\": \"ID\"}")), audited);
         return;
     }
-    if (body->comment.size() > AcknowledgementStore::kMaxCommentLength) {
+    if (body->comment.toUcs4().size() > AcknowledgementStore::kMaxCommentLength) { // characters, not UTF-16 units
         respond(call, 400, errorBody(QStringLiteral("the comment is longer than %1 characters")
                                          .arg(AcknowledgementStore::kMaxCommentLength)), audited);
         return;

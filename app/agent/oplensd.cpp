@@ -41,6 +41,29 @@ void onSignal(int)
     std::exit(1);
 }
 
+// Recovery before any request: what this agent ran when it died is recorded as Interrupted, then the agent's start
+// marker is appended. Returns the ids recovered.
+QStringList recoverRunnerOplog(const QString &oplog)
+{
+    const oplens::RecoveryResult recovered = oplens::recoverOplog(oplog, QStringLiteral("oplensd"));
+    if (!recovered.error.isEmpty())
+        die(QStringLiteral("recovery: %1").arg(recovered.error));
+    QStringList ids;
+    for (const oplens::Recovered &r : recovered.interrupted) {
+        ids << r.operationId;
+        std::fprintf(stderr, "oplensd: recovered %s (%s %s) as Interrupted: %s\n", qPrintable(r.operationId),
+                     qPrintable(r.module), qPrintable(r.name), qPrintable(r.reason));
+    }
+    const int64_t now = QDateTime::currentMSecsSinceEpoch();
+    nlohmann::ordered_json started{{"module", "oplensd"}, {"name", "ServiceStarted"}, {"startTime", now},
+                                   {"humanStartTime", oplens::humanTime(now, QTimeZone::systemTimeZone()).toStdString()},
+                                   {"type", "ServiceStarted"}, {"host", QHostInfo::localHostName().toStdString()},
+                                   {"runner", "oplensd"}};
+    if (const QString written = oplens::appendOplogLine(oplog, started.dump()); !written.isEmpty())
+        die(written);
+    return ids;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -62,7 +85,6 @@ int main(int argc, char *argv[])
     if (::geteuid() == 0 && !config->runAsRoot)
         die(QStringLiteral("refusing to run as root: run as a dedicated user (or set \"runAsRoot\": true in the config)"));
 
-    // Recovery before any request: what this agent ran when it died is recorded as Interrupted.
     QStringList paths;
     for (const auto &log : config->oplogs)
         paths << log.path;
@@ -70,22 +92,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<oplens::Runner> runner;
     QStringList recoveredIds; // alerted even on the first start with alerts (docs/agent.md section 7)
     if (config->runnerOplog >= 0) {
-        const QString oplog = config->runnerOplogPath();
-        const oplens::RecoveryResult recovered = oplens::recoverOplog(oplog, QStringLiteral("oplensd"));
-        if (!recovered.error.isEmpty())
-            die(QStringLiteral("recovery: %1").arg(recovered.error));
-        for (const oplens::Recovered &r : recovered.interrupted)
-            recoveredIds << r.operationId;
-        for (const oplens::Recovered &r : recovered.interrupted)
-            std::fprintf(stderr, "oplensd: recovered %s (%s %s) as Interrupted: %s\n", qPrintable(r.operationId),
-                         qPrintable(r.module), qPrintable(r.name), qPrintable(r.reason));
-        const int64_t now = QDateTime::currentMSecsSinceEpoch();
-        nlohmann::ordered_json started{{"module", "oplensd"}, {"name", "ServiceStarted"}, {"startTime", now},
-                                       {"humanStartTime", oplens::humanTime(now, QTimeZone::systemTimeZone()).toStdString()},
-                                       {"type", "ServiceStarted"}, {"host", QHostInfo::localHostName().toStdString()},
-                                       {"runner", "oplensd"}};
-        if (const QString written = oplens::appendOplogLine(oplog, started.dump()); !written.isEmpty())
-            die(written);
+        recoveredIds = recoverRunnerOplog(config->runnerOplogPath());
         runner = std::make_unique<oplens::Runner>(oplogs, config->runnerOplog, QStringLiteral("oplensd"), config->actions);
         runner->setMinFreeBytes(config->minFreeBytes);
     }

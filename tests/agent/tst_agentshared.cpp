@@ -186,6 +186,10 @@ private Q_SLOTS:
         const QByteArray longest = QByteArray(2000, 'a'), tooLong = QByteArray(2001, 'a');
         QCOMPARE(call("POST", ackUrl(kInterrupted), kOperatorToken, ackBody(u"main"_s, QString::fromLatin1(tooLong))).status, 400);
         QCOMPARE(call("POST", ackUrl(kInterrupted), kOperatorToken, "not json").status, 400);
+        // Characters, not UTF-16 units: 2,000 emoji pass, 2,001 do not; a NUL does not end the body early.
+        const QString emoji = QString::fromUcs4(U"\U0001F600");
+        QCOMPARE(call("POST", ackUrl(kInterrupted), kOperatorToken, ackBody(u"main"_s, emoji.repeated(2001))).status, 400);
+        QCOMPARE(call("POST", ackUrl(kInterrupted), kOperatorToken, ackBody(u"main"_s) + QByteArray("\0garbage", 8)).status, 400);
         QCOMPARE(call("POST", ackUrl(u"no-such-operation"_s), kOperatorToken, ackBody(u"main"_s)).status, 404);
         QCOMPARE(call("POST", ackUrl(kInterrupted), kOperatorToken, ackBody(u"nope"_s)).status, 404);
         QCOMPARE(call("POST", ackUrl(kInterrupted), kOperatorToken, ackBody(u"service"_s)).status, 404); // not in that log
@@ -194,6 +198,7 @@ private Q_SLOTS:
         QCOMPARE(call("POST", ackUrl(kInterrupted), kOperatorToken, ackBody(u"main"_s, QString::fromLatin1(longest))).status, 200);
         QCOMPARE(call("DELETE", ackUrl(kInterrupted) + u"?log=main"_s, kViewerToken).status, 403);
         QCOMPARE(call("GET", url(u"/v1/acknowledgements?log=main"_s), kViewerToken).json().array().size(), 1);
+        QCOMPARE(call("POST", ackUrl(kFailed), kOperatorToken, ackBody(u"main"_s, emoji.repeated(2000))).status, 200);
     }
 
     void survivesRestartAndCrash()
