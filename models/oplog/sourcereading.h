@@ -26,8 +26,9 @@ struct SourceRead {
 };
 
 // Adds each source that `data` does not have yet (source i is index i), reads the ones not skipped, sets their
-// evidence, and aggregates. `progress` gets percentages over all the files' sizes. False when cancelled (the dataset
-// is then incomplete and not aggregated).
+// evidence, and aggregates. `progress` gets percentages of the bytes to read, each source weighed by its size from
+// its resume point (a 600 MB file counts 300 times a 2 MB agent's copy): they never go back and end at 100, even
+// when a file grows while it is read. False when cancelled (the dataset is then incomplete and not aggregated).
 bool readSources(std::vector<SourceRead> &sources, Dataset &data, const std::atomic_bool *cancel = nullptr,
                  const std::function<void(int percent)> &progress = {});
 
