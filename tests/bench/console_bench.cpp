@@ -1,11 +1,28 @@
-// oplens_console_bench: how responsive the console stays on a big oplog. It opens --file in a MainWindow (offscreen
-// unless QT_QPA_PLATFORM says otherwise), and prints one `name: value unit` line per figure: the time until the window
-// is idle, the largest and 99th-percentile gap between ticks of a 10 ms timer on the GUI thread (how long the window
-// could not repaint or take input), then the same for filter keystrokes, header clicks and the switch to the Events
-// tab and a reload (F5), and the process's RssAnon once loaded. Settings are in QStandardPaths' test mode. A program: ctest never runs it.
+// oplens_console_bench: how responsive the console stays on a big oplog, and how soon what is appended shows. It runs a
+// MainWindow (offscreen unless QT_QPA_PLATFORM says otherwise) and prints one `name: value unit` line per figure.
+// Settings are in QStandardPaths' test mode. A program: ctest never runs it. Use a Release build.
 //
 //   oplens_console_bench --file PATH    (write one with: oplens_bench --events 2000000 --file PATH --keep)
 //   oplens_console_bench --url https://host/oplog.jsonl [--cacert CA.pem]    (the same file served by a web server)
+//       The time until the window is idle, the largest and 99th-percentile gap between ticks of a 10 ms timer on the
+//       GUI thread (how long the window could not repaint or take input), then the same for filter keystrokes, header
+//       clicks, the switch to the Events tab and a reload (F5), and the process's RssAnon once loaded.
+//   oplens_console_bench --file PATH --append-rate R [--seconds S]
+//       Copies PATH to a temporary folder (PATH is never written), opens the copy (followed) and waits until idle, then
+//       appends R lines a second (each a new operation's Queued event, written by a 10 ms timer, plain write + flush)
+//       for S seconds (default 30).
+//   oplens_console_bench --agents N [--seconds S]
+//       Starts N oplensd on loopback (build/app/agent), each with its own oplog of 20,000 events, opens each as an agent
+//       source as `oplens agent+http://127.0.0.1:PORT#main --token-file F` does (the session's own poll intervals) and
+//       waits until every source is loaded and the window idle; then appends one line every 50 ms to a random agent's
+//       oplog for S seconds (default 30). At half time one agent is killed (SIGKILL): the time until its row in the
+//       Servers view says Retrying or Failed (-1: never), and append-to-visible of the appends after the kill (they go
+//       to the live agents only).
+//   Following prints: append-to-visible p50 and p99 (from the write until the Operations table has a row for the
+//   operation; one not shown within 5 s of the end counts as the run's duration, and `append-to-visible missed` says
+//   how many), the GUI thread's longest gap and 99th-percentile gap while appending, and the RssAnon at the end.
+//   With OPLENS_BENCH_EACH=1 in the environment, every append's figure goes to stderr too.
+#include "console_bench.h"
 #include "consolefixture.h"
 #include "filterbar.h"
 #include "mainwindow.h"
@@ -27,19 +44,18 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <optional>
 
 using namespace oplens;
 using namespace oplens::ui;
 using consolefixture::GapMeter; // ticks every 10 ms on the GUI thread: its gaps are how long the event loop was blocked
 
-namespace {
+namespace consolebench {
 
-constexpr int kDebounceMs = 250;  // FilterBar's
-constexpr int kTimeoutMs = 300 * 1000;
-
-void print(const char *name, double value, const char *unit, int decimals = 1)
+void print(const char *name, double value, const char *unit, int decimals)
 {
     std::printf("%s: %.*f %s\n", name, decimals, value, unit);
     std::fflush(stdout);
@@ -56,24 +72,31 @@ size_t rssAnonKb()
     return kb;
 }
 
-// Runs the event loop until `done` is true, checking whenever `sender` emits `signal`; false after the timeout.
-template <typename Sender, typename Signal>
-bool waitUntil(Sender *sender, Signal signal, const std::function<bool()> &done)
+double percentile(std::vector<double> values, int percent)
 {
-    if (done())
-        return true;
-    QEventLoop loop;
-    QObject::connect(sender, signal, &loop, [&] {
-        if (done())
-            loop.quit();
-    });
-    QTimer::singleShot(kTimeoutMs, &loop, [&] { loop.exit(1); });
-    return loop.exec() == 0;
+    if (values.empty())
+        return 0.0;
+    std::sort(values.begin(), values.end());
+    return values[std::min(values.size() - 1, values.size() * size_t(percent) / 100)];
 }
 
 bool waitIdle(MainWindow &window)
 {
     return waitUntil(&window, &MainWindow::idle, [&] { return window.isIdle(); });
+}
+
+} // namespace consolebench
+
+using namespace consolebench;
+
+namespace {
+
+constexpr int kDebounceMs = 250; // FilterBar's
+
+int fail(const char *what)
+{
+    std::fprintf(stderr, "oplens_console_bench: %s did not finish within %d s\n", what, kTimeoutMs / 1000);
+    return 2;
 }
 
 // The largest and 99th-percentile gap since the meter's reset(), counting the one still open.
@@ -117,68 +140,10 @@ void clickHeader(TablePane *pane, OperationColumn column)
     QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, at);
 }
 
-} // namespace
-
-int main(int argc, char *argv[])
+// Filter keystrokes, header clicks, the Events tab and F5 on a loaded window; the exit code.
+int interact(MainWindow &window, GapMeter &meter)
 {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QStandardPaths::setTestModeEnabled(true);
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("OpLens"));
-    QApplication::setApplicationName(QStringLiteral("oplens-console-bench"));
-    QSettings().clear(); // test-mode settings: every run starts from the defaults, with nothing acknowledged
-
-    QCommandLineParser cli;
-    cli.setApplicationDescription(QStringLiteral("How responsive the console stays on a big oplog."));
-    cli.addHelpOption();
-    cli.addOption({QStringLiteral("file"), QStringLiteral("The oplog to open."), QStringLiteral("PATH")});
-    cli.addOption({QStringLiteral("url"), QStringLiteral("An oplog on a web server to open instead."), QStringLiteral("URL")});
-    cli.addOption({QStringLiteral("cacert"), QStringLiteral("The web server's CA."), QStringLiteral("PEM")});
-    cli.process(app);
-    const QString path = cli.value(QStringLiteral("file"));
-    QString error;
-    std::optional<oplens::RemoteSpec> remote;
-    if (cli.isSet(QStringLiteral("url"))) {
-        remote = oplens::RemoteSpec::fromUrl(cli.value(QStringLiteral("url")), &error);
-        if (!remote) {
-            std::fprintf(stderr, "oplens_console_bench: %s\n", qPrintable(error));
-            return 1;
-        }
-        remote->caFile = cli.value(QStringLiteral("cacert"));
-        std::printf("url: %s\n", qPrintable(remote->name()));
-    } else if (path.isEmpty() || !QFileInfo::exists(path)) {
-        std::fprintf(stderr, "oplens_console_bench: --file PATH of an existing oplog, or --url URL, is needed\n");
-        return 1;
-    } else {
-        std::printf("file: %s (%.1f MB)\n", qPrintable(path), double(QFileInfo(path).size()) / 1e6);
-    }
-
-    const auto fail = [](const char *what) {
-        std::fprintf(stderr, "oplens_console_bench: %s did not finish within %d s\n", what, kTimeoutMs / 1000);
-        return 2;
-    };
-    MainWindow window;
-    window.show();
-    GapMeter meter;
     TablePane *operations = window.operationsPane();
-
-    // Loading: from openFiles() until both tables show their results.
-    meter.reset();
-    QElapsedTimer clock;
-    clock.start();
-    if (remote)
-        window.workspaces()->openRemote(*remote);
-    else
-        window.openFiles({path});
-    if (!waitIdle(window))
-        return fail("loading");
-    print("load until idle", double(clock.nsecsElapsed()) / 1e6, "ms");
-    printGaps("load", meter);
-    print("rss anon after load", double(rssAnonKb()) / 1024, "MB");
-    std::printf("operations loaded: %zu operations\nevents loaded: %zu events\n", operations->total(),
-                window.eventsPane()->total());
-
     // Filter keystrokes: all typed at once (no event loop between them), as a fast typist would.
     QLineEdit *search = window.filterBar()->searchField();
     search->setFocus();
@@ -188,9 +153,7 @@ int main(int argc, char *argv[])
             QTest::keyClicks(search, text);
         });
     };
-    if (!type("filter 'smartscan'", QStringLiteral("smartscan")))
-        return fail("filtering");
-    if (!type("filter 'user0042@'", QStringLiteral("user0042@")))
+    if (!type("filter 'smartscan'", QStringLiteral("smartscan")) || !type("filter 'user0042@'", QStringLiteral("user0042@")))
         return fail("filtering");
     window.filterBar()->clear();
     if (!waitIdle(window))
@@ -204,6 +167,7 @@ int main(int argc, char *argv[])
 
     // The Events tab: its query ran with every filter, so this is the switch and a repaint.
     meter.reset();
+    QElapsedTimer clock;
     clock.start();
     QTabBar *tabs = window.tabs()->tabBar();
     QTest::mouseClick(tabs, Qt::LeftButton, {}, tabs->tabRect(1).center());
@@ -217,4 +181,109 @@ int main(int argc, char *argv[])
     if (!measure("reload (F5)", window, operations, meter, 0, [&] { QTest::keyClick(&window, Qt::Key_F5); }))
         return fail("reloading");
     return 0;
+}
+
+// Loads `path` (or `remote`) and measures until idle, then interact(); the exit code.
+int runLoad(const QString &path, const std::optional<RemoteSpec> &remote)
+{
+    MainWindow window;
+    window.show();
+    GapMeter meter;
+    // Loading: from openFiles() until both tables show their results.
+    meter.reset();
+    QElapsedTimer clock;
+    clock.start();
+    if (remote)
+        window.workspaces()->openRemote(*remote);
+    else
+        window.openFiles({path});
+    if (!waitIdle(window))
+        return fail("loading");
+    print("load until idle", double(clock.nsecsElapsed()) / 1e6, "ms");
+    printGaps("load", meter);
+    print("rss anon after load", double(rssAnonKb()) / 1024, "MB");
+    std::printf("operations loaded: %zu operations\nevents loaded: %zu events\n", window.operationsPane()->total(),
+                window.eventsPane()->total());
+    return interact(window, meter);
+}
+
+void addOptions(QCommandLineParser &cli)
+{
+    cli.setApplicationDescription(QStringLiteral("How responsive the console stays on a big oplog, and how soon "
+                                                 "what is appended shows."));
+    cli.addHelpOption();
+    cli.addOption({QStringLiteral("file"), QStringLiteral("The oplog to open."), QStringLiteral("PATH")});
+    cli.addOption({QStringLiteral("url"), QStringLiteral("An oplog on a web server to open instead."), QStringLiteral("URL")});
+    cli.addOption({QStringLiteral("cacert"), QStringLiteral("The web server's CA."), QStringLiteral("PEM")});
+    cli.addOption({QStringLiteral("append-rate"), QStringLiteral("With --file: follow a copy while R lines a second are "
+                                                                 "appended."), QStringLiteral("R")});
+    cli.addOption({QStringLiteral("agents"), QStringLiteral("Follow N agents on loopback while lines are appended."),
+                   QStringLiteral("N")});
+    cli.addOption({QStringLiteral("seconds"), QStringLiteral("How long to append (default 30)."), QStringLiteral("S"),
+                   QStringLiteral("30")});
+}
+
+// The oplog file named by --file, printed; empty (and said why) when there is none.
+QString fileOption(const QCommandLineParser &cli)
+{
+    const QString path = cli.value(QStringLiteral("file"));
+    if (path.isEmpty() || !QFileInfo::exists(path)) {
+        std::fprintf(stderr, "oplens_console_bench: --file PATH of an existing oplog, --url URL or --agents N is needed\n");
+        return {};
+    }
+    std::printf("file: %s (%.1f MB)\n", qPrintable(path), double(QFileInfo(path).size()) / 1e6);
+    return path;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("OpLens"));
+    QApplication::setApplicationName(QStringLiteral("oplens-console-bench"));
+    QSettings().clear(); // test-mode settings: every run starts from the defaults, with nothing acknowledged
+
+    QCommandLineParser cli;
+    addOptions(cli);
+    cli.process(app);
+    const int seconds = cli.value(QStringLiteral("seconds")).toInt();
+    if (seconds <= 0) {
+        std::fprintf(stderr, "oplens_console_bench: --seconds takes a positive number\n");
+        return 1;
+    }
+    if (cli.isSet(QStringLiteral("agents"))) {
+        const int agents = cli.value(QStringLiteral("agents")).toInt();
+        if (agents <= 0 || agents > 500) {
+            std::fprintf(stderr, "oplens_console_bench: --agents takes a number from 1 to 500\n");
+            return 1;
+        }
+        return runAgents(agents, seconds);
+    }
+    if (cli.isSet(QStringLiteral("url"))) {
+        QString error;
+        std::optional<RemoteSpec> remote = RemoteSpec::fromUrl(cli.value(QStringLiteral("url")), &error);
+        if (!remote) {
+            std::fprintf(stderr, "oplens_console_bench: %s\n", qPrintable(error));
+            return 1;
+        }
+        remote->caFile = cli.value(QStringLiteral("cacert"));
+        std::printf("url: %s\n", qPrintable(remote->name()));
+        return runLoad({}, remote);
+    }
+    const QString path = fileOption(cli);
+    if (path.isEmpty())
+        return 1;
+    if (cli.isSet(QStringLiteral("append-rate"))) {
+        const double rate = cli.value(QStringLiteral("append-rate")).toDouble();
+        if (rate <= 0 || rate > 100000) {
+            std::fprintf(stderr, "oplens_console_bench: --append-rate takes lines a second, from 1 to 100000\n");
+            return 1;
+        }
+        return runFileFollow(path, rate, seconds);
+    }
+    return runLoad(path, std::nullopt);
 }
