@@ -62,9 +62,7 @@ MainWindow::MainWindow(QWidget *parent)
     connectNotificationsAndRestarts();
     // Stale depends on the clock: the notifications are looked at again every minute.
     m_minute.setInterval(60 * 1000);
-    connect(&m_minute, &QTimer::timeout, this, [this] {
-        m_notifications->refresh(m_session->data(), QDateTime::currentMSecsSinceEpoch());
-    });
+    connect(&m_minute, &QTimer::timeout, m_session, &Session::summarizeNow);
     m_minute.start();
     createTrayIcon();
     restoreSettings();
@@ -170,8 +168,9 @@ void MainWindow::connectSession()
         m_statusText->setText(cancelled ? tr("Loading cancelled") : tr("Loaded"));
         checkIdle();
     });
-    connect(m_session, &Session::dataReset, this, &MainWindow::dataChanged);
-    connect(m_session, &Session::dataAppended, this, &MainWindow::dataChanged);
+    connect(m_session, &Session::dataReset, this, &MainWindow::dataReset);
+    connect(m_session, &Session::dataAppended, this, &MainWindow::dataAppended);
+    connect(m_session, &Session::summaryChanged, this, &MainWindow::summaryChanged);
     connect(m_session, &Session::sourcesChanged, this, [this] {
         m_center->setCurrentIndex(m_session->sources().isEmpty() ? 0 : 1);
     });
@@ -362,43 +361,6 @@ void MainWindow::updateHealth()
                                        : tr("OpLens — %1 sources could not be read well").arg(names.size()));
 }
 
-void MainWindow::dataChanged()
-{
-    updateHealth();
-    const auto data = m_session->data();
-    const int64_t now = QDateTime::currentMSecsSinceEpoch();
-    // The pickers offer the modules and names of the operations loaded. Flags by string id: a QSet insert for each of
-    // a million operations cost the GUI thread 15-40 ms.
-    std::vector<char> modules(data->events().strings().size()), names(modules.size());
-    for (uint32_t op = 0; op < data->operationCount(); ++op) {
-        if (!data->exists(op))
-            continue;
-        modules[data->module(op)] = 1;
-        names[data->name(op)] = 1;
-    }
-    const auto texts = [&](const std::vector<char> &flags) {
-        QStringList list;
-        for (uint32_t id = 0; id < flags.size(); ++id)
-            if (flags[id])
-                list << data->events().string(id);
-        list.sort(Qt::CaseInsensitive);
-        return list;
-    };
-    m_filterBar->setChoices(texts(modules), texts(names));
-    m_filterBar->setStatusCounts(*data, now);
-    const ViewFilter filter = m_filterBar->filter();
-    for (TablePane *pane : {m_operations, m_events}) {
-        if (pane->query()->filter() == filter)
-            pane->query()->refresh();
-        else
-            pane->query()->setFilter(filter);
-    }
-    m_notifications->refresh(data, now);
-    m_sources->refresh();
-    showOperation(m_details->operation());
-    selectPendingRestart();
-}
-
 void MainWindow::updateCounts()
 {
     TablePane *pane = currentTable();
@@ -416,7 +378,10 @@ TablePane *MainWindow::currentTable() const
 
 void MainWindow::showOperation(uint32_t op)
 {
-    m_details->show(m_session->data(), op, QDateTime::currentMSecsSinceEpoch());
+    const auto data = m_session->data();
+    m_details->show(data, op, QDateTime::currentMSecsSinceEpoch());
+    m_detailsKey = data && data->exists(op) ? std::pair(data->source(op), data->events().ids().text(op))
+                                            : std::pair<uint16_t, std::string>();
     updateRestartAction();
 }
 

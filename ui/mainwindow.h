@@ -77,7 +77,12 @@ private:
     void createViewMenu();
     void createOperationMenu();
     void createHelpMenu();
-    void dataChanged();
+    // The session's data (mainwindowdata.cpp): the tables update in place as it grows; a new dataset keeps the
+    // operation in Details by (source, operation id); the summary feeds the pickers, counts and panes.
+    void dataReset();
+    void dataAppended(const Dataset::Change &change);
+    void summaryChanged();
+    void updateTables(const Dataset::Change *change);
     void updateHealth(); // the sources that could not be read: Notifications' banner, the title, the status bar
     void updateCounts();
     void showOperation(uint32_t op);
@@ -121,6 +126,7 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QTimer m_minute; // Stale depends on the clock
     uint32_t m_pendingSelection = 0xFFFFFFFFu;
+    std::pair<uint16_t, std::string> m_detailsKey; // the operation in Details as (source, operation id)
     bool m_loadedOnce = false;
 };
 

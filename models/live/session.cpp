@@ -17,24 +17,11 @@
 
 namespace oplens {
 
-namespace {
-// A loaded dataset is hundreds of MB in many blocks; freeing it takes tens of ms. Its last owner is often on the GUI
-// thread (a model taking the next result after F5), so it is freed in a worker.
-std::shared_ptr<Dataset> newDataset()
-{
-    return std::shared_ptr<Dataset>(new Dataset, [](Dataset *data) {
-        const QCoreApplication *app = QCoreApplication::instance();
-        if (app && QThread::currentThread() == app->thread())
-            workerPool()->start([data] { delete data; });
-        else
-            delete data;
-    });
-}
-} // namespace
 
 Session::Session(QObject *parent) : QObject(parent), m_network(new QNetworkAccessManager(this))
 {
-    connect(&m_build, &QFutureWatcher<Build>::finished, this, &Session::buildDone);
+    connect(&m_job, &QFutureWatcher<JobResult>::finished, this, &Session::jobDone);
+    connect(&m_summarizing, &QFutureWatcher<std::shared_ptr<const DatasetSummary>>::finished, this, &Session::summaryDone);
     connect(&m_append, &QFutureWatcher<Append>::finished, this, &Session::appendDone);
     m_poll.setInterval(500);
     connect(&m_poll, &QTimer::timeout, this, &Session::poll);
@@ -44,8 +31,9 @@ Session::Session(QObject *parent) : QObject(parent), m_network(new QNetworkAcces
 Session::~Session()
 {
     m_cancel = true;
-    m_build.waitForFinished();
+    m_job.waitForFinished();
     m_append.waitForFinished();
+    m_summarizing.waitForFinished();
 }
 
 int Session::sourceIndex(const QString &path) const
@@ -56,11 +44,25 @@ int Session::sourceIndex(const QString &path) const
     return -1;
 }
 
+int Session::indexOfSlot(uint16_t slot) const
+{
+    for (int i = 0; i < m_sources.size(); ++i)
+        if (m_sources[i].slot == slot)
+            return i;
+    return -1;
+}
+
+const SourceState *Session::sourceOf(uint16_t slot) const
+{
+    const int i = indexOfSlot(slot);
+    return i >= 0 ? &m_sources[i] : nullptr;
+}
+
 void Session::openFiles(const QStringList &paths)
 {
     QString newest;
     QDateTime newestTime;
-    int added = 0;
+    QList<uint16_t> added;
     for (const QString &p : paths) {
         const QFileInfo info(p);
         const QString path = info.absoluteFilePath();
@@ -68,19 +70,25 @@ void Session::openFiles(const QStringList &paths)
             continue;
         SourceState source;
         source.path = path;
+        source.slot = uint16_t(m_slots++);
         m_sources.append(source);
-        ++added;
+        added << source.slot;
         if (newest.isEmpty() || info.lastModified() > newestTime) {
             newest = path;
             newestTime = info.lastModified();
         }
     }
-    if (added == 0)
+    if (added.isEmpty())
         return;
     m_sources[sourceIndex(newest)].follow = true;
     Q_EMIT sourcesChanged();
-    startBuild(added == 1 ? QStringLiteral("Loading %1").arg(QFileInfo(newest).fileName())
-                          : QStringLiteral("Loading %1 files").arg(added));
+    const QString what = added.size() == 1 ? QStringLiteral("Loading %1").arg(QFileInfo(newest).fileName())
+                                           : QStringLiteral("Loading %1 files").arg(added.size());
+    if (!m_data || added.size() > 1) { // one read of them all, with one progress
+        enqueue({Job::Build}, what);
+        return;
+    }
+    enqueue({Job::Load, added.first()}, what); // the sources open already are not read again
 }
 
 void Session::reload()
@@ -90,7 +98,7 @@ void Session::reload()
         if (s.remote) // F5 also means: try the failing servers now (their copies are read again, not downloaded)
             s.remote->retryNow();
     }
-    startBuild(QStringLiteral("Reloading"));
+    enqueue({Job::Build}, QStringLiteral("Reloading"));
 }
 
 void Session::removeSource(int index)
@@ -99,9 +107,10 @@ void Session::removeSource(int index)
         return;
     if (m_sources[index].remote)
         m_sources[index].remote->deleteLater();
+    const uint16_t slot = m_sources[index].slot;
     m_sources.removeAt(index);
     Q_EMIT sourcesChanged();
-    startBuild(QStringLiteral("Removing a source"));
+    enqueue({Job::Drop, slot}, QStringLiteral("Removing a source"));
 }
 
 void Session::removeAll()
@@ -113,7 +122,9 @@ void Session::removeAll()
             s.remote->deleteLater();
     m_sources.clear();
     Q_EMIT sourcesChanged();
-    startBuild(QStringLiteral("Closing the sources"));
+    m_jobs.clear();
+    m_cancel = true; // whatever runs reads sources that are gone
+    enqueue({Job::Build}, QStringLiteral("Closing the sources"));
 }
 
 void Session::setFollow(int index, bool follow)
@@ -134,115 +145,20 @@ void Session::setAssumeInterrupted(int index, bool assume)
         return;
     m_sources[index].assumeInterrupted = assume;
     Q_EMIT sourcesChanged();
-    const QString path = m_sources[index].path;
-    mutate([this, path, assume] {
-        const int i = sourceIndex(path);
-        if (!m_data || i < 0 || m_data->events().sourceCount() <= i) // none yet: buildDone applies it
+    const uint16_t slot = m_sources[index].slot;
+    mutate([this, slot, assume] {
+        if (!m_data || m_data->events().sourceCount() <= slot) // not read yet: its read applies it
             return;
-        m_data->setAssumeInterrupted(uint16_t(i), assume);
-        Q_EMIT dataAppended();
+        m_data->setAssumeInterrupted(slot, assume);
+        Q_EMIT dataAppended(Dataset::Change{m_data->events().size(), {}, true});
+        summarizeLater();
     });
 }
 
 void Session::cancelLoading()
 {
-    m_rebuildAgain = false;
+    m_jobs.clear();
     m_cancel = true;
-}
-
-void Session::startBuild(const QString &what)
-{
-    if (m_loading) { // start again with the new list once the running build stops
-        m_rebuildAgain = true;
-        m_cancel = true;
-        return;
-    }
-    m_cancel = false;
-    m_rebuildAgain = false;
-    m_loading = true;
-    Q_EMIT loadStarted(what);
-    m_build.setFuture(QtConcurrent::run(workerPool(), &Session::build, m_sources, &m_cancel, this));
-}
-
-Session::Build Session::build(QList<SourceState> sources, std::atomic_bool *cancel, Session *progressTo)
-{
-    Build result;
-    result.data = newDataset();
-    result.sources = sources;
-    std::vector<SourceRead> reads;
-    for (const SourceState &s : std::as_const(sources)) {
-        SourceRead read;
-        read.name = s.path;
-        read.path = s.readPath();
-        read.skip = s.remote && s.mirror.isEmpty(); // not copied yet: its RemoteSource asks for a build when it has it all
-        read.following = s.follow;
-        read.serviceStartedAt = s.remote ? s.reportedServiceStart : kNoTime;
-        read.assumeInterrupted = s.assumeInterrupted;
-        reads.push_back(read);
-    }
-    const bool done = readSources(reads, *result.data, cancel, [progressTo](int percent) {
-        QMetaObject::invokeMethod(progressTo, [progressTo, percent] { Q_EMIT progressTo->loadProgress(percent); },
-                                  Qt::QueuedConnection);
-    });
-    if (!done) {
-        result.cancelled = true;
-        return result;
-    }
-    for (int i = 0; i < result.sources.size(); ++i) {
-        SourceState &s = result.sources[i];
-        const SourceRead &read = reads[size_t(i)];
-        if (read.skip)
-            continue;
-        s.error = read.result.error;
-        s.missing = !s.remote && !read.result.error.isEmpty() && !QFileInfo::exists(s.path);
-        s.offset = read.result.nextOffset;
-        s.nextLine = read.result.nextLine;
-        s.events = read.result.events;
-        s.problems = read.result.problems;
-        s.lastRead = QDateTime::currentDateTime();
-        s.fileId = s.remote ? 0 : read.fileId;
-    }
-    return result;
-}
-
-void Session::buildDone()
-{
-    Build result = m_build.result();
-    m_loading = false;
-    if (m_rebuildAgain) {
-        startBuild(QStringLiteral("Loading"));
-        return;
-    }
-    if (result.cancelled) {
-        Q_EMIT message(QStringLiteral("Loading cancelled"));
-        Q_EMIT loadFinished(true);
-        return;
-    }
-    // Keep what the admin changed while it loaded (follow, assume), and whether a long-poll is out; take what was read.
-    for (int k = 0; k < result.sources.size(); ++k) {
-        const SourceState &read = result.sources[k];
-        const int i = sourceIndex(read.path);
-        if (i < 0)
-            continue;
-        SourceState &s = m_sources[i];
-        const bool follow = s.follow, assume = s.assumeInterrupted;
-        const QString notice = s.notice, mirror = s.mirror;
-        s = read;
-        s.follow = follow;
-        s.assumeInterrupted = assume;
-        s.notice = notice;
-        if (s.mirror != mirror) { // replaced while it loaded: the next build reads the new copy
-            s.mirror = mirror;
-            s.offset = 0;
-        }
-        if (assume != read.assumeInterrupted) // toggled while it loaded: no one reads the new dataset yet
-            result.data->setAssumeInterrupted(uint16_t(k), assume);
-    }
-    m_pendingChanges.clear(); // they were made on the old dataset
-    m_data = result.data;
-    Q_EMIT dataReset();
-    Q_EMIT sourcesChanged();
-    Q_EMIT loadFinished(false);
 }
 
 void Session::poll()
@@ -253,7 +169,7 @@ void Session::poll()
         if (!s.follow)
             continue;
         if (s.remote) {
-            if (s.mirror.isEmpty() || !s.error.isEmpty())
+            if (s.mirror.isEmpty() || !s.error.isEmpty() || s.lastRead.isNull())
                 continue;
             if (uint64_t(QFileInfo(s.mirror).size()) > s.offset) {
                 m_appending = true;
@@ -281,7 +197,7 @@ void Session::poll()
                                                               : QString();
             if (!s.notice.isEmpty())
                 Q_EMIT message(QStringLiteral("%1: %2").arg(QFileInfo(s.path).fileName(), s.notice));
-            startBuild(QStringLiteral("Reading %1 again").arg(QFileInfo(s.path).fileName()));
+            enqueue({Job::Load, s.slot}, QStringLiteral("Reading %1 again").arg(QFileInfo(s.path).fileName()));
             return;
         }
         if (size > s.offset) {
@@ -338,45 +254,64 @@ void Session::endRead()
         mutate([] {});
 }
 
-std::vector<uint32_t> Session::interrupted() const
-{
-    std::vector<uint32_t> ops;
-    for (uint32_t op = 0; op < m_data->operationCount(); ++op)
-        if (m_data->exists(op) && m_data->operation(op).status == Status::Interrupted && !m_data->isRestarted(op))
-            ops.push_back(op);
-    return ops;
-}
-
 void Session::applyAppend(Append &append)
 {
     const int index = sourceIndex(append.path);
     if (index < 0 || m_sources[index].offset != append.fromOffset || m_sources[index].readPath() != append.readPath
         || !m_data || m_loading)
-        return; // removed or read again meanwhile: the new build reads these lines too
+        return; // removed or read again meanwhile: the new read has these lines too
     SourceState &s = m_sources[index];
     if (!append.state.error.isEmpty()) {
         s.error = append.state.error;
         Q_EMIT sourcesChanged();
         return;
     }
-    const std::vector<uint32_t> before = interrupted();
-    m_data->appendBatch(std::move(*append.batch), uint16_t(index));
+    m_data->appendBatch(std::move(*append.batch), s.slot);
     s.offset = append.state.offset;
     s.nextLine = append.state.nextLine;
     s.events += append.state.events;
     s.problems.add(append.state.problems);
     s.lastRead = QDateTime::currentDateTime();
-    const std::vector<uint32_t> after = interrupted();
-    QStringList fresh;
-    for (const uint32_t op : after) {
-        if (std::binary_search(before.begin(), before.end(), op))
-            continue;
-        fresh << QStringLiteral("%1: %2").arg(m_data->title(op), m_data->interruptionReason(op));
-    }
-    Q_EMIT dataAppended();
+    Q_EMIT dataAppended(m_data->lastChange());
     Q_EMIT sourcesChanged();
-    if (!fresh.isEmpty())
-        Q_EMIT newInterruptions(fresh);
+    summarizeLater();
+}
+
+void Session::summarizeLater(uint16_t readWhole)
+{
+    if (readWhole != 0xFFFF)
+        m_readWhole.push_back(readWhole);
+    if (!m_data)
+        return;
+    if (m_summarizeRunning || !m_pendingChanges.empty()) {
+        m_summarizeAgain = true;
+        return;
+    }
+    m_summarizeAgain = false;
+    beginRead();
+    m_summarizeRunning = true;
+    m_summarizing.setFuture(QtConcurrent::run(workerPool(), [data = std::shared_ptr<const Dataset>(m_data),
+                                                             previous = m_summary,
+                                                             readWhole = std::exchange(m_readWhole, {})] {
+        return summarize(data, QDateTime::currentMSecsSinceEpoch(), previous.get(), readWhole);
+    }));
+}
+
+void Session::summaryDone()
+{
+    const std::shared_ptr<const DatasetSummary> summary = m_summarizing.result();
+    m_summarizeRunning = false;
+    endRead();
+    const bool current = summary->data == m_data;
+    if (current)
+        m_summary = summary;
+    if (m_summarizeAgain || !current)
+        summarizeLater();
+    if (!current)
+        return;
+    Q_EMIT summaryChanged();
+    if (!summary->freshInterruptions.isEmpty())
+        Q_EMIT newInterruptions(summary->freshInterruptions);
 }
 
 } // namespace oplens

@@ -1,8 +1,12 @@
 // The oplogs open in the console: loads them off the GUI thread, follows growing files, and hands the views one
 // Dataset. The dataset is changed only on the GUI thread, and only while no worker reads it (beginRead/endRead).
+// Each source has a slot, its index in the dataset for as long as it is open: a source read whole, read again or
+// removed changes only its own rows (the others are copied from memory, never read again), and a followed source
+// grows by appends.
 #pragma once
 
 #include "dataset.h"
+#include "datasetsummary.h"
 #include "readproblem.h"
 #include "remotesource.h"
 
@@ -20,6 +24,7 @@ namespace oplens {
 
 struct SourceState {
     QString path;
+    uint16_t slot = 0;     // its source index in the dataset, fixed while it is open
     bool follow = false;
     bool assumeInterrupted = false;
     uint64_t offset = 0;   // resume point: after the last complete line
@@ -48,8 +53,11 @@ public:
     ~Session() override;
 
     std::shared_ptr<const Dataset> data() const { return m_data; }
+    // Counts, pickers, notifications: worked out in a worker after each change of the data (summaryChanged).
+    std::shared_ptr<const DatasetSummary> summary() const { return m_summary; }
     const QList<SourceState> &sources() const { return m_sources; }
     int sourceIndex(const QString &path) const;
+    int indexOfSlot(uint16_t slot) const; // -1 when no open source has it
     bool isLoading() const { return m_loading; } // until its result is applied
     // Every remote source was read whole and loaded, or has failed or is paused.
     bool remotesSettled() const;
@@ -63,13 +71,17 @@ public:
     void retryNow(int index);
     void setSecret(int index, const QByteArray &secret);
     void giveUp(int index, const QString &why);
-    const SourceState *sourceOf(uint16_t source) const { return source < m_sources.size() ? &m_sources[source] : nullptr; }
+    // The open source of a dataset source (a slot).
+    const SourceState *sourceOf(uint16_t slot) const;
     void reload();
     void removeSource(int index);
     void removeAll(); // e.g. before opening a workspace
     void setFollow(int index, bool follow);
     void setAssumeInterrupted(int index, bool assume);
     void cancelLoading();
+
+    // Works the summary out again (Stale follows the clock).
+    void summarizeNow() { summarizeLater(); }
 
     // Views reading data() in a worker say so: appends wait until no one reads.
     void beginRead() { ++m_readers; }
@@ -85,16 +97,26 @@ Q_SIGNALS:
     void loadProgress(int percent);
     void loadFinished(bool cancelled);
     void dataReset();    // a new dataset
-    void dataAppended(); // rows were added to the same dataset
+    // Rows were added to the same dataset, or its operations changed: `change` says which (Dataset::Change).
+    void dataAppended(const oplens::Dataset::Change &change);
+    void summaryChanged();
     void sourcesChanged();
     void newInterruptions(const QStringList &descriptions);
     void secretNeeded(const QString &source); // a remote source waits for setSecret() or giveUp()
     void message(const QString &text);
 
 private:
-    struct Build {
-        std::shared_ptr<Dataset> data;
-        QList<SourceState> sources;
+    // Work on the dataset that runs in a worker, one at a time: every source read (Build), one read whole again or for
+    // the first time (Load), one taken out (Drop).
+    struct Job {
+        enum Kind { Build, Load, Drop } kind;
+        uint16_t slot = 0;
+    };
+    struct JobResult {
+        Job job;
+        std::shared_ptr<Dataset> data;  // a whole new dataset; for a Load into a dataset without rows of its slot, the batch
+        bool batch = false;             // `data` is a batch to append as the slot's rows
+        QList<SourceState> sources;     // as read
         bool cancelled = false;
     };
     struct Append {
@@ -104,28 +126,39 @@ private:
         std::shared_ptr<Dataset> batch;
         SourceState state; // offset, line, problems of this read
     };
-    static Build build(QList<SourceState> sources, std::atomic_bool *cancel, Session *progressTo);
+    static JobResult runJob(Job job, std::shared_ptr<const Dataset> old, QList<SourceState> sources, int slots,
+                            std::atomic_bool *cancel, Session *progressTo);
     static Append readAppended(SourceState source);
+    void enqueue(Job job, const QString &what);
+    void startNextJob();
+    void jobDone();
+    void applyRead(const JobResult &result);
+    void applyBatch(JobResult result);
+    void summarizeLater(uint16_t readWhole = 0xFFFF);
+    void summaryDone();
     void remoteChanged(RemoteSource *remote);
     void remoteReplaced(RemoteSource *remote);
     void remoteCaughtUp(RemoteSource *remote);
     int indexOf(const RemoteSource *remote) const;
-    void startBuild(const QString &what);
-    void buildDone();
     void poll();
     void appendDone();
     // Runs `change` on the dataset now, or as soon as no worker reads it.
     void mutate(std::function<void()> change);
     void applyAppend(Append &append);
-    std::vector<uint32_t> interrupted() const;
 
     std::shared_ptr<Dataset> m_data;
+    std::shared_ptr<const DatasetSummary> m_summary;
     QList<SourceState> m_sources;
-    QFutureWatcher<Build> m_build;
+    int m_slots = 0; // slots given out since the sources were last all closed
+    QList<QPair<Job, QString>> m_jobs; // waiting, with what the status bar says of them
+    QFutureWatcher<JobResult> m_job;
     QFutureWatcher<Append> m_append;
+    QFutureWatcher<std::shared_ptr<const DatasetSummary>> m_summarizing;
+    bool m_summarizeAgain = false;
+    bool m_summarizeRunning = false; // until its result is taken (isRunning() turns false before)
+    std::vector<uint16_t> m_readWhole; // slots read whole since the last summary: their interruptions are not news
     std::vector<std::function<void()>> m_pendingChanges;
     std::atomic_bool m_cancel{false};
-    bool m_rebuildAgain = false;
     bool m_loading = false;
     bool m_appending = false;
     int m_readers = 0;

@@ -24,6 +24,7 @@ int Session::openRemote(const RemoteSpec &spec)
     }, Qt::QueuedConnection);
     SourceState source;
     source.path = spec.name();
+    source.slot = uint16_t(m_slots++);
     source.remote = remote;
     source.follow = true;
     m_sources.append(source);
@@ -94,14 +95,13 @@ void Session::remoteChanged(RemoteSource *remote)
     const int64_t started = remote->state().serviceStartedAt;
     if (started != m_sources[i].reportedServiceStart && !m_sources[i].mirror.isEmpty()) {
         m_sources[i].reportedServiceStart = started;
-        const QString path = m_sources[i].path;
-        mutate([this, path, started] { // the agent saw the service start again: that may interrupt operations
-            // By name: while a build runs, the dataset's indexes may not be the session's.
-            const int k = m_data ? int(m_data->events().sourceNames().indexOf(path)) : -1;
-            if (k < 0 || started == kNoTime)
-                return;
-            m_data->setServiceStartedAt(uint16_t(k), started);
-            Q_EMIT dataAppended();
+        const uint16_t slot = m_sources[i].slot;
+        mutate([this, slot, started] { // the agent saw the service start again: that may interrupt operations
+            if (!m_data || m_data->events().sourceCount() <= slot || started == kNoTime)
+                return; // not read yet: its read takes the new time
+            m_data->setServiceStartedAt(slot, started);
+            Q_EMIT dataAppended(Dataset::Change{m_data->events().size(), {}, true});
+            summarizeLater();
         });
     }
     Q_EMIT sourcesChanged();
@@ -129,7 +129,7 @@ void Session::remoteCaughtUp(RemoteSource *remote)
     s.offset = 0;
     s.lastRead = {}; // until the build has read it
     s.reportedServiceStart = remote->state().serviceStartedAt;
-    startBuild(QStringLiteral("Reading %1").arg(remote->spec().url.host()));
+    enqueue({Job::Load, s.slot}, QStringLiteral("Reading %1").arg(remote->spec().url.host()));
 }
 
 } // namespace oplens

@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+
 namespace oplens {
 
 ViewQuery::ViewQuery(Session *session, ViewKind kind, QObject *parent)
@@ -46,30 +48,63 @@ void ViewQuery::setSort(int column, bool descending)
 
 void ViewQuery::refresh()
 {
-    if (m_watcher.isRunning()) { // let it stop, then run with what is asked now
+    m_everything = true;
+    m_changedOps.clear();
+    if (m_busy && !m_runningUpdate && m_cancel) // let it stop, then run with what is asked now
         *m_cancel = true;
+    launch();
+}
+
+void ViewQuery::update(const Dataset::Change &change)
+{
+    const bool statusOfEvents = m_kind == ViewKind::Events && m_filter.statuses && !change.ops.empty();
+    if (change.everything || statusOfEvents || !m_basis || m_basisData != m_session->data()) {
+        refresh();
+        return;
+    }
+    std::vector<uint32_t> merged;
+    std::set_union(m_changedOps.begin(), m_changedOps.end(), change.ops.begin(), change.ops.end(),
+                   std::back_inserter(merged));
+    m_changedOps = std::move(merged);
+    launch();
+}
+
+void ViewQuery::launch()
+{
+    if (m_busy) {
         m_again = true;
         return;
     }
-    const auto data = m_session->data();
+    const auto data = m_session ? m_session->data() : nullptr;
     if (!data)
         return;
     m_again = false;
+    Request request{data, m_kind, m_filter, m_sortColumn, m_descending, QDateTime::currentMSecsSinceEpoch(), {}, 0, 0, {}};
+    m_runningUpdate = !m_everything && m_basis && m_basisData == data;
+    if (m_runningUpdate) {
+        request.basis = m_basis;
+        request.seenRows = m_seenRows;
+        request.totalBefore = m_total;
+        request.changedOps = std::exchange(m_changedOps, {});
+    }
+    m_everything = false;
     m_cancel = std::make_shared<std::atomic_bool>(false);
     m_session->beginRead();
     m_busy = true;
-    Q_EMIT started();
-    m_watcher.setFuture(QtConcurrent::run(workerPool(), &ViewQuery::run, data, m_kind, m_filter, m_sortColumn, m_descending,
-                                          QDateTime::currentMSecsSinceEpoch(), m_cancel, this));
+    if (!m_runningUpdate)
+        Q_EMIT started();
+    m_watcher.setFuture(QtConcurrent::run(workerPool(), &ViewQuery::run, std::move(request), m_cancel, this));
 }
 
-ViewQuery::Result ViewQuery::run(std::shared_ptr<const Dataset> data, ViewKind kind, ViewFilter filter, int column,
-                                 bool descending, int64_t now, std::shared_ptr<std::atomic_bool> cancel,
-                                 ViewQuery *progressTo)
+ViewQuery::Result ViewQuery::run(Request request, std::shared_ptr<std::atomic_bool> cancel, ViewQuery *progressTo)
 {
+    if (request.basis)
+        return runUpdate(request);
+    const std::shared_ptr<const Dataset> &data = request.data;
     Result result;
     result.data = data;
-    result.now = now;
+    result.now = request.now;
+    result.seenRows = data->events().size();
     int last = -1;
     const Progress progress = [&](int percent) {
         if (percent == last)
@@ -78,30 +113,77 @@ ViewQuery::Result ViewQuery::run(std::shared_ptr<const Dataset> data, ViewKind k
         QMetaObject::invokeMethod(progressTo, [progressTo, percent] { Q_EMIT progressTo->progress(percent); },
                                   Qt::QueuedConnection);
     };
-    if (kind == ViewKind::Events) {
+    if (request.kind == ViewKind::Events) {
         result.total = data->events().size();
-        result.rows = filterEvents(*data, filter, now, cancel.get(), progress);
+        result.rows = filterEvents(*data, request.filter, request.now, cancel.get(), progress);
         if (!*cancel)
-            sortEvents(*data, result.rows, EventColumn(column), descending);
+            sortEvents(*data, result.rows, EventColumn(request.column), request.descending);
     } else {
         for (uint32_t op = 0; op < data->operationCount(); ++op)
             result.total += data->exists(op) ? 1 : 0;
-        result.rows = filterOperations(*data, filter, now, cancel.get(), progress);
+        result.rows = filterOperations(*data, request.filter, request.now, cancel.get(), progress);
         if (!*cancel)
-            sortOperations(*data, result.rows, OperationColumn(column), descending, now);
+            sortOperations(*data, result.rows, OperationColumn(request.column), request.descending, request.now);
     }
     result.cancelled = *cancel;
+    if (!result.cancelled)
+        result.basis = std::make_shared<const std::vector<uint32_t>>(result.rows);
+    return result;
+}
+
+// The last result, without what changed, with what passes of the changed and new rows merged in by the sort order.
+ViewQuery::Result ViewQuery::runUpdate(const Request &request)
+{
+    const Dataset &data = *request.data;
+    Result result;
+    result.data = request.data;
+    result.now = request.now;
+    result.incremental = true;
+    result.seenRows = data.events().size();
+    std::vector<uint32_t> dropped, added;
+    if (request.kind == ViewKind::Events) {
+        result.total = data.events().size();
+        added = filterEventRange(data, request.filter, request.now, request.seenRows, result.seenRows);
+        // (A status filter with changed operations runs over everything: update() is not asked then.)
+        result.rows = mergeView(*request.basis, dropped, std::move(added),
+                                eventOrder(data, EventColumn(request.column), request.descending), result.diff);
+    } else {
+        dropped = request.changedOps;
+        if (OperationColumn(request.column) == OperationColumn::Duration) { // running ones grew longer meanwhile
+            for (const uint32_t op : *request.basis)
+                if (isActive(data.operation(op).status))
+                    dropped.push_back(op);
+            std::sort(dropped.begin(), dropped.end());
+            dropped.erase(std::unique(dropped.begin(), dropped.end()), dropped.end());
+        }
+        size_t newOps = 0;
+        for (const uint32_t op : request.changedOps)
+            newOps += data.exists(op) && data.operation(op).lowestRow >= request.seenRows ? 1 : 0;
+        result.total = request.totalBefore + newOps;
+        added = filterOperationsAmong(data, request.filter, request.now, dropped);
+        result.rows = mergeView(*request.basis, dropped, std::move(added),
+                                operationOrder(data, OperationColumn(request.column), request.descending, request.now),
+                                result.diff);
+    }
+    result.basis = std::make_shared<const std::vector<uint32_t>>(result.rows);
     return result;
 }
 
 void ViewQuery::finished()
 {
-    const Result result = m_watcher.future().takeResult(); // moved out: a copy of millions of rows took 4-8 ms
+    Result result = m_watcher.future().takeResult(); // moved out: a copy of millions of rows took 4-8 ms
     m_busy = false;
     m_session->endRead();
-    if (m_again) {
-        refresh();
-        return;
+    if (!result.cancelled) {
+        m_basisData = result.data;
+        m_basis = result.basis;
+        m_seenRows = result.seenRows;
+        m_total = result.total;
+    }
+    if (m_again || m_everything || !m_changedOps.empty()) {
+        launch();
+        if (result.cancelled)
+            return;
     }
     if (!result.cancelled)
         Q_EMIT ready(result);

@@ -32,21 +32,49 @@ void Dataset::appendBatch(Dataset &&batch, uint16_t source)
         bool changed = false;
         for (size_t s = 0; s < settings.size(); ++s) {
             changed |= settings[s].startedAt != kNoTime || settings[s].assumeInterrupted;
-            m_evidence[s].startedAt = settings[s].startedAt;
-            m_evidence[s].assumeInterrupted = settings[s].assumeInterrupted;
+            if (settings[s].startedAt != kNoTime) // else the batch's own, if it was given one
+                m_evidence[s].startedAt = settings[s].startedAt;
+            m_evidence[s].assumeInterrupted |= settings[s].assumeInterrupted;
         }
         batch = Dataset();
         aggregate(); // whatever the batch had not aggregated yet
         if (changed)
             deriveAll();
+        m_change = Change{0, {}, true};
         return;
     }
+    // Evidence the batch was given (an agent's serviceStartedAt, a crash snapshot) is its source's: the operations it
+    // brings are all derived with it, the others of that source by aggregate() when it changed something.
+    const SourceEvidence given = batch.m_evidence.empty() ? SourceEvidence() : batch.m_evidence[0];
     m_events.appendBatch(std::move(batch.m_events), source);
     batch = Dataset();
-    aggregate();
+    if (m_evidence.size() <= source)
+        m_evidence.resize(size_t(source) + 1);
+    const bool newEvidence = (given.startedAt != kNoTime && given.startedAt != m_evidence[source].startedAt)
+        || (given.assumeInterrupted && !m_evidence[source].assumeInterrupted);
+    if (given.startedAt != kNoTime)
+        m_evidence[source].startedAt = given.startedAt;
+    m_evidence[source].assumeInterrupted |= given.assumeInterrupted;
+    aggregate(newEvidence ? std::optional<uint16_t>(source) : std::nullopt);
 }
 
-void Dataset::aggregate()
+void Dataset::copySourcesExcept(const Dataset &from, uint16_t dropped)
+{
+    const int sources = from.m_events.sourceCount();
+    std::vector<char> keep(size_t(sources), 1);
+    if (dropped < keep.size())
+        keep[dropped] = 0;
+    m_events.copyRows(from.m_events, keep, -1);
+    m_evidence.resize(std::max(m_evidence.size(), from.m_evidence.size()));
+    for (size_t s = 0; s < from.m_evidence.size(); ++s) {
+        if (s == dropped)
+            continue;
+        m_evidence[s].startedAt = from.m_evidence[s].startedAt; // the markers come back with their rows
+        m_evidence[s].assumeInterrupted = from.m_evidence[s].assumeInterrupted;
+    }
+}
+
+void Dataset::aggregate(std::optional<uint16_t> evidenceOf)
 {
     const size_t end = m_events.size();
     // The first call derives every operation anyway: no list of the touched ones to build and sort (2M rows).
@@ -54,11 +82,21 @@ void Dataset::aggregate()
     if (m_ops.size() < m_events.ids().size())
         m_ops.resize(m_events.ids().size());
     std::vector<uint32_t> touched;
-    bool evidenceChanged = false, restartsChanged = false;
+    bool restartsChanged = false;
+    // Sources whose evidence changed: their operations known before this batch are derived again (the batch's own are
+    // touched anyway, so a source read whole now costs nothing more).
+    std::vector<uint16_t> evidenceChanged;
+    if (evidenceOf)
+        evidenceChanged.push_back(*evidenceOf);
+    const std::vector<size_t> rowsBefore = m_rowsBySource;
+    m_change = Change{m_aggregated, {}, everything};
     for (size_t r = m_aggregated; r < end; ++r) {
         const Row row = Row(r);
         const uint32_t op = m_events.operation(row);
         const EventKind kind = m_events.kind(row);
+        if (const uint16_t source = m_events.source(row); source >= m_rowsBySource.size())
+            m_rowsBySource.resize(size_t(source) + 1, 0);
+        ++m_rowsBySource[m_events.source(row)];
         if (op == kNone) {
             // A runner's own ServiceStarted is a marker: recovery already recorded what that runner ran, and
             // the service that owns the log did not restart (docs/agent.md section 5).
@@ -73,7 +111,8 @@ void Dataset::aggregate()
                                                    return earlier(a.row, b.row);
                                                }),
                               start);
-                evidenceChanged = true;
+                if (std::find(evidenceChanged.begin(), evidenceChanged.end(), source) == evidenceChanged.end())
+                    evidenceChanged.push_back(source);
             }
             continue;
         }
@@ -97,7 +136,10 @@ void Dataset::aggregate()
             Operation &old = m_ops[target];
             if (old.restartedAs == kNone || old.restartedAs == op
                 || earlier(m_ops[old.restartedAs].firstRow, o.firstRow)) {
-                restartsChanged |= old.restartedAs != op;
+                if (old.restartedAs != op) {
+                    restartsChanged = true;
+                    touched.push_back(target); // now Restarted
+                }
                 old.restartedAs = op;
             }
         }
@@ -107,7 +149,10 @@ void Dataset::aggregate()
     m_aggregated = end;
     // Stale limits and Superseded come from the Finished runs: recomputed when one became, or stopped being,
     // Finished; Superseded also when a run became or stopped being Failed, Aborted or Interrupted, or was restarted.
-    if (evidenceChanged || everything) {
+    const bool knownBefore = std::any_of(evidenceChanged.begin(), evidenceChanged.end(), [&](uint16_t source) {
+        return source < rowsBefore.size() && rowsBefore[source] > 0;
+    });
+    if (knownBefore || everything) {
         deriveAll();
         return;
     }
@@ -121,6 +166,7 @@ void Dataset::aggregate()
         finishedChanged |= before == Status::Finished || after == Status::Finished || isRestartable(before)
             || isRestartable(after);
     }
+    m_change.ops = touched;
     if (finishedChanged)
         computeFromFinishedRuns();
 }
@@ -190,6 +236,7 @@ void Dataset::addCandidate(uint32_t op, std::vector<Candidate> &candidates) cons
 
 void Dataset::deriveAll()
 {
+    m_change.everything = true;
     std::vector<Candidate> candidates;
     for (uint32_t op = 0; op < m_ops.size(); ++op) {
         derive(op);

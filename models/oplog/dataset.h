@@ -3,6 +3,7 @@
 
 #include "eventstore.h"
 
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -41,14 +42,28 @@ class Dataset
 public:
     using Row = EventStore::Row;
 
+    // What the last change of the data touched (aggregate(), appendBatch(), evidence given), for views that update in
+    // place instead of reading everything again.
+    struct Change {
+        size_t firstRow = 0;       // the rows from here on are new
+        std::vector<uint32_t> ops; // operations whose events or derived fields changed (new ones too), sorted
+        bool everything = false;   // any operation may have changed
+    };
+    const Change &lastChange() const { return m_change; }
+
     EventStore &events() { return m_events; }
     const EventStore &events() const { return m_events; }
     uint16_t addSource(const QString &name);
 
-    // Aggregates the rows appended to events() since the last call.
-    void aggregate();
+    // Aggregates the rows appended to events() since the last call; `evidenceOf`: that source's evidence from outside
+    // the log changed too.
+    void aggregate(std::optional<uint16_t> evidenceOf = std::nullopt);
     // Appends a batch parsed on its own (all of its source 0) as events of `source`, and aggregates it.
+    // The batch's evidence from outside the log (setServiceStartedAt, setAssumeInterrupted on its source 0) goes with it.
     void appendBatch(Dataset &&batch, uint16_t source);
+    // Into an empty dataset with the same sources: every row of `from` but those of `dropped`, copied from memory, and
+    // the other sources' evidence. Not aggregated: the caller may read `dropped` again first.
+    void copySourcesExcept(const Dataset &from, uint16_t dropped);
 
     // Evidence given from outside the log (docs/oplog.md section 3); both re-derive the statuses.
     void setServiceStartedAt(uint16_t source, int64_t epochMs);
@@ -86,6 +101,7 @@ public:
     std::vector<Row> rowsOf(uint32_t op) const;
     // Running longer than this (ms) is Stale for that module and name in that source (docs/oplog.md section 3).
     int64_t staleLimit(uint16_t source, uint32_t module, uint32_t name) const;
+    size_t rowCount(uint16_t source) const { return source < m_rowsBySource.size() ? m_rowsBySource[source] : 0; }
     // The same in source 0: a dataset of one source.
     int64_t staleLimit(uint32_t module, uint32_t name) const { return staleLimit(0, module, name); }
 
@@ -139,6 +155,8 @@ private:
     };
     std::unordered_map<StaleKey, int64_t, StaleKeyHash> m_staleLimits; // -> ms
     size_t m_aggregated = 0;
+    std::vector<size_t> m_rowsBySource; // aggregated rows
+    Change m_change;
 };
 
 } // namespace oplens

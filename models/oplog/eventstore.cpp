@@ -92,39 +92,52 @@ void EventStore::append(const ParsedEvent &e, uint16_t source)
 
 void EventStore::appendBatch(EventStore &&batch, uint16_t source)
 {
-    // Translate (the first load, into an empty dataset, moves the whole batch instead: Dataset::appendBatch) the batch's interned values into this store's.
-    std::vector<uint32_t> strings(batch.m_strings.size());
-    for (uint32_t i = 0; i < strings.size(); ++i)
-        strings[i] = m_strings.intern(batch.m_strings.view(i));
-    std::vector<uint32_t> ids(batch.m_ids.size());
-    for (uint32_t i = 0; i < ids.size(); ++i)
-        ids[i] = m_ids.intern(source, batch.m_ids.text(i));
-    auto mapString = [&](uint32_t id) { return id == kNone ? kNone : strings[id]; };
-    auto mapId = [&](uint32_t id) { return id == kNone ? kNone : ids[id]; };
+    // (The first load, into an empty dataset, moves the whole batch instead: Dataset::appendBatch.)
+    copyRows(batch, {}, int(source));
+    batch = EventStore();
+}
 
-    const size_t n = batch.size();
+void EventStore::copyRows(const EventStore &from, const std::vector<char> &keepSource, int asSource)
+{
+    // Translate the interned values of `from` into this store's: strings at once (few), operation ids when first met.
+    std::vector<uint32_t> strings(from.m_strings.size());
+    for (uint32_t i = 0; i < strings.size(); ++i)
+        strings[i] = m_strings.intern(from.m_strings.view(i));
+    std::vector<uint32_t> ids(from.m_ids.size(), kNone);
+    auto mapString = [&](uint32_t id) { return id == kNone ? kNone : strings[id]; };
+    auto mapId = [&](uint32_t id, uint16_t source) {
+        if (id == kNone)
+            return kNone;
+        if (ids[id] == kNone)
+            ids[id] = m_ids.intern(source, from.m_ids.text(id));
+        return ids[id];
+    };
+    const size_t n = from.size();
     reserve(n);
     for (size_t r = 0; r < n; ++r) {
-        m_time.push_back(batch.m_time[r]);
-        m_opStartTime.push_back(batch.m_opStartTime[r]);
-        const uint32_t op = mapId(batch.m_op[r]);
+        const uint16_t fromSource = from.m_source[r];
+        if (!keepSource.empty() && (fromSource >= keepSource.size() || !keepSource[fromSource]))
+            continue;
+        const uint16_t source = asSource >= 0 ? uint16_t(asSource) : fromSource;
+        m_time.push_back(from.m_time[r]);
+        m_opStartTime.push_back(from.m_opStartTime[r]);
+        const uint32_t op = mapId(from.m_op[r], source);
         m_op.push_back(op);
-        m_module.push_back(mapString(batch.m_module[r]));
-        m_name.push_back(mapString(batch.m_name[r]));
-        m_type.push_back(mapString(batch.m_type[r]));
-        m_kind.push_back(batch.m_kind[r]);
-        m_requestedBy.push_back(mapString(batch.m_requestedBy[r]));
-        m_host.push_back(mapString(batch.m_host[r]));
-        m_origin.push_back(mapString(batch.m_origin[r]));
-        m_restartOf.push_back(mapId(batch.m_restartOf[r]));
-        m_position.push_back(batch.m_position[r]);
-        m_parameters.push_back(addParameters(op, batch.m_text.view(batch.m_parameters[r]), source, m_module.back(),
+        m_module.push_back(mapString(from.m_module[r]));
+        m_name.push_back(mapString(from.m_name[r]));
+        m_type.push_back(mapString(from.m_type[r]));
+        m_kind.push_back(from.m_kind[r]);
+        m_requestedBy.push_back(mapString(from.m_requestedBy[r]));
+        m_host.push_back(mapString(from.m_host[r]));
+        m_origin.push_back(mapString(from.m_origin[r]));
+        m_restartOf.push_back(mapId(from.m_restartOf[r], source));
+        m_position.push_back(from.m_position[r]);
+        m_parameters.push_back(addParameters(op, from.m_text.view(from.m_parameters[r]), source, m_module.back(),
                                              m_name.back()));
-        m_otherFields.push_back(m_text.add(batch.m_text.view(batch.m_otherFields[r])));
+        m_otherFields.push_back(m_text.add(from.m_text.view(from.m_otherFields[r])));
         m_source.push_back(source);
-        m_startTimeIsText.push_back(batch.m_startTimeIsText[r]);
+        m_startTimeIsText.push_back(from.m_startTimeIsText[r]);
     }
-    batch = EventStore();
 }
 
 std::string EventStore::otherField(Row r, std::string_view key) const

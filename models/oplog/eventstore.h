@@ -43,6 +43,9 @@ public:
     void append(const ParsedEvent &event, uint16_t source);
     // Moves every event of `batch` (all of its source 0) to the end of this store as events of `source`.
     void appendBatch(EventStore &&batch, uint16_t source);
+    // Copies the rows of `from` whose source `keepSource` allows (all when empty), in order, as events of `asSource`, or
+    // of their own source when it is -1: a dataset without one source is made from memory, not read again.
+    void copyRows(const EventStore &from, const std::vector<char> &keepSource, int asSource);
 
     size_t size() const { return m_time.size(); }
     bool empty() const { return m_time.empty(); }

@@ -126,10 +126,13 @@ private:
 void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
 {
     std::vector<Candidate> found;
+    std::vector<uint32_t> wasSuperseded; // their change is the views' news, like the newly superseded
     if (!candidates) {
         for (uint32_t op = 0; op < m_ops.size(); ++op) {
-            if (m_ops[op].supersededBy != kNone)
+            if (m_ops[op].supersededBy != kNone) {
                 m_ops[op].supersededBy = kNone;
+                wasSuperseded.push_back(op);
+            }
             addCandidate(op, found);
         }
         candidates = &found;
@@ -161,8 +164,16 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
     }
     for (const Candidate &c : *candidates) {
         const Run &run = *latest.find(c.key);
-        if (run.op != kNone && run.laterThan(c.end, c.endRow))
+        if (run.op != kNone && run.laterThan(c.end, c.endRow)) {
             m_ops[c.op].supersededBy = run.op;
+            wasSuperseded.push_back(c.op);
+        }
+    }
+    if (!m_change.everything) {
+        std::vector<uint32_t> &ops = m_change.ops;
+        ops.insert(ops.end(), wasSuperseded.begin(), wasSuperseded.end());
+        std::sort(ops.begin(), ops.end());
+        ops.erase(std::unique(ops.begin(), ops.end()), ops.end());
     }
 }
 

@@ -39,6 +39,9 @@ struct ViewFilter {
 
     bool operator==(const ViewFilter &) const = default;
     QString describe() const;   // one line, for reports and the status bar
+    // Why `text` cannot be a regular expression ("missing closing parenthesis at position 10"); empty when it can, or
+    // when it is no regex. An invalid one matches nothing: callers refuse it rather than show an empty result.
+    QString regexProblem() const;
 };
 
 using CancelFlag = std::atomic_bool;

@@ -19,30 +19,19 @@ NotificationsModel::NotificationsModel(QObject *parent) : QAbstractItemModel(par
     });
 }
 
-void NotificationsModel::refresh(std::shared_ptr<const Dataset> data, int64_t now)
+void NotificationsModel::refresh(std::shared_ptr<const DatasetSummary> summary)
 {
     beginResetModel(); // before the data changes: slots of modelAboutToBeReset still see the old rows with the old data
-    m_data = std::move(data);
-    m_now = now;
+    m_data = summary ? summary->data : nullptr;
+    m_now = summary ? summary->now : 0;
     m_all.clear();
     if (m_data) {
-        const EventStore &s = m_data->events();
-        for (uint32_t op = 0; op < m_data->operationCount(); ++op) {
-            if (!m_data->exists(op))
-                continue;
-            const Operation &o = m_data->operation(op);
-            // Superseded would need attention but for the later run: kept for "Show superseded".
-            const bool superseded = o.status == Status::Interrupted && m_data->isSuperseded(op);
-            if (!superseded && !m_data->needsAttention(op, now))
-                continue;
-            const bool stale = o.status != Status::Interrupted;
-            const int64_t when = stale ? s.time(o.statusRow) : (o.endedAt != kNoTime ? o.endedAt : s.time(o.statusRow));
-            const bool acknowledged = !m_acks.isEmpty() && m_acks.contains(sourceOf(op), s.ids().qtext(op));
-            m_all.push_back({op, when, stale, acknowledged, superseded, groupKey(op, stale)});
+        const OperationIds &ids = m_data->events().ids();
+        m_all.reserve(summary->attention.size());
+        for (const Attention &a : summary->attention) { // newest first
+            const bool acknowledged = !m_acks.isEmpty() && m_acks.contains(sourceOf(a.op), ids.qtext(a.op));
+            m_all.push_back({a.op, a.when, a.stale, acknowledged, a.superseded, groupKey(a.op, a.stale)});
         }
-        std::sort(m_all.begin(), m_all.end(), [](const Item &a, const Item &b) {
-            return a.when != b.when ? a.when > b.when : a.op > b.op;
-        });
     }
     rebuildRows();
     endResetModel();

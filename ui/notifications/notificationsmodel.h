@@ -5,7 +5,7 @@
 #pragma once
 
 #include "acknowledgements.h"
-#include "dataset.h"
+#include "datasetsummary.h"
 
 #include <QAbstractItemModel>
 #include <QSet>
@@ -21,7 +21,8 @@ public:
     static constexpr uint32_t kNoOperation = 0xFFFFFFFFu;
 
     explicit NotificationsModel(QObject *parent = nullptr);
-    void refresh(std::shared_ptr<const Dataset> data, int64_t now);
+    // The notifications of a summary (what needs attention was found in a worker): only those are looked at here.
+    void refresh(std::shared_ptr<const DatasetSummary> summary);
     void setShowAcknowledged(bool show);
     bool showAcknowledged() const { return m_showAcknowledged; }
     void setShowSuperseded(bool show);

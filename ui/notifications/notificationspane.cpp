@@ -206,9 +206,14 @@ void NotificationsPane::restoreState()
     m_view->viewport()->update();
 }
 
+void NotificationsPane::refresh(std::shared_ptr<const DatasetSummary> summary)
+{
+    m_model->refresh(std::move(summary));
+}
+
 void NotificationsPane::refresh(std::shared_ptr<const Dataset> data, int64_t now)
 {
-    m_model->refresh(std::move(data), now);
+    m_model->refresh(summarize(std::move(data), now, nullptr));
 }
 
 void NotificationsPane::selectOperation(uint32_t op)

@@ -2,6 +2,8 @@
 // before running it again. Several notifications or whole groups are acknowledged at once, with one comment.
 #pragma once
 
+#include "datasetsummary.h"
+
 #include "notificationsmodel.h"
 #include "sourcehealth.h"
 
@@ -23,6 +25,8 @@ public:
     explicit NotificationsPane(QWidget *parent = nullptr);
     NotificationsModel *model() const { return m_model; }
     QTreeView *view() const { return m_view; }
+    void refresh(std::shared_ptr<const DatasetSummary> summary);
+    // The same, summarized here (for a dataset that is not the session's).
     void refresh(std::shared_ptr<const Dataset> data, int64_t now);
     // Acknowledges the selected notifications and groups (one at once; several with a comment asked for), or
     // unacknowledges them when all of them already are.

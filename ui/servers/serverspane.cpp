@@ -61,17 +61,27 @@ ServersPane::ServersPane(Session *session, QWidget *parent)
         for (int r = 0; r < m_model->rowCount(); ++r)
             m_view->setExpanded(m_model->index(r, 0), m_model->rowCount(m_model->index(r, 0)) <= 12);
     });
-    connect(m_session, &Session::sourcesChanged, this, &ServersPane::refresh);
-    connect(m_session, &Session::dataReset, this, &ServersPane::refresh);
-    connect(m_session, &Session::dataAppended, this, &ServersPane::refresh);
+    connect(m_session, &Session::sourcesChanged, this, &ServersPane::refreshIfShown);
+    connect(m_session, &Session::dataReset, this, &ServersPane::refreshIfShown);
+    connect(m_session, &Session::summaryChanged, this, &ServersPane::refreshIfShown); // one per change, coalesced
     m_clock.setInterval(1000);
     connect(&m_clock, &QTimer::timeout, m_model, &ServersModel::tick);
     m_clock.start();
     refresh();
 }
 
+void ServersPane::refreshIfShown()
+{
+    if (!isVisible()) { // counted when it is shown: a scan of every operation is not for a hidden tab
+        m_stale = true;
+        return;
+    }
+    refresh();
+}
+
 void ServersPane::refresh()
 {
+    m_stale = false;
     const double ms = m_model->refresh();
     if (ms > 0) {
         m_lastCountMs = ms;
@@ -86,6 +96,13 @@ void ServersPane::cellClicked(const QModelIndex &index)
     const QModelIndex server = index.parent().isValid() ? index.parent() : index;
     if (const auto filter = m_model->filterFor(index))
         Q_EMIT filterRequested(*filter, m_model->index(server.row(), ServersModel::Server).data().toString());
+}
+
+void ServersPane::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        refresh();
 }
 
 } // namespace oplens::ui

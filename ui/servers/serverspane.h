@@ -27,14 +27,19 @@ Q_SIGNALS:
     // The admin clicked a count: the tables should show exactly those operations (of the server named `server`).
     void filterRequested(const oplens::ViewFilter &filter, const QString &server);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void cellClicked(const QModelIndex &index);
+    void refreshIfShown();
 
     Session *m_session;
     ServersModel *m_model;
     QTreeView *m_view;
     QTimer m_clock; // lag, "retrying in N s", "2 days ago"; Stale every minute
     double m_lastCountMs = 0;
+    bool m_stale = false; // the data changed while hidden
 };
 
 } // namespace oplens::ui

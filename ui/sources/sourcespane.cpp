@@ -71,7 +71,7 @@ SourcesPane::SourcesPane(Session *session, QWidget *parent)
     layout->addLayout(buttons);
 
     connect(m_session, &Session::sourcesChanged, this, &SourcesPane::refresh);
-    connect(m_session, &Session::dataAppended, this, &SourcesPane::refresh);
+    connect(m_session, &Session::summaryChanged, this, &SourcesPane::refresh);
     connect(m_alerts, &AgentAlerts::changed, this, &SourcesPane::refresh);
     connect(m_tree, &QTreeWidget::currentItemChanged, this, &SourcesPane::updateButtons);
     connect(m_follow, &QToolButton::clicked, this, [this](bool on) { m_session->setFollow(currentSource(), on); });
@@ -97,23 +97,18 @@ int SourcesPane::currentSource() const
     return item ? item->data(0, kSourceRole).toInt() : -1;
 }
 
-// A scan of every operation: 5-20 ms on the GUI thread with a million of them; done again only when the data changed.
-const std::vector<size_t> &SourcesPane::operationCounts()
+// Per open source, from the session's summary (counted in a worker): what the data held when it was last summarized.
+std::vector<size_t> SourcesPane::operationCounts() const
 {
     const auto &sources = m_session->sources();
-    const auto data = m_session->data();
-    if (!data || data->events().sourceCount() != sources.size()) {
-        m_operations.assign(size_t(sources.size()), 0);
-        m_counted.reset();
-    } else if (m_counted.lock() != data || m_countedEvents != data->events().size()) {
-        m_operations.assign(size_t(sources.size()), 0);
-        for (uint32_t op = 0; op < data->operationCount(); ++op)
-            if (data->exists(op))
-                ++m_operations[data->source(op)];
-        m_counted = data;
-        m_countedEvents = data->events().size();
-    }
-    return m_operations;
+    std::vector<size_t> counts(size_t(sources.size()), 0);
+    const auto summary = m_session->summary();
+    if (!summary)
+        return counts;
+    for (int i = 0; i < sources.size(); ++i)
+        if (sources[i].slot < summary->operationsBySource.size())
+            counts[size_t(i)] = summary->operationsBySource[sources[i].slot];
+    return counts;
 }
 
 QString SourcesPane::stateText(int index) const
@@ -187,7 +182,7 @@ QString SourcesPane::structure() const
 void SourcesPane::refresh()
 {
     const auto &sources = m_session->sources();
-    const std::vector<size_t> &operations = operationCounts();
+    const std::vector<size_t> operations = operationCounts();
     const QLocale locale;
     const QString structure = this->structure();
     if (structure == m_structure && m_tree->topLevelItemCount() == sources.size()) {

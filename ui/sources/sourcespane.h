@@ -38,14 +38,11 @@ private:
     QString structure() const; // what the tree's children depend on: rebuilt only when it changes
     void trustCertificate();
 
-    const std::vector<size_t> &operationCounts(); // per source, counted again only when the data changed
+    std::vector<size_t> operationCounts() const; // per open source
 
     Session *m_session;
     class AgentAlerts *m_alerts;
     QTreeWidget *m_tree;
-    std::vector<size_t> m_operations;
-    std::weak_ptr<const Dataset> m_counted; // what m_operations were counted on, and its size then
-    size_t m_countedEvents = 0;
     QString m_structure;
     QTimer m_clock; // "retrying in N s" and the lag count down
     QToolButton *m_follow, *m_assume, *m_pause, *m_retry, *m_trust, *m_remove;

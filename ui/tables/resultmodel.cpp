@@ -4,6 +4,24 @@
 
 namespace oplens::ui {
 
+namespace {
+// More separate ranges than this and a reset costs less than inserting them one by one (each moves the rows after it).
+constexpr size_t kMostRanges = 64;
+
+// Consecutive positions as [first, last] ranges.
+std::vector<std::pair<uint32_t, uint32_t>> rangesOf(const std::vector<uint32_t> &positions)
+{
+    std::vector<std::pair<uint32_t, uint32_t>> ranges;
+    for (const uint32_t p : positions) {
+        if (!ranges.empty() && ranges.back().second + 1 == p)
+            ranges.back().second = p;
+        else
+            ranges.emplace_back(p, p);
+    }
+    return ranges;
+}
+} // namespace
+
 ResultModel::ResultModel(QObject *parent) : QAbstractTableModel(parent)
 {
     connect(&TimeDisplay::instance(), &TimeDisplay::changed, this, [this] {
@@ -12,14 +30,34 @@ ResultModel::ResultModel(QObject *parent) : QAbstractTableModel(parent)
     });
 }
 
-void ResultModel::setResult(const ViewQuery::Result &result)
+bool ResultModel::setResult(const ViewQuery::Result &result)
 {
-    beginResetModel();
-    m_data = result.data;
-    m_rows = result.rows;
+    const auto removed = rangesOf(result.diff.removed), inserted = rangesOf(result.diff.inserted);
+    const bool inPlace = result.incremental && result.data == m_data && removed.size() + inserted.size() <= kMostRanges;
+    if (!inPlace) {
+        beginResetModel();
+        m_data = result.data;
+        m_rows = result.rows;
+        m_total = result.total;
+        m_now = result.now;
+        endResetModel();
+        return false;
+    }
     m_total = result.total;
     m_now = result.now;
-    endResetModel();
+    for (auto range = removed.rbegin(); range != removed.rend(); ++range) { // from the end: positions stay true
+        beginRemoveRows({}, int(range->first), int(range->second));
+        m_rows.erase(m_rows.begin() + range->first, m_rows.begin() + range->second + 1);
+        endRemoveRows();
+    }
+    for (const auto &[first, last] : inserted) { // ascending: each lands where it is in the new rows
+        beginInsertRows({}, int(first), int(last));
+        m_rows.insert(m_rows.begin() + first, result.rows.begin() + first, result.rows.begin() + last + 1);
+        endInsertRows();
+    }
+    for (const auto &[first, last] : rangesOf(result.diff.changed))
+        Q_EMIT dataChanged(index(int(first), 0), index(int(last), columnCount() - 1));
+    return true;
 }
 
 int ResultModel::rowCount(const QModelIndex &parent) const

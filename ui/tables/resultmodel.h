@@ -14,7 +14,9 @@ public:
     enum Role { OperationRole = Qt::UserRole + 1, RowRole };
 
     explicit ResultModel(QObject *parent = nullptr);
-    void setResult(const ViewQuery::Result &result);
+    // Takes a query's result: an update of the rows shown is applied as row removals, insertions and changes (the
+    // view keeps its selection and scroll position); anything else resets. True when it was applied in place.
+    bool setResult(const ViewQuery::Result &result);
     const Dataset *dataset() const { return m_data.get(); }
     std::shared_ptr<const Dataset> sharedDataset() const { return m_data; }
     const std::vector<uint32_t> &rows() const { return m_rows; } // operations or event rows, in view order

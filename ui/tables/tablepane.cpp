@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QTableView>
@@ -43,7 +44,10 @@ TablePane::TablePane(Session *session, ViewKind kind, QWidget *parent)
     connect(header, &QHeaderView::customContextMenuRequested, this, &TablePane::showColumnMenu);
     connect(m_query, &ViewQuery::ready, this, &TablePane::showResult);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        if (m_applying)
+            return; // rows moving under the selection: showResult() puts it back on the same operation
         m_selected = current.isValid() ? current.data(ResultModel::OperationRole).toUInt() : kNone;
+        rememberSelection();
         Q_EMIT operationSelected(m_selected);
     });
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) {
@@ -280,6 +284,7 @@ void TablePane::selectOperation(uint32_t op)
         m_view->selectionModel()->clearCurrentIndex();
         m_view->clearSelection();
         m_selected = op;
+        rememberSelection();
         return;
     }
     const QModelIndex index = model()->index(row, 0);
@@ -287,20 +292,46 @@ void TablePane::selectOperation(uint32_t op)
     m_view->scrollTo(index, QAbstractItemView::PositionAtCenter);
 }
 
+// The selection is an operation, kept by (source, operation id) across a new dataset; an update in place keeps the
+// first row on screen where it was unless the view is at its top (where new rows are to be seen).
 void TablePane::showResult(const ViewQuery::Result &result)
 {
-    const uint32_t keep = m_selected;
-    m_model->setResult(result);
+    const bool newData = result.data != m_model->sharedDataset();
+    uint32_t keep = m_selected;
+    if (newData && result.data && m_selectedSlot != kNoSlot)
+        keep = result.data->findOperation(m_selectedSlot, m_selectedId);
+    const QPersistentModelIndex top = m_view->verticalScrollBar()->value() > 0 ? m_view->indexAt(QPoint(0, 0)) : QModelIndex();
+    m_applying = true;
+    const bool inPlace = m_model->setResult(result);
+    m_applying = false;
+    m_selected = keep;
     updateEmptyNote();
     revealMatchingParameters(result);
-    if (keep != kNone) {
-        const int row = m_model->rowOfOperation(keep);
-        if (row >= 0) {
-            const QSignalBlocker block(m_view->selectionModel());
-            m_view->setCurrentIndex(model()->index(row, 0));
-        }
+    const QModelIndex current = m_view->currentIndex(); // after an update in place, usually still on it: no search
+    const bool stillOn = keep != kNone && current.isValid() && current.data(ResultModel::OperationRole).toUInt() == keep;
+    const int row = stillOn ? current.row() : keep != kNone ? m_model->rowOfOperation(keep) : -1;
+    const QSignalBlocker block(m_view->selectionModel());
+    if (row >= 0 && m_view->currentIndex().row() != row)
+        m_view->setCurrentIndex(model()->index(row, 0));
+    if (row < 0 && m_view->currentIndex().isValid()) { // not shown (filtered out, or gone): nothing highlighted
+        m_view->clearSelection();
+        m_view->selectionModel()->clearCurrentIndex();
     }
+    if (inPlace && top.isValid()) // rows inserted above it move it down: the admin keeps reading the same rows
+        m_view->scrollTo(top, QAbstractItemView::PositionAtTop);
     Q_EMIT resultShown();
+}
+
+void TablePane::rememberSelection()
+{
+    const Dataset *data = m_model->dataset();
+    if (m_selected == kNone || !data || !data->exists(m_selected)) {
+        m_selectedSlot = kNoSlot;
+        m_selectedId.clear();
+        return;
+    }
+    m_selectedSlot = data->source(m_selected);
+    m_selectedId = data->events().ids().text(m_selected);
 }
 
 void TablePane::revealMatchingParameters(const ViewQuery::Result &result)

@@ -73,7 +73,14 @@ private:
     ResultModel *m_model;
     QWidget *m_empty = nullptr;     // over the table when the filter hides every row
     QLabel *m_emptyText = nullptr;
+    void rememberSelection();
+
+    static constexpr uint32_t kNoSlot = 0xFFFFFFFFu;
     uint32_t m_selected = 0xFFFFFFFFu;
+    // The same as (source, operation id): what still names it in a dataset read again.
+    uint32_t m_selectedSlot = kNoSlot;
+    std::string m_selectedId;
+    bool m_applying = false; // a result is being taken: the view's own current-row moves are not the admin's
     bool m_parametersRevealed = false; // shown by the search, not by the admin: hidden again when it no longer matches
     class Restarter *m_restarter = nullptr;
 };

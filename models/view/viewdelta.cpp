@@ -1,0 +1,171 @@
+#include "viewdelta.h"
+
+#include "filtermatch.h"
+
+#include <algorithm>
+
+namespace oplens {
+
+using namespace filtermatch;
+
+std::vector<uint32_t> filterOperationsAmong(const Dataset &data, const ViewFilter &filter, int64_t now,
+                                            const std::vector<uint32_t> &candidates)
+{
+    const Prepared p(data, filter, now, false);
+    std::vector<uint32_t> ops;
+    if (p.matcher && !p.matcher->valid())
+        return ops;
+    const EventStore &s = data.events();
+    for (const uint32_t op : candidates) {
+        if (!data.exists(op))
+            continue;
+        const Operation &o = data.operation(op);
+        if (!p.module.empty() && !p.module[s.module(o.firstRow)]) continue;
+        if (!p.name.empty() && !p.name[s.name(o.firstRow)]) continue;
+        if (!p.source.empty() && !p.source[s.source(o.firstRow)]) continue;
+        const int64_t begin = s.time(o.firstRow);
+        const int64_t end = o.endedAt != kNoTime ? o.endedAt : (isActive(o.status) ? now : s.time(o.latestRow));
+        if ((filter.since != kNoTime && end < filter.since) || (filter.until != kNoTime && begin > filter.until)) continue;
+        if (!p.statusMatches(op)) continue;
+        if (p.matcher) {
+            const std::vector<EventStore::Row> rows = data.rowsOf(op);
+            if (std::none_of(rows.begin(), rows.end(), [&](EventStore::Row r) { return p.textMatches(r); }))
+                continue;
+        }
+        ops.push_back(op);
+    }
+    return ops;
+}
+
+std::vector<uint32_t> filterEventRange(const Dataset &data, const ViewFilter &filter, int64_t now, size_t from, size_t to)
+{
+    const Prepared p(data, filter, now, false);
+    std::vector<uint32_t> rows;
+    if (p.matcher && !p.matcher->valid())
+        return rows;
+    const EventStore &s = data.events();
+    for (size_t i = from; i < to && i < s.size(); ++i) {
+        const auto r = uint32_t(i);
+        if (!p.module.empty() && !p.module[s.module(r)]) continue;
+        if (!p.name.empty() && !p.name[s.name(r)]) continue;
+        if (!p.source.empty() && !p.source[s.source(r)]) continue;
+        const int64_t t = s.time(r);
+        if ((filter.since != kNoTime && t < filter.since) || (filter.until != kNoTime && t > filter.until)) continue;
+        if (filter.statuses && !p.statusMatches(s.operation(r))) continue;
+        if (p.matcher && !p.textMatches(r)) continue;
+        rows.push_back(r);
+    }
+    return rows;
+}
+
+namespace {
+
+// Status sorts by what needs the admin first (as sortOperations).
+int64_t severityOf(Status status)
+{
+    static constexpr int64_t kSeverity[] = {4, 3, 5, 1, 2, 0, 6}; // by Status: Queued ... Unknown
+    const auto i = size_t(status);
+    return i < std::size(kSeverity) ? kSeverity[i] : 6;
+}
+
+template <typename Key>
+ViewOrder orderBy(Key key, std::function<bool(uint32_t, uint32_t)> tieLess, bool descending)
+{
+    const auto less = [key, tieLess](uint32_t a, uint32_t b) {
+        const auto ka = key(a), kb = key(b);
+        if (ka != kb)
+            return ka < kb;
+        return tieLess(a, b);
+    };
+    if (descending)
+        return [less](uint32_t a, uint32_t b) { return less(b, a); };
+    return less;
+}
+
+} // namespace
+
+ViewOrder operationOrder(const Dataset &data, OperationColumn column, bool descending, int64_t now)
+{
+    const Dataset *d = &data;
+    const EventStore *s = &data.events();
+    auto rank = std::make_shared<const std::vector<uint32_t>>(ranksOf(s->strings()));
+    const auto rankOf = [rank](uint32_t id) { return id == kNone ? int64_t(0) : int64_t((*rank)[id]) + 1; };
+    const auto tie = [d](uint32_t a, uint32_t b) {
+        const int64_t ta = d->operation(a).startedAt, tb = d->operation(b).startedAt;
+        return ta != tb ? ta < tb : a < b;
+    };
+    const auto first = [d](uint32_t op) { return d->operation(op).firstRow; };
+    switch (column) {
+    case OperationColumn::Status: return orderBy([d](uint32_t op) { return severityOf(d->operation(op).status); }, tie, descending);
+    case OperationColumn::Ended: return orderBy([d](uint32_t op) { return d->operation(op).endedAt; }, tie, descending);
+    case OperationColumn::Duration: return orderBy([d, now](uint32_t op) { return d->duration(op, now); }, tie, descending);
+    case OperationColumn::Host: return orderBy([=](uint32_t op) { return rankOf(s->host(first(op))); }, tie, descending);
+    case OperationColumn::Module: return orderBy([=](uint32_t op) { return rankOf(s->module(first(op))); }, tie, descending);
+    case OperationColumn::Name: return orderBy([=](uint32_t op) { return rankOf(s->name(first(op))); }, tie, descending);
+    case OperationColumn::RequestedBy: return orderBy([=](uint32_t op) { return rankOf(s->requestedBy(first(op))); }, tie, descending);
+    case OperationColumn::Origin: return orderBy([=](uint32_t op) { return rankOf(s->origin(first(op))); }, tie, descending);
+    case OperationColumn::Events: return orderBy([d](uint32_t op) { return d->operation(op).eventCount; }, tie, descending);
+    case OperationColumn::OperationId: return orderBy([s](uint32_t op) { return s->ids().text(op); }, tie, descending);
+    case OperationColumn::Source: return orderBy([=](uint32_t op) { return s->sourceName(d->source(op)); }, tie, descending);
+    case OperationColumn::Parameters: return orderBy([=](uint32_t op) { return s->parameters(first(op)); }, tie, descending);
+    case OperationColumn::Started:
+    case OperationColumn::Count: break;
+    }
+    return orderBy([d](uint32_t op) { return d->operation(op).startedAt; }, tie, descending);
+}
+
+ViewOrder eventOrder(const Dataset &data, EventColumn column, bool descending)
+{
+    const Dataset *d = &data;
+    const EventStore *s = &data.events();
+    auto rank = std::make_shared<const std::vector<uint32_t>>(ranksOf(s->strings()));
+    const auto rankOf = [rank](uint32_t id) { return id == kNone ? int64_t(0) : int64_t((*rank)[id]) + 1; };
+    const auto tie = [d](uint32_t a, uint32_t b) { return d->earlier(a, b); };
+    switch (column) {
+    case EventColumn::Type: return orderBy([=](uint32_t r) { return rankOf(s->type(r)); }, tie, descending);
+    case EventColumn::Host: return orderBy([=](uint32_t r) { return rankOf(s->host(r)); }, tie, descending);
+    case EventColumn::Module: return orderBy([=](uint32_t r) { return rankOf(s->module(r)); }, tie, descending);
+    case EventColumn::Name: return orderBy([=](uint32_t r) { return rankOf(s->name(r)); }, tie, descending);
+    case EventColumn::RequestedBy: return orderBy([=](uint32_t r) { return rankOf(s->requestedBy(r)); }, tie, descending);
+    case EventColumn::OperationId: return orderBy([s](uint32_t r) { return s->operationId(r); }, tie, descending);
+    case EventColumn::Parameters: return orderBy([s](uint32_t r) { return s->parameters(r); }, tie, descending);
+    case EventColumn::Source: return orderBy([s](uint32_t r) { return s->sourceName(s->source(r)); }, tie, descending);
+    case EventColumn::Time:
+    case EventColumn::Count: break;
+    }
+    return orderBy([](uint32_t) { return 0; }, tie, descending);
+}
+
+std::vector<uint32_t> mergeView(const std::vector<uint32_t> &before, const std::vector<uint32_t> &dropped,
+                                std::vector<uint32_t> added, const ViewOrder &order, ViewDiff &diff)
+{
+    const auto isDropped = [&](uint32_t item) { return std::binary_search(dropped.begin(), dropped.end(), item); };
+    std::sort(added.begin(), added.end(), order);
+    std::vector<uint32_t> after;
+    after.reserve(before.size() + added.size());
+    size_t next = 0; // into added
+    for (const uint32_t item : before) {
+        if (isDropped(item))
+            continue;
+        for (; next < added.size() && order(added[next], item); ++next)
+            after.push_back(added[next]);
+        after.push_back(item);
+    }
+    after.insert(after.end(), added.begin() + long(next), added.end());
+    // The diff: items kept in place are equal in both; a dropped item met where `after` differs was removed.
+    size_t i = 0, j = 0;
+    while (i < before.size() || j < after.size()) {
+        if (i < before.size() && j < after.size() && before[i] == after[j]) {
+            if (isDropped(before[i]))
+                diff.changed.push_back(uint32_t(j));
+            ++i, ++j;
+        } else if (i < before.size() && (isDropped(before[i]) || j == after.size())) {
+            diff.removed.push_back(uint32_t(i++));
+        } else {
+            diff.inserted.push_back(uint32_t(j++));
+        }
+    }
+    return after;
+}
+
+} // namespace oplens
