@@ -150,6 +150,11 @@ std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
     o.credentials = *credentials;
     if (!readSourceArguments(parser, o) || !readFilter(parser, o.filter))
         return std::nullopt;
+    // Only a workspace's filter can be a regex (--grep is a substring): an invalid one would print nothing at all.
+    if (const QString problem = o.filter.regexProblem(); !problem.isEmpty()) {
+        error(QStringLiteral("--workspace: the filter's text \"%1\" is not a valid regular expression: %2").arg(o.filter.text, problem));
+        return std::nullopt;
+    }
     if (parser.isSet(QStringLiteral("limit"))) {
         bool ok = false;
         o.limit = parser.value(QStringLiteral("limit")).toLongLong(&ok);

@@ -259,6 +259,27 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains(message), qPrintable(run.err));
     }
 
+    // A workspace's filter may be a regex (the console's); an invalid one is refused with why and where, instead of
+    // printing no operation at all. --grep, a substring, replaces it.
+    void workspaceWithAnInvalidRegexIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("bad.oplens.json"));
+        const QJsonObject workspace{{QStringLiteral("oplensWorkspace"), 1},
+                                    {QStringLiteral("sources"), QJsonArray{QJsonObject{{QStringLiteral("url"), data("seed-example.jsonl")}}}},
+                                    {QStringLiteral("filter"), QJsonObject{{QStringLiteral("text"), QStringLiteral("smart(scan")},
+                                                                           {QStringLiteral("regex"), true}}}};
+        QVERIFY(testfiles::writeFile(path, QJsonDocument(workspace).toJson()));
+        const Run refused = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--workspace"), path});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QStringLiteral("the filter's text \"smart(scan\" is not a valid regular expression: missing closing parenthesis at position 10")),
+                 qPrintable(refused.err));
+        QVERIFY(refused.out.isEmpty());
+        const Run grep = oplensctl({QStringLiteral("get-operation-log"), QStringLiteral("--workspace"), path, QStringLiteral("--grep"), QStringLiteral("smart")});
+        QCOMPARE(grep.exitCode, 0);
+        QVERIFY(!grep.out.isEmpty());
+    }
+
     // Before: it waited 30 s whatever the caller wanted (and for ever on a server that trickles). A server that
     // accepts and never answers: the command ends with a clear error, exit status 2.
     void restartAgainstASilentAgentEnds()

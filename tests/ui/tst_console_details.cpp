@@ -1,5 +1,5 @@
 // The small things a demanding admin noticed (issue 11): help without a display, a small screen, the status filter,
-// the Parameters column and cell menu, the Help menu, the Ended column of interrupted operations, restart words,
+// an invalid regular expression (issue 13), the Parameters column and cell menu, the Help menu, the Ended column of interrupted operations, restart words,
 // and the demo writer's size options.
 #include "consolefixture.h"
 #include "filterbar.h"
@@ -25,6 +25,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QToolButton>
 
 #include <QFile>
 #include <QProcess>
@@ -192,6 +193,60 @@ private Q_SLOTS:
         QTest::keyClick(search, Qt::Key_Escape);
         QVERIFY(search->text().isEmpty());
         QTRY_COMPARE(w->operationsPane()->shown(), w->operationsPane()->total());
+    }
+
+    // An invalid regular expression is said under the bar, in red, and not applied: the table keeps the last valid
+    // search instead of going empty. Turning regex mode off, or mending the pattern, takes the message away.
+    void invalidRegexSaysSoAndKeepsTheTable()
+    {
+        auto w = openWindow(m_demo);
+        QVERIFY(w->isIdle());
+        FilterBar *bar = w->filterBar();
+        QLineEdit *search = bar->searchField();
+        TablePane *operations = w->operationsPane();
+        QLabel *error = bar->patternError();
+        QVERIFY(error && !error->isVisible());
+        bar->regexButton()->click();
+        search->setFocus();
+        QTest::keyClicks(search, QStringLiteral("smart.can"));
+        QTest::keyClick(search, Qt::Key_Return);
+        QTRY_VERIFY(w->isIdle() && operations->shown() > 0 && operations->shown() < operations->total());
+        const size_t matching = operations->shown();
+        QVERIFY(!error->isVisible());
+
+        search->selectAll();
+        QTest::keyClicks(search, QStringLiteral("smart(scan"));
+        QTest::keyClick(search, Qt::Key_Return);
+        QVERIFY(error->isVisible());
+        QCOMPARE(error->text(), QStringLiteral("Invalid regular expression: missing closing parenthesis at position 10"));
+        QVERIFY(error->mapTo(bar, QPoint(0, 0)).y() >= search->mapTo(bar, QPoint(0, search->height())).y()); // under it
+        const QColor red = error->palette().color(QPalette::WindowText);
+        QVERIFY2(red.red() > 150 && red.green() < 80 && red.blue() < 80, qPrintable(red.name()));
+        QVERIFY(search->styleSheet().contains(QStringLiteral("border")));
+        QCOMPARE(search->toolTip(), error->text());
+        // The last valid search stays in force: the same operations, no "No operation matches".
+        QCOMPARE(operations->query()->filter().text, QStringLiteral("smart.can"));
+        QCOMPARE(bar->filter().text, QStringLiteral("smart.can"));
+        QTRY_VERIFY(w->isIdle());
+        QCOMPARE(operations->shown(), matching);
+        QVERIFY(!operations->findChild<QWidget *>(QStringLiteral("emptyResult"))->isVisible());
+        QVERIFY(saveScreenshot(w.get(), QStringLiteral("details-invalid-regex")));
+
+        QTest::keyClicks(search, QStringLiteral(")")); // mended
+        QTest::keyClick(search, Qt::Key_Return);
+        QVERIFY(!error->isVisible());
+        QVERIFY(search->styleSheet().isEmpty());
+        QCOMPARE(operations->query()->filter().text, QStringLiteral("smart(scan)"));
+        QTRY_VERIFY(w->isIdle() && operations->shown() == matching);
+
+        QTest::keyClick(search, Qt::Key_Backspace); // invalid again, then regex mode off: a plain substring search
+        QTest::keyClick(search, Qt::Key_Return);
+        QVERIFY(error->isVisible());
+        bar->regexButton()->click();
+        QVERIFY(!error->isVisible());
+        QCOMPARE(operations->query()->filter().text, QStringLiteral("smart(scan"));
+        QVERIFY(!operations->query()->filter().regex);
+        QTRY_VERIFY(w->isIdle() && operations->shown() == 0);
     }
 
     // Searching for a value found only inside parameters shows the Parameters column; clearing the search hides it

@@ -11,6 +11,7 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QKeyEvent>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMouseEvent>
@@ -19,12 +20,15 @@
 #include <QJsonObject>
 #include <QSettings>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 namespace oplens::ui {
 
 namespace {
 enum Range { AllTime, Last24h, Last7d, Last30d, Custom };
 constexpr int64_t kHour = 3600 * 1000;
+// Qt 6.4's palette has no error role: the red the export dialog's problems use, readable on light and dark themes.
+const QColor kErrorColor(0xC6, 0x28, 0x28);
 
 QToolButton *pickerButton(const QString &text, QMenu *menu, QWidget *parent)
 {
@@ -66,7 +70,21 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     m_range = new QComboBox(this);
     m_range->addItems({tr("All time"), tr("Last 24 hours"), tr("Last 7 days"), tr("Last 30 days"), tr("Custom…")});
 
-    auto *layout = new QHBoxLayout(this);
+    m_patternError = new QLabel(this);
+    m_patternError->setObjectName(QStringLiteral("patternError"));
+    m_patternError->setContentsMargins(6, 0, 4, 4);
+    m_patternError->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette errorPalette = m_patternError->palette();
+    errorPalette.setColor(QPalette::WindowText, kErrorColor);
+    m_patternError->setPalette(errorPalette);
+    m_patternError->hide();
+
+    auto *rows = new QVBoxLayout(this);
+    rows->setContentsMargins(0, 0, 0, 0);
+    rows->setSpacing(0);
+    auto *layout = new QHBoxLayout;
+    rows->addLayout(layout);
+    rows->addWidget(m_patternError);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_search, 1);
     layout->addWidget(m_regex);
@@ -143,28 +161,11 @@ QStringList FilterBar::checkedIn(const QMenu *menu) const
     return checked;
 }
 
-void FilterBar::setStatusCounts(const Dataset &data, int64_t now)
+void FilterBar::setStatusCounts(const DatasetSummary &summary)
 {
-    // One pass for the flags known here (as the filter derives them); a choice added later is asked of the filter.
-    std::array<size_t, 32> byBit{};
-    for (uint32_t op = 0; op < data.operationCount(); ++op) {
-        if (!data.exists(op))
-            continue;
-        ++byBit[uint32_t(data.operation(op).status)];
-        if (data.isUnfinished(op))
-            ++byBit[std::countr_zero(uint32_t(StatusUnfinished))];
-        if (data.isStale(op, now))
-            ++byBit[std::countr_zero(uint32_t(StatusStale))];
-    }
-    constexpr uint32_t kKnown = (1u << (uint32_t(Status::Unknown) + 1)) - 1 | StatusUnfinished | StatusStale;
     m_statusCounts.clear();
-    for (const QString &name : statusFlagNames()) {
-        const uint32_t flag = statusFlagFromName(name);
-        ViewFilter only;
-        only.statuses = flag;
-        m_statusCounts.insert(name, (flag & kKnown) && std::has_single_bit(flag) ? byBit[std::countr_zero(flag)]
-                                                                                 : filterOperations(data, only, now).size());
-    }
+    for (const QString &name : statusFlagNames())
+        m_statusCounts.insert(name, summary.countOf(statusFlagFromName(name)));
     fillStatusMenu(checkedIn(m_statusMenu));
 }
 
@@ -214,6 +215,10 @@ ViewFilter FilterBar::filter() const
     ViewFilter f;
     f.text = m_search->text();
     f.regex = m_regex->isChecked();
+    if (!f.regexProblem().isEmpty()) { // an invalid pattern would match nothing: the last valid search stays
+        f.text = m_appliedText;
+        f.regex = m_appliedRegex;
+    }
     f.sources = m_sources;
     f.modules = m_pendingModules.isEmpty() ? checkedIn(m_moduleMenu) : m_pendingModules;
     f.names = m_pendingNames.isEmpty() ? checkedIn(m_nameMenu) : m_pendingNames;
@@ -235,7 +240,28 @@ ViewFilter FilterBar::filter() const
 
 void FilterBar::emitChanged()
 {
+    checkPattern();
     Q_EMIT changed(filter());
+}
+
+// Says under the bar why the regex typed is invalid and marks the field, or takes the search as the one applied.
+void FilterBar::checkPattern()
+{
+    ViewFilter typed;
+    typed.text = m_search->text();
+    typed.regex = m_regex->isChecked();
+    const QString problem = typed.regexProblem();
+    if (problem.isEmpty()) {
+        m_appliedText = typed.text;
+        m_appliedRegex = typed.regex;
+    }
+    const QString text = problem.isEmpty() ? QString() : tr("Invalid regular expression: %1").arg(problem);
+    m_patternError->setText(text);
+    m_patternError->setVisible(!problem.isEmpty());
+    m_search->setToolTip(text);
+    m_search->setStyleSheet(problem.isEmpty() ? QString()
+                                              : QStringLiteral("QLineEdit { border: 1px solid %1; border-radius: 2px; padding: 1px; }")
+                                                    .arg(kErrorColor.name()));
 }
 
 void FilterBar::focusSearch()
@@ -412,6 +438,7 @@ void FilterBar::setState(const QJsonObject &state, bool notify)
         }
         m_debounce.stop();
         updateButtons();
+        checkPattern();
     }
     if (notify)
         emitChanged();

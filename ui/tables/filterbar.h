@@ -1,6 +1,8 @@
 // The filter bar over the Operations and Events tabs: text, modules, names, statuses, time range.
 #pragma once
 
+#include "datasetsummary.h"
+
 #include "viewfilter.h"
 
 #include <QHash>
@@ -9,6 +11,7 @@
 
 class QComboBox;
 class QJsonObject;
+class QLabel;
 class QLineEdit;
 class QMenu;
 class QSettings;
@@ -39,8 +42,10 @@ public:
     static int customRangeIndex(); // the state's "range" for customSince and customUntil
     QLineEdit *searchField() const { return m_search; }
     QMenu *statusMenu() const { return m_statusMenu; }
+    QToolButton *regexButton() const { return m_regex; }
+    QLabel *patternError() const { return m_patternError; } // under the bar while the regex typed is invalid
     // How many operations of `data` each status choice holds, shown in the status menu.
-    void setStatusCounts(const Dataset &data, int64_t now);
+    void setStatusCounts(const DatasetSummary &summary); // counted in a worker (Session::summary())
 
 Q_SIGNALS:
     void changed(const oplens::ViewFilter &filter);
@@ -56,6 +61,7 @@ private:
     QStringList checkedIn(const QMenu *menu) const;
     void updateButtons();
     void chooseCustomRange();
+    void checkPattern();
 
     QLineEdit *m_search;
     QToolButton *m_regex, *m_modules, *m_names, *m_statuses;
@@ -69,6 +75,10 @@ private:
     QToolButton *m_sourcesButton; // "Server: mail3 ✕" while m_sources is set
     void setSources(const QStringList &paths, const QString &label);
     QHash<QString, size_t> m_statusCounts;         // by status choice, for the menu's texts
+    // An invalid regex is said under the bar and not applied: the last valid search stays in force.
+    QLabel *m_patternError;
+    QString m_appliedText;
+    bool m_appliedRegex = false;
 };
 
 } // namespace oplens::ui
