@@ -131,7 +131,7 @@ Session::JobResult Session::runJob(Job job, std::shared_ptr<const Dataset> old, 
 
 void Session::jobDone()
 {
-    JobResult result = m_job.future().takeResult();
+    JobResult result = m_job.result(); // a copy: takeResult() leaves a future that waitForFinished() never sees end
     endRead(); // appends that waited see m_loading and leave their lines to be read again
     m_loading = false;
     if (result.cancelled) {

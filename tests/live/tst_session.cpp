@@ -6,6 +6,7 @@
 #include "sourcehealth.h"
 #include "testfiles.h"
 #include "testoplog.h"
+#include "viewfilter.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -219,7 +220,11 @@ private Q_SLOTS:
         QCOMPARE(session->sources()[0].path, QFileInfo(b).absoluteFilePath());
         QCOMPARE(session->sourceIndex(QFileInfo(a).absoluteFilePath()), -1);
         QTRY_COMPARE(done.count(), 1);
-        QCOMPARE(session->data()->events().sourceCount(), 1);
+        // Its slot stays (b keeps its index), empty: no row and no name.
+        QCOMPARE(session->data()->events().sourceCount(), 2);
+        QCOMPARE(session->data()->rowCount(0), size_t(0));
+        QCOMPARE(session->data()->events().sourceName(0), QString());
+        QCOMPARE(session->sources()[0].slot, uint16_t(1));
         QCOMPARE(operations(*session), finishedIn(u"remove-b.jsonl"_s, u"b"_s, 1));
         // Lines appended to the removed file are not read; the remaining one is still followed.
         QVERIFY(appendFile(a, finished(u"a-more"_s, 1)));
@@ -264,6 +269,78 @@ private Q_SLOTS:
         QTRY_COMPARE(operations(*session).size(), 2);
         session->reload();
         QCOMPARE(session->sources()[0].notice, QString());
+    }
+
+    // A source read again (rotated) is read alone: the others' rows are copied from memory. Proof: the other file is
+    // changed in place (same size and inode, so following does not notice) and its old operations stay shown.
+    void rotatedSourceIsReadAlone()
+    {
+        const QString rotated = path(u"alone-rotated.jsonl"_s), other = path(u"alone-other.jsonl"_s);
+        QVERIFY(writeFile(rotated, finished(u"r"_s, 2)));
+        const QByteArray before = finished(u"o"_s, 2);
+        QVERIFY(writeFile(other, before));
+        auto session = open({rotated, other});
+        session->setFollow(0, true);
+        session->setFollow(1, true);
+        const QString otherName = QFileInfo(other).fileName();
+        const auto sorted = [](QStringList list) { list.sort(); return list; };
+        QCOMPARE(operations(*session), sorted(finishedIn(QFileInfo(rotated).fileName(), u"r"_s, 2) + finishedIn(otherName, u"o"_s, 2)));
+        const uint16_t otherSlot = session->sources()[1].slot;
+        QByteArray tampered = before;
+        tampered.replace("\"o-", "\"x-"); // other ids, same length
+        QVERIFY(tampered != before && tampered.size() == before.size());
+        {
+            QFile f(other); // in place: the same inode
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QCOMPARE(f.write(tampered), qint64(tampered.size()));
+        }
+        QSignalSpy reset(session.get(), &Session::dataReset);
+        QVERIFY(testfiles::replaceFile(rotated, finished(u"new"_s, 1, 1800000000000)));
+        QTRY_COMPARE(reset.count(), 1);
+        QTRY_VERIFY(settled(*session));
+        QCOMPARE(operations(*session), sorted(finishedIn(QFileInfo(rotated).fileName(), u"new"_s, 1) + finishedIn(otherName, u"o"_s, 2)));
+        QCOMPARE(session->sources()[1].slot, otherSlot); // the same index in the new dataset
+        QCOMPARE(session->data()->events().sourceName(otherSlot), QFileInfo(other).absoluteFilePath());
+    }
+
+    // A file opened beside others is read alone and appended: the dataset stays the same object.
+    void fileOpenedLaterIsAppended()
+    {
+        const QString first = path(u"later-1.jsonl"_s), second = path(u"later-2.jsonl"_s);
+        QVERIFY(writeFile(first, finished(u"f"_s, 1)));
+        QVERIFY(writeFile(second, finished(u"s"_s, 2)));
+        auto session = open({first});
+        const auto data = session->data();
+        QSignalSpy reset(session.get(), &Session::dataReset), appended(session.get(), &Session::dataAppended);
+        session->openFiles({second});
+        QTRY_COMPARE(operations(*session).size(), 3);
+        QCOMPARE(reset.count(), 0);
+        QVERIFY(appended.count() >= 1);
+        QCOMPARE(session->data(), data);
+        QCOMPARE(session->sources()[1].slot, uint16_t(1));
+        QCOMPARE(session->sources()[1].events, uint64_t(4));
+    }
+
+    // The summary (worked out in a worker) counts what the data holds and says what was newly interrupted by an
+    // append; what a file held when it was opened is not news.
+    void summaryFollowsTheData()
+    {
+        const QString log = path(u"summary.jsonl"_s);
+        QVERIFY(writeFile(log, finished(u"s"_s, 2) + Event(u"cut-old"_s, "Interrupted", 1700000001000).line()));
+        auto session = open({log});
+        QTRY_VERIFY(session->summary() && session->summary()->data == session->data());
+        QCOMPARE(session->summary()->operations, size_t(3));
+        QCOMPARE(session->summary()->countOf(StatusFinished), size_t(2));
+        QCOMPARE(session->summary()->countOf(StatusInterrupted), size_t(1));
+        QCOMPARE(session->summary()->attention.size(), size_t(1));
+        session->setFollow(0, true);
+        QSignalSpy fresh(session.get(), &Session::newInterruptions);
+        QVERIFY(appendFile(log, Event(u"cut-new"_s, "Interrupted", 1700000002000).line()));
+        QTRY_COMPARE(fresh.count(), 1);
+        const QStringList descriptions = fresh.first().first().toStringList();
+        QCOMPARE(descriptions.size(), 1); // not the one the file held when opened
+        QTRY_COMPARE(session->summary()->countOf(StatusInterrupted), size_t(2));
+        QCOMPARE(session->summary()->operationsBySource, std::vector<size_t>{4});
     }
 
     void goneFileIsReadWhenItComesBack()
