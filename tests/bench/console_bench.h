@@ -70,6 +70,9 @@ public:
     // One line per append on stderr: its source, id, when it was written (ms since the tracker began) and its
     // append-to-visible (-1: never).
     void printEach() const;
+    // What the checks cost the GUI thread (they run on it): the longest one and all of them, in ms.
+    double checkMaxMs() const { return double(m_checkMaxNs) / 1e6; }
+    double checkTotalMs() const { return double(m_checkTotalNs) / 1e6; }
 
 private:
     struct Append {
@@ -86,6 +89,7 @@ private:
     const void *m_lastData = nullptr, *m_lastRows = nullptr;
     size_t m_lastSize = 0;
     bool m_scheduled = false; // a look after a change of the table is due
+    qint64 m_checkMaxNs = 0, m_checkTotalNs = 0;
 };
 
 // Follows for `seconds` while `tick` (every 10 ms, given the ms since following began) appends what is due, with the

@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -68,6 +69,12 @@ void AppendTracker::check(bool force)
 {
     if (m_pending.empty())
         return;
+    const qint64 began = m_clock.nsecsElapsed();
+    const auto timed = qScopeGuard([&] {
+        const qint64 spent = m_clock.nsecsElapsed() - began;
+        m_checkMaxNs = std::max(m_checkMaxNs, spent);
+        m_checkTotalNs += spent;
+    });
     const std::shared_ptr<const Dataset> data = m_pane->resultData();
     const std::vector<uint32_t> &rows = m_pane->resultRows();
     if (!data)
@@ -175,6 +182,8 @@ void printFollowed(const FollowRun &run, const FollowResult &result)
     print("gui longest gap", result.longestGapMs, "ms", 0);
     print("gui gap p99", result.p99GapMs, "ms", 0);
     print("rss", double(rssAnonKb()) / 1024, "MB", 0);
+    print("bench checks longest", run.tracker.checkMaxMs(), "ms", 2); // the bench's own work on the GUI thread
+    print("bench checks total", run.tracker.checkTotalMs(), "ms", 0);
 }
 
 // ---- what is appended ----------------------------------------------------------------------------------------------
