@@ -78,11 +78,11 @@ ConnectDialog::ConnectDialog(QWidget *parent) : QDialog(parent), m_network(new Q
     note->setWordWrap(true);
     note->setEnabled(false);
     form->addRow(note);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    form->addRow(buttons);
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    form->addRow(m_buttons);
 
     connect(m_kind, &QComboBox::currentIndexChanged, this, &ConnectDialog::kindChanged);
     connect(m_auth, &QComboBox::currentIndexChanged, this, &ConnectDialog::authChanged);
@@ -176,6 +176,11 @@ std::optional<RemoteSpec> ConnectDialog::spec(QString *error) const
 bool ConnectDialog::rememberSecret() const { return m_remember->isChecked() && !m_remember->isHidden(); } // isHidden: the dialog is closed by now
 
 QString ConnectDialog::testResult() const { return m_result->text(); }
+
+QPushButton *ConnectDialog::addActionButton(const QString &text)
+{
+    return m_buttons->addButton(text, QDialogButtonBox::ActionRole);
+}
 
 void ConnectDialog::accept()
 {

@@ -10,6 +10,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QNetworkAccessManager;
@@ -29,6 +30,10 @@ public:
     bool rememberSecret() const;
     QString testResult() const;
 
+    // A button beside Connect and Cancel that only does what the caller connects it to (e.g. "Skip All" when
+    // several sources wait for their secrets).
+    QPushButton *addActionButton(const QString &text);
+
     QPushButton *testButton() const { return m_test; }
     QPushButton *trustButton() const { return m_trust; }
 
@@ -45,6 +50,7 @@ private:
     QLabel *m_logLabel, *m_userLabel, *m_secretLabel, *m_authLabel, *m_result;
     QCheckBox *m_remember;
     QPushButton *m_test, *m_trust;
+    QDialogButtonBox *m_buttons;
     QNetworkAccessManager *m_network;
     CertificateProblem m_certificate;
     int m_probe = 0; // the latest probe; older answers are dropped

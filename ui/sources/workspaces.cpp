@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 
 namespace oplens::ui {
@@ -23,6 +24,14 @@ Workspaces::Workspaces(Session *session, FilterBar *filterBar, TablePane *operat
     : QObject(window), m_session(session), m_filterBar(filterBar), m_operations(operations), m_events(events), m_window(window)
 {
     connect(m_session, &Session::secretNeeded, this, &Workspaces::supplySecret);
+    connect(m_session, &Session::sourcesChanged, this, [this] { // a source removed or given its secret meanwhile
+        const qsizetype waiting = m_secretQueue.size();
+        m_secretQueue.removeIf([this](const RemoteSpec &spec) { return !waitsForSecret(spec); });
+        if (m_secretQueue.size() != waiting)
+            updateSkipAllButton();
+        if (m_secretDialog && !waitsForSecret(m_askingFor))
+            m_secretDialog->reject();
+    });
 }
 
 void Workspaces::addActions(QMenu *file)
@@ -115,13 +124,10 @@ void Workspaces::supplySecret(const QString &source)
         return;
     }
     SecretStore::read(SecretStore::keyFor(spec), this, [this, spec](const QByteArray &secret, const QString &why) {
-        const int index = m_session->sourceIndex(spec.name());
-        const SourceState *source = index >= 0 ? &m_session->sources()[index] : nullptr;
-        if (!source || !source->remote || source->remote->state().phase != RemoteSource::Phase::NeedsSecret
-            || source->remote->spec().auth != spec.auth || source->remote->spec().user != spec.user)
+        if (!waitsForSecret(spec))
             return; // closed, given its secret or changed meanwhile
         if (!secret.isEmpty()) {
-            m_session->setSecret(index, secret);
+            m_session->setSecret(m_session->sourceIndex(spec.name()), secret);
             return;
         }
         const QString reason = why.isEmpty() ? tr("the keychain holds no secret for it") : why;
@@ -132,34 +138,98 @@ void Workspaces::supplySecret(const QString &source)
     });
 }
 
+// Still open with this identity, and still waiting for its secret.
+bool Workspaces::waitsForSecret(const RemoteSpec &spec) const
+{
+    const int index = m_session->sourceIndex(spec.name());
+    const SourceState *source = index >= 0 ? &m_session->sources()[index] : nullptr;
+    return source && source->remote && source->remote->state().phase == RemoteSource::Phase::NeedsSecret
+        && source->remote->spec().auth == spec.auth && source->remote->spec().user == spec.user;
+}
+
 void Workspaces::noSecret(const RemoteSpec &spec, const QString &why)
 {
     m_session->giveUp(m_session->sourceIndex(spec.name()),
                       tr("no %1: %2").arg(spec.auth == RemoteSpec::Auth::Basic ? tr("password") : tr("token"), why));
 }
 
+// Queued: ten agents without their tokens are asked in turn, each once the previous dialog was answered.
 void Workspaces::askForSecret(const RemoteSpec &spec, const QString &why)
 {
-    ConnectDialog dialog(m_window);
-    dialog.setWindowTitle(tr("Credentials for %1").arg(spec.name()));
-    dialog.setSpec(spec);
+    const auto same = [&](const RemoteSpec &other) { return other.name() == spec.name(); };
+    if ((m_secretDialog && same(m_askingFor))
+        || std::any_of(m_secretQueue.cbegin(), m_secretQueue.cend(), same))
+        return;
     Q_EMIT message(tr("%1 needs its secret: %2.").arg(spec.name(), why));
+    m_secretQueue.append(spec);
+    updateSkipAllButton();
+    askNextSecret();
+}
+
+// Not exec(): its nested event loop is where the next source's request arrived and opened a dialog over this one.
+void Workspaces::askNextSecret()
+{
+    while (!m_secretDialog && !m_secretQueue.isEmpty()) {
+        const RemoteSpec spec = m_secretQueue.takeFirst();
+        if (!waitsForSecret(spec))
+            continue; // removed, or given its secret, while it waited
+        auto *dialog = new ConnectDialog(m_window);
+        dialog->setWindowTitle(tr("Credentials for %1").arg(spec.name()));
+        dialog->setSpec(spec);
+        m_secretDialog = dialog;
+        m_askingFor = spec;
+        m_skipAll = false;
+        m_skipAllButton = dialog->addActionButton(QString());
+        connect(m_skipAllButton, &QPushButton::clicked, dialog, [this, dialog] {
+            m_skipAll = true;
+            dialog->reject();
+        });
+        updateSkipAllButton();
+        connect(dialog, &QDialog::finished, this, [this, dialog, spec](int result) {
+            secretAnswered(dialog, spec, result == QDialog::Accepted);
+        });
+        dialog->open();
+    }
+}
+
+void Workspaces::updateSkipAllButton()
+{
+    if (!m_skipAllButton)
+        return;
+    const qsizetype others = m_secretQueue.size();
+    m_skipAllButton->setText(tr("Skip All (%1)").arg(others + 1));
+    m_skipAllButton->setToolTip(tr("Give no secret now to this source and the %1 others waiting; Retry now asks again").arg(others));
+    m_skipAllButton->setVisible(others > 0);
+}
+
+void Workspaces::secretAnswered(ConnectDialog *dialog, const RemoteSpec &spec, bool accepted)
+{
+    dialog->deleteLater();
+    m_secretDialog = nullptr;
     QString error;
-    const auto given = dialog.exec() == QDialog::Accepted ? dialog.spec(&error) : std::nullopt;
+    const auto given = accepted ? dialog->spec(&error) : std::nullopt;
+    if (m_skipAll) {
+        for (const RemoteSpec &waiting : std::exchange(m_secretQueue, {}))
+            if (waitsForSecret(waiting))
+                noSecret(waiting, tr("skipped"));
+    }
+    if (given && dialog->rememberSecret())
+        SecretStore::write(SecretStore::keyFor(*given), given->secret, this, [](const QString &) {});
+    if (!waitsForSecret(spec)) {
+        askNextSecret(); // removed or given its secret while the dialog was up
+        return;
+    }
     const int index = m_session->sourceIndex(spec.name());
     if (!given) {
-        noSecret(spec, tr("none given"));
-        return;
-    }
-    if (dialog.rememberSecret())
-        SecretStore::write(SecretStore::keyFor(*given), given->secret, this, [](const QString &) {});
-    if (given->name() == spec.name() && given->auth == spec.auth && given->user == spec.user && given->caFile == spec.caFile) {
+        noSecret(spec, m_skipAll ? tr("skipped") : tr("none given"));
+    } else if (given->name() == spec.name() && given->auth == spec.auth && given->user == spec.user && given->caFile == spec.caFile) {
         m_session->setSecret(index, given->secret);
-        return;
+    } else {
+        const WorkspaceSource settings = m_opened.value(spec.name());
+        m_session->removeSource(index); // the admin changed more than the secret
+        openRemote(*given, settings);
     }
-    const WorkspaceSource settings = m_opened.value(spec.name());
-    m_session->removeSource(index); // the admin changed more than the secret
-    openRemote(*given, settings);
+    askNextSecret();
 }
 
 Workspace Workspaces::current() const

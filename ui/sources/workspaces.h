@@ -9,13 +9,16 @@
 #include "workspace.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 
 class QMenu;
+class QPushButton;
 class QWidget;
 
 namespace oplens::ui {
 
+class ConnectDialog;
 class FilterBar;
 class TablePane;
 
@@ -49,6 +52,10 @@ private:
     void supplySecret(const QString &source);
     QByteArray commandLineSecret(const RemoteSpec &spec) const;
     void askForSecret(const RemoteSpec &spec, const QString &why);
+    void askNextSecret();
+    void secretAnswered(ConnectDialog *dialog, const RemoteSpec &spec, bool accepted);
+    void updateSkipAllButton();
+    bool waitsForSecret(const RemoteSpec &spec) const;
     void noSecret(const RemoteSpec &spec, const QString &why);
 
     Session *m_session;
@@ -62,6 +69,12 @@ private:
     CommandLineCredentials m_credentials;
     QSet<QString> m_commandLineSources; // the sources the command line named: they may have its secrets
     QHash<QString, WorkspaceSource> m_opened; // by source name: keeps a workspace's token and password files
+    // Sources waiting for the admin to give their secret, asked one at a time: never a dialog over another.
+    QList<RemoteSpec> m_secretQueue;
+    QPointer<ConnectDialog> m_secretDialog; // the one asking now
+    RemoteSpec m_askingFor;                  // whose secret it asks for
+    QPointer<QPushButton> m_skipAllButton;   // in it: gives up on it and on the queue
+    bool m_skipAll = false;
 };
 
 } // namespace oplens::ui
