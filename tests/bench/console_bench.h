@@ -90,6 +90,7 @@ private:
     size_t m_lastSize = 0;
     bool m_scheduled = false; // a look after a change of the table is due
     qint64 m_checkMaxNs = 0, m_checkTotalNs = 0;
+    std::vector<uint8_t> m_marks; // per operation of the dataset looked at: check()'s scratch, all 0 between checks
 };
 
 // Follows for `seconds` while `tick` (every 10 ms, given the ms since following began) appends what is due, with the

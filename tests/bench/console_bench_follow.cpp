@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QScopeGuard>
 #include <QTemporaryDir>
 
@@ -84,27 +85,33 @@ void AppendTracker::check(bool force)
     m_lastData = data.get();
     m_lastRows = rows.data();
     m_lastSize = rows.size();
-    const QStringList names = data->events().sourceNames(); // the dataset's source indexes may not be the session's
+    // The pending appends' operations in `data` (its source indexes may not be the session's: by name).
+    QHash<QString, uint16_t> sources;
+    const QStringList names = data->events().sourceNames();
+    for (qsizetype k = 0; k < names.size(); ++k)
+        sources.insert(names[k], uint16_t(k));
     std::vector<std::pair<uint32_t, size_t>> wanted; // operation in `data`, index into m_appends
     for (const size_t i : m_pending) {
-        const qsizetype source = names.indexOf(m_appends[i].source);
-        const uint32_t op = source < 0 ? kNone : data->findOperation(uint16_t(source), m_appends[i].id);
+        const auto source = sources.constFind(m_appends[i].source);
+        const uint32_t op = source == sources.cend() ? kNone : data->findOperation(*source, m_appends[i].id);
         if (op != kNone)
             wanted.emplace_back(op, i);
     }
     if (wanted.empty())
         return;
-    uint32_t lowest = kNone;
+    // One pass over the rows, each looked up in a mark per operation (1: wanted, 2: shown).
+    m_marks.resize(std::max(m_marks.size(), data->operationCount()));
     for (const auto &[op, i] : wanted)
-        lowest = std::min(lowest, op);
+        m_marks[op] = 1;
+    for (const uint32_t row : rows)
+        if (row < m_marks.size() && m_marks[row] == 1)
+            m_marks[row] = 2;
     const qint64 now = m_clock.nsecsElapsed();
-    for (const uint32_t row : rows) {
-        if (row < lowest)
-            continue; // appended operations are numbered last: most rows are older ones
-        for (const auto &[op, i] : wanted)
-            if (op == row)
-                m_appends[i].seenNs = now;
-    }
+    for (const auto &[op, i] : wanted)
+        if (m_marks[op] == 2)
+            m_appends[i].seenNs = now;
+    for (const auto &[op, i] : wanted)
+        m_marks[op] = 0;
     std::erase_if(m_pending, [this](size_t i) { return m_appends[i].seenNs >= 0; });
 }
 
