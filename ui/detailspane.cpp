@@ -159,7 +159,9 @@ void DetailsPane::showHeading(uint32_t op, const QString &status, bool stale)
     m_title->setText(QStringLiteral("<b>%1 %2</b> &nbsp; <span style='color:%3'>%4</span>")
                          .arg(s.string(d.module(op)).toHtmlEscaped(), s.string(d.name(op)).toHtmlEscaped(),
                               statusColor(o.status, stale).name(), status.toHtmlEscaped()));
-    const QString reason = o.status == Status::Interrupted ? tr("Why interrupted: %1").arg(d.interruptionReason(op)) : QString();
+    const QString reason = o.status == Status::Interrupted
+        ? tr("Why interrupted: %1").arg(d.interruptionReason(op, TimeDisplay::instance().utc()))
+        : QString();
     m_reason->setText(reason);
     m_reason->setVisible(!reason.isEmpty());
     m_copyId->setEnabled(true);

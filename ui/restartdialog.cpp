@@ -56,7 +56,7 @@ RestartDialog::RestartDialog(const Dataset &data, uint32_t op, const QString &vi
     form->addRow(tr("Status"), status);
     form->addRow(tr("Started"), new QLabel(TimeDisplay::instance().format(o.startedAt)));
     if (o.status == Status::Interrupted)
-        form->addRow(tr("Why interrupted"), new QLabel(data.interruptionReason(op)));
+        form->addRow(tr("Why interrupted"), new QLabel(data.interruptionReason(op, TimeDisplay::instance().utc())));
     else if (const auto error = s.otherString(o.statusRow, "error"))
         form->addRow(tr("Error"), new QLabel(QString::fromStdString(*error)));
     auto *parameters = new QPlainTextEdit;

@@ -1,6 +1,7 @@
 #include "dataset.h"
 
 #include <QDateTime>
+#include <QTimeZone>
 #include <QFileInfo>
 
 #include <algorithm>
@@ -46,6 +47,13 @@ void Dataset::appendBatch(Dataset &&batch, uint16_t source)
     // Evidence the batch was given (an agent's serviceStartedAt, a crash snapshot) is its source's: the operations it
     // brings are all derived with it, the others of that source by aggregate() when it changed something.
     const SourceEvidence given = batch.m_evidence.empty() ? SourceEvidence() : batch.m_evidence[0];
+    if (m_events.sourceCount() <= source || m_events.sourceName(source).isEmpty()) { // a source first read now
+        QStringList names = m_events.sourceNames();
+        while (names.size() <= source)
+            names << QString();
+        names[source] = batch.m_events.sourceName(0);
+        m_events.setSourceNames(names);
+    }
     m_events.appendBatch(std::move(batch.m_events), source);
     batch = Dataset();
     if (m_evidence.size() <= source)
@@ -323,11 +331,12 @@ QString Dataset::title(uint32_t op) const
              hostId != kNone ? m_events.string(hostId) : QFileInfo(m_events.sourceName(source(op))).fileName());
 }
 
-QString Dataset::interruptionReason(uint32_t op) const
+QString Dataset::interruptionReason(uint32_t op, bool utc) const
 {
     const Operation &o = m_ops[op];
-    const auto when = [](int64_t ms) {
-        return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    const auto when = [utc](int64_t ms) {
+        return utc ? QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss'Z'"))
+                   : QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     };
     switch (o.evidence) {
     case Evidence::None:

@@ -93,10 +93,11 @@ public:
     bool needsAttention(uint32_t op, int64_t now) const;
     // "ZxBackup SmartScan on mail1.example.com" (the source's file name when the events name no host).
     QString title(uint32_t op) const;
-    // Why it is Interrupted, in one line ("service restarted at ...", the event's error, ...).
-    QString interruptionReason(uint32_t op) const;
+    // Why it is Interrupted, in one line ("service restarted at ...", the event's error, ...); times in local time,
+    // or in UTC (with a "Z") when `utc` (the console's View > Times in UTC).
+    QString interruptionReason(uint32_t op, bool utc = false) const;
     // "superseded by the run of 2026-11-29 22:00 (Finished)"; empty when it is not superseded.
-    QString supersededReason(uint32_t op) const;
+    QString supersededReason(uint32_t op, bool utc = false) const;
     // The rows of one operation in time order.
     std::vector<Row> rowsOf(uint32_t op) const;
     // Running longer than this (ms) is Stale for that module and name in that source (docs/oplog.md section 3).

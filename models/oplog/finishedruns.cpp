@@ -4,6 +4,7 @@
 #include "dataset.h"
 
 #include <QDateTime>
+#include <QTimeZone>
 
 #include <algorithm>
 
@@ -177,13 +178,14 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
     }
 }
 
-QString Dataset::supersededReason(uint32_t op) const
+QString Dataset::supersededReason(uint32_t op, bool utc) const
 {
     const uint32_t run = m_ops[op].supersededBy;
     if (run == kNone)
         return {};
-    const QDateTime started = QDateTime::fromMSecsSinceEpoch(m_ops[run].startedAt);
-    const QString when = started.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    const QString when = utc ? QDateTime::fromMSecsSinceEpoch(m_ops[run].startedAt, QTimeZone::utc())
+                                   .toString(QStringLiteral("yyyy-MM-dd HH:mm'Z'"))
+                             : QDateTime::fromMSecsSinceEpoch(m_ops[run].startedAt).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     return QStringLiteral("superseded by the run of %1 (Finished)").arg(when);
 }
 

@@ -136,6 +136,34 @@ ViewOrder eventOrder(const Dataset &data, EventColumn column, bool descending)
     return orderBy([](uint32_t) { return 0; }, tie, descending);
 }
 
+namespace {
+
+// Walks both: items kept are equal in both; a dropped item still shown further on stays in place (changed) while the
+// added items before it are inserted; one that is gone or moved is removed (and inserted where it went).
+template <typename Dropped, typename PositionOf>
+void diffViews(const std::vector<uint32_t> &before, const std::vector<uint32_t> &after, Dropped isDropped,
+               PositionOf positionOf, ViewDiff &diff)
+{
+    size_t i = 0, j = 0;
+    while (i < before.size() || j < after.size()) {
+        if (i < before.size() && j < after.size() && before[i] == after[j]) {
+            if (isDropped(before[i]))
+                diff.changed.push_back(uint32_t(j));
+            ++i, ++j;
+            continue;
+        }
+        const bool beforeLeft = i < before.size();
+        const bool aheadInAfter = beforeLeft && j < after.size() && isDropped(before[i]) && isDropped(after[j])
+            && positionOf(before[i]) > int64_t(j);
+        if (beforeLeft && (j == after.size() || (isDropped(before[i]) && !aheadInAfter)))
+            diff.removed.push_back(uint32_t(i++));
+        else
+            diff.inserted.push_back(uint32_t(j++));
+    }
+}
+
+} // namespace
+
 std::vector<uint32_t> mergeView(const std::vector<uint32_t> &before, const std::vector<uint32_t> &dropped,
                                 std::vector<uint32_t> added, const ViewOrder &order, ViewDiff &diff)
 {
@@ -143,28 +171,27 @@ std::vector<uint32_t> mergeView(const std::vector<uint32_t> &before, const std::
     std::sort(added.begin(), added.end(), order);
     std::vector<uint32_t> after;
     after.reserve(before.size() + added.size());
+    std::vector<std::pair<uint32_t, uint32_t>> addedAt; // (item, its position in `after`)
     size_t next = 0; // into added
+    const auto takeAdded = [&] {
+        addedAt.emplace_back(added[next], uint32_t(after.size()));
+        after.push_back(added[next++]);
+    };
     for (const uint32_t item : before) {
         if (isDropped(item))
             continue;
-        for (; next < added.size() && order(added[next], item); ++next)
-            after.push_back(added[next]);
+        while (next < added.size() && order(added[next], item))
+            takeAdded();
         after.push_back(item);
     }
-    after.insert(after.end(), added.begin() + long(next), added.end());
-    // The diff: items kept in place are equal in both; a dropped item met where `after` differs was removed.
-    size_t i = 0, j = 0;
-    while (i < before.size() || j < after.size()) {
-        if (i < before.size() && j < after.size() && before[i] == after[j]) {
-            if (isDropped(before[i]))
-                diff.changed.push_back(uint32_t(j));
-            ++i, ++j;
-        } else if (i < before.size() && (isDropped(before[i]) || j == after.size())) {
-            diff.removed.push_back(uint32_t(i++));
-        } else {
-            diff.inserted.push_back(uint32_t(j++));
-        }
-    }
+    while (next < added.size())
+        takeAdded();
+    std::sort(addedAt.begin(), addedAt.end());
+    const auto positionOf = [&](uint32_t item) -> int64_t {
+        const auto at = std::lower_bound(addedAt.begin(), addedAt.end(), std::pair(item, 0u));
+        return at != addedAt.end() && at->first == item ? at->second : -1;
+    };
+    diffViews(before, after, isDropped, positionOf, diff);
     return after;
 }
 

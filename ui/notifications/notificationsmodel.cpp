@@ -276,7 +276,7 @@ QString NotificationsModel::groupHeading(const Item &item) const
     const Operation &o = d.operation(item.op);
     if (o.evidence == Evidence::ServiceStarted || o.evidence == Evidence::AgentReport)
         return tr("%1 · service restarted %2").arg(server, TimeDisplay::instance().format(o.endedAt).left(16)); // to the minute
-    const QString reason = d.interruptionReason(item.op);
+    const QString reason = d.interruptionReason(item.op, TimeDisplay::instance().utc());
     return reason.isEmpty() ? tr("%1 · interrupted").arg(server) : tr("%1 · %2").arg(server, reason);
 }
 
@@ -289,9 +289,10 @@ QString NotificationsModel::why(const Item &item) const
         return tr("Stale: running since %1 (%2), longer than the %3 it usually needs at most")
             .arg(when, TimeDisplay::duration(m_now - item.when), TimeDisplay::duration(limit));
     }
+    const bool utc = TimeDisplay::instance().utc();
     if (item.superseded)
-        return tr("Interrupted %1: %2; %3").arg(when, d.interruptionReason(item.op), d.supersededReason(item.op));
-    return tr("Interrupted %1: %2").arg(when, d.interruptionReason(item.op));
+        return tr("Interrupted %1: %2; %3").arg(when, d.interruptionReason(item.op, utc), d.supersededReason(item.op, utc));
+    return tr("Interrupted %1: %2").arg(when, d.interruptionReason(item.op, utc));
 }
 
 QString NotificationsModel::ackedSuffix(const Item &item) const

@@ -59,9 +59,9 @@ QVariant OperationsModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ToolTipRole) {
         if (evidence)
             return tr("Interrupted: evidence at %1 (%2)")
-                .arg(timeText(o.endedAt, TimeDisplay::instance().utc()), d.interruptionReason(op));
+                .arg(timeText(o.endedAt, TimeDisplay::instance().utc()), d.interruptionReason(op, TimeDisplay::instance().utc()));
         if (column == Column::Status && o.status == Status::Interrupted)
-            return d.interruptionReason(op);
+            return d.interruptionReason(op, TimeDisplay::instance().utc());
         if (column == Column::Source)
             return s.sourceName(d.source(op));
     }
