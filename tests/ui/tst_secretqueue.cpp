@@ -1,6 +1,7 @@
 // Several agent sources waiting for their tokens (issue 13): the console asks for them one at a time, never a dialog
 // over another; a source removed or given its token while it waits is not asked; cancelling one leaves the others
-// asked; Skip All gives up on the one shown and on those waiting. One real oplensd serving five oplogs on loopback.
+// asked; Skip All gives up on the one shown and on those waiting; none is asked over another modal dialog of the
+// admin's. One real oplensd serving five oplogs on loopback.
 #include "connectdialog.h"
 #include "consolefixture.h"
 #include "mainwindow.h"
@@ -12,6 +13,7 @@
 #include <QApplication>
 #include <QJsonArray>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSet>
 #include <QTemporaryDir>
@@ -203,6 +205,36 @@ private Q_SLOTS:
         QCOMPARE(watch.asked.size(), 3); // neither the removed source nor the one given its token was asked
         QCOMPARE(watch.mostAtOnce, 1);
         QVERIFY(shownConnectDialogs().isEmpty());
+    }
+
+    // The admin's own dialog (here a message box; Connect, Restart, Export… alike) is up when the sources start
+    // waiting: none is asked over it; the first is asked once it closes.
+    void notAskedOverAnotherDialog()
+    {
+        auto w = consolefixture::openWindow({}, {.pollMs = 100, .remotePollMs = 200, .size = QSize(1400, 800)});
+        auto *own = new QMessageBox(QMessageBox::Information, QStringLiteral("Export"), QStringLiteral("Exporting…"),
+                                    QMessageBox::Close, w.get());
+        own->setAttribute(Qt::WA_DeleteOnClose);
+        own->open();
+        QTRY_COMPARE(QApplication::activeModalWidget(), own);
+        DialogWatch watch;
+        QStringList said;
+        connect(w->workspaces(), &Workspaces::message, this, [&said](const QString &text) {
+            if (text.contains(QStringLiteral("needs its secret")))
+                said << text;
+        });
+        for (const QString &log : kLogs)
+            w->workspaces()->openRemote(spec(log));
+        QTRY_COMPARE_WITH_TIMEOUT(said.size(), 5, 20000);
+        QTest::qWait(300); // longer than the console waits before it looks again
+        QVERIFY(watch.asked.isEmpty());
+        own->close();
+        QTRY_VERIFY_WITH_TIMEOUT(watch.current(1), 10000);
+        QVERIFY(QApplication::activeModalWidget() == watch.current(1));
+        buttonNamed(watch.current(1), QStringLiteral("Skip All"))->click();
+        QTRY_VERIFY(shownConnectDialogs().isEmpty());
+        QCOMPARE(watch.asked.size(), 1);
+        QCOMPARE(watch.mostAtOnce, 1);
     }
 
     // Skip All on the first dialog: no more dialogs, and every source that waited says it was skipped.

@@ -6,6 +6,7 @@
 #include "secretstore.h"
 #include "tablepane.h"
 
+#include <QApplication>
 #include <QFileDialog>
 #include <QJsonArray>
 #include <QFileInfo>
@@ -24,6 +25,9 @@ Workspaces::Workspaces(Session *session, FilterBar *filterBar, TablePane *operat
     : QObject(window), m_session(session), m_filterBar(filterBar), m_operations(operations), m_events(events), m_window(window)
 {
     connect(m_session, &Session::secretNeeded, this, &Workspaces::supplySecret);
+    m_askLater.setSingleShot(true);
+    m_askLater.setInterval(250);
+    connect(&m_askLater, &QTimer::timeout, this, &Workspaces::askNextSecret);
     connect(m_session, &Session::sourcesChanged, this, [this] { // a source removed or given its secret meanwhile
         const qsizetype waiting = m_secretQueue.size();
         m_secretQueue.removeIf([this](const RemoteSpec &spec) { return !waitsForSecret(spec); });
@@ -169,6 +173,10 @@ void Workspaces::askForSecret(const RemoteSpec &spec, const QString &why)
 // Not exec(): its nested event loop is where the next source's request arrived and opened a dialog over this one.
 void Workspaces::askNextSecret()
 {
+    if (QWidget *modal = QApplication::activeModalWidget(); modal && modal != m_secretDialog && !m_secretQueue.isEmpty()) {
+        m_askLater.start(); // after the admin's own dialog (Connect, Restart, Export…) closes: never one over it
+        return;
+    }
     while (!m_secretDialog && !m_secretQueue.isEmpty()) {
         const RemoteSpec spec = m_secretQueue.takeFirst();
         if (!waitsForSecret(spec))

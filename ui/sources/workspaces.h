@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QSet>
+#include <QTimer>
 
 class QMenu;
 class QPushButton;
@@ -75,6 +76,7 @@ private:
     RemoteSpec m_askingFor;                  // whose secret it asks for
     QPointer<QPushButton> m_skipAllButton;   // in it: gives up on it and on the queue
     bool m_skipAll = false;
+    QTimer m_askLater; // while another modal dialog is up
 };
 
 } // namespace oplens::ui
