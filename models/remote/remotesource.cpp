@@ -234,7 +234,9 @@ void RemoteSource::received()
             m_bodyRejected = first < 0 || first > m_state.mirrored;
         }
         m_bodyPos = m_bodyStart;
-        if (!m_bodyRejected && m_state.mirrored == 0) {
+        // Bytes are coming for a copy not caught up yet, also one resumed after a failure (which still said
+        // "Retrying"): the Sources pane shows how much of the server's size is copied.
+        if (!m_bodyRejected && (m_state.mirrored == 0 || !m_state.ready)) {
             m_state.phase = Phase::Downloading;
             if (status == 200 && reply->header(QNetworkRequest::ContentLengthHeader).isValid())
                 m_state.remoteSize = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();

@@ -1,13 +1,16 @@
 // The one agent client (agentclient.h; docs/cli.md "Secrets", docs/agent.md section 3) against small servers of its
 // own on loopback: the token goes in clear only to a literal loopback host, decided by each request before any
-// lookup or connection; a redirect is never followed; a server that never answers, or trickles, ends in an error.
+// lookup or connection; a redirect is never followed; a server that never answers, or trickles, ends in an error. And
+// a RemoteSource's copy resumed after a failure says how much of the agent's size it has while the bytes come.
 #include "agentclient.h"
 #include "networkerror.h"
+#include "remotesource.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -79,6 +82,47 @@ private:
     }
     QTcpServer m_server;
     Behave m_behave;
+};
+
+// An agent (docs/agent.md section 3) serving `oplog` in two answers of half of it each. The second is refused once
+// (503); asked again, it sends half of its body and holds the rest: a copy resumed after a failure, caught mid-answer.
+class HalvingAgent : public QObject
+{
+public:
+    HalvingAgent(const QByteArray &oplog, qint64 half) : m_oplog(oplog), m_half(half)
+    {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection())
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { answer(socket); });
+        });
+    }
+    QString url() const { return u"http://127.0.0.1:%1"_s.arg(m_server.serverPort()); }
+    int oplogRequests = 0;
+
+private:
+    void answer(QTcpSocket *socket)
+    {
+        if (socket->readAll().split(' ').value(1).startsWith("/v1/status")) {
+            const QByteArray body = R"({"oplogs":[{"id":"main"}]})";
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+                          + "\r\n\r\n" + body);
+            return;
+        }
+        ++oplogRequests;
+        if (oplogRequests == 2) {
+            socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+            return;
+        }
+        const QByteArray body = oplogRequests == 1 ? m_oplog.left(m_half) : m_oplog.mid(m_half);
+        socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nX-Oplog-Epoch: e1\r\nX-Oplog-Size: "
+                      + QByteArray::number(m_oplog.size()) + "\r\nX-Oplog-Next: "
+                      + QByteArray::number(oplogRequests == 1 ? m_half : m_oplog.size()) + "\r\nContent-Length: "
+                      + QByteArray::number(body.size()) + "\r\n\r\n" + (oplogRequests == 1 ? body : body.left(body.size() / 2)));
+    }
+    QTcpServer m_server;
+    QByteArray m_oplog;
+    qint64 m_half;
 };
 
 // Waits (generously) for `reply` to end; its failure in words.
@@ -186,6 +230,29 @@ private Q_SLOTS:
         QCOMPARE(answer->status, 0);
         QCOMPARE(answer->error, u"no answer in time from "_s + server.authority());
         QVERIFY(server.connections >= 1);
+    }
+
+    // The Sources pane's "Reading 75% (… of …)" for a copy resumed after a failure: it said "Retrying in 0 s" while the
+    // rest of the agent's oplog came.
+    void aResumedCopySaysItIsReading()
+    {
+        QTemporaryDir cache;
+        QVERIFY(cache.isValid());
+        qputenv("XDG_CACHE_HOME", QFile::encodeName(cache.path())); // the mirror's folder
+        const QByteArray line = R"({"module":"ZxBackup","name":"SmartScan","operationId":"a","type":"Started","startTime":1000})" "\n";
+        const QByteArray oplog = line.repeated(400);
+        const qint64 half = 200 * line.size();
+        HalvingAgent agent(oplog, half);
+        QNetworkAccessManager network;
+        RemoteSource source(agentAt(agent.url()), &network);
+        source.setFollow(false);
+        source.start();
+        const qint64 expected = half + (oplog.size() - half) / 2;
+        QTRY_VERIFY_WITH_TIMEOUT(source.state().mirrored == expected, 20000); // the failure's retry comes after 1 s
+        QCOMPARE(agent.oplogRequests, 3);
+        QCOMPARE(source.state().failures, 1);
+        QCOMPARE(source.state().phase, RemoteSource::Phase::Downloading);
+        QCOMPARE(source.state().remoteSize, oplog.size());
     }
 };
 
