@@ -247,6 +247,14 @@ private Q_SLOTS:
         QCOMPARE(operations->query()->filter().text, QStringLiteral("smart(scan"));
         QVERIFY(!operations->query()->filter().regex);
         QTRY_VERIFY(w->isIdle() && operations->shown() == 0);
+
+        // Settings or a workspace bring back a pattern that does not compile: said, and no text searched meanwhile.
+        QJsonObject state = bar->state();
+        state.insert(QStringLiteral("regex"), true);
+        bar->setState(state);
+        QVERIFY(error->isVisible());
+        QVERIFY(bar->filter().text.isEmpty());
+        QTRY_VERIFY(w->isIdle() && operations->shown() == operations->total());
     }
 
     // Searching for a value found only inside parameters shows the Parameters column; clearing the search hides it

@@ -438,6 +438,8 @@ void FilterBar::setState(const QJsonObject &state, bool notify)
         }
         m_debounce.stop();
         updateButtons();
+        m_appliedText.clear(); // a restored pattern that does not compile searches nothing, not the previous text
+        m_appliedRegex = false;
         checkPattern();
     }
     if (notify)
