@@ -43,7 +43,9 @@ Q_SIGNALS:
                   const QString &running = {});
 
 private:
-    Runner *localRunner(const QString &path, QString *error);
+    Runner *localRunner(const QString &path, std::shared_ptr<OplogFollower> oplog, QString *error);
+    // Calls `use` with the runner of a local file (made once, after reading the file in a worker), or with why none.
+    void withLocalRunner(const QString &path, std::function<void(Runner *, const QString &)> use);
 
     Session *m_session;
     QNetworkAccessManager m_network;

@@ -167,15 +167,18 @@ void Dataset::aggregate(std::optional<uint16_t> evidenceOf)
     bool finishedChanged = restartsChanged;
     std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-    for (const uint32_t op : touched) {
-        const Status before = m_ops[op].status;
-        derive(op);
+    std::vector<Status> before(touched.size());
+    for (size_t k = 0; k < touched.size(); ++k) {
+        const uint32_t op = touched[k];
+        before[k] = m_ops[op].status;
+        const bool wasSuperseded = m_ops[op].supersededBy != kNone;
+        derive(op); // forgets Superseded: updateFromFinishedRuns() says it again
         const Status after = m_ops[op].status;
-        finishedChanged |= before == Status::Finished || after == Status::Finished || isRestartable(before)
-            || isRestartable(after);
+        finishedChanged |= before[k] == Status::Finished || after == Status::Finished || isRestartable(before[k])
+            || isRestartable(after) || wasSuperseded;
     }
     m_change.ops = touched;
-    if (finishedChanged)
+    if (finishedChanged && !updateFromFinishedRuns(touched, before))
         computeFromFinishedRuns();
 }
 

@@ -139,6 +139,14 @@ private:
     // Stale limits and Superseded, both from the Finished runs (finishedruns.cpp). The candidates for Superseded are
     // collected by the caller that has just derived every operation, else looked for here.
     void computeFromFinishedRuns(std::vector<Candidate> *candidates = nullptr);
+    // The same for an append, from what the last full pass kept: only the touched operations (`before`: their status
+    // before it) are looked at. False when it cannot say (a Finished run taken back, a new candidate whose run key has
+    // Finished runs): computeFromFinishedRuns() then.
+    bool updateFromFinishedRuns(const std::vector<uint32_t> &touched, const std::vector<Status> &before);
+    void fileCandidate(const Candidate &c);
+    void unfileCandidate(uint32_t op);
+    void supersedeBy(uint32_t run);
+    void addFinishedDuration(uint32_t op);
 
     EventStore m_events;
     std::vector<Operation> m_ops; // indexed like events().ids()
@@ -155,6 +163,14 @@ private:
         }
     };
     std::unordered_map<StaleKey, int64_t, StaleKeyHash> m_staleLimits; // -> ms
+    // What the last full pass over the Finished runs kept for appends (finishedruns.cpp).
+    struct FinishedRuns {
+        std::unordered_map<StaleKey, std::vector<int64_t>, StaleKeyHash> durations; // of the Finished runs, per kind
+        std::unordered_map<uint64_t, std::vector<Candidate>> candidates;           // by run key
+        std::unordered_map<uint32_t, uint64_t> candidateKey;                        // candidate -> its run key
+        std::vector<uint64_t> finishedKeys; // a bit per hash of a Finished run's key: clear = no such run
+        bool valid = false;
+    } m_runs;
     size_t m_aggregated = 0;
     std::vector<size_t> m_rowsBySource; // aggregated rows
     Change m_change;

@@ -64,6 +64,21 @@ private:
     uint32_t m_last = kNone;
 };
 
+// The Stale limit of a kind of operation from the durations of its Finished runs (docs/oplog.md section 3): three
+// times the 95th percentile. Reorders `durations`.
+int64_t staleLimitOf(std::vector<int64_t> &durations)
+{
+    const size_t rank = (durations.size() * 95 + 99) / 100;
+    std::nth_element(durations.begin(), durations.begin() + long(rank - 1), durations.end());
+    return 3 * durations[rank - 1];
+}
+
+// A bit per hash of the Finished runs' keys (1 Mi bits: 128 KiB): a clear bit means no Finished run has that key.
+constexpr size_t kFinishedKeyWords = (1u << 20) / 64;
+size_t bitOf(uint64_t key) { return size_t(key >> 7) & ((kFinishedKeyWords * 64) - 1); }
+void setBit(std::vector<uint64_t> &bits, uint64_t key) { bits[bitOf(key) / 64] |= 1ull << (bitOf(key) % 64); }
+bool hasBit(const std::vector<uint64_t> &bits, uint64_t key) { return bits[bitOf(key) / 64] >> (bitOf(key) % 64) & 1; }
+
 // The latest Finished run of a run key.
 struct Run {
     uint64_t key = 0;
@@ -154,15 +169,22 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
             *run = {run->key, o.endedAt, o.statusRow, op};
     }
     m_staleLimits.clear();
+    m_runs = FinishedRuns();
+    m_runs.finishedKeys.assign(kFinishedKeyWords, 0);
     for (uint32_t group = 0; group < groups.size(); ++group) {
         std::vector<int64_t> &list = groups.durations(group);
-        if (list.size() < 5)
-            continue;
-        const size_t rank = (list.size() * 95 + 99) / 100;
-        std::nth_element(list.begin(), list.begin() + long(rank - 1), list.end());
         const Groups::Key &key = groups.key(group);
-        m_staleLimits[{key.module, key.name, key.source}] = 3 * list[rank - 1];
+        const StaleKey staleKey{key.module, key.name, key.source};
+        if (list.size() >= 5)
+            m_staleLimits[staleKey] = staleLimitOf(list);
+        m_runs.durations[staleKey] = std::move(list);
     }
+    for (uint32_t op = 0; op < m_ops.size(); ++op)
+        if (m_ops[op].eventCount > 0 && m_ops[op].status == Status::Finished)
+            setBit(m_runs.finishedKeys, m_events.runKey(op));
+    for (const Candidate &c : *candidates)
+        fileCandidate(c);
+    m_runs.valid = true;
     for (const Candidate &c : *candidates) {
         const Run &run = *latest.find(c.key);
         if (run.op != kNone && run.laterThan(c.end, c.endRow)) {
@@ -176,6 +198,84 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
         std::sort(ops.begin(), ops.end());
         ops.erase(std::unique(ops.begin(), ops.end()), ops.end());
     }
+}
+
+void Dataset::fileCandidate(const Candidate &c)
+{
+    m_runs.candidates[c.key].push_back(c);
+    m_runs.candidateKey[c.op] = c.key;
+}
+
+void Dataset::unfileCandidate(uint32_t op)
+{
+    const auto filed = m_runs.candidateKey.find(op);
+    if (filed == m_runs.candidateKey.end())
+        return;
+    auto &list = m_runs.candidates[filed->second];
+    list.erase(std::remove_if(list.begin(), list.end(), [op](const Candidate &c) { return c.op == op; }), list.end());
+    if (list.empty())
+        m_runs.candidates.erase(filed->second);
+    m_runs.candidateKey.erase(filed);
+}
+
+// A run newly Finished: its kind's Stale limit, and the earlier failed or cut runs of its key that it supersedes.
+void Dataset::addFinishedDuration(uint32_t op)
+{
+    const Operation &o = m_ops[op];
+    const StaleKey key{m_events.module(o.firstRow), m_events.name(o.firstRow), m_events.source(o.firstRow)};
+    std::vector<int64_t> &list = m_runs.durations[key];
+    list.push_back(std::max<int64_t>(0, o.endedAt - o.startedAt));
+    if (list.size() >= 5) {
+        std::vector<int64_t> copy = list; // the kept list stays whole for the next one
+        m_staleLimits[key] = staleLimitOf(copy);
+    }
+    setBit(m_runs.finishedKeys, m_events.runKey(op));
+}
+
+void Dataset::supersedeBy(uint32_t runOp)
+{
+    const Operation &o = m_ops[runOp];
+    const Run run{m_events.runKey(runOp), o.endedAt, o.statusRow, runOp};
+    const auto filed = m_runs.candidates.find(run.key);
+    if (filed == m_runs.candidates.end())
+        return;
+    for (const Candidate &c : filed->second) {
+        if (!run.laterThan(c.end, c.endRow))
+            continue;
+        const uint32_t current = m_ops[c.op].supersededBy;
+        if (current != kNone && !run.laterThan(m_ops[current].endedAt, m_ops[current].statusRow))
+            continue;
+        m_ops[c.op].supersededBy = runOp;
+        m_change.ops.push_back(c.op);
+    }
+}
+
+bool Dataset::updateFromFinishedRuns(const std::vector<uint32_t> &touched, const std::vector<Status> &before)
+{
+    if (!m_runs.valid)
+        return false;
+    for (size_t k = 0; k < touched.size(); ++k)
+        if (before[k] == Status::Finished) // taken back, or ended again: its duration is in the lists
+            return false;
+    std::vector<Candidate> fresh;
+    for (const uint32_t op : touched) {
+        unfileCandidate(op);
+        addCandidate(op, fresh);
+    }
+    for (const Candidate &c : fresh) {
+        if (hasBit(m_runs.finishedKeys, c.key)) // a Finished run of its key may supersede it: look at them all
+            return false;
+        fileCandidate(c);
+    }
+    for (const uint32_t op : touched) {
+        if (m_ops[op].status != Status::Finished)
+            continue;
+        addFinishedDuration(op);
+        supersedeBy(op);
+    }
+    std::sort(m_change.ops.begin(), m_change.ops.end());
+    m_change.ops.erase(std::unique(m_change.ops.begin(), m_change.ops.end()), m_change.ops.end());
+    return true;
 }
 
 QString Dataset::supersededReason(uint32_t op, bool utc) const

@@ -58,6 +58,8 @@ private Q_SLOTS:
     void parametersHash();
     void statusFilter();
     void staleBaselinesPerSource();
+    void appendsMatchAWholeRead_data();
+    void appendsMatchAWholeRead();
 };
 
 // Each log holds "old" and other runs; `by` is the run that supersedes old, or empty.
@@ -291,6 +293,94 @@ void TestSuperseded::staleBaselinesPerSource()
     QVERIFY(!data.isStale(op(data, "now", slow), later)); // not Stale by mail1's baseline
     QVERIFY(!data.isStale(op(data, "now", none), later));
     QVERIFY(data.isStale(op(data, "now", slow), 100 * kHour + 3 * kHour + 1));
+}
+
+namespace {
+
+// Runs of three kinds with a few parameter sets, in time order: most Finished, some Failed or Interrupted (then
+// superseded by a later Finished run of the same parameters, or not), some restarted, some running, one Finished
+// event taken back by a later Started (the same id run again).
+QByteArray mixedLog()
+{
+    QByteArray log;
+    const char *names[] = {"SmartScan", "MoveBlobs", "Report"};
+    qint64 t = 0;
+    for (int i = 0; i < 120; ++i) {
+        t += 5 * kMinute;
+        const QByteArray id = "op" + QByteArray::number(i);
+        const char *name = names[i % 3];
+        const QJsonObject p = params(u"Cron"_s, i % 4);
+        const int fate = (i * 7) % 11;
+        const char *end = fate < 6 ? "Finished" : fate < 8 ? "Failed" : fate < 9 ? "Interrupted" : nullptr;
+        log += Event(id, "Started", t).name(name).parameters(p).line();
+        if (end)
+            log += Event(id, end, t + (i % 5 + 1) * kMinute).name(name).parameters(p).line();
+        if (fate == 7) // restarted
+            log += Event("re" + id, "Queued", t + 10 * kMinute).name(name).parameters(p).set(u"restartOf", QString::fromLatin1(id)).line();
+        if (i == 60)
+            log += Event("op3", "Started", t + kMinute).name(names[0]).parameters(params(u"Cron"_s, 3)).line();
+    }
+    return log;
+}
+
+QString stateOf(const Dataset &data, uint32_t op, qint64 now)
+{
+    const Operation &o = data.operation(op);
+    const uint32_t by = data.supersededBy(op);
+    return u"%1 %2 by=%3 stale=%4 limit=%5"_s.arg(data.events().ids().qtext(op), statusName(o.status),
+                                                   by == kNone ? u"-"_s : data.events().ids().qtext(by))
+        .arg(data.isStale(op, now))
+        .arg(data.staleLimit(data.source(op), data.module(op), data.name(op)));
+}
+
+QStringList statesOf(const Dataset &data, qint64 now)
+{
+    QStringList states;
+    for (uint32_t op = 0; op < data.operationCount(); ++op)
+        if (data.exists(op))
+            states << stateOf(data, op, now);
+    states.sort();
+    return states;
+}
+
+} // namespace
+
+// Appends (the console following a log) update Superseded and the Stale limits from the runs they bring: whatever the
+// pieces, the result is the one of reading the whole log at once.
+void TestSuperseded::appendsMatchAWholeRead_data()
+{
+    QTest::addColumn<int>("linesPerAppend");
+    QTest::newRow("one line at a time") << 1;
+    QTest::newRow("3 lines") << 3;
+    QTest::newRow("17 lines") << 17;
+}
+
+void TestSuperseded::appendsMatchAWholeRead()
+{
+    QFETCH(int, linesPerAppend);
+    const QByteArray log = mixedLog();
+    Dataset whole;
+    whole.addSource(u"log"_s);
+    appendText(whole, 0, log);
+    Dataset pieces;
+    pieces.addSource(u"log"_s);
+    const QList<QByteArray> lines = log.split('\n');
+    QByteArray piece;
+    for (int i = 0; i < lines.size(); ++i) {
+        if (!lines[i].isEmpty())
+            piece += lines[i] + '\n';
+        if ((i + 1) % linesPerAppend == 0 || i + 1 == lines.size()) {
+            Dataset batch;
+            batch.addSource(u"log"_s);
+            appendText(batch, 0, piece);
+            pieces.appendBatch(std::move(batch), 0);
+            piece.clear();
+        }
+    }
+    const qint64 now = 200 * 5 * kMinute;
+    const QStringList expected = statesOf(whole, now);
+    QVERIFY(expected.filter(u"by=op"_s).size() >= 3); // some are superseded
+    QCOMPARE(statesOf(pieces, now), expected);
 }
 
 QTEST_GUILESS_MAIN(TestSuperseded)
