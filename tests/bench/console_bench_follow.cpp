@@ -155,10 +155,9 @@ FollowResult follow(const FollowRun &run)
     const qint64 startNs = run.tracker.nowNs(), endNs = startNs + qint64(run.seconds) * 1000000000;
     QObject::connect(&ticker, &QTimer::timeout, &loop, [&] {
         const qint64 now = run.tracker.nowNs();
+        run.tick((std::min(now, endNs - 1) - startNs) / 1000000); // at the end: what was due until then
         if (now >= endNs)
             loop.quit();
-        else
-            run.tick((now - startNs) / 1000000);
     });
     meter.reset();
     ticker.start();
