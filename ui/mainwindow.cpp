@@ -171,6 +171,7 @@ void MainWindow::connectSession()
     connect(m_session, &Session::dataReset, this, &MainWindow::dataReset);
     connect(m_session, &Session::dataAppended, this, &MainWindow::dataAppended);
     connect(m_session, &Session::summaryChanged, this, &MainWindow::summaryChanged);
+    connect(m_servers->model(), &ServersModel::countTaken, this, &MainWindow::checkIdle);
     connect(m_session, &Session::sourcesChanged, this, [this] {
         m_center->setCurrentIndex(m_session->sources().isEmpty() ? 0 : 1);
     });
@@ -431,7 +432,8 @@ bool MainWindow::isIdle() const
     // Remote sources that all failed never start a load: that is an answer too.
     const bool allRemote = !sources.isEmpty() && std::all_of(sources.begin(), sources.end(), [](const SourceState &s) { return bool(s.remote); });
     return (m_loadedOnce || allRemote) && !m_session->isLoading() && m_session->remotesSettled() && !m_operations->query()->isRunning()
-        && !m_events->query()->isRunning() && acknowledgementsSettled();
+        && !m_events->query()->isRunning() && acknowledgementsSettled() && !m_session->isSummarizing()
+        && !m_servers->model()->isCounting();
 }
 
 void MainWindow::checkIdle()

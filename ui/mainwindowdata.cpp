@@ -54,6 +54,7 @@ void MainWindow::summaryChanged()
     m_filterBar->setStatusCounts(*summary);
     m_notifications->refresh(summary);
     m_sources->refresh();
+    checkIdle();
 }
 
 } // namespace oplens::ui

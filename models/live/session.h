@@ -59,6 +59,7 @@ public:
     int sourceIndex(const QString &path) const;
     int indexOfSlot(uint16_t slot) const; // -1 when no open source has it
     bool isLoading() const { return m_loading; } // until its result is applied
+    bool isSummarizing() const { return m_summarizeRunning || m_summarizeAgain; }
     // Every remote source was read whole and loaded, or has failed or is paused.
     bool remotesSettled() const;
 

@@ -4,8 +4,11 @@
 #include "sourcetexts.h"
 #include "statusstyle.h"
 #include "timedisplay.h"
+#include "workerpool.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QFont>
 #include <QFileInfo>
 #include <QGuiApplication>
@@ -20,22 +23,6 @@ namespace oplens::ui {
 namespace {
 constexpr quintptr kTopLevel = 0; // an index's internal id: 0 on a server's row, its row + 1 on its children
 constexpr int kTicksPerRecount = 60; // Stale follows the clock: looked at again every minute
-constexpr size_t kHostsKept = 16;     // a file naming more hosts is "16+ hosts"
-
-// The count column of a status; -1 for Unknown, which has none.
-int columnOf(Status status)
-{
-    switch (status) {
-    case Status::Interrupted: return ServersModel::Interrupted;
-    case Status::Failed: return ServersModel::Failed;
-    case Status::Aborted: return ServersModel::Aborted;
-    case Status::Running: return ServersModel::Running;
-    case Status::Queued: return ServersModel::Queued;
-    case Status::Finished: return ServersModel::Finished;
-    case Status::Unknown: break;
-    }
-    return -1;
-}
 
 uint32_t flagOf(int column)
 {
@@ -52,105 +39,11 @@ uint32_t flagOf(int column)
 }
 
 
-// Where (module, name) pairs are numbered while counting: array lookups only, no hashing per operation.
-struct PairIndex {
-    explicit PairIndex(size_t strings) : moduleSlot(strings, -1) {}
-    int32_t find(uint32_t module, uint32_t name)
-    {
-        int32_t &slot = moduleSlot[module];
-        if (slot < 0) {
-            slot = int32_t(names.size());
-            names.emplace_back(moduleSlot.size(), -1);
-        }
-        int32_t &pair = names[size_t(slot)][name];
-        if (pair < 0) {
-            pair = int32_t(pairs.size());
-            pairs.push_back({module, name});
-        }
-        return pair;
-    }
-    std::vector<int32_t> moduleSlot;
-    std::vector<std::vector<int32_t>> names;
-    std::vector<std::pair<uint32_t, uint32_t>> pairs;
-};
 } // namespace
 
-ServersModel::ServersModel(Session *session, QObject *parent) : QAbstractItemModel(parent), m_session(session) {}
-
-// One pass over the operations: a few array lookups each (about 10 ms a million operations). The groups of a row
-// are indexed by pair while counting, then kept in module and name order.
-std::vector<ServersModel::Row> ServersModel::count(const Dataset *data) const
+ServersModel::ServersModel(Session *session, QObject *parent) : QAbstractItemModel(parent), m_session(session)
 {
-    const auto &sources = m_session->sources();
-    std::vector<Row> rows(size_t(sources.size()));
-    for (int i = 0; i < sources.size(); ++i)
-        rows[size_t(i)].path = sources[i].path;
-    if (!data)
-        return rows;
-    const EventStore &store = data->events();
-    // The dataset's source numbers are the session's only once a rebuild after Remove has ended: match by path.
-    std::vector<int> rowOf(size_t(store.sourceCount()), -1);
-    for (int s = 0; s < store.sourceCount(); ++s) {
-        rowOf[size_t(s)] = m_session->sourceIndex(store.sourceName(uint16_t(s)));
-        if (rowOf[size_t(s)] >= 0)
-            rows[size_t(rowOf[size_t(s)])].serviceStart = data->lastServiceStart(uint16_t(s));
-    }
-    PairIndex pairs(store.strings().size());
-    std::vector<std::vector<int32_t>> groupOf(rows.size()); // per row: pair -> its group, or -1
-    for (uint32_t op = 0; op < data->operationCount(); ++op) {
-        if (!data->exists(op))
-            continue;
-        const uint16_t source = data->source(op);
-        const int r = source < rowOf.size() ? rowOf[source] : -1;
-        if (r < 0)
-            continue;
-        Row &row = rows[size_t(r)];
-        const Operation &o = data->operation(op);
-        const int32_t pair = pairs.find(data->module(op), data->name(op));
-        auto &slots = groupOf[size_t(r)];
-        if (slots.size() <= size_t(pair))
-            slots.resize(pairs.pairs.size(), -1);
-        if (slots[size_t(pair)] < 0) {
-            slots[size_t(pair)] = int32_t(row.groups.size());
-            row.groups.push_back({pairs.pairs[size_t(pair)].first, pairs.pairs[size_t(pair)].second});
-        }
-        const uint32_t g = uint32_t(slots[size_t(pair)]);
-        Group &group = row.groups[g];
-        if (const int column = columnOf(o.status); column >= 0) {
-            ++row.counts[size_t(column - Interrupted)];
-            ++group.counts[size_t(column - Interrupted)];
-        }
-        if (o.status == Status::Finished && o.endedAt != kNoTime && (group.lastFinished == kNoTime || o.endedAt > group.lastFinished)) {
-            group.lastFinished = o.endedAt;
-            group.lastFinishedOp = op;
-        }
-        if (o.status == Status::Interrupted || o.status == Status::Running)
-            row.watched.push_back({op, g});
-        if (const uint32_t host = data->host(op); host != kNone && row.hosts.size() < kHostsKept
-            && std::find(row.hosts.begin(), row.hosts.end(), host) == row.hosts.end())
-            row.hosts.push_back(host);
-    }
-    for (Row &row : rows) {
-        if (row.hosts.size() == 1)
-            row.host = store.string(row.hosts.front());
-        const auto key = [&](const Group &g) { return store.string(g.module) + QLatin1Char(' ') + store.string(g.name); };
-        std::vector<size_t> order(row.groups.size());
-        std::iota(order.begin(), order.end(), 0);
-        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-            return key(row.groups[a]).compare(key(row.groups[b]), Qt::CaseInsensitive) < 0;
-        });
-        std::vector<uint32_t> newIndex(order.size());
-        std::vector<Group> sorted;
-        sorted.reserve(order.size());
-        for (size_t i = 0; i < order.size(); ++i) {
-            newIndex[order[i]] = uint32_t(i);
-            sorted.push_back(row.groups[order[i]]);
-        }
-        row.groups = std::move(sorted);
-        for (Watched &w : row.watched)
-            w.group = newIndex[w.group];
-    }
-    return rows;
+    connect(&m_count, &QFutureWatcher<Counted>::finished, this, &ServersModel::countDone);
 }
 
 // Stale and open notifications depend on the clock and the acknowledgements: counted from the few watched operations.
@@ -192,29 +85,59 @@ bool ServersModel::sameShape(const std::vector<Row> &rows) const
     return true;
 }
 
-double ServersModel::refresh()
+ServersModel::~ServersModel()
 {
-    const auto data = m_session->data();
+    if (m_counting) { // it still reads the dataset
+        m_count.waitForFinished();
+        if (m_session)
+            m_session->endRead();
+    }
+}
+
+void ServersModel::refresh()
+{
+    if (m_counting) {
+        m_countAgain = true;
+        return;
+    }
+    const auto data = m_session ? m_session->data() : nullptr;
     QStringList sources;
-    for (const SourceState &s : m_session->sources())
-        sources << s.path;
+    if (m_session)
+        for (const SourceState &s : m_session->sources())
+            sources << s.path;
     const bool dataChanged = m_counted.lock() != data || (data && m_countedEvents != data->events().size());
     if (!dataChanged && sources == m_countedSources) {
         tick();
-        return 0;
+        return;
     }
-    QElapsedTimer timer;
-    timer.start();
-    const int64_t now = QDateTime::currentMSecsSinceEpoch();
-    std::vector<Row> rows = count(data.get());
-    const bool same = sameShape(rows) && sources == m_countedSources;
+    // Counted in a worker: a pass over every operation is not for the GUI thread.
+    m_counting = true;
+    m_countAgain = false;
+    if (data)
+        m_session->beginRead();
+    m_count.setFuture(QtConcurrent::run(workerPool(), [data, sources] {
+        QElapsedTimer timer;
+        timer.start();
+        Counted counted{count(data.get(), sources), data, data ? data->events().size() : 0, sources, 0};
+        counted.ms = double(timer.nsecsElapsed()) / 1e6;
+        return counted;
+    }));
+}
+
+void ServersModel::countDone()
+{
+    Counted counted = m_count.result();
+    m_counting = false;
+    if (counted.data && m_session)
+        m_session->endRead();
+    const bool same = sameShape(counted.rows) && counted.sources == m_countedSources;
     if (!same)
         beginResetModel();
-    m_rows = std::move(rows);
-    m_counted = data;
-    m_countedEvents = data ? data->events().size() : 0;
-    m_countedSources = sources;
-    countWatched(now);
+    m_rows = std::move(counted.rows);
+    m_counted = counted.data;
+    m_countedEvents = counted.events;
+    m_countedSources = counted.sources;
+    countWatched(QDateTime::currentMSecsSinceEpoch());
     if (same) { // keeps the view's expanded rows and selection while a followed file grows
         for (int r = 0; r < int(m_rows.size()); ++r)
             Q_EMIT this->dataChanged(index(r, 0), index(r, ColumnCount - 1));
@@ -224,7 +147,9 @@ double ServersModel::refresh()
     } else {
         endResetModel();
     }
-    return double(timer.nsecsElapsed()) / 1e6;
+    Q_EMIT countTaken(counted.ms);
+    if (m_countAgain)
+        refresh();
 }
 
 void ServersModel::tick()

@@ -8,6 +8,8 @@
 #include "viewfilter.h"
 
 #include <QAbstractItemModel>
+#include <QFutureWatcher>
+#include <QPointer>
 #include <array>
 #include <memory>
 #include <optional>
@@ -27,9 +29,11 @@ public:
     enum Role { CountRole = Qt::UserRole + 1, SourcePathRole };
 
     explicit ServersModel(Session *session, QObject *parent = nullptr);
+    ~ServersModel() override;
 
-    // Counts again when the sources or the dataset changed since the last count; how long that took (ms), else 0.
-    double refresh();
+    // Counts again, in a worker, when the sources or the dataset changed since the last count (counted() says when).
+    void refresh();
+    bool isCounting() const { return m_counting; }
     // The clock moved: lag, state and "ago" texts; every minute Stale and the open notifications too.
     void tick();
     // Acknowledged notifications changed: open counts again (they are kept in the settings).
@@ -47,6 +51,9 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+Q_SIGNALS:
+    void countTaken(double ms); // a count was taken in; how long it took in the worker
 
 private:
     using Counts = std::array<uint32_t, kCountColumns>;
@@ -71,7 +78,9 @@ private:
         int64_t serviceStart = kNoTime;
     };
 
-    std::vector<Row> count(const Dataset *data) const;
+    static constexpr size_t kHostsKept = 16; // a file naming more hosts is "16+ hosts"
+    // One pass over the operations (serverscount.cpp): rows for the sources at `paths`.
+    static std::vector<Row> count(const Dataset *data, const QStringList &paths);
     void countWatched(int64_t now); // Stale and open notifications of every row
     bool sameShape(const std::vector<Row> &rows) const;
     QVariant serverData(const Row &row, int rowIndex, int column, int role) const;
@@ -80,8 +89,18 @@ private:
     QString serverName(const Row &row, int rowIndex) const;
     const SourceState *sourceOf(int rowIndex) const;
 
-    Session *m_session;
+    QPointer<Session> m_session; // the main window deletes it before the panes
     std::vector<Row> m_rows;
+    struct Counted {
+        std::vector<Row> rows;
+        std::shared_ptr<const Dataset> data;
+        size_t events;
+        QStringList sources;
+        double ms;
+    };
+    void countDone();
+    QFutureWatcher<Counted> m_count;
+    bool m_counting = false, m_countAgain = false;
     std::weak_ptr<const Dataset> m_counted; // what m_rows were counted on, and its size and sources then
     size_t m_countedEvents = 0;
     QStringList m_countedSources;

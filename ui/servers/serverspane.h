@@ -19,7 +19,7 @@ public:
     explicit ServersPane(Session *session, QWidget *parent = nullptr);
     ServersModel *model() const { return m_model; }
     QTreeView *view() const { return m_view; }
-    // Counts again if the data or the sources changed; keeps how long it took.
+    // Counts again (in a worker) if the data or the sources changed; keeps how long it took.
     void refresh();
     double lastCountMs() const { return m_lastCountMs; } // the last refresh that counted, in ms
 
