@@ -10,6 +10,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace oplens::ui {
 
 void MainWindow::dataReset()
@@ -27,7 +29,9 @@ void MainWindow::dataAppended(const Dataset::Change &change)
 {
     updateHealth();
     updateTables(&change);
-    showOperation(m_details->operation());
+    const uint32_t shown = m_details->operation();
+    if (change.everything || std::binary_search(change.ops.begin(), change.ops.end(), shown))
+        showOperation(shown); // its events or status changed
     selectPendingRestart();
 }
 

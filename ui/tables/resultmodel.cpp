@@ -5,8 +5,10 @@
 namespace oplens::ui {
 
 namespace {
-// More separate ranges than this and a reset costs less than inserting them one by one (each moves the rows after it).
+// More separate ranges than this, or more row moves in all (each range moves the rows after it), and a reset costs
+// less than inserting them one by one.
 constexpr size_t kMostRanges = 64;
+constexpr size_t kMostMoves = size_t(16) << 20;
 
 // Consecutive positions as [first, last] ranges.
 std::vector<std::pair<uint32_t, uint32_t>> rangesOf(const std::vector<uint32_t> &positions)
@@ -33,7 +35,9 @@ ResultModel::ResultModel(QObject *parent) : QAbstractTableModel(parent)
 bool ResultModel::setResult(const ViewQuery::Result &result)
 {
     const auto removed = rangesOf(result.diff.removed), inserted = rangesOf(result.diff.inserted);
-    const bool inPlace = result.incremental && result.data == m_data && removed.size() + inserted.size() <= kMostRanges;
+    const size_t ranges = removed.size() + inserted.size();
+    const bool inPlace = result.incremental && result.data == m_data && ranges <= kMostRanges
+        && ranges * m_rows.size() <= kMostMoves;
     if (!inPlace) {
         beginResetModel();
         m_data = result.data;
