@@ -246,6 +246,9 @@ void Session::mutate(std::function<void()> change)
     m_pendingChanges.clear();
     for (auto &c : changes)
         c();
+    // A job waiting for them starts now (a job reads the dataset as they leave it); queued, so that whoever changed
+    // the data has said so first.
+    QMetaObject::invokeMethod(this, &Session::startNextJob, Qt::QueuedConnection);
 }
 
 void Session::endRead()

@@ -82,7 +82,9 @@ void Session::enqueue(Job job, const QString &what)
 
 void Session::startNextJob()
 {
-    if (m_loading || m_jobs.isEmpty())
+    // After the changes waiting for readers: a job started before a source's rows are appended would copy the
+    // dataset without them, and its result would then replace them.
+    if (m_loading || m_jobs.isEmpty() || !m_pendingChanges.empty())
         return;
     const auto [job, what] = m_jobs.takeFirst();
     m_loading = true;

@@ -321,6 +321,26 @@ private Q_SLOTS:
         QCOMPARE(session->sources()[1].events, uint64_t(4));
     }
 
+    // A source read alone waits for a view that reads the data before it is appended; a job started meanwhile (here
+    // the removal of another source, which copies the data) must not copy the data without it and then replace it.
+    void jobWaitsForAPendingAppend()
+    {
+        const QString a = path(u"pending-a.jsonl"_s), b = path(u"pending-b.jsonl"_s), c = path(u"pending-c.jsonl"_s);
+        QVERIFY(writeFile(a, finished(u"a"_s, 1)));
+        QVERIFY(writeFile(b, finished(u"b"_s, 2)));
+        QVERIFY(writeFile(c, finished(u"c"_s, 1)));
+        auto session = open({a, c});
+        QSignalSpy done(session.get(), &Session::loadFinished);
+        session->beginRead(); // a view filtering in a worker
+        session->openFiles({b});
+        QTRY_COMPARE(done.count(), 1); // read; its rows wait for the view
+        session->removeSource(session->sourceIndex(QFileInfo(c).absoluteFilePath()));
+        session->endRead();
+        QTRY_VERIFY(settled(*session) && done.count() >= 2);
+        const auto sorted = [](QStringList list) { list.sort(); return list; };
+        QTRY_COMPARE(operations(*session), sorted(finishedIn(u"pending-a.jsonl"_s, u"a"_s, 1) + finishedIn(u"pending-b.jsonl"_s, u"b"_s, 2)));
+    }
+
     // The summary (worked out in a worker) counts what the data holds and says what was newly interrupted by an
     // append; what a file held when it was opened is not news.
     void summaryFollowsTheData()
