@@ -13,8 +13,8 @@
 //       for S seconds (default 30).
 //   oplens_console_bench --agents N [--seconds S]
 //       Starts N oplensd on loopback (build/app/agent), each with its own oplog of 20,000 events, opens each as an agent
-//       source as `oplens agent+http://127.0.0.1:PORT#main --token-file F` does (the session's own poll intervals) and
-//       waits until every source is loaded and the window idle; then appends one line every 50 ms to a random agent's
+//       source as `oplens agent+http://127.0.0.1:PORT#main --token-file F` does (the session's own poll intervals, the
+//       Servers view shown) and waits until every source is loaded and the window idle; then appends one line every 50 ms to a random agent's
 //       oplog for S seconds (default 30). At half time one agent is killed (SIGKILL): the time until its row in the
 //       Servers view says Retrying or Failed (-1: never), and append-to-visible of the appends after the kill (they go
 //       to the live agents only).
