@@ -21,7 +21,8 @@
 //   Following prints: append-to-visible p50 and p99 (from the write until the Operations table has a row for the
 //   operation; one not shown within 5 s of the end counts as the run's duration, and `append-to-visible missed` says
 //   how many), the GUI thread's longest gap and 99th-percentile gap while appending, and the RssAnon at the end; then
-//   what the bench's own checks of the table cost the GUI thread (`bench checks longest`, `bench checks total`).
+//   what the bench's own checks of the table cost the GUI thread (`bench checks longest`, its CPU time
+//   `bench checks longest cpu`, `bench checks total`).
 //   With OPLENS_BENCH_EACH=1 in the environment, every append's figure goes to stderr too.
 #include "console_bench.h"
 #include "consolefixture.h"

@@ -70,8 +70,10 @@ public:
     // One line per append on stderr: its source, id, when it was written (ms since the tracker began) and its
     // append-to-visible (-1: never).
     void printEach() const;
-    // What the checks cost the GUI thread (they run on it): the longest one and all of them, in ms.
+    // What the checks cost the GUI thread (they run on it), in ms: the longest one and all of them, wall time; the
+    // most CPU time one took (wall time beyond it is the thread waiting for a core).
     double checkMaxMs() const { return double(m_checkMaxNs) / 1e6; }
+    double checkMaxCpuMs() const { return double(m_checkMaxCpuNs) / 1e6; }
     double checkTotalMs() const { return double(m_checkTotalNs) / 1e6; }
 
 private:
@@ -89,7 +91,7 @@ private:
     const void *m_lastData = nullptr, *m_lastRows = nullptr;
     size_t m_lastSize = 0;
     bool m_scheduled = false; // a look after a change of the table is due
-    qint64 m_checkMaxNs = 0, m_checkTotalNs = 0;
+    qint64 m_checkMaxNs = 0, m_checkMaxCpuNs = 0, m_checkTotalNs = 0;
     std::vector<uint8_t> m_marks; // per operation of the dataset looked at: check()'s scratch, all 0 between checks
 };
 
