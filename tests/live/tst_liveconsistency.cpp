@@ -316,6 +316,7 @@ private Q_SLOTS:
     void anAppendAppliedWhenAQueryEndsUpdatesItsResult();
     void cancelKeepsAQueuedRemoval();
     void assumingInterruptedIsNoNews();
+    void anInterruptionIsNewsOnce();
 };
 
 void TestLiveConsistency::appendsAggregateAsAWholeRead_data()
@@ -642,6 +643,48 @@ void TestLiveConsistency::assumingInterruptedIsNoNews()
     // summarize() counts the operations the admin's choice interrupted as fresh interruptions (a tray message).
     QEXPECT_FAIL("", "BUG: assuming a log interrupted is reported as fresh interruptions", Abort);
     QCOMPARE(news.count(), 1);
+}
+
+// An append interrupts an operation; while the summary that sees it runs, another change waits for it (here the other
+// source read as after a crash, which changes nothing: it has no unfinished operation). The summary's end applies that
+// change, which asks for the next summary: that one must count fresh interruptions against the summary just taken,
+// not the one before, or the same interruption is news twice (two tray messages).
+void TestLiveConsistency::anInterruptionIsNewsOnce()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QString a = path(u"once-a.jsonl"_s), b = path(u"once-b.jsonl"_s);
+    QVERIFY(writeFile(a, Event(u"x"_s, "Started", now - kHour).line()));
+    QVERIFY(writeFile(b, Event(u"done"_s, "Started", now - kHour).line() + Event(u"done"_s, "Finished", now - kHour + 1000).line()));
+    Session session;
+    session.setPollInterval(20);
+    QSignalSpy news(&session, &Session::newInterruptions);
+    session.openFiles({a, b});
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isLoading() && session.data() && session.summary() && !session.isSummarizing(), 10000);
+    const int indexA = session.sourceIndex(QFileInfo(a).absoluteFilePath());
+    const int indexB = session.sourceIndex(QFileInfo(b).absoluteFilePath());
+    session.setFollow(indexA, true);
+    session.setFollow(indexB, false);
+    bool once = false;
+    QObject::connect(&session, &Session::dataAppended, &session, [&] {
+        if (std::exchange(once, true))
+            return;
+        session.summarizeNow();                    // the summary that sees the interruption runs...
+        session.setAssumeInterrupted(indexB, true); // ...and this change waits for it
+    });
+    QVERIFY(appendFile(a, Event(u"x"_s, "Interrupted", now - kMinute).line()));
+    QTRY_VERIFY_WITH_TIMEOUT(once && session.data()->operation(session.data()->findOperation(0, "x")).status
+                                 == Status::Interrupted, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isSummarizing() && news.count() > 0, 10000);
+    drainPool();
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isSummarizing(), 10000);
+    // BUG: Session::summaryDone() (models/live/session.cpp) calls endRead() before it takes the summary as m_summary:
+    // endRead() applies the waiting change, whose summarizeLater() launches the next summary with the summary before
+    // as `previous`, so the interruptions of the summary just done are fresh again. Take the summary, then endRead().
+    QStringList told;
+    for (const QList<QVariant> &message : std::as_const(news))
+        told << message.first().toStringList().join(u"; "_s);
+    QEXPECT_FAIL("", "BUG: a summary launched inside summaryDone() counts against the summary before", Abort);
+    QVERIFY2(news.count() == 1, qPrintable(told.join(u" | "_s)));
 }
 
 QTEST_MAIN(TestLiveConsistency)
