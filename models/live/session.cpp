@@ -22,7 +22,7 @@ Session::Session(QObject *parent) : QObject(parent), m_network(new QNetworkAcces
 {
     connect(&m_job, &QFutureWatcher<JobResult>::finished, this, &Session::jobDone);
     connect(&m_summarizing, &QFutureWatcher<std::shared_ptr<const DatasetSummary>>::finished, this, &Session::summaryDone);
-    connect(&m_append, &QFutureWatcher<Append>::finished, this, &Session::appendDone);
+    connect(&m_append, &QFutureWatcher<std::vector<Append>>::finished, this, &Session::appendDone);
     m_poll.setInterval(500);
     connect(&m_poll, &QTimer::timeout, this, &Session::poll);
     m_poll.start();
@@ -151,90 +151,16 @@ void Session::setAssumeInterrupted(int index, bool assume)
             return;
         m_data->setAssumeInterrupted(slot, assume);
         Q_EMIT dataAppended(Dataset::Change{m_data->events().size(), {}, true});
-        summarizeLater();
+        summarizeLater(slot); // the admin's own choice: what it makes Interrupted is no news
     });
 }
 
 void Session::cancelLoading()
 {
-    m_jobs.clear();
+    // What waits to be read is not read; a source removed is still taken out.
+    m_jobs.erase(std::remove_if(m_jobs.begin(), m_jobs.end(), [](const auto &job) { return job.first.kind != Job::Drop; }),
+                 m_jobs.end());
     m_cancel = true;
-}
-
-void Session::poll()
-{
-    if (m_loading || m_appending || !m_pendingChanges.empty() || !m_data)
-        return;
-    for (SourceState &s : m_sources) {
-        if (!s.follow)
-            continue;
-        if (s.remote) {
-            if (s.mirror.isEmpty() || !s.error.isEmpty() || s.lastRead.isNull())
-                continue;
-            if (uint64_t(QFileInfo(s.mirror).size()) > s.offset) {
-                m_appending = true;
-                m_append.setFuture(QtConcurrent::run(workerPool(), &Session::readAppended, s));
-                return;
-            }
-            continue;
-        }
-        const QFileInfo info(s.path);
-        if (!info.exists()) {
-            if (!s.missing) {
-                s.error = QStringLiteral("the file is gone");
-                s.missing = true;
-                Q_EMIT sourcesChanged();
-            }
-            continue;
-        }
-        if (!s.error.isEmpty() && !s.missing)
-            continue; // unreadable: F5 tries again
-        const uint64_t identity = fileIdentity(s.path);
-        const auto size = uint64_t(info.size());
-        if (identity != s.fileId || size < s.offset || s.missing) {
-            s.notice = identity != s.fileId ? QStringLiteral("read again from the start: the file was replaced")
-                                            : size < s.offset ? QStringLiteral("read again from the start: the file shrank")
-                                                              : QString();
-            if (!s.notice.isEmpty())
-                Q_EMIT message(QStringLiteral("%1: %2").arg(QFileInfo(s.path).fileName(), s.notice));
-            enqueue({Job::Load, s.slot}, QStringLiteral("Reading %1 again").arg(QFileInfo(s.path).fileName()));
-            return;
-        }
-        if (size > s.offset) {
-            m_appending = true;
-            m_append.setFuture(QtConcurrent::run(workerPool(), &Session::readAppended, s));
-            return;
-        }
-    }
-}
-
-Session::Append Session::readAppended(SourceState source)
-{
-    Append append;
-    append.path = source.path;
-    append.readPath = source.readPath();
-    append.fromOffset = source.offset;
-    append.batch = std::make_shared<Dataset>();
-    append.batch->addSource(source.path);
-    ReadRequest request;
-    request.path = source.readPath();
-    request.offset = source.offset;
-    request.firstLine = source.nextLine;
-    request.following = true;
-    const ReadResult read = readOplog(request, append.batch->events(), 0);
-    append.state.error = read.error;
-    append.state.offset = read.nextOffset;
-    append.state.nextLine = read.nextLine;
-    append.state.events = read.events;
-    append.state.problems = read.problems;
-    return append;
-}
-
-void Session::appendDone()
-{
-    m_appending = false;
-    auto append = std::make_shared<Append>(m_append.result());
-    mutate([this, append] { applyAppend(*append); });
 }
 
 void Session::mutate(std::function<void()> change)
@@ -255,29 +181,6 @@ void Session::endRead()
 {
     if (--m_readers == 0 && !m_pendingChanges.empty())
         mutate([] {});
-}
-
-void Session::applyAppend(Append &append)
-{
-    const int index = sourceIndex(append.path);
-    if (index < 0 || m_sources[index].offset != append.fromOffset || m_sources[index].readPath() != append.readPath
-        || !m_data || m_loading)
-        return; // removed or read again meanwhile: the new read has these lines too
-    SourceState &s = m_sources[index];
-    if (!append.state.error.isEmpty()) {
-        s.error = append.state.error;
-        Q_EMIT sourcesChanged();
-        return;
-    }
-    m_data->appendBatch(std::move(*append.batch), s.slot);
-    s.offset = append.state.offset;
-    s.nextLine = append.state.nextLine;
-    s.events += append.state.events;
-    s.problems.add(append.state.problems);
-    s.lastRead = QDateTime::currentDateTime();
-    Q_EMIT dataAppended(m_data->lastChange());
-    Q_EMIT sourcesChanged();
-    summarizeLater();
 }
 
 void Session::summarizeLater(uint16_t readWhole)
@@ -304,10 +207,10 @@ void Session::summaryDone()
 {
     const std::shared_ptr<const DatasetSummary> summary = m_summarizing.result();
     m_summarizeRunning = false;
-    endRead();
     const bool current = summary->data == m_data;
-    if (current)
+    if (current) // before endRead(): a change waiting for it asks for the next summary, counted against this one
         m_summary = summary;
+    endRead();
     if (m_summarizeAgain || !current)
         summarizeLater();
     if (!current)

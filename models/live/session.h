@@ -129,7 +129,10 @@ private:
     };
     static JobResult runJob(Job job, std::shared_ptr<const Dataset> old, QList<SourceState> sources, int slots,
                             std::atomic_bool *cancel, Session *progressTo);
-    static Append readAppended(SourceState source);
+    static std::vector<Append> readAppended(QList<SourceState> sources);
+    enum class Growth { None, Grown, Replaced };
+    Growth growthOf(SourceState &s);
+    void pollSoon(); // a remote source's copy grew: look now, not at the next tick
     void enqueue(Job job, const QString &what);
     void startNextJob();
     void jobDone();
@@ -145,7 +148,7 @@ private:
     void appendDone();
     // Runs `change` on the dataset now, or as soon as no worker reads it.
     void mutate(std::function<void()> change);
-    void applyAppend(Append &append);
+    void applyAppends(std::vector<Append> &appends);
 
     std::shared_ptr<Dataset> m_data;
     std::shared_ptr<const DatasetSummary> m_summary;
@@ -153,7 +156,8 @@ private:
     int m_slots = 0; // slots given out since the sources were last all closed
     QList<QPair<Job, QString>> m_jobs; // waiting, with what the status bar says of them
     QFutureWatcher<JobResult> m_job;
-    QFutureWatcher<Append> m_append;
+    QFutureWatcher<std::vector<Append>> m_append;
+    bool m_pollSoon = false;
     QFutureWatcher<std::shared_ptr<const DatasetSummary>> m_summarizing;
     bool m_summarizeAgain = false;
     bool m_summarizeRunning = false; // until its result is taken (isRunning() turns false before)

@@ -137,7 +137,8 @@ void Session::jobDone()
     endRead(); // appends that waited see m_loading and leave their lines to be read again
     m_loading = false;
     if (result.cancelled) {
-        if (m_jobs.isEmpty()) {
+        const bool readsNext = std::any_of(m_jobs.begin(), m_jobs.end(), [](const auto &j) { return j.first.kind != Job::Drop; });
+        if (!readsNext) { // cancelled by the admin, not by a new read of everything
             Q_EMIT message(QStringLiteral("Loading cancelled"));
             Q_EMIT loadFinished(true);
         }

@@ -104,6 +104,9 @@ void Session::remoteChanged(RemoteSource *remote)
             summarizeLater();
         });
     }
+    const SourceState &s = m_sources[i];
+    if (s.follow && !s.mirror.isEmpty() && !s.lastRead.isNull() && uint64_t(remote->state().mirrored) > s.offset)
+        pollSoon(); // its copy grew: shown now, not at the next tick
     Q_EMIT sourcesChanged();
 }
 

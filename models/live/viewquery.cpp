@@ -173,13 +173,13 @@ void ViewQuery::finished()
 {
     Result result = m_watcher.future().takeResult(); // moved out: a copy of millions of rows took 4-8 ms
     m_busy = false;
-    m_session->endRead();
-    if (!result.cancelled) {
+    if (!result.cancelled) { // before endRead(): an append waiting for it may ask for an update of this result
         m_basisData = result.data;
         m_basis = result.basis;
         m_seenRows = result.seenRows;
         m_total = result.total;
     }
+    m_session->endRead();
     if (m_again || m_everything || !m_changedOps.empty()) {
         launch();
         if (result.cancelled)

@@ -147,6 +147,7 @@ private:
     void unfileCandidate(uint32_t op);
     void supersedeBy(uint32_t run);
     void addFinishedDuration(uint32_t op);
+    void fileRunning(uint32_t op, bool running);
 
     EventStore m_events;
     std::vector<Operation> m_ops; // indexed like events().ids()
@@ -162,6 +163,7 @@ private:
             return std::hash<uint64_t>()((uint64_t(k.module) << 32 | k.name) * 0x9E3779B97F4A7C15ull + k.source);
         }
     };
+    StaleKey kindOf(uint32_t op) const; // its module, name and source
     std::unordered_map<StaleKey, int64_t, StaleKeyHash> m_staleLimits; // -> ms
     // What the last full pass over the Finished runs kept for appends (finishedruns.cpp).
     struct FinishedRuns {
@@ -169,6 +171,8 @@ private:
         std::unordered_map<uint64_t, std::vector<Candidate>> candidates;           // by run key
         std::unordered_map<uint32_t, uint64_t> candidateKey;                        // candidate -> its run key
         std::vector<uint64_t> finishedKeys; // a bit per hash of a Finished run's key: clear = no such run
+        // The Running operations of each kind: a new Stale limit may make them Stale or not.
+        std::unordered_map<StaleKey, std::vector<uint32_t>, StaleKeyHash> running;
         bool valid = false;
     } m_runs;
     size_t m_aggregated = 0;

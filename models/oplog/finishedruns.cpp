@@ -179,9 +179,12 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
             m_staleLimits[staleKey] = staleLimitOf(list);
         m_runs.durations[staleKey] = std::move(list);
     }
-    for (uint32_t op = 0; op < m_ops.size(); ++op)
+    for (uint32_t op = 0; op < m_ops.size(); ++op) {
         if (m_ops[op].eventCount > 0 && m_ops[op].status == Status::Finished)
             setBit(m_runs.finishedKeys, m_events.runKey(op));
+        else if (m_ops[op].eventCount > 0 && m_ops[op].status == Status::Running)
+            m_runs.running[kindOf(op)].push_back(op);
+    }
     for (const Candidate &c : *candidates)
         fileCandidate(c);
     m_runs.valid = true;
@@ -218,16 +221,39 @@ void Dataset::unfileCandidate(uint32_t op)
     m_runs.candidateKey.erase(filed);
 }
 
-// A run newly Finished: its kind's Stale limit, and the earlier failed or cut runs of its key that it supersedes.
+Dataset::StaleKey Dataset::kindOf(uint32_t op) const
+{
+    const Row first = m_ops[op].firstRow;
+    return {m_events.module(first), m_events.name(first), m_events.source(first)};
+}
+
+// Files `op` among the Running operations of its kind, or takes it out.
+void Dataset::fileRunning(uint32_t op, bool running)
+{
+    std::vector<uint32_t> &list = m_runs.running[kindOf(op)];
+    const auto at = std::find(list.begin(), list.end(), op);
+    if (running && at == list.end())
+        list.push_back(op);
+    else if (!running && at != list.end())
+        list.erase(at);
+}
+
+// A run newly Finished: its kind's Stale limit (the Running ones of that kind change with it).
 void Dataset::addFinishedDuration(uint32_t op)
 {
     const Operation &o = m_ops[op];
-    const StaleKey key{m_events.module(o.firstRow), m_events.name(o.firstRow), m_events.source(o.firstRow)};
+    const StaleKey key = kindOf(op);
     std::vector<int64_t> &list = m_runs.durations[key];
     list.push_back(std::max<int64_t>(0, o.endedAt - o.startedAt));
     if (list.size() >= 5) {
         std::vector<int64_t> copy = list; // the kept list stays whole for the next one
-        m_staleLimits[key] = staleLimitOf(copy);
+        const int64_t limit = staleLimitOf(copy);
+        const auto was = m_staleLimits.find(key);
+        if (was == m_staleLimits.end() || was->second != limit) {
+            m_staleLimits[key] = limit;
+            const std::vector<uint32_t> &running = m_runs.running[key];
+            m_change.ops.insert(m_change.ops.end(), running.begin(), running.end());
+        }
     }
     setBit(m_runs.finishedKeys, m_events.runKey(op));
 }
@@ -261,6 +287,8 @@ bool Dataset::updateFromFinishedRuns(const std::vector<uint32_t> &touched, const
     for (const uint32_t op : touched) {
         unfileCandidate(op);
         addCandidate(op, fresh);
+        if (m_ops[op].eventCount > 0)
+            fileRunning(op, m_ops[op].status == Status::Running);
     }
     for (const Candidate &c : fresh) {
         if (hasBit(m_runs.finishedKeys, c.key)) // a Finished run of its key may supersede it: look at them all

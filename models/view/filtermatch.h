@@ -162,8 +162,12 @@ inline std::vector<uint32_t> ranksOf(const StringPool &pool)
 {
     std::vector<uint32_t> order(pool.size());
     std::iota(order.begin(), order.end(), 0u);
+    // Case-insensitive, then exact (the same order at every call: "Move" and "move" must not swap between a whole
+    // sort and an update merged into it).
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-        return pool.text(a).compare(pool.text(b), Qt::CaseInsensitive) < 0;
+        const QString ta = pool.text(a), tb = pool.text(b);
+        const int folded = ta.compare(tb, Qt::CaseInsensitive);
+        return folded != 0 ? folded < 0 : ta < tb;
     });
     std::vector<uint32_t> rank(pool.size());
     for (uint32_t i = 0; i < order.size(); ++i)
