@@ -317,6 +317,7 @@ private Q_SLOTS:
     void cancelKeepsAQueuedRemoval();
     void assumingInterruptedIsNoNews();
     void anInterruptionIsNewsOnce();
+    void assumeGivenDuringARemovalStays();
 };
 
 void TestLiveConsistency::appendsAggregateAsAWholeRead_data()
@@ -685,6 +686,38 @@ void TestLiveConsistency::anInterruptionIsNewsOnce()
         told << message.first().toStringList().join(u"; "_s);
     QEXPECT_FAIL("", "BUG: a summary launched inside summaryDone() counts against the summary before", Abort);
     QVERIFY2(news.count() == 1, qPrintable(told.join(u" | "_s)));
+}
+
+// The admin reads one log as taken after a crash while another source is being taken out (a Drop makes a new dataset
+// from the old one's rows): the new dataset must have that choice too, as the Sources pane shows it.
+void TestLiveConsistency::assumeGivenDuringARemovalStays()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QString a = path(u"keep-a.jsonl"_s), b = path(u"keep-b.jsonl"_s);
+    QVERIFY(writeFile(a, Event(u"x"_s, "Started", now - kHour).line()));
+    QVERIFY(writeFile(b, Event(u"y"_s, "Started", now - kHour).line()));
+    Session session;
+    session.setPollInterval(20);
+    session.openFiles({a, b});
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isLoading() && session.data() && !session.isSummarizing(), 10000);
+    const QString pathA = QFileInfo(a).absoluteFilePath();
+    session.removeSource(session.sourceIndex(QFileInfo(b).absoluteFilePath())); // the Drop runs now...
+    QVERIFY(session.isLoading());
+    session.setAssumeInterrupted(session.sourceIndex(pathA), true);               // ...and the choice waits for it
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isLoading() && !session.isSummarizing(), 10000);
+    drainPool();
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isLoading() && !session.isSummarizing(), 10000);
+    QVERIFY(session.sources()[session.sourceIndex(pathA)].assumeInterrupted);
+    const auto data = session.data();
+    QCOMPARE(data->findOperation(1, "y"), kNone); // b is gone
+    const uint32_t x = data->findOperation(0, "x");
+    QVERIFY(x != kNone);
+    // BUG: Session::jobDone() (models/live/sessionjobs.cpp) runs the changes that waited for the job (endRead()) on
+    // the old dataset, then takes the job's new one, whose other sources' evidence was copied before the change; only
+    // the job's own slot gets the admin's settings again in applyRead(). Re-apply every open source's assume and
+    // reported service start to a Load's or Drop's new dataset (or run the waiting changes after the swap).
+    QEXPECT_FAIL("", "BUG: a source's assume set during a Drop is lost in the new dataset", Abort);
+    QCOMPARE(statusName(data->operation(x).status), u"Interrupted"_s);
 }
 
 QTEST_MAIN(TestLiveConsistency)
