@@ -318,6 +318,7 @@ private Q_SLOTS:
     void assumingInterruptedIsNoNews();
     void anInterruptionIsNewsOnce();
     void assumeGivenDuringARemovalStays();
+    void cancelAfterClosingEverythingLeavesNoRows();
 };
 
 void TestLiveConsistency::appendsAggregateAsAWholeRead_data()
@@ -718,6 +719,36 @@ void TestLiveConsistency::assumeGivenDuringARemovalStays()
     // reported service start to a Load's or Drop's new dataset (or run the waiting changes after the swap).
     QEXPECT_FAIL("", "BUG: a source's assume set during a Drop is lost in the new dataset", Abort);
     QCOMPARE(statusName(data->operation(x).status), u"Interrupted"_s);
+}
+
+// Every source is closed (as before a workspace opens) while one is being read, then the admin cancels: no source is
+// open, so no operation may be left in the data.
+void TestLiveConsistency::cancelAfterClosingEverythingLeavesNoRows()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QString a = path(u"all-a.jsonl"_s), c = path(u"all-c.jsonl"_s);
+    QVERIFY(writeFile(a, Event(u"a-1"_s, "Started", now - kHour).line()));
+    QByteArray big;
+    for (int i = 0; i < 2000; ++i)
+        big += Event(u"c-%1"_s.arg(i), "Started", now - kHour + i).line();
+    QVERIFY(writeFile(c, big));
+    Session session;
+    session.setPollInterval(20);
+    session.openFiles({a});
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isLoading() && session.data(), 10000);
+    session.openFiles({c}); // a Load runs
+    QVERIFY(session.isLoading());
+    session.removeAll();    // a Build of nothing waits behind it
+    session.cancelLoading();
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isLoading(), 10000);
+    drainPool();
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isLoading(), 10000);
+    QVERIFY(session.sources().isEmpty());
+    // BUG: Session::cancelLoading() drops the Build that removeAll() queued (the only job that takes the closed
+    // sources' rows out): the data keeps every closed source's operations. Keep a Build queued by removeAll() (or
+    // let removeAll() swap in an empty dataset itself: nothing needs reading).
+    QEXPECT_FAIL("", "BUG: cancelLoading() forgets the Build that takes closed sources out", Abort);
+    QCOMPARE(operationsOf(session), QStringList());
 }
 
 QTEST_MAIN(TestLiveConsistency)
