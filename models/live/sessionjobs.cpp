@@ -177,18 +177,20 @@ void Session::applyRead(const JobResult &result)
         s.assumeInterrupted = assume;
         s.notice = notice;
         s.remote = remote;
+        s.reportedServiceStart = reported;
         if (s.mirror != mirror) {
             s.mirror = mirror;
             s.offset = 0;
         }
-        if (result.batch)
-            continue; // applyBatch() gives its evidence
-        if (assume != read.assumeInterrupted)
-            result.data->setAssumeInterrupted(read.slot, assume);
-        if (reported != read.reportedServiceStart && reported != kNoTime) {
-            s.reportedServiceStart = reported;
-            result.data->setServiceStartedAt(read.slot, reported);
-        }
+    }
+    if (result.batch)
+        return; // applyBatch() gives its evidence
+    // A new dataset: every source's evidence from outside its log as it is now (it may have changed while the job ran,
+    // and that change went to the old dataset). Each costs nothing when it is already so.
+    for (const SourceState &s : std::as_const(m_sources)) {
+        result.data->setAssumeInterrupted(s.slot, s.assumeInterrupted);
+        if (s.remote && s.reportedServiceStart != kNoTime)
+            result.data->setServiceStartedAt(s.slot, s.reportedServiceStart);
     }
 }
 
