@@ -121,10 +121,15 @@ void Session::removeAll()
         if (s.remote)
             s.remote->deleteLater();
     m_sources.clear();
-    Q_EMIT sourcesChanged();
     m_jobs.clear();
-    m_cancel = true; // whatever runs reads sources that are gone
-    enqueue({Job::Build}, QStringLiteral("Closing the sources"));
+    m_cancel = true; // whatever runs reads sources that are gone: its result is not taken (m_epoch)
+    ++m_epoch;
+    m_slots = 0;
+    // Nothing to read: an empty dataset now (the old one stays with whoever still reads it).
+    m_data = std::make_shared<Dataset>();
+    Q_EMIT sourcesChanged();
+    Q_EMIT dataReset();
+    summarizeLater();
 }
 
 void Session::setFollow(int index, bool follow)
@@ -179,8 +184,13 @@ void Session::mutate(std::function<void()> change)
 
 void Session::endRead()
 {
+    // The changes that waited are made from the event loop, not inside the reader's own ending (a view being
+    // destroyed, a job's result being taken): they may call back into it.
     if (--m_readers == 0 && !m_pendingChanges.empty())
-        mutate([] {});
+        QMetaObject::invokeMethod(this, [this] {
+            if (m_readers == 0 && !m_pendingChanges.empty())
+                mutate([] {});
+        }, Qt::QueuedConnection);
 }
 
 void Session::summarizeLater(uint16_t readWhole)

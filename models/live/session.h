@@ -58,7 +58,8 @@ public:
     const QList<SourceState> &sources() const { return m_sources; }
     int sourceIndex(const QString &path) const;
     int indexOfSlot(uint16_t slot) const; // -1 when no open source has it
-    bool isLoading() const { return m_loading; } // until its result is applied
+    // Until its result is applied (also while it waits for the views reading the data).
+    bool isLoading() const { return m_loading || !m_pendingChanges.empty(); }
     bool isSummarizing() const { return m_summarizeRunning || m_summarizeAgain; }
     // Every remote source was read whole and loaded, or has failed or is paused.
     bool remotesSettled() const;
@@ -154,6 +155,7 @@ private:
     std::shared_ptr<const DatasetSummary> m_summary;
     QList<SourceState> m_sources;
     int m_slots = 0; // slots given out since the sources were last all closed
+    uint32_t m_epoch = 0, m_jobEpoch = 0; // bumped when every source is closed: a job of before is not taken
     QList<QPair<Job, QString>> m_jobs; // waiting, with what the status bar says of them
     QFutureWatcher<JobResult> m_job;
     QFutureWatcher<std::vector<Append>> m_append;

@@ -89,6 +89,7 @@ void Session::startNextJob()
     const auto [job, what] = m_jobs.takeFirst();
     m_loading = true;
     m_cancel = false;
+    m_jobEpoch = m_epoch;
     Q_EMIT loadStarted(what);
     beginRead(); // a Load or a Drop copies from the dataset: no append may change it meanwhile
     m_job.setFuture(QtConcurrent::run(workerPool(), &Session::runJob, job, std::shared_ptr<const Dataset>(m_data),
@@ -109,6 +110,8 @@ Session::JobResult Session::runJob(Job job, std::shared_ptr<const Dataset> old, 
     if (job.kind == Job::Drop && !hasRows)
         return result; // nothing of it was read: nothing to take out
     std::vector<SourceRead> reads = readsOf(sources, slots, job.kind == Job::Build ? -1 : job.slot);
+    if (job.kind == Job::Load && (job.slot >= reads.size() || reads[job.slot].skip))
+        return result; // closed, or its copy was replaced meanwhile: read when the new copy has caught up
     const bool batch = job.kind == Job::Load && old && !hasRows;
     result.data = newDataset();
     result.batch = batch;
@@ -134,8 +137,13 @@ Session::JobResult Session::runJob(Job job, std::shared_ptr<const Dataset> old, 
 void Session::jobDone()
 {
     JobResult result = m_job.result(); // a copy: takeResult() leaves a future that waitForFinished() never sees end
-    endRead(); // appends that waited see m_loading and leave their lines to be read again
+    endRead();
     m_loading = false;
+    if (m_jobEpoch != m_epoch) { // every source was closed meanwhile
+        Q_EMIT loadFinished(true);
+        startNextJob();
+        return;
+    }
     if (result.cancelled) {
         const bool readsNext = std::any_of(m_jobs.begin(), m_jobs.end(), [](const auto &j) { return j.first.kind != Job::Drop; });
         if (!readsNext) { // cancelled by the admin, not by a new read of everything

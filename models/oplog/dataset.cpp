@@ -106,22 +106,9 @@ void Dataset::aggregate(std::optional<uint16_t> evidenceOf)
             m_rowsBySource.resize(size_t(source) + 1, 0);
         ++m_rowsBySource[m_events.source(row)];
         if (op == kNone) {
-            // A runner's own ServiceStarted is a marker: recovery already recorded what that runner ran, and
-            // the service that owns the log did not restart (docs/agent.md section 5).
-            if (kind == EventKind::ServiceStarted && m_events.otherFields(row).find("\"runner\"") == std::string_view::npos) {
-                const uint16_t source = m_events.source(row);
-                if (m_evidence.size() <= source)
-                    m_evidence.resize(size_t(source) + 1);
-                auto &starts = m_evidence[source].starts;
-                const ServiceStart start{m_events.time(row), row, m_events.host(row)};
-                starts.insert(std::upper_bound(starts.begin(), starts.end(), start,
-                                               [this](const ServiceStart &a, const ServiceStart &b) {
-                                                   return earlier(a.row, b.row);
-                                               }),
-                              start);
-                if (std::find(evidenceChanged.begin(), evidenceChanged.end(), source) == evidenceChanged.end())
-                    evidenceChanged.push_back(source);
-            }
+            if (kind == EventKind::ServiceStarted && addServiceStart(row)
+                && std::find(evidenceChanged.begin(), evidenceChanged.end(), m_events.source(row)) == evidenceChanged.end())
+                evidenceChanged.push_back(m_events.source(row));
             continue;
         }
         Operation &o = m_ops[op];
@@ -137,19 +124,9 @@ void Dataset::aggregate(std::optional<uint16_t> evidenceOf)
             o.statusRow = row;
         if (kind == EventKind::Started && (o.firstStartedEvent == kNoTime || m_events.time(row) < o.firstStartedEvent))
             o.firstStartedEvent = m_events.time(row);
-        if (const uint32_t target = m_events.restartOf(row); target != kNone) {
-            o.restartOf = target;
-            if (m_ops.size() <= target)
-                m_ops.resize(size_t(target) + 1);
-            Operation &old = m_ops[target];
-            if (old.restartedAs == kNone || old.restartedAs == op
-                || earlier(m_ops[old.restartedAs].firstRow, o.firstRow)) {
-                if (old.restartedAs != op) {
-                    restartsChanged = true;
-                    touched.push_back(target); // now Restarted
-                }
-                old.restartedAs = op;
-            }
+        if (const uint32_t target = m_events.restartOf(row); target != kNone && linkRestart(op, target)) {
+            restartsChanged = true;
+            touched.push_back(target); // now Restarted
         }
     }
     if (m_ops.size() < m_events.ids().size())
@@ -180,6 +157,38 @@ void Dataset::aggregate(std::optional<uint16_t> evidenceOf)
     m_change.ops = touched;
     if (finishedChanged && !updateFromFinishedRuns(touched, before))
         computeFromFinishedRuns();
+}
+
+// A runner's own ServiceStarted is a marker: recovery already recorded what that runner ran, and the service that owns
+// the log did not restart (docs/agent.md section 5). True when `row` is evidence of a restart of its source's service.
+bool Dataset::addServiceStart(Row row)
+{
+    if (m_events.otherFields(row).find("\"runner\"") != std::string_view::npos)
+        return false;
+    const uint16_t source = m_events.source(row);
+    if (m_evidence.size() <= source)
+        m_evidence.resize(size_t(source) + 1);
+    auto &starts = m_evidence[source].starts;
+    const ServiceStart start{m_events.time(row), row, m_events.host(row)};
+    starts.insert(std::upper_bound(starts.begin(), starts.end(), start,
+                                   [this](const ServiceStart &a, const ServiceStart &b) { return earlier(a.row, b.row); }),
+                  start);
+    return true;
+}
+
+// `op` restarts `target`: the latest restart is the one it is restarted as. True when that changed.
+bool Dataset::linkRestart(uint32_t op, uint32_t target)
+{
+    m_ops[op].restartOf = target;
+    if (m_ops.size() <= target)
+        m_ops.resize(size_t(target) + 1);
+    Operation &old = m_ops[target];
+    const bool latest = old.restartedAs == kNone || old.restartedAs == op
+        || earlier(m_ops[old.restartedAs].firstRow, m_ops[op].firstRow);
+    if (!latest || old.restartedAs == op)
+        return false;
+    old.restartedAs = op;
+    return true;
 }
 
 void Dataset::derive(uint32_t op)

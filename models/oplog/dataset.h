@@ -127,6 +127,8 @@ private:
         bool assumeInterrupted = false;
     };
     void derive(uint32_t op);
+    bool addServiceStart(Row row);
+    bool linkRestart(uint32_t op, uint32_t target);
     void deriveAll(); // and what the Finished runs decide
     // An operation that a later run may supersede, with what the search needs of it.
     struct Candidate {
