@@ -125,6 +125,30 @@ struct Prepared {
         return op < idMatches.size() ? idMatches[op] != 0 : matcher->matches(data.events().ids().text(op));
     }
 
+    // An operation's module, name, source and time range (it overlaps the filter's); not its status or text.
+    bool operationFieldsMatch(uint32_t op) const
+    {
+        const EventStore &s = data.events();
+        const Operation &o = data.operation(op);
+        if (!module.empty() && !module[s.module(o.firstRow)]) return false;
+        if (!name.empty() && !name[s.name(o.firstRow)]) return false;
+        if (!source.empty() && !source[s.source(o.firstRow)]) return false;
+        const int64_t begin = s.time(o.firstRow);
+        const int64_t end = o.endedAt != kNoTime ? o.endedAt : (isActive(o.status) ? now : s.time(o.latestRow));
+        return (filter.since == kNoTime || end >= filter.since) && (filter.until == kNoTime || begin <= filter.until);
+    }
+
+    // An event's module, name, source and time; not its status or text.
+    bool rowFieldsMatch(EventStore::Row r) const
+    {
+        const EventStore &s = data.events();
+        if (!module.empty() && !module[s.module(r)]) return false;
+        if (!name.empty() && !name[s.name(r)]) return false;
+        if (!source.empty() && !source[s.source(r)]) return false;
+        const int64_t t = s.time(r);
+        return (filter.since == kNoTime || t >= filter.since) && (filter.until == kNoTime || t <= filter.until);
+    }
+
     bool statusMatches(uint32_t op) const
     {
         if (filter.statuses == 0)

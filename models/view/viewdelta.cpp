@@ -15,18 +15,9 @@ std::vector<uint32_t> filterOperationsAmong(const Dataset &data, const ViewFilte
     std::vector<uint32_t> ops;
     if (p.matcher && !p.matcher->valid())
         return ops;
-    const EventStore &s = data.events();
     for (const uint32_t op : candidates) {
-        if (!data.exists(op))
+        if (!data.exists(op) || !p.operationFieldsMatch(op) || !p.statusMatches(op))
             continue;
-        const Operation &o = data.operation(op);
-        if (!p.module.empty() && !p.module[s.module(o.firstRow)]) continue;
-        if (!p.name.empty() && !p.name[s.name(o.firstRow)]) continue;
-        if (!p.source.empty() && !p.source[s.source(o.firstRow)]) continue;
-        const int64_t begin = s.time(o.firstRow);
-        const int64_t end = o.endedAt != kNoTime ? o.endedAt : (isActive(o.status) ? now : s.time(o.latestRow));
-        if ((filter.since != kNoTime && end < filter.since) || (filter.until != kNoTime && begin > filter.until)) continue;
-        if (!p.statusMatches(op)) continue;
         if (p.matcher) {
             const std::vector<EventStore::Row> rows = data.rowsOf(op);
             if (std::none_of(rows.begin(), rows.end(), [&](EventStore::Row r) { return p.textMatches(r); }))
@@ -46,12 +37,8 @@ std::vector<uint32_t> filterEventRange(const Dataset &data, const ViewFilter &fi
     const EventStore &s = data.events();
     for (size_t i = from; i < to && i < s.size(); ++i) {
         const auto r = uint32_t(i);
-        if (!p.module.empty() && !p.module[s.module(r)]) continue;
-        if (!p.name.empty() && !p.name[s.name(r)]) continue;
-        if (!p.source.empty() && !p.source[s.source(r)]) continue;
-        const int64_t t = s.time(r);
-        if ((filter.since != kNoTime && t < filter.since) || (filter.until != kNoTime && t > filter.until)) continue;
-        if (filter.statuses && !p.statusMatches(s.operation(r))) continue;
+        if (!p.rowFieldsMatch(r) || (filter.statuses && !p.statusMatches(s.operation(r))))
+            continue;
         if (p.matcher && !p.textMatches(r)) continue;
         rows.push_back(r);
     }

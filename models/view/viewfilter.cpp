@@ -82,11 +82,7 @@ std::vector<uint32_t> filterEvents(const Dataset &data, const ViewFilter &filter
     if (filter.statuses)
         opStatus.assign(data.operationCount(), -1);
     const bool complete = forEachRow(s.size(), cancel, progress, [&](uint32_t r) {
-        if (!p.module.empty() && !p.module[s.module(r)]) return;
-        if (!p.name.empty() && !p.name[s.name(r)]) return;
-        if (!p.source.empty() && !p.source[s.source(r)]) return;
-        const int64_t t = s.time(r);
-        if ((filter.since != kNoTime && t < filter.since) || (filter.until != kNoTime && t > filter.until)) return;
+        if (!p.rowFieldsMatch(r)) return;
         if (filter.statuses) {
             const uint32_t op = s.operation(r);
             if (op == kNone) return;
@@ -125,15 +121,7 @@ std::vector<uint32_t> filterOperations(const Dataset &data, const ViewFilter &fi
     const Progress rest = progress ? Progress([&](int percent) { progress(p.matcher ? 50 + percent / 2 : percent); })
                                    : Progress();
     const bool complete = forEachRow(data.operationCount(), cancel, rest, [&](uint32_t op) {
-        if (!data.exists(op)) return;
-        const Operation &o = data.operation(op);
-        if (!p.module.empty() && !p.module[s.module(o.firstRow)]) return;
-        if (!p.name.empty() && !p.name[s.name(o.firstRow)]) return;
-        if (!p.source.empty() && !p.source[s.source(o.firstRow)]) return;
-        const int64_t begin = s.time(o.firstRow);
-        const int64_t end = o.endedAt != kNoTime ? o.endedAt : (isActive(o.status) ? now : s.time(o.latestRow));
-        if ((filter.since != kNoTime && end < filter.since) || (filter.until != kNoTime && begin > filter.until)) return;
-        if (!p.statusMatches(op)) return;
+        if (!data.exists(op) || !p.operationFieldsMatch(op) || !p.statusMatches(op)) return;
         if (p.matcher && !textMatched[op]) return;
         ops.push_back(op);
     });
