@@ -169,7 +169,11 @@ private:
     std::unordered_map<StaleKey, int64_t, StaleKeyHash> m_staleLimits; // -> ms
     // What the last full pass over the Finished runs kept for appends (finishedruns.cpp).
     struct FinishedRuns {
-        std::unordered_map<StaleKey, std::vector<int64_t>, StaleKeyHash> durations; // of the Finished runs, per kind
+        struct Durations {
+            std::vector<int64_t> list; // of the Finished runs of one kind
+            bool sorted = false;       // kept sorted once an append added to it: its percentile is then read off
+        };
+        std::unordered_map<StaleKey, Durations, StaleKeyHash> durations;
         std::unordered_map<uint64_t, std::vector<Candidate>> candidates;           // by run key
         std::unordered_map<uint32_t, uint64_t> candidateKey;                        // candidate -> its run key
         std::vector<uint64_t> finishedKeys; // a bit per hash of a Finished run's key: clear = no such run

@@ -177,7 +177,7 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
         const StaleKey staleKey{key.module, key.name, key.source};
         if (list.size() >= 5)
             m_staleLimits[staleKey] = staleLimitOf(list);
-        m_runs.durations[staleKey] = std::move(list);
+        m_runs.durations[staleKey].list = std::move(list);
     }
     for (uint32_t op = 0; op < m_ops.size(); ++op) {
         if (m_ops[op].eventCount > 0 && m_ops[op].status == Status::Finished)
@@ -243,11 +243,16 @@ void Dataset::addFinishedDuration(uint32_t op)
 {
     const Operation &o = m_ops[op];
     const StaleKey key = kindOf(op);
-    std::vector<int64_t> &list = m_runs.durations[key];
-    list.push_back(std::max<int64_t>(0, o.endedAt - o.startedAt));
+    FinishedRuns::Durations &durations = m_runs.durations[key];
+    std::vector<int64_t> &list = durations.list;
+    if (!durations.sorted) { // once: then each append inserts in order and reads the percentile off
+        std::sort(list.begin(), list.end());
+        durations.sorted = true;
+    }
+    const int64_t duration = std::max<int64_t>(0, o.endedAt - o.startedAt);
+    list.insert(std::upper_bound(list.begin(), list.end(), duration), duration);
     if (list.size() >= 5) {
-        std::vector<int64_t> copy = list; // the kept list stays whole for the next one
-        const int64_t limit = staleLimitOf(copy);
+        const int64_t limit = 3 * list[(list.size() * 95 + 99) / 100 - 1]; // staleLimitOf() of a sorted list
         const auto was = m_staleLimits.find(key);
         if (was == m_staleLimits.end() || was->second != limit) {
             m_staleLimits[key] = limit;

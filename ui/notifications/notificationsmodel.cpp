@@ -253,7 +253,25 @@ QString NotificationsModel::sourceOf(uint32_t op) const
 }
 
 // One group per source and cause: one service restart, one recorded reason, or running too long.
+// Kept per operation while the dataset is the same and its evidence has not changed: a summary comes at each append,
+// and an Interrupted event's reason is its JSON `error`, parsed again each time otherwise.
 QString NotificationsModel::groupKey(uint32_t op, bool stale) const
+{
+    if (m_keysOf != m_data.get()) {
+        m_keys.clear();
+        m_keysOf = m_data.get();
+    }
+    const Operation &o = m_data->operation(op);
+    const auto cached = m_keys.constFind(op);
+    if (cached != m_keys.constEnd() && cached->stale == stale && cached->endedAt == o.endedAt
+        && cached->evidenceRow == o.evidenceRow && cached->evidence == o.evidence)
+        return cached->key;
+    const QString key = makeGroupKey(op, stale);
+    m_keys.insert(op, {key, o.endedAt, o.evidenceRow, o.evidence, stale});
+    return key;
+}
+
+QString NotificationsModel::makeGroupKey(uint32_t op, bool stale) const
 {
     const QString source = sourceOf(op);
     if (stale)

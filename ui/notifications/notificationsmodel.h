@@ -99,6 +99,16 @@ private:
     QString why(const Item &item) const; // "Interrupted 2025-11-23 01:08:25: service restarted at ..."
     QString ackedSuffix(const Item &item) const; // " — acked by …" for a line of lines()
     QString groupKey(uint32_t op, bool stale) const;
+    QString makeGroupKey(uint32_t op, bool stale) const;
+    struct CachedKey {
+        QString key;
+        int64_t endedAt;
+        uint32_t evidenceRow;
+        Evidence evidence;
+        bool stale;
+    };
+    mutable QHash<uint32_t, CachedKey> m_keys; // groupKey()'s, for the dataset m_keysOf
+    mutable const Dataset *m_keysOf = nullptr;
     QString groupHeading(const Item &item) const;
     QVariant itemData(const Item &item, int role) const;
     QVariant groupData(const Group &group, int role) const;
