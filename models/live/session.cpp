@@ -25,6 +25,7 @@ Session::Session(QObject *parent) : QObject(parent), m_network(new QNetworkAcces
     connect(&m_append, &QFutureWatcher<std::vector<Append>>::finished, this, &Session::appendDone);
     m_poll.setInterval(500);
     connect(&m_poll, &QTimer::timeout, this, &Session::poll);
+    connect(&m_files, &QFileSystemWatcher::fileChanged, this, &Session::pollSoon);
     m_poll.start();
 }
 

@@ -11,6 +11,7 @@
 #include "remotesource.h"
 
 #include <QDateTime>
+#include <QFileSystemWatcher>
 #include <QFutureWatcher>
 #include <QObject>
 #include <QNetworkAccessManager>
@@ -133,7 +134,7 @@ private:
     static std::vector<Append> readAppended(QList<SourceState> sources);
     enum class Growth { None, Grown, Replaced };
     Growth growthOf(SourceState &s);
-    void pollSoon(); // a remote source's copy grew: look now, not at the next tick
+    void pollSoon(); // a followed file was written to, a remote source's copy grew: look now, not at the next tick
     void enqueue(Job job, const QString &what);
     void startNextJob();
     void jobDone();
@@ -160,6 +161,8 @@ private:
     QFutureWatcher<JobResult> m_job;
     QFutureWatcher<std::vector<Append>> m_append;
     bool m_pollSoon = false;
+    QFileSystemWatcher m_files; // the followed local files: a write is seen at once, not at the next tick
+    void watchFollowedFiles();
     QFutureWatcher<std::shared_ptr<const DatasetSummary>> m_summarizing;
     bool m_summarizeAgain = false;
     bool m_summarizeRunning = false; // until its result is taken (isRunning() turns false before)

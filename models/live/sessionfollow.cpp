@@ -7,6 +7,7 @@
 #include "workerpool.h"
 
 #include <QFileInfo>
+#include <QFileSystemWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace oplens {
@@ -43,9 +44,27 @@ Session::Growth Session::growthOf(SourceState &s)
     return size > s.offset ? Growth::Grown : Growth::None;
 }
 
+// inotify through QFileSystemWatcher: a followed file that was written to is read at once; the timer stays for what
+// it misses (a file replaced drops its watch, which the next tick sets again).
+void Session::watchFollowedFiles()
+{
+    QStringList wanted;
+    for (const SourceState &s : std::as_const(m_sources))
+        if (s.follow && !s.remote && s.error.isEmpty())
+            wanted << s.path;
+    const QStringList watched = m_files.files();
+    for (const QString &path : watched)
+        if (!wanted.contains(path))
+            m_files.removePath(path);
+    for (const QString &path : std::as_const(wanted))
+        if (!watched.contains(path))
+            m_files.addPath(path);
+}
+
 void Session::poll()
 {
     m_pollSoon = false;
+    watchFollowedFiles();
     if (m_loading || m_appending || !m_pendingChanges.empty() || !m_data)
         return;
     QList<SourceState> grown;
@@ -107,7 +126,10 @@ void Session::appendDone()
 {
     m_appending = false;
     auto appends = std::make_shared<std::vector<Append>>(m_append.result());
-    mutate([this, appends] { applyAppends(*appends); });
+    mutate([this, appends] {
+        applyAppends(*appends);
+        pollSoon(); // what was written while it was read
+    });
 }
 
 void Session::applyAppends(std::vector<Append> &appends)
