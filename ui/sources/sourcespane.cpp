@@ -70,9 +70,13 @@ SourcesPane::SourcesPane(Session *session, QWidget *parent)
     layout->addWidget(m_tree, 1);
     layout->addLayout(buttons);
 
-    connect(m_session, &Session::sourcesChanged, this, &SourcesPane::refresh);
-    connect(m_session, &Session::summaryChanged, this, &SourcesPane::refresh);
-    connect(m_alerts, &AgentAlerts::changed, this, &SourcesPane::refresh);
+    // Once per turn of the event loop: a workspace of fifty agents says "sources changed" fifty times in a row.
+    m_refreshSoon.setSingleShot(true);
+    m_refreshSoon.setInterval(0);
+    connect(&m_refreshSoon, &QTimer::timeout, this, &SourcesPane::refresh);
+    for (auto signal : {&Session::sourcesChanged, &Session::summaryChanged})
+        connect(m_session, signal, &m_refreshSoon, qOverload<>(&QTimer::start));
+    connect(m_alerts, &AgentAlerts::changed, &m_refreshSoon, qOverload<>(&QTimer::start));
     connect(m_tree, &QTreeWidget::currentItemChanged, this, &SourcesPane::updateButtons);
     connect(m_follow, &QToolButton::clicked, this, [this](bool on) { m_session->setFollow(currentSource(), on); });
     connect(m_assume, &QToolButton::clicked, this, [this](bool on) { m_session->setAssumeInterrupted(currentSource(), on); });

@@ -44,6 +44,7 @@ private:
     class AgentAlerts *m_alerts;
     QTreeWidget *m_tree;
     QString m_structure;
+    QTimer m_refreshSoon; // refresh() at the next turn of the event loop
     QTimer m_clock; // "retrying in N s" and the lag count down
     QToolButton *m_follow, *m_assume, *m_pause, *m_retry, *m_trust, *m_remove;
 };
