@@ -164,19 +164,23 @@ private Q_SLOTS:
     void removedSourceKeepsTheSelection()
     {
         const QString a = path(QStringLiteral("remove-a.jsonl")), b = path(QStringLiteral("remove-b.jsonl"));
-        QVERIFY(writeFile(a, finished(QStringLiteral("a"), 20)));
-        QVERIFY(writeFile(b, finished(QStringLiteral("b"), 20, 1700000005000)));
+        QVERIFY(writeFile(a, finished(QStringLiteral("a"), 100)));
+        QVERIFY(writeFile(b, finished(QStringLiteral("b"), 100, 1700000005000)));
         auto w = consolefixture::openWindow({a, b});
         Testers testers(*w);
         TablePane *ops = w->operationsPane();
-        QTRY_COMPARE(ops->model()->rowCount(), 40);
+        QTRY_COMPARE(ops->model()->rowCount(), 200);
         ops->selectOperation(w->session()->data()->findOperation(w->session()->sources()[1].slot, "b-7"));
         QCOMPARE(currentId(ops), QStringLiteral("b-7"));
+        ops->view()->scrollTo(ops->model()->index(rowOf(ops, QStringLiteral("b-60")), 0), QAbstractItemView::PositionAtTop);
+        QCOMPARE(idAt(ops, ops->view()->indexAt(QPoint(0, 0)).row()), QStringLiteral("b-60"));
         w->session()->removeSource(0);
-        QTRY_COMPARE(ops->model()->rowCount(), 20);
+        QTRY_COMPARE(ops->model()->rowCount(), 100);
         QTRY_VERIFY(w->isIdle());
         QCOMPARE(currentId(ops), QStringLiteral("b-7"));
         QCOMPARE(detailsId(*w), QStringLiteral("b-7"));
+        // A new dataset (the rest copied from memory): the table starts over, at the same operation on top.
+        QCOMPARE(idAt(ops, ops->view()->indexAt(QPoint(0, 0)).row()), QStringLiteral("b-60"));
     }
 
     // A local file and two agents: one agent's oplog rotated is read again alone (the local file and the other agent's

@@ -301,6 +301,7 @@ void TablePane::showResult(const ViewQuery::Result &result)
     if (newData && result.data && m_selectedSlot != kNoSlot)
         keep = result.data->findOperation(m_selectedSlot, m_selectedId);
     const QPersistentModelIndex top = m_view->verticalScrollBar()->value() > 0 ? m_view->indexAt(QPoint(0, 0)) : QModelIndex();
+    const auto topKey = operationKey(top.isValid() ? top.data(ResultModel::OperationRole).toUInt() : kNone);
     m_applying = true;
     const bool inPlace = m_model->setResult(result);
     m_applying = false;
@@ -319,7 +320,18 @@ void TablePane::showResult(const ViewQuery::Result &result)
     }
     if (inPlace && top.isValid()) // rows inserted above it move it down: the admin keeps reading the same rows
         m_view->scrollTo(top, QAbstractItemView::PositionAtTop);
+    else if (!inPlace && !topKey.second.empty() && result.data) // read again: back to the same operation at the top
+        if (const int at = m_model->rowOfOperation(result.data->findOperation(topKey.first, topKey.second)); at >= 0)
+            m_view->scrollTo(model()->index(at, 0), QAbstractItemView::PositionAtTop);
     Q_EMIT resultShown();
+}
+
+std::pair<uint16_t, std::string> TablePane::operationKey(uint32_t op) const
+{
+    const Dataset *data = m_model->dataset();
+    if (op == kNone || !data || !data->exists(op))
+        return {};
+    return {data->source(op), data->events().ids().text(op)};
 }
 
 void TablePane::rememberSelection()

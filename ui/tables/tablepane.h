@@ -74,6 +74,8 @@ private:
     QWidget *m_empty = nullptr;     // over the table when the filter hides every row
     QLabel *m_emptyText = nullptr;
     void rememberSelection();
+    // (source, operation id) of `op` in the data shown: what names it in a dataset read again. Empty id for none.
+    std::pair<uint16_t, std::string> operationKey(uint32_t op) const;
 
     static constexpr uint32_t kNoSlot = 0xFFFFFFFFu;
     uint32_t m_selected = 0xFFFFFFFFu;
