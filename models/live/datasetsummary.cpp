@@ -26,14 +26,8 @@ QStringList textsOf(const Dataset &data, const std::vector<char> &present)
 
 void countStatus(const Dataset &data, uint32_t op, int64_t now, DatasetSummary &summary)
 {
-    const Operation &o = data.operation(op);
-    ++summary.byStatusFlag[size_t(o.status)];
-    if (data.isUnfinished(op))
-        ++summary.byStatusFlag[size_t(std::countr_zero(uint32_t(StatusUnfinished)))];
-    if (data.isStale(op, now))
-        ++summary.byStatusFlag[size_t(std::countr_zero(uint32_t(StatusStale)))];
-    if (data.isSuperseded(op))
-        ++summary.byStatusFlag[size_t(std::countr_zero(uint32_t(StatusSuperseded)))];
+    for (uint32_t flags = statusFlagsOf(data, op, now); flags != 0; flags &= flags - 1)
+        ++summary.byStatusFlag[size_t(std::countr_zero(flags))];
 }
 
 // What the Notifications pane lists of `op`, if anything.

@@ -65,11 +65,12 @@ private:
 };
 
 // The Stale limit of a kind of operation from the durations of its Finished runs (docs/oplog.md section 3): three
-// times the 95th percentile. Reorders `durations`.
-int64_t staleLimitOf(std::vector<int64_t> &durations)
+// times the 95th percentile. Reorders `durations` unless they are `sorted` already.
+int64_t staleLimitOf(std::vector<int64_t> &durations, bool sorted = false)
 {
     const size_t rank = (durations.size() * 95 + 99) / 100;
-    std::nth_element(durations.begin(), durations.begin() + long(rank - 1), durations.end());
+    if (!sorted)
+        std::nth_element(durations.begin(), durations.begin() + long(rank - 1), durations.end());
     return 3 * durations[rank - 1];
 }
 
@@ -155,10 +156,15 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
     }
     LatestRuns latest(*candidates);
     Groups groups;
+    m_runs = FinishedRuns();
+    m_runs.finishedKeys.assign(kFinishedKeyWords, 0);
     for (uint32_t op = 0; op < m_ops.size(); ++op) {
         const Operation &o = m_ops[op];
+        if (o.eventCount > 0 && o.status == Status::Running)
+            m_runs.running[kindOf(op)].push_back(op);
         if (o.eventCount == 0 || o.status != Status::Finished)
             continue;
+        setBit(m_runs.finishedKeys, m_events.runKey(op));
         const Row first = o.firstRow;
         const uint32_t group = groups.indexOf({m_events.module(first), m_events.name(first), m_events.source(first)});
         groups.durations(group).push_back(std::max<int64_t>(0, o.endedAt - o.startedAt));
@@ -169,8 +175,6 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
             *run = {run->key, o.endedAt, o.statusRow, op};
     }
     m_staleLimits.clear();
-    m_runs = FinishedRuns();
-    m_runs.finishedKeys.assign(kFinishedKeyWords, 0);
     for (uint32_t group = 0; group < groups.size(); ++group) {
         std::vector<int64_t> &list = groups.durations(group);
         const Groups::Key &key = groups.key(group);
@@ -178,12 +182,6 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
         if (list.size() >= 5)
             m_staleLimits[staleKey] = staleLimitOf(list);
         m_runs.durations[staleKey].list = std::move(list);
-    }
-    for (uint32_t op = 0; op < m_ops.size(); ++op) {
-        if (m_ops[op].eventCount > 0 && m_ops[op].status == Status::Finished)
-            setBit(m_runs.finishedKeys, m_events.runKey(op));
-        else if (m_ops[op].eventCount > 0 && m_ops[op].status == Status::Running)
-            m_runs.running[kindOf(op)].push_back(op);
     }
     for (const Candidate &c : *candidates)
         fileCandidate(c);
@@ -252,7 +250,7 @@ void Dataset::addFinishedDuration(uint32_t op)
     const int64_t duration = std::max<int64_t>(0, o.endedAt - o.startedAt);
     list.insert(std::upper_bound(list.begin(), list.end(), duration), duration);
     if (list.size() >= 5) {
-        const int64_t limit = 3 * list[(list.size() * 95 + 99) / 100 - 1]; // staleLimitOf() of a sorted list
+        const int64_t limit = staleLimitOf(list, true);
         const auto was = m_staleLimits.find(key);
         if (was == m_staleLimits.end() || was->second != limit) {
             m_staleLimits[key] = limit;

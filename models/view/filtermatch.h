@@ -155,15 +155,7 @@ struct Prepared {
             return true;
         if (op == kNone)
             return false;
-        const Status status = data.operation(op).status;
-        uint32_t flags = 1u << uint32_t(status);
-        if (data.isUnfinished(op))
-            flags |= StatusUnfinished;
-        if ((filter.statuses & StatusStale) && data.isStale(op, now))
-            flags |= StatusStale;
-        if (data.isSuperseded(op))
-            flags |= StatusSuperseded;
-        return (flags & filter.statuses) != 0;
+        return (statusFlagsOf(data, op, now, filter.statuses) & filter.statuses) != 0;
     }
 };
 
@@ -180,6 +172,21 @@ bool forEachRow(size_t count, const CancelFlag *cancel, const Progress &progress
             progress(int(end * 100 / count));
     }
     return true;
+}
+
+// Status sorts by what needs the admin first: Interrupted, Failed, Aborted, Running, Queued, Finished, Unknown.
+inline int64_t severity(Status status)
+{
+    switch (status) {
+    case Status::Interrupted: return 0;
+    case Status::Failed: return 1;
+    case Status::Aborted: return 2;
+    case Status::Running: return 3;
+    case Status::Queued: return 4;
+    case Status::Finished: return 5;
+    case Status::Unknown: break;
+    }
+    return 6;
 }
 
 inline std::vector<uint32_t> ranksOf(const StringPool &pool)

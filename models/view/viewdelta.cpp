@@ -47,14 +47,6 @@ std::vector<uint32_t> filterEventRange(const Dataset &data, const ViewFilter &fi
 
 namespace {
 
-// Status sorts by what needs the admin first (as sortOperations).
-int64_t severityOf(Status status)
-{
-    static constexpr int64_t kSeverity[] = {4, 3, 5, 1, 2, 0, 6}; // by Status: Queued ... Unknown
-    const auto i = size_t(status);
-    return i < std::size(kSeverity) ? kSeverity[i] : 6;
-}
-
 template <typename Key>
 ViewOrder orderBy(Key key, std::function<bool(uint32_t, uint32_t)> tieLess, bool descending)
 {
@@ -83,7 +75,7 @@ ViewOrder operationOrder(const Dataset &data, OperationColumn column, bool desce
     };
     const auto first = [d](uint32_t op) { return d->operation(op).firstRow; };
     switch (column) {
-    case OperationColumn::Status: return orderBy([d](uint32_t op) { return severityOf(d->operation(op).status); }, tie, descending);
+    case OperationColumn::Status: return orderBy([d](uint32_t op) { return severity(d->operation(op).status); }, tie, descending);
     case OperationColumn::Ended: return orderBy([d](uint32_t op) { return d->operation(op).endedAt; }, tie, descending);
     case OperationColumn::Duration: return orderBy([d, now](uint32_t op) { return d->duration(op, now); }, tie, descending);
     case OperationColumn::Host: return orderBy([=](uint32_t op) { return rankOf(s->host(first(op))); }, tie, descending);

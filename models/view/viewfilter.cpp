@@ -15,6 +15,18 @@ namespace oplens {
 using namespace filtermatch;
 
 
+uint32_t statusFlagsOf(const Dataset &data, uint32_t op, int64_t now, uint32_t wanted)
+{
+    uint32_t flags = 1u << uint32_t(data.operation(op).status);
+    if (data.isUnfinished(op))
+        flags |= StatusUnfinished;
+    if ((wanted & StatusStale) && data.isStale(op, now))
+        flags |= StatusStale;
+    if (data.isSuperseded(op))
+        flags |= StatusSuperseded;
+    return flags;
+}
+
 uint32_t statusFlagFromName(const QString &name)
 {
     if (name.compare(QLatin1String("Unfinished"), Qt::CaseInsensitive) == 0)
@@ -169,20 +181,6 @@ std::vector<int64_t> textRanks(const std::vector<uint32_t> &items, Text text)
     return rank;
 }
 
-// Status sorts by what needs the admin first.
-int64_t severity(Status status)
-{
-    switch (status) {
-    case Status::Interrupted: return 0;
-    case Status::Failed: return 1;
-    case Status::Aborted: return 2;
-    case Status::Running: return 3;
-    case Status::Queued: return 4;
-    case Status::Finished: return 5;
-    case Status::Unknown: break;
-    }
-    return 6;
-}
 
 } // namespace
 

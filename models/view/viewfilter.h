@@ -25,6 +25,9 @@ enum StatusFlag : uint32_t {
     StatusStale = 1u << 8,
     StatusSuperseded = 1u << 9,
 };
+// The StatusFlags `op` has now (its status, Unfinished, Stale, Superseded): what the status filter and its counts
+// see. Stale, which needs a lookup, only when `wanted` asks for it.
+uint32_t statusFlagsOf(const Dataset &data, uint32_t op, int64_t now, uint32_t wanted = ~0u);
 // "Unfinished", "Stale", "Superseded" and the status names of docs/oplog.md, any case; 0 for an unknown word.
 uint32_t statusFlagFromName(const QString &name);
 QStringList statusFlagNames();
