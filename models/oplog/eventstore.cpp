@@ -174,6 +174,12 @@ std::optional<std::string> EventStore::otherString(Row r, std::string_view key) 
     return nlohmann::json::parse(raw).get<std::string>();
 }
 
+void EventStore::addToPositions(uint64_t by)
+{
+    for (uint32_t &position : m_position)
+        position = uint32_t(std::min<uint64_t>(position + by, UINT32_MAX));
+}
+
 size_t EventStore::approximateBytes() const
 {
     const size_t perRow = 2 * sizeof(int64_t) + 9 * sizeof(uint32_t) + 2 * sizeof(TextRef) + sizeof(uint16_t) + 1;

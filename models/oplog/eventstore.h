@@ -81,6 +81,9 @@ public:
     QString string(uint32_t id) const { return m_strings.text(id); }
     std::string operationId(Row r) const { return m_ids.text(m_op[r]); }
 
+    // Numbers every row's place `by` later: a piece of a file read in parallel (pieceread.cpp) counts from its start.
+    void addToPositions(uint64_t by);
+
     size_t approximateBytes() const;
     // Room for `rows` more events without growing the columns; pages not used yet cost no memory.
     void reserve(size_t rows);

@@ -47,6 +47,16 @@ void OplogParser::finish()
     process(true);
 }
 
+void OplogParser::startPiece(Container container)
+{
+    m_container = container;
+    m_atStart = false;
+    m_line = 1;
+    m_element = 0;
+    m_arrayOpen = container != Container::Lines;
+    m_listFromStart = false;
+}
+
 bool OplogParser::hasIncompleteTail() const
 {
     return !trimJsonSpace(std::string_view(m_buffer.data() + m_scan, m_size - m_scan)).empty();
@@ -93,29 +103,25 @@ bool OplogParser::detectContainer(bool atEnd)
     if (m_container != Container::Unknown)
         return true;
     // A document of nothing but whitespace is waited on only so far: past that it is read as lines.
-    const bool decideNow = atEnd || available > kMaxEventBytes;
-    const std::string_view text(data, available);
+    m_container = containerOf(std::string_view(data, available), atEnd || available > kMaxEventBytes);
+    return m_container != Container::Unknown;
+}
+
+Container OplogParser::containerOf(std::string_view text, bool decideNow)
+{
     const size_t first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) {
-        if (decideNow)
-            m_container = Container::Lines;
-        return decideNow;
-    }
-    if (text[first] == '[') {
-        m_container = Container::Array;
-        return true;
-    }
-    if (text[first] == '{') {
-        const size_t key = text.find_first_not_of(" \t\r\n", first + 1);
-        static constexpr std::string_view kWrapperKey = "\"operationList\"";
-        if ((key == std::string_view::npos || text.size() - key < kWrapperKey.size()) && !decideNow)
-            return false;
-        const bool wrapper = key != std::string_view::npos && text.substr(key, kWrapperKey.size()) == kWrapperKey;
-        m_container = wrapper ? Container::Wrapper : Container::Lines;
-        return true;
-    }
-    m_container = Container::Lines;
-    return true;
+    if (first == std::string_view::npos)
+        return decideNow ? Container::Lines : Container::Unknown;
+    if (text[first] == '[')
+        return Container::Array;
+    if (text[first] != '{')
+        return Container::Lines;
+    const size_t key = text.find_first_not_of(" \t\r\n", first + 1);
+    static constexpr std::string_view kWrapperKey = "\"operationList\"";
+    if ((key == std::string_view::npos || text.size() - key < kWrapperKey.size()) && !decideNow)
+        return Container::Unknown;
+    const bool wrapper = key != std::string_view::npos && text.substr(key, kWrapperKey.size()) == kWrapperKey;
+    return wrapper ? Container::Wrapper : Container::Lines;
 }
 
 void OplogParser::processLines(bool atEnd)
@@ -185,33 +191,42 @@ void OplogParser::processElements(bool atEnd)
     checkTail(atEnd);
 }
 
-bool OplogParser::openList(bool atEnd)
+size_t OplogParser::listOpening(std::string_view text, Container container, bool &malformed)
 {
     static constexpr std::string_view kSpace = " \t\r\n";
     // Up to the '[' that opens the list: `[` alone, or `{ "operationList" :` then `[`.
-    const std::string_view text(m_buffer.data() + m_scan, m_size - m_scan);
     size_t at = text.find_first_not_of(kSpace);
-    bool colonMissing = false;
-    if (m_container == Container::Wrapper && at != std::string_view::npos) {
-        at = text.find_first_not_of(kSpace, at + 1); // the key, checked by detectContainer()
+    if (container == Container::Wrapper && at != std::string_view::npos) {
+        at = text.find_first_not_of(kSpace, at + 1); // the key, checked by containerOf()
         if (at != std::string_view::npos)
             at = text.find_first_not_of(kSpace, at + std::string_view("\"operationList\"").size());
         if (at != std::string_view::npos) {
-            colonMissing = text[at] != ':';
-            if (!colonMissing)
-                at = text.find_first_not_of(kSpace, at + 1);
+            if (text[at] != ':') {
+                malformed = true;
+                return std::string_view::npos;
+            }
+            at = text.find_first_not_of(kSpace, at + 1);
         }
     }
-    if (at == std::string_view::npos) {
-        if (atEnd)
-            report(0, true, QStringLiteral("the document ends before its list of events"));
-        return false;
-    }
-    if (colonMissing || text[at] != '[') {
+    malformed = at != std::string_view::npos && text[at] != '[';
+    return malformed ? std::string_view::npos : at;
+}
+
+bool OplogParser::openList(bool atEnd)
+{
+    const std::string_view text(m_buffer.data() + m_scan, m_size - m_scan);
+    bool malformed = false;
+    const size_t at = listOpening(text, m_container, malformed);
+    if (malformed) {
         report(0, true, QStringLiteral("\"operationList\" is not an array"));
         m_arrayOpen = m_arrayDone = true;
         m_consumed += text.size();
         m_scan = m_size;
+        return false;
+    }
+    if (at == std::string_view::npos) {
+        if (atEnd)
+            report(0, true, QStringLiteral("the document ends before its list of events"));
         return false;
     }
     m_scan += at + 1;
@@ -223,33 +238,8 @@ bool OplogParser::openList(bool atEnd)
 
 bool OplogParser::findElementEnd(size_t &end, bool &closing)
 {
-    const char *base = m_buffer.data();
-    for (; end < m_size; ++end) {
-        const char c = base[end];
-        if (m_inString) {
-            if (m_escape)
-                m_escape = false;
-            else if (c == '\\')
-                m_escape = true;
-            else if (c == '"')
-                m_inString = false;
-            continue;
-        }
-        if (c == '"') {
-            m_inString = true;
-        } else if (c == '{' || c == '[') {
-            ++m_depth;
-        } else if (c == '}' || c == ']') {
-            if (m_depth == 0) {
-                closing = true;
-                return true;
-            }
-            --m_depth;
-        } else if (c == ',' && m_depth == 0) {
-            return true;
-        }
-    }
-    return false;
+    end = m_elementScan.findEnd(m_buffer.data(), end, m_size, closing);
+    return end < m_size;
 }
 
 void OplogParser::waitForElementEnd(size_t scanned, bool atEnd)
@@ -264,7 +254,8 @@ void OplogParser::waitForElementEnd(size_t scanned, bool atEnd)
         m_elementStart = 0;
     }
     if (atEnd) {
-        report(m_element, true, QStringLiteral("the list of events is not closed: the document is cut short"));
+        if (!m_listContinues)
+            report(m_element, true, QStringLiteral("the list of events is not closed: the document is cut short"));
         m_arrayDone = true;
     }
 }
@@ -279,7 +270,7 @@ void OplogParser::takeElement(size_t end, bool closing)
         report(m_element, true, QStringLiteral("longer than 16 MiB"));
     else if (!unit.empty())
         parseUnit(unit.data(), unit.size(), m_element, true);
-    else if (!(closing && m_element == 0))
+    else if (!(closing && m_element == 0 && m_listFromStart))
         report(m_element, true, QStringLiteral("empty element"));
     if (!unit.empty() || !closing || m_skipping)
         ++m_element;
@@ -289,7 +280,7 @@ void OplogParser::takeElement(size_t end, bool closing)
     m_consumed += end + 1 - m_scan;
     m_scan = end + 1;
     m_elementStart = 0;
-    m_depth = 0;
+    m_elementScan = ElementScan();
     if (closing) {
         m_arrayDone = true;
         // An unbalanced '}' is taken to close the wrapper too: it is reported already.

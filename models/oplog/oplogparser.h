@@ -2,11 +2,13 @@
 // Bad events are reported and skipped (section 5); memory stays bounded by the longest accepted event.
 #pragma once
 
+#include "elementscan.h"
 #include "eventstore.h"
 #include "readproblem.h"
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace oplens {
@@ -33,13 +35,25 @@ public:
     // The input is complete: a last line without its line ending is read if it parses (a static file).
     void finish();
 
+    // For a parser that reads one piece of a document cut where it can be (pieceread.cpp): the piece starts at a line
+    // (numbered 1 here) or inside the list of events (element 0 here), not at the document's start.
+    void startPiece(Container container);
+    // The list of events goes on in a later piece: where this piece ends, it is not "cut short".
+    void setListContinues(bool continues) { m_listContinues = continues; }
+
     Container container() const { return m_container; }
+    // The container a document's first bytes (after any BOM) begin; Unknown while they cannot tell, unless `decideNow`.
+    static Container containerOf(std::string_view text, bool decideNow);
+    // Where the '[' that opens the list of events is in those bytes: npos while more are needed, or when they cannot
+    // open one (`malformed`).
+    static size_t listOpening(std::string_view text, Container container, bool &malformed);
     // Bytes of input consumed up to the end of the last complete line (JSON Lines): where to resume.
     uint64_t consumedBytes() const { return m_consumed; }
     // Bytes after consumedBytes() that are still waiting for their line ending.
     bool hasIncompleteTail() const;
     uint64_t nextLine() const { return m_line; }
     uint64_t eventsRead() const { return m_events; }
+    uint64_t elementsRead() const { return m_element; } // array elements taken, empty ones too
     const ReadProblems &problems() const { return m_problems; }
 
 private:
@@ -84,10 +98,12 @@ private:
     ReadProblems m_problems;
 
     // The array splitter's state, kept across pushes.
-    bool m_arrayOpen = false, m_arrayDone = false, m_inString = false, m_escape = false;
-    int m_depth = 0;
+    bool m_arrayOpen = false, m_arrayDone = false;
+    ElementScan m_elementScan;
     size_t m_elementStart = 0; // offset in m_buffer, relative to m_scan
     uint64_t m_element = 0;
+    bool m_listFromStart = true; // this parser saw the list open: "[]" is an empty list, not an empty element
+    bool m_listContinues = false;
 
     // After the list: where the tail stands, and its first bytes, quoted when it is reported.
     enum class Tail { None, InWrapper, After, Collecting, Reported };

@@ -15,7 +15,12 @@ struct ReadRequest {
     uint64_t firstLine = 1;   // the line number at `offset`
     bool following = false;   // a growing file: a last line without its ending waits for it
     const std::atomic_bool *cancel = nullptr;
-    std::function<void(uint64_t done, uint64_t total)> progress; // called every few MiB
+    std::function<void(uint64_t done, uint64_t total)> progress; // called every few MiB, on the calling thread
+    // A big file is cut into pieces parsed on every core at once (pieceread.h). Tests set these to a few bytes and a
+    // few threads to put every kind of line at a piece's edge; 0 picks them from the file's size and the machine.
+    uint64_t pieceBytes = 0;
+    int threads = 0;
+    size_t readBytes = 0;     // bytes read and pushed to the parser at a time (0: up to 8 MiB)
 };
 
 struct ReadResult {

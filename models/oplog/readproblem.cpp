@@ -35,6 +35,12 @@ void ReadProblems::add(const ReadProblems &more)
     m_elementsNotDetailed = m_elementsNotDetailed || more.m_elementsNotDetailed;
 }
 
+void ReadProblems::shiftPlaces(uint64_t positions, uint64_t bytes)
+{
+    for (ReadProblem &p : m_detailed)
+        p.position += p.tail ? bytes : positions;
+}
+
 void ReadProblems::count(const QString &reason, size_t times)
 {
     // A linear search: few reasons, and only lines past the first kDetailed bad ones come here.

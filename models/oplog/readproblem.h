@@ -31,6 +31,8 @@ public:
 
     void add(ReadProblem problem);
     void add(const ReadProblems &more); // a follow-up read's problems, after these
+    // Moves the places on: lines and elements by `positions`, tails by `bytes` (a piece read after others).
+    void shiftPlaces(uint64_t positions, uint64_t bytes);
 
     size_t size() const { return m_total; }
     bool empty() const { return m_total == 0; }
