@@ -244,6 +244,7 @@ int runFileFollow(const QString &path, double linesPerSecond, int seconds)
     MainWindow window;
     window.show();
     QElapsedTimer clock;
+    consolefixture::GapMeter loadMeter;
     clock.start();
     window.openFiles({copy});
     if (!waitIdle(window) || window.session()->sources().isEmpty()) {
@@ -251,6 +252,8 @@ int runFileFollow(const QString &path, double linesPerSecond, int seconds)
         return 2;
     }
     print("load until idle", double(clock.nsecsElapsed()) / 1e6, "ms");
+    print("load gui gap max", loadMeter.largestGapMs(), "ms", 0);
+    loadMeter.stop();
     std::printf("operations loaded: %zu operations\n", window.operationsPane()->total());
     const QString source = window.session()->sources().front().path;
     AppendTracker tracker(window.operationsPane());
