@@ -122,8 +122,10 @@ void Dataset::aggregate(std::optional<uint16_t> evidenceOf)
             o.latestRow = row;
         if (statusForKind(kind) && (o.statusRow == kNone || earlier(o.statusRow, row)))
             o.statusRow = row;
-        if (kind == EventKind::Started && (o.firstStartedEvent == kNoTime || m_events.time(row) < o.firstStartedEvent))
-            o.firstStartedEvent = m_events.time(row);
+        if (kind == EventKind::Started && (!o.startedByEvent || m_events.time(row) < o.startedAt)) {
+            o.startedAt = m_events.time(row);
+            o.startedByEvent = true;
+        }
         if (const uint32_t target = m_events.restartOf(row); target != kNone && linkRestart(op, target)) {
             restartsChanged = true;
             touched.push_back(target); // now Restarted
@@ -198,7 +200,8 @@ void Dataset::derive(uint32_t op)
     if (o.eventCount == 0)
         return;
     const Row first = o.firstRow;
-    o.startedAt = o.firstStartedEvent != kNoTime ? o.firstStartedEvent : m_events.time(first);
+    if (!o.startedByEvent)
+        o.startedAt = m_events.time(first);
     o.evidence = Evidence::None;
     o.evidenceRow = kNone;
     o.endedAt = kNoTime;

@@ -19,9 +19,11 @@ uint16_t EventStore::addSource(const QString &name)
 
 namespace {
 
-uint64_t makeRunKey(uint16_t source, uint32_t module, uint32_t name, uint64_t parameters)
+// The run key without its source: made from the texts, so that a batch's keys hold in the store it is appended to.
+uint64_t runKeyOf(std::string_view module, std::string_view name, uint64_t parameters)
 {
-    uint64_t x = (uint64_t(module) << 32 | name) * 0x9E3779B97F4A7C15ull + source;
+    const std::hash<std::string_view> hash;
+    uint64_t x = hash(module) * 0x9E3779B97F4A7C15ull + hash(name);
     x ^= x >> 31;
     x *= 0xBF58476D1CE4E5B9ull;
     x ^= (x >> 29) ^ parameters;
@@ -29,125 +31,229 @@ uint64_t makeRunKey(uint16_t source, uint32_t module, uint32_t name, uint64_t pa
     return (x ^ (x >> 32)) | 1;
 }
 
-} // namespace
-
-uint32_t EventStore::internOptional(const std::optional<std::string_view> &text)
+// XORed into the keys of a source's operations; even, so that a key stays odd (never 0); 0 for source 0, so that a
+// batch's keys (all its source 0) take their source by one XOR.
+uint64_t sourceSalt(uint16_t source)
 {
-    return text ? m_strings.intern(*text) : kNone;
+    uint64_t x = uint64_t(source) * 0xD6E8FEB86659FD93ull;
+    x ^= x >> 32;
+    return (x * 0x9E3779B97F4A7C15ull) & ~uint64_t(1);
 }
 
-TextRef EventStore::addParameters(uint32_t op, std::string_view parameters, uint16_t source, uint32_t module,
-                                  uint32_t name)
-{
-    if (op == kNone)
-        return m_text.add(parameters);
-    if (m_lastParameters.size() <= op)
-        m_lastParameters.resize(std::max<size_t>(size_t(op) + 1, m_lastParameters.size() * 2), 0);
-    TextRef &last = m_lastParameters[op];
-    if (last == 0 || m_text.view(last) != parameters) {
-        last = m_text.add(parameters);
-        if (m_runKeys.size() <= op)
-            m_runKeys.resize(size_t(op) + 1, 0);
-        m_runKeys[op] = makeRunKey(source, module, name, parametersHash(parameters));
-    }
-    return last;
-}
-
-namespace {
 // Room for `n` in all: at least half as much again as now when it must grow, so that appends of a few rows each (a
-// followed log) move the columns once in a while, not at every append (a 2M-row store is 120 MB to copy).
+// followed log) move the columns once in a while, not at every append.
 template <typename Column>
 void makeRoom(Column &column, size_t n)
 {
     if (n > column.capacity())
         column.reserve(std::max(n, column.capacity() + column.capacity() / 2));
 }
+
+template <typename T>
+void appendAll(PageVector<T> &to, const PageVector<T> &from)
+{
+    to.append(from.begin(), from.end());
+}
+
 } // namespace
+
+template <typename T>
+T EventStore::Sparse<T>::at(Row r) const
+{
+    const auto it = std::lower_bound(rows.begin(), rows.end(), r);
+    return it != rows.end() && *it == r ? values[size_t(it - rows.begin())] : T();
+}
+
+int64_t EventStore::opStartTime(Row r) const
+{
+    const int32_t delta = m_opStartDelta[r];
+    if (delta == kNoOpStart)
+        return kNoTime;
+    return delta == kFarOpStart ? m_farOpStart.at(r) : m_time[r] + delta;
+}
+
+uint32_t EventStore::restartOf(Row r) const
+{
+    return shape(r).flags & EventShape::kHasRestartOf ? m_restartOf.at(r) : kNone;
+}
+
+void EventStore::growOperations(uint32_t op)
+{
+    if (op < m_runKeys.size())
+        return;
+    makeRoom(m_runKeys, size_t(op) + 1);
+    makeRoom(m_lastParameters, size_t(op) + 1);
+    m_runKeys.resize(size_t(op) + 1, 0);
+    m_lastParameters.resize(size_t(op) + 1, 0);
+}
+
+uint32_t EventStore::addParameters(uint32_t op, std::string_view parameters, const EventShape &shape)
+{
+    if (op == kNone)
+        return m_parameterTexts.intern(m_text, parameters);
+    growOperations(op);
+    uint32_t &last = m_lastParameters[op];
+    if ((last & kTextNumber) == 0 || m_text.view(m_parameterTexts.ref(last & kTextNumber)) != parameters) {
+        const uint32_t text = m_parameterTexts.intern(m_text, parameters);
+        if (text >= kSetAgain)
+            throw std::length_error("too many distinct parameters");
+        last = text | (m_runKeys[op] != 0 ? kSetAgain : 0);
+        m_runKeys[op] = runKeyOf(m_strings.view(shape.module), m_strings.view(shape.name), parametersHash(parameters))
+            ^ sourceSalt(shape.source);
+    }
+    return last & kTextNumber;
+}
 
 void EventStore::reserve(size_t rows)
 {
     const size_t n = size() + rows;
     makeRoom(m_time, n);
-    makeRoom(m_opStartTime, n);
-    for (auto *column : {&m_op, &m_module, &m_name, &m_type, &m_requestedBy, &m_host, &m_origin, &m_restartOf, &m_position})
+    makeRoom(m_opStartDelta, n);
+    for (auto *column : {&m_op, &m_shape, &m_position, &m_parameters})
         makeRoom(*column, n);
-    makeRoom(m_parameters, n);
     makeRoom(m_otherFields, n);
-    makeRoom(m_source, n);
-    makeRoom(m_kind, n);
-    makeRoom(m_startTimeIsText, n);
     makeRoom(m_runKeys, m_ids.size() + rows); // at most one new operation per row
+    makeRoom(m_lastParameters, m_ids.size() + rows);
+}
+
+// The previous row's text when it is the same: the usual other field, a human-readable time to the second, repeats
+// for every event of the same second.
+TextRef EventStore::addOtherFields(std::string_view text)
+{
+    if (!m_otherFields.empty() && m_text.view(m_otherFields.back()) == text)
+        return m_otherFields.back();
+    return m_text.add(text);
+}
+
+void EventStore::pushRow(int64_t time, int64_t opStartTime, uint32_t op, const EventShape &shape, uint32_t restartOf,
+                         uint32_t position, uint32_t parameters, TextRef otherFields)
+{
+    const auto row = Row(m_time.size());
+    int64_t delta = 0;
+    if (opStartTime == kNoTime) {
+        m_opStartDelta.push_back(kNoOpStart);
+    } else if (!__builtin_sub_overflow(opStartTime, time, &delta) && delta > kFarOpStart && delta <= INT32_MAX) {
+        m_opStartDelta.push_back(int32_t(delta));
+    } else {
+        m_opStartDelta.push_back(kFarOpStart);
+        m_farOpStart.add(row, opStartTime);
+    }
+    m_time.push_back(time);
+    m_op.push_back(op);
+    m_shape.push_back(m_shapes.intern(shape));
+    if (shape.flags & EventShape::kHasRestartOf)
+        m_restartOf.add(row, restartOf);
+    m_position.push_back(position);
+    m_parameters.push_back(parameters);
+    m_otherFields.push_back(otherFields);
 }
 
 void EventStore::append(const ParsedEvent &e, uint16_t source)
 {
-    const EventKind kind = eventKindFromType(e.type);
     const uint32_t op = e.operationId ? m_ids.intern(source, *e.operationId) : kNone;
-    m_time.push_back(e.startTime);
-    m_opStartTime.push_back(e.opStartTime);
-    m_op.push_back(op);
-    m_module.push_back(m_strings.intern(e.module));
-    m_name.push_back(m_strings.intern(e.name));
-    m_type.push_back(m_strings.intern(e.type));
-    m_kind.push_back(uint8_t(kind));
-    m_requestedBy.push_back(internOptional(e.requestedBy));
-    m_host.push_back(internOptional(e.host));
-    m_origin.push_back(internOptional(e.origin));
-    m_restartOf.push_back(e.restartOf ? m_ids.intern(source, *e.restartOf) : kNone);
-    m_position.push_back(e.position);
-    m_parameters.push_back(addParameters(op, e.parameters, source, m_module.back(), m_name.back()));
-    m_otherFields.push_back(m_text.add(e.otherFields));
-    m_source.push_back(source);
-    m_startTimeIsText.push_back(e.startTimeIsText);
+    EventShape shape;
+    shape.module = m_strings.intern(e.module);
+    shape.name = m_strings.intern(e.name);
+    shape.type = m_strings.intern(e.type);
+    shape.kind = uint8_t(eventKindFromType(e.type));
+    shape.requestedBy = e.requestedBy ? m_strings.intern(*e.requestedBy) : kNone;
+    shape.host = e.host ? m_strings.intern(*e.host) : kNone;
+    shape.origin = e.origin ? m_strings.intern(*e.origin) : kNone;
+    shape.source = source;
+    shape.flags = (e.startTimeIsText ? EventShape::kStartTimeIsText : 0) | (e.restartOf ? EventShape::kHasRestartOf : 0);
+    const uint32_t restart = e.restartOf ? m_ids.intern(source, *e.restartOf) : kNone;
+    const uint32_t parameters = addParameters(op, e.parameters, shape);
+    pushRow(e.startTime, e.opStartTime, op, shape, restart, e.position, parameters, addOtherFields(e.otherFields));
 }
 
 void EventStore::appendBatch(EventStore &&batch, uint16_t source)
 {
-    // (The first load, into an empty dataset, moves the whole batch instead: Dataset::appendBatch.)
-    copyRows(batch, {}, int(source));
+    // Each distinct value of the batch mapped once: strings, shapes (with their new source), operation ids, texts.
+    std::vector<uint32_t> strings(batch.m_strings.size());
+    for (uint32_t i = 0; i < strings.size(); ++i)
+        strings[i] = m_strings.intern(batch.m_strings.view(i));
+    const auto mapString = [&](uint32_t id) { return id == kNone ? kNone : strings[id]; };
+    std::vector<uint32_t> shapes(batch.m_shapes.size());
+    for (uint32_t i = 0; i < shapes.size(); ++i) {
+        EventShape s = batch.m_shapes[i];
+        for (uint32_t *id : {&s.module, &s.name, &s.type, &s.requestedBy, &s.host, &s.origin})
+            *id = mapString(*id);
+        s.source = source;
+        shapes[i] = m_shapes.intern(s);
+    }
+    std::vector<uint32_t> ids(batch.m_ids.size());
+    for (uint32_t i = 0; i < ids.size(); ++i)
+        ids[i] = m_ids.internFrom(batch.m_ids, i, source);
+    const TextRef shift = m_text.adopt(std::move(batch.m_text));
+    std::vector<uint32_t> texts(batch.m_parameterTexts.size(), 0);
+    for (uint32_t i = 1; i < texts.size(); ++i)
+        texts[i] = m_parameterTexts.internStored(m_text, TextArena::shifted(batch.m_parameterTexts.ref(i), shift));
+
+    const auto base = Row(size());
+    const size_t n = batch.size();
+    reserve(n);
+    appendAll(m_time, batch.m_time);
+    appendAll(m_opStartDelta, batch.m_opStartDelta);
+    appendAll(m_position, batch.m_position);
+    for (size_t r = 0; r < n; ++r) {
+        const uint32_t op = batch.m_op[r];
+        m_op.push_back(op == kNone ? kNone : ids[op]);
+        m_shape.push_back(shapes[batch.m_shape[r]]);
+        m_parameters.push_back(texts[batch.m_parameters[r]]);
+        m_otherFields.push_back(TextArena::shifted(batch.m_otherFields[r], shift));
+    }
+    for (size_t k = 0; k < batch.m_restartOf.rows.size(); ++k)
+        m_restartOf.add(base + batch.m_restartOf.rows[k], ids[batch.m_restartOf.values[k]]);
+    for (size_t k = 0; k < batch.m_farOpStart.rows.size(); ++k)
+        m_farOpStart.add(base + batch.m_farOpStart.rows[k], batch.m_farOpStart.values[k]);
+    // The batch's run keys and last parameters win where it stored parameters (its keys are those of source 0), but
+    // for an operation that it set once to what this store has: appended one by one, its events would not have made
+    // the key again.
+    const uint64_t salt = sourceSalt(source);
+    for (uint32_t i = 0; i < batch.m_runKeys.size(); ++i) {
+        if (batch.m_runKeys[i] == 0)
+            continue;
+        const uint32_t op = ids[i], text = texts[batch.m_lastParameters[i] & kTextNumber];
+        growOperations(op);
+        const bool setAgain = batch.m_lastParameters[i] & kSetAgain;
+        if (!setAgain && (m_lastParameters[op] & kTextNumber) == text && text != 0)
+            continue;
+        m_lastParameters[op] = text | (setAgain || m_runKeys[op] != 0 ? kSetAgain : 0);
+        m_runKeys[op] = batch.m_runKeys[i] ^ salt;
+    }
     batch = EventStore();
 }
 
 void EventStore::copyRows(const EventStore &from, const std::vector<char> &keepSource, int asSource)
 {
-    // Translate the interned values of `from` into this store's: strings at once (few), operation ids when first met.
+    // Translate the interned values of `from` into this store's: strings at once (few), the rest when first met.
     std::vector<uint32_t> strings(from.m_strings.size());
     for (uint32_t i = 0; i < strings.size(); ++i)
         strings[i] = m_strings.intern(from.m_strings.view(i));
     std::vector<uint32_t> ids(from.m_ids.size(), kNone);
-    auto mapString = [&](uint32_t id) { return id == kNone ? kNone : strings[id]; };
-    auto mapId = [&](uint32_t id, uint16_t source) {
+    const auto mapId = [&](uint32_t id, uint16_t source) {
         if (id == kNone)
             return kNone;
         if (ids[id] == kNone)
-            ids[id] = m_ids.intern(source, from.m_ids.text(id));
+            ids[id] = m_ids.internFrom(from.m_ids, id, source);
         return ids[id];
     };
     const size_t n = from.size();
     reserve(n);
     for (size_t r = 0; r < n; ++r) {
-        const uint16_t fromSource = from.m_source[r];
+        const Row row = Row(r);
+        const uint16_t fromSource = from.source(row);
         if (!keepSource.empty() && (fromSource >= keepSource.size() || !keepSource[fromSource]))
             continue;
-        const uint16_t source = asSource >= 0 ? uint16_t(asSource) : fromSource;
-        m_time.push_back(from.m_time[r]);
-        m_opStartTime.push_back(from.m_opStartTime[r]);
-        const uint32_t op = mapId(from.m_op[r], source);
-        m_op.push_back(op);
-        m_module.push_back(mapString(from.m_module[r]));
-        m_name.push_back(mapString(from.m_name[r]));
-        m_type.push_back(mapString(from.m_type[r]));
-        m_kind.push_back(from.m_kind[r]);
-        m_requestedBy.push_back(mapString(from.m_requestedBy[r]));
-        m_host.push_back(mapString(from.m_host[r]));
-        m_origin.push_back(mapString(from.m_origin[r]));
-        m_restartOf.push_back(mapId(from.m_restartOf[r], source));
-        m_position.push_back(from.m_position[r]);
-        m_parameters.push_back(addParameters(op, from.m_text.view(from.m_parameters[r]), source, m_module.back(),
-                                             m_name.back()));
-        m_otherFields.push_back(m_text.add(from.m_text.view(from.m_otherFields[r])));
-        m_source.push_back(source);
-        m_startTimeIsText.push_back(from.m_startTimeIsText[r]);
+        EventShape shape = from.shape(row);
+        for (uint32_t *id : {&shape.module, &shape.name, &shape.type, &shape.requestedBy, &shape.host, &shape.origin})
+            *id = *id == kNone ? kNone : strings[*id];
+        shape.source = asSource >= 0 ? uint16_t(asSource) : fromSource;
+        const uint32_t op = mapId(from.m_op[r], shape.source);
+        const uint32_t restart = mapId(from.restartOf(row), shape.source);
+        const uint32_t parameters = addParameters(op, from.parameters(row), shape);
+        pushRow(from.m_time[r], from.opStartTime(row), op, shape, restart, from.m_position[r], parameters,
+                addOtherFields(from.otherFields(row)));
     }
 }
 
@@ -182,8 +288,35 @@ void EventStore::addToPositions(uint64_t by)
 
 size_t EventStore::approximateBytes() const
 {
-    const size_t perRow = 2 * sizeof(int64_t) + 9 * sizeof(uint32_t) + 2 * sizeof(TextRef) + sizeof(uint16_t) + 1;
-    return m_time.capacity() * perRow + m_text.bytesUsed();
+    const size_t perRow = sizeof(int64_t) + sizeof(int32_t) + 4 * sizeof(uint32_t) + sizeof(TextRef);
+    return m_time.capacity() * perRow + m_text.bytesUsed() + m_runKeys.capacity() * sizeof(uint64_t)
+        + m_lastParameters.capacity() * sizeof(uint32_t);
+}
+
+std::vector<std::pair<const char *, size_t>> EventStore::memoryParts() const
+{
+    const size_t n = size();
+    size_t otherText = 0;
+    for (size_t r = 0; r < n; ++r) // shared with the row before: counted once
+        otherText += r > 0 && m_otherFields[r] == m_otherFields[r - 1] ? 0 : m_otherFields[r] & TextArena::kMaxLength;
+    const size_t sparse = (m_restartOf.rows.size() + m_farOpStart.rows.size()) * sizeof(Row)
+        + m_restartOf.values.size() * sizeof(uint32_t) + m_farOpStart.values.size() * sizeof(int64_t);
+    return {{"column time", n * sizeof(int64_t)},
+            {"column opStartTime", n * sizeof(int32_t)},
+            {"column operation", n * sizeof(uint32_t)},
+            {"column shape", n * sizeof(uint32_t)},
+            {"column position", n * sizeof(uint32_t)},
+            {"column parameters", n * sizeof(uint32_t)},
+            {"column otherFields", n * sizeof(TextRef)},
+            {"restartOf and far opStartTimes", sparse},
+            {"text otherFields", otherText},
+            {"text parameters", m_parameterTexts.textBytes()},
+            {"parameters table", m_parameterTexts.bytesUsed()},
+            {"shapes and strings", m_shapes.approximateBytes() + m_strings.approximateBytes()},
+            {"operation ids", m_ids.keyBytes()},
+            {"operation ids table", m_ids.tableBytes()},
+            {"per operation (run keys, last parameters)",
+             m_runKeys.size() * sizeof(uint64_t) + m_lastParameters.size() * sizeof(uint32_t)}};
 }
 
 } // namespace oplens

@@ -3,6 +3,7 @@
 
 #include "eventkinds.h"
 #include "operationids.h"
+#include "pagevector.h"
 #include "stringpool.h"
 #include "textarena.h"
 
@@ -13,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace oplens {
@@ -29,6 +31,9 @@ struct ParsedEvent {
     uint32_t position = 0;        // 1-based line, or 0-based element index for arrays
 };
 
+// Rows cost ~36 bytes plus their other fields' text: the small values an event shares with others are one shape
+// number (stringpool.h); the operation's start time a 32-bit difference from the event's; parameters a number in a
+// table of distinct texts; restartOf, almost always absent, kept aside for the rows that have one.
 class EventStore
 {
 public:
@@ -41,7 +46,9 @@ public:
     void setSourceNames(const QStringList &names) { m_sources = names; }
 
     void append(const ParsedEvent &event, uint16_t source);
-    // Moves every event of `batch` (all of its source 0) to the end of this store as events of `source`.
+    // Moves every event of `batch` (all of its source 0) to the end of this store as events of `source`: its text is
+    // adopted, not copied, its interned values mapped once each. An operation of both is one operation, whose run
+    // key and parameters for later appends are the batch's when it stored any.
     void appendBatch(EventStore &&batch, uint16_t source);
     // Copies the rows of `from` whose source `keepSource` allows (all when empty), in order, as events of `asSource`, or
     // of their own source when it is -1: a dataset without one source is made from memory, not read again.
@@ -51,20 +58,20 @@ public:
     bool empty() const { return m_time.empty(); }
 
     int64_t time(Row r) const { return m_time[r]; }
-    int64_t opStartTime(Row r) const { return m_opStartTime[r]; }
+    int64_t opStartTime(Row r) const;
     uint32_t operation(Row r) const { return m_op[r]; } // kNone for ServiceStarted
-    uint32_t module(Row r) const { return m_module[r]; }
-    uint32_t name(Row r) const { return m_name[r]; }
-    uint32_t type(Row r) const { return m_type[r]; }
-    EventKind kind(Row r) const { return EventKind(m_kind[r]); }
-    uint32_t requestedBy(Row r) const { return m_requestedBy[r]; }
-    uint32_t host(Row r) const { return m_host[r]; }
-    uint32_t origin(Row r) const { return m_origin[r]; }
-    uint32_t restartOf(Row r) const { return m_restartOf[r]; }
-    uint16_t source(Row r) const { return m_source[r]; }
+    uint32_t module(Row r) const { return shape(r).module; }
+    uint32_t name(Row r) const { return shape(r).name; }
+    uint32_t type(Row r) const { return shape(r).type; }
+    EventKind kind(Row r) const { return EventKind(shape(r).kind); }
+    uint32_t requestedBy(Row r) const { return shape(r).requestedBy; }
+    uint32_t host(Row r) const { return shape(r).host; }
+    uint32_t origin(Row r) const { return shape(r).origin; }
+    uint32_t restartOf(Row r) const;
+    uint16_t source(Row r) const { return shape(r).source; }
     uint32_t position(Row r) const { return m_position[r]; }
-    bool startTimeIsText(Row r) const { return m_startTimeIsText[r]; }
-    std::string_view parameters(Row r) const { return m_text.view(m_parameters[r]); }
+    bool startTimeIsText(Row r) const { return shape(r).flags & EventShape::kStartTimeIsText; }
+    std::string_view parameters(Row r) const { return m_text.view(m_parameterTexts.ref(m_parameters[r])); }
     std::string_view otherFields(Row r) const { return m_text.view(m_otherFields[r]); }
     // A 64-bit hash of the operation's source, module, name and parameters (the last text stored for it) as
     // parametersHash() sees them, made once while appending: equal keys are the same operation run again
@@ -85,26 +92,48 @@ public:
     void addToPositions(uint64_t by);
 
     size_t approximateBytes() const;
+    // What each part holds, in bytes (used, not reserved): the bench's breakdown.
+    std::vector<std::pair<const char *, size_t>> memoryParts() const;
     // Room for `rows` more events without growing the columns; pages not used yet cost no memory.
     void reserve(size_t rows);
 
 private:
-    uint32_t internOptional(const std::optional<std::string_view> &text);
-    TextRef addParameters(uint32_t op, std::string_view parameters, uint16_t source, uint32_t module, uint32_t name);
+    // A row's opStartTime - time, or one of these.
+    static constexpr int32_t kNoOpStart = std::numeric_limits<int32_t>::min(), kFarOpStart = kNoOpStart + 1;
+    // Rows kept aside (restartOf, far opStartTimes): sorted by row, as rows are only appended.
+    template <typename T>
+    struct Sparse {
+        std::vector<Row> rows;
+        std::vector<T> values;
+        T at(Row r) const;
+        void add(Row r, T value) { rows.push_back(r), values.push_back(value); }
+    };
+
+    const EventShape &shape(Row r) const { return m_shapes[m_shape[r]]; }
+    void pushRow(int64_t time, int64_t opStartTime, uint32_t op, const EventShape &shape, uint32_t restartOf,
+                 uint32_t position, uint32_t parameters, TextRef otherFields);
+    uint32_t addParameters(uint32_t op, std::string_view parameters, const EventShape &shape);
+    TextRef addOtherFields(std::string_view text);
+    void growOperations(uint32_t op);
 
     QStringList m_sources;
     StringPool m_strings;
+    ShapeTable m_shapes;
     OperationIds m_ids;
     TextArena m_text;
+    TextTable m_parameterTexts;
 
-    std::vector<int64_t> m_time, m_opStartTime;
-    std::vector<uint32_t> m_op, m_module, m_name, m_type, m_requestedBy, m_host, m_origin, m_restartOf, m_position;
-    std::vector<TextRef> m_parameters, m_otherFields;
-    std::vector<uint16_t> m_source;
-    std::vector<uint8_t> m_kind;
-    std::vector<bool> m_startTimeIsText;
-    std::vector<TextRef> m_lastParameters; // per operation: its events mostly repeat the same parameters
-    std::vector<uint64_t> m_runKeys; // per operation; reserve() makes room: no copies while loading
+    PageVector<int64_t> m_time;
+    PageVector<int32_t> m_opStartDelta;
+    PageVector<uint32_t> m_op, m_shape, m_position, m_parameters;
+    PageVector<TextRef> m_otherFields;
+    Sparse<uint32_t> m_restartOf;
+    Sparse<int64_t> m_farOpStart;
+    // Per operation: its last parameters (its events mostly repeat them; kSetAgain: they were set more than once in
+    // this store) and run key. reserve() makes room: no copies while loading.
+    static constexpr uint32_t kSetAgain = 1u << 31, kTextNumber = kSetAgain - 1;
+    PageVector<uint32_t> m_lastParameters;
+    PageVector<uint64_t> m_runKeys;
 };
 
 } // namespace oplens

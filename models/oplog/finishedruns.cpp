@@ -309,6 +309,21 @@ bool Dataset::updateFromFinishedRuns(const std::vector<uint32_t> &touched, const
     return true;
 }
 
+std::vector<std::pair<const char *, size_t>> Dataset::memoryParts() const
+{
+    auto parts = m_events.memoryParts();
+    size_t runs = m_runs.finishedKeys.size() * sizeof(uint64_t) + m_runs.candidateKey.size() * 32;
+    for (const auto &[key, durations] : m_runs.durations)
+        runs += durations.list.size() * sizeof(int64_t);
+    for (const auto &[key, list] : m_runs.running)
+        runs += list.size() * sizeof(uint32_t);
+    for (const auto &[key, list] : m_runs.candidates)
+        runs += list.size() * sizeof(Candidate) + 48;
+    parts.push_back({"operations table", m_ops.size() * sizeof(Operation)});
+    parts.push_back({"Finished runs (durations, candidates, running)", runs});
+    return parts;
+}
+
 QString Dataset::supersededReason(uint32_t op, bool utc) const
 {
     const uint32_t run = m_ops[op].supersededBy;

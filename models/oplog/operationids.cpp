@@ -87,15 +87,28 @@ uint32_t OperationIds::intern(uint16_t source, std::string_view id)
     Key probe;
     probe.source = source;
     parseUuid(id, probe);
+    return insert(probe, id);
+}
+
+uint32_t OperationIds::internFrom(const OperationIds &other, uint32_t index, uint16_t source)
+{
+    Key probe = other.m_keys[index];
+    probe.source = source;
+    return insert(probe, probe.uuid ? std::string_view() : other.m_text.view(probe.lo));
+}
+
+// `probe`'s index, added when new; `text`: a textual id's text (probe.lo is not a ref into this table's arena yet).
+uint32_t OperationIds::insert(Key probe, std::string_view text)
+{
     size_t slot = 0;
-    if (const uint32_t found = lookup(probe, id, slot); found != kNone)
+    if (const uint32_t found = lookup(probe, text, slot); found != kNone)
         return found;
     if ((m_keys.size() + 1) * 2 > m_slots.size()) {
         grow();
-        lookup(probe, id, slot);
+        lookup(probe, text, slot);
     }
     if (!probe.uuid)
-        probe.lo = m_text.add(id);
+        probe.lo = m_text.add(text);
     const auto index = uint32_t(m_keys.size());
     m_keys.push_back(probe);
     m_slots[slot] = index;

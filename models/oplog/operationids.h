@@ -17,6 +17,8 @@ class OperationIds
 public:
     uint32_t intern(uint16_t source, std::string_view id);
     uint32_t find(uint16_t source, std::string_view id) const; // kNone when absent
+    // Interns `other`'s id `index` as an id of `source`: a UUID by its 16 bytes, without making its text.
+    uint32_t internFrom(const OperationIds &other, uint32_t index, uint16_t source);
     std::string text(uint32_t index) const;
     QString qtext(uint32_t index) const { return QString::fromStdString(text(index)); }
     uint16_t source(uint32_t index) const { return m_keys[index].source; }
@@ -24,6 +26,8 @@ public:
     // Orders ids as their text would sort, without building the text for two UUIDs.
     int compare(uint32_t a, uint32_t b) const;
     size_t size() const { return m_keys.size(); }
+    size_t keyBytes() const { return m_keys.size() * sizeof(Key); }
+    size_t tableBytes() const { return m_slots.size() * sizeof(uint32_t); }
 
 private:
     struct Key {
@@ -36,6 +40,7 @@ private:
     bool equal(const Key &stored, const Key &probe, std::string_view probeText) const;
     uint32_t lookup(const Key &probe, std::string_view probeText, size_t &slot) const;
     void grow();
+    uint32_t insert(Key probe, std::string_view text);
 
     std::vector<Key> m_keys;
     std::vector<uint32_t> m_slots; // kNone or an index into m_keys; size is a power of two

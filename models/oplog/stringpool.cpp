@@ -1,5 +1,7 @@
 #include "stringpool.h"
 
+#include <cstring>
+
 namespace oplens {
 
 uint32_t StringPool::intern(std::string_view text)
@@ -21,6 +23,53 @@ QString StringPool::text(uint32_t id) const
 {
     const std::string_view v = view(id);
     return QString::fromUtf8(v.data(), qsizetype(v.size()));
+}
+
+size_t StringPool::approximateBytes() const
+{
+    size_t bytes = m_strings.size() * (sizeof(void *) + 64) + m_index.bucket_count() * sizeof(void *);
+    for (const std::string *s : m_strings)
+        bytes += s->capacity() > 15 ? s->capacity() + 1 : 0;
+    return bytes;
+}
+
+size_t ShapeTable::hash(const EventShape &shape)
+{
+    uint64_t words[4] = {0, 0, 0, 0};
+    std::memcpy(words, &shape, sizeof shape);
+    uint64_t h = 0;
+    for (const uint64_t w : words)
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull, h ^= h >> 29;
+    return size_t(h ^ (h >> 32));
+}
+
+void ShapeTable::rehash(size_t slots)
+{
+    m_slots.assign(slots, kNone);
+    for (uint32_t id = 0; id < m_shapes.size(); ++id) {
+        size_t i = hash(m_shapes[id]) & (slots - 1);
+        while (m_slots[i] != kNone)
+            i = (i + 1) & (slots - 1);
+        m_slots[i] = id;
+    }
+}
+
+uint32_t ShapeTable::intern(const EventShape &shape)
+{
+    if (m_last != kNone && m_shapes[m_last] == shape)
+        return m_last;
+    if (m_slots.empty())
+        m_slots.assign(64, kNone);
+    const size_t mask = m_slots.size() - 1;
+    size_t i = hash(shape) & mask;
+    for (; m_slots[i] != kNone; i = (i + 1) & mask)
+        if (m_shapes[m_slots[i]] == shape)
+            return m_last = m_slots[i];
+    m_slots[i] = m_last = uint32_t(m_shapes.size());
+    m_shapes.push_back(shape);
+    if (m_shapes.size() * 2 > m_slots.size())
+        rehash(m_slots.size() * 2);
+    return m_last;
 }
 
 } // namespace oplens

@@ -1,6 +1,7 @@
 #include "textarena.h"
 
 #include <cstring>
+#include <functional>
 #include <new>
 #include <stdexcept>
 #include <sys/mman.h>
@@ -35,6 +36,86 @@ std::string_view TextArena::view(TextRef ref) const
     const uint64_t offset = ref >> 24;
     const size_t length = ref & kMaxLength;
     return {m_blocks[offset / kBlockSize].get() + offset % kBlockSize, length};
+}
+
+TextRef TextArena::adopt(TextArena &&other)
+{
+    if (other.m_blocks.empty())
+        return 0;
+    if ((m_blocks.size() + other.m_blocks.size()) * kBlockSize >= (uint64_t(1) << 40))
+        throw std::length_error("text arena beyond 1 TiB");
+    const TextRef shift = TextRef(m_blocks.size() * kBlockSize) << 24;
+    for (auto &block : other.m_blocks)
+        m_blocks.push_back(std::move(block));
+    m_used = other.m_used;
+    other.m_blocks.clear();
+    other.m_used = kBlockSize;
+    return shift;
+}
+
+namespace {
+size_t hashText(std::string_view text) { return std::hash<std::string_view>()(text); }
+} // namespace
+
+uint32_t TextTable::find(const TextArena &arena, std::string_view text, size_t &slot) const
+{
+    const size_t mask = m_slots.size() - 1;
+    for (slot = hashText(text) & mask;; slot = (slot + 1) & mask) {
+        const uint32_t index = m_slots[slot];
+        if (index == 0 || arena.view(m_refs[index - 1]) == text)
+            return index;
+    }
+}
+
+uint32_t TextTable::add(const TextArena &arena, TextRef ref, size_t slot)
+{
+    m_refs.push_back(ref);
+    const auto index = uint32_t(m_refs.size());
+    m_slots[slot] = index;
+    if (m_refs.size() * 2 > m_slots.size()) { // rehash at half full
+        std::vector<uint32_t> slots(m_slots.size() * 2, 0);
+        const size_t mask = slots.size() - 1;
+        for (uint32_t i = 1; i <= m_refs.size(); ++i) {
+            size_t s = hashText(arena.view(m_refs[i - 1])) & mask;
+            while (slots[s] != 0)
+                s = (s + 1) & mask;
+            slots[s] = i;
+        }
+        m_slots.swap(slots);
+    }
+    return index;
+}
+
+uint32_t TextTable::intern(TextArena &arena, std::string_view text)
+{
+    if (text.empty())
+        return 0;
+    if (m_slots.empty())
+        m_slots.assign(64, 0);
+    size_t slot = 0;
+    if (const uint32_t found = find(arena, text, slot); found != 0)
+        return found;
+    return add(arena, arena.add(text), slot);
+}
+
+uint32_t TextTable::internStored(const TextArena &arena, TextRef ref)
+{
+    if (ref == 0)
+        return 0;
+    if (m_slots.empty())
+        m_slots.assign(64, 0);
+    size_t slot = 0;
+    if (const uint32_t found = find(arena, arena.view(ref), slot); found != 0)
+        return found;
+    return add(arena, ref, slot);
+}
+
+size_t TextTable::textBytes() const
+{
+    size_t bytes = 0;
+    for (const TextRef ref : m_refs)
+        bytes += ref & TextArena::kMaxLength;
+    return bytes;
 }
 
 } // namespace oplens

@@ -20,6 +20,10 @@ public:
     TextRef add(std::string_view text);
     std::string_view view(TextRef ref) const;
     size_t bytesUsed() const { return m_blocks.size() * kBlockSize; }
+    // Takes the blocks of `other` (emptied) without copying their text: its refs plus the returned shift are valid here.
+    // What was left of this arena's last block stays unused (address space only: its pages were never touched).
+    TextRef adopt(TextArena &&other);
+    static TextRef shifted(TextRef ref, TextRef shift) { return ref == 0 ? 0 : ref + shift; }
 
 private:
     static constexpr size_t kBlockSize = size_t(32) << 20;
@@ -30,6 +34,27 @@ private:
     };
     std::vector<std::unique_ptr<char, Unmap>> m_blocks;
     size_t m_used = kBlockSize; // bytes used in the last block; full when there is none
+};
+
+// Distinct texts, each stored once in an arena and numbered densely; 0 is the empty text. Many operations share
+// their parameters (the same job run every night): each distinct text costs its bytes once.
+class TextTable
+{
+public:
+    uint32_t intern(TextArena &arena, std::string_view text);
+    // The same for a text already in `arena` (adopted from another one): its ref is kept, no bytes are copied.
+    uint32_t internStored(const TextArena &arena, TextRef ref);
+    TextRef ref(uint32_t index) const { return index == 0 ? 0 : m_refs[index - 1]; }
+    size_t size() const { return m_refs.size() + 1; }
+    size_t bytesUsed() const { return m_refs.size() * sizeof(TextRef) + m_slots.size() * sizeof(uint32_t); }
+    size_t textBytes() const;
+
+private:
+    uint32_t find(const TextArena &arena, std::string_view text, size_t &slot) const;
+    uint32_t add(const TextArena &arena, TextRef ref, size_t slot);
+
+    std::vector<TextRef> m_refs;   // of texts 1..n
+    std::vector<uint32_t> m_slots; // 0 or a text number; size is a power of two, at most half full
 };
 
 } // namespace oplens

@@ -254,6 +254,8 @@ int main(int argc, char **argv)
     print("RssAnon growth after load", double(rssLoaded - rssBefore) / n, "bytes/event", 1);
     print("RssAnon growth after aggregate", double(rssAggregated - rssBefore) / n, "bytes/event", 1);
     print("store approximateBytes", double(data.events().approximateBytes()) / n, "bytes/event", 1);
+    for (const auto &[part, bytes] : data.memoryParts())
+        print((std::string("store ") + part).c_str(), double(bytes) / n, "bytes/event", 1);
 
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
     const auto filterEventsBy = [&](const char *name, const ViewFilter &filter) {
