@@ -9,6 +9,9 @@ namespace oplens {
 // Appends `text` as a JSON string literal, quotes included, with every control character escaped.
 void appendJsonString(std::string &out, std::string_view text);
 
+// RFC 8259's number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, the whole of `s`.
+bool isJsonNumber(std::string_view s);
+
 // JSON's whitespace: space, tab, CR and LF.
 inline bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 

@@ -4,6 +4,7 @@
 
 #include "jsontext.h"
 #include "otherfields.h"
+#include "validatedtexts.h"
 
 #include <simdjson.h>
 
@@ -39,37 +40,6 @@ bool atEnd(ondemand::document &doc)
 
 QString jsonError(error_code code) { return QString::fromLatin1(error_message(code)); }
 
-// RFC 8259's number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-bool isJsonNumber(std::string_view s)
-{
-    size_t i = 0;
-    const auto digits = [&] {
-        const size_t start = i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-            ++i;
-        return i > start;
-    };
-    if (i < s.size() && s[i] == '-')
-        ++i;
-    if (i < s.size() && s[i] == '0')
-        ++i;
-    else if (!digits())
-        return false;
-    if (i < s.size() && s[i] == '.') {
-        ++i;
-        if (!digits())
-            return false;
-    }
-    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-        ++i;
-        if (i < s.size() && (s[i] == '+' || s[i] == '-'))
-            ++i;
-        if (!digits())
-            return false;
-    }
-    return i == s.size();
-}
-
 } // namespace
 
 // The simdjson state, kept out of the header, and the steps of reading one event. This is the hot path (millions of
@@ -84,6 +54,7 @@ struct OplogParser::Json {
     std::string otherText, minifiedParameters, minifiedOther;
     std::string origin;
     bool hasOrigin = false;
+    ValidatedTexts validated;
 
     // One event as read so far; `problem`, once set, is why it is refused.
     struct Draft {
@@ -177,6 +148,19 @@ struct OplogParser::Json {
         SIMDJSON_TRY(doc.get_value().get(value));
         SIMDJSON_TRY(walk(value, 1, isParameters));
         return atEnd(doc) ? SUCCESS : TRAILING_CONTENT;
+    }
+
+    error_code validateParameters(std::string_view raw, size_t capacity)
+    {
+        if (const ValidatedTexts::Entry *known = validated.find(raw)) {
+            hasOrigin = known->hasOrigin;
+            origin = known->origin;
+            return SUCCESS;
+        }
+        const error_code error = validate(raw, capacity, true);
+        if (!error)
+            validated.add(raw, hasOrigin, origin);
+        return error;
     }
 
     // Compact text for storage: pretty-printed input (arrays from exports) is stored without layout.
@@ -325,7 +309,8 @@ struct OplogParser::Json {
         const bool isParameters = f.key == "parameters" && f.type == ondemand::json_type::object;
         const bool nested = f.type == ondemand::json_type::object || f.type == ondemand::json_type::array;
         if (!error && nested)
-            error = validate(raw, size_t(bufferEnd - raw.data()), isParameters);
+            error = isParameters ? validateParameters(raw, size_t(bufferEnd - raw.data()))
+                                 : validate(raw, size_t(bufferEnd - raw.data()), false);
         if (error == DEPTH_ERROR) {
             draft.problem = QStringLiteral("field \"%1\" is nested deeper than %2 levels")
                                 .arg(QString::fromUtf8(f.key.data(), qsizetype(f.key.size())))

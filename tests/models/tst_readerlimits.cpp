@@ -58,6 +58,7 @@ private Q_SLOTS:
     void badTail();
     void fuzzFindingsReadTheSameInPieces_data();
     void fuzzFindingsReadTheSameInPieces();
+    void repeatedParametersJudgedAlike();
 };
 
 // Bookkeeping of unknown keys was quadratic: 100,000 took 27 s, 200,000 never ended in practice. Now linear: the first
@@ -240,6 +241,35 @@ void TestReaderLimits::fuzzFindingsReadTheSameInPieces()
     const ReadProblems problems = parseInPieces(pieces, bytes, piece);
     QCOMPARE(problemsText(problems), problemsText(result.problems));
     QCOMPARE(pieces.size(), whole.size());
+}
+
+// The parser checks a parameters text once and takes the same bytes again as checked (validatedtexts.h): each copy
+// must still give its event the origin in it, a bad copy must still be refused each time, and a text that differs by
+// one byte is checked on its own.
+void TestReaderLimits::repeatedParametersJudgedAlike()
+{
+    const QByteArray good = R"({"origin":"Cron","n":[1,{"k":"v"}]})";
+    const QByteArray deep = "{\"k\":" + QByteArray(70, '[') + QByteArray(70, ']') + "}";
+    const QByteArray bad = R"({"origin":"Cron","n":tru})";
+    const auto line = [](const char *id, const QByteArray &parameters) {
+        return R"({"module":"ZxBackup","name":"SmartScan","operationId":")" + QByteArray(id)
+            + R"(","type":"Started","startTime":1,"parameters":)" + parameters + "}\n";
+    };
+    QByteArray text;
+    for (const char *id : {"a", "b", "c"})
+        text += line(id, good) + line(id, deep) + line(id, bad);
+    text += line("d", R"({"origin":"CLI","n":[1,{"k":"v"}]})");
+    EventStore store;
+    const ReadProblems problems = parseInto(store, 0, text);
+    QCOMPARE(store.size(), size_t(4));
+    for (EventStore::Row r = 0; r < 3; ++r)
+        QCOMPARE(store.string(store.origin(r)), QStringLiteral("Cron"));
+    QCOMPARE(store.string(store.origin(3)), QStringLiteral("CLI"));
+    QCOMPARE(problems.size(), size_t(6));
+    for (size_t i = 0; i < 6; i += 2) {
+        QVERIFY2(problems[i].reason.contains(QStringLiteral("nested deeper than 64")), qPrintable(problems[i].reason));
+        QVERIFY2(problems[i + 1].reason.startsWith(QStringLiteral("not valid JSON")), qPrintable(problems[i + 1].reason));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestReaderLimits)
