@@ -1,6 +1,7 @@
-// The parameters texts an OplogParser found valid lately, with the origin it read in them: an operation's events repeat
-// its parameters and many operations have the same ones, so the same bytes are checked once, not at every event (checking
-// them again was a tenth of the parse's instructions). Same bytes, same answer: only exact copies are taken from here.
+// The parameters texts an OplogParser found valid lately, with the origin it read in them: an operation's events
+// repeat its parameters and many operations have the same ones, so the same bytes are checked once, not at every
+// event (checking them again was a tenth of the parse's instructions). Same bytes, same answer: only exact copies
+// are taken from here.
 #pragma once
 
 #include <array>
