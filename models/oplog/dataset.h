@@ -150,7 +150,6 @@ private:
     void fileCandidate(const Candidate &c);
     void unfileCandidate(uint32_t op);
     void supersedeBy(uint32_t run);
-    void addFinishedDuration(uint32_t op);
     void fileRunning(uint32_t op, bool running);
 
     EventStore m_events;
@@ -168,17 +167,24 @@ private:
         }
     };
     StaleKey kindOf(uint32_t op) const; // its module, name and source
+    void addFinishedDuration(uint32_t op, std::vector<StaleKey> &limitChanged);
     std::unordered_map<StaleKey, int64_t, StaleKeyHash> m_staleLimits; // -> ms
     // What the last full pass over the Finished runs kept for appends (finishedruns.cpp).
     struct FinishedRuns {
         struct Durations {
-            std::vector<int64_t> list; // of the Finished runs of one kind
-            bool sorted = false;       // kept sorted once an append added to it: its percentile is then read off
+            std::vector<int64_t> list; // of the Finished runs of one kind, split at the percentile by the full pass
+            bool split = false;        // list[0, rank) <= list[rank - 1] <= the rest: the full pass's nth_element
+            // Once an append added to them: a max-heap of the `rank` smallest and a min-heap of the others, so that
+            // each new duration costs a few steps and the percentile is the first heap's top.
+            std::vector<int64_t> lower, upper;
+            bool heaps = false;
         };
         std::unordered_map<StaleKey, Durations, StaleKeyHash> durations;
         std::unordered_map<uint64_t, std::vector<Candidate>> candidates;           // by run key
         std::unordered_map<uint32_t, uint64_t> candidateKey;                        // candidate -> its run key
-        std::vector<uint64_t> finishedKeys; // a bit per hash of a Finished run's key: clear = no such run
+        // Per bucket of run keys (a hash of them), the latest end of a Finished run whose key falls in it: a new
+        // failed run that ended later than that is superseded by none of them.
+        std::vector<int64_t> latestFinished;
         // The Running operations of each kind: a new Stale limit may make them Stale or not.
         std::unordered_map<StaleKey, std::vector<uint32_t>, StaleKeyHash> running;
         bool valid = false;

@@ -181,13 +181,15 @@ void EventStore::appendBatch(EventStore &&batch, uint16_t source)
         s.source = source;
         shapes[i] = m_shapes.intern(s);
     }
-    std::vector<uint32_t> ids(batch.m_ids.size());
-    for (uint32_t i = 0; i < ids.size(); ++i)
-        ids[i] = m_ids.internFrom(batch.m_ids, i, source);
-    const TextRef shift = m_text.adopt(std::move(batch.m_text));
+    const std::vector<uint32_t> ids = m_ids.internAll(batch.m_ids, source);
+    // A piece of a file read in parallel brings megabytes of text: its blocks are adopted. A followed log's few new
+    // lines are copied, which costs less than a new block of address space at every append.
+    const bool adopt = batch.m_text.textBytes() >= kAdoptTextBytes;
+    const TextRef shift = adopt ? m_text.adopt(std::move(batch.m_text)) : 0;
     std::vector<uint32_t> texts(batch.m_parameterTexts.size(), 0);
     for (uint32_t i = 1; i < texts.size(); ++i)
-        texts[i] = m_parameterTexts.internStored(m_text, TextArena::shifted(batch.m_parameterTexts.ref(i), shift));
+        texts[i] = adopt ? m_parameterTexts.internStored(m_text, TextArena::shifted(batch.m_parameterTexts.ref(i), shift))
+                         : m_parameterTexts.intern(m_text, batch.m_text.view(batch.m_parameterTexts.ref(i)));
 
     const auto base = Row(size());
     const size_t n = batch.size();
@@ -200,7 +202,8 @@ void EventStore::appendBatch(EventStore &&batch, uint16_t source)
         m_op.push_back(op == kNone ? kNone : ids[op]);
         m_shape.push_back(shapes[batch.m_shape[r]]);
         m_parameters.push_back(texts[batch.m_parameters[r]]);
-        m_otherFields.push_back(TextArena::shifted(batch.m_otherFields[r], shift));
+        m_otherFields.push_back(adopt ? TextArena::shifted(batch.m_otherFields[r], shift)
+                                      : addOtherFields(batch.m_text.view(batch.m_otherFields[r])));
     }
     for (size_t k = 0; k < batch.m_restartOf.rows.size(); ++k)
         m_restartOf.add(base + batch.m_restartOf.rows[k], ids[batch.m_restartOf.values[k]]);

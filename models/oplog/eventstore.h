@@ -98,6 +98,7 @@ public:
     void reserve(size_t rows);
 
 private:
+    static constexpr size_t kAdoptTextBytes = size_t(1) << 20; // appendBatch() copies less text than this
     // A row's opStartTime - time, or one of these.
     static constexpr int32_t kNoOpStart = std::numeric_limits<int32_t>::min(), kFarOpStart = kNoOpStart + 1;
     // Rows kept aside (restartOf, far opStartTimes): sorted by row, as rows are only appended.

@@ -65,20 +65,61 @@ private:
 };
 
 // The Stale limit of a kind of operation from the durations of its Finished runs (docs/oplog.md section 3): three
-// times the 95th percentile. Reorders `durations` unless they are `sorted` already.
-int64_t staleLimitOf(std::vector<int64_t> &durations, bool sorted = false)
+// times the 95th percentile. Reorders `durations` around it (addDuration() takes them so).
+int64_t staleLimitOf(std::vector<int64_t> &durations)
 {
     const size_t rank = (durations.size() * 95 + 99) / 100;
-    if (!sorted)
-        std::nth_element(durations.begin(), durations.begin() + long(rank - 1), durations.end());
+    std::nth_element(durations.begin(), durations.begin() + long(rank - 1), durations.end());
     return 3 * durations[rank - 1];
 }
 
-// A bit per hash of the Finished runs' keys (1 Mi bits: 128 KiB): a clear bit means no Finished run has that key.
-constexpr size_t kFinishedKeyWords = (1u << 20) / 64;
-size_t bitOf(uint64_t key) { return size_t(key >> 7) & ((kFinishedKeyWords * 64) - 1); }
-void setBit(std::vector<uint64_t> &bits, uint64_t key) { bits[bitOf(key) / 64] |= 1ull << (bitOf(key) % 64); }
-bool hasBit(const std::vector<uint64_t> &bits, uint64_t key) { return bits[bitOf(key) / 64] >> (bitOf(key) % 64) & 1; }
+// The latest end of a Finished run per bucket of run keys (64 Ki buckets: 512 KiB).
+constexpr size_t kFinishedBuckets = size_t(1) << 16;
+size_t bucketOf(uint64_t key) { return size_t(key >> 7) & (kFinishedBuckets - 1); }
+void noteFinished(std::vector<int64_t> &latest, uint64_t key, int64_t end)
+{
+    int64_t &bucket = latest[bucketOf(key)];
+    bucket = std::max(bucket, end);
+}
+
+// One more duration of a kind kept as two heaps around the percentile's rank (Durations): O(log n), where inserting
+// into a sorted list of 200k runs moved 800 KB each time. The first one turns the full pass's split list into the heaps.
+template <typename Durations>
+int64_t addDuration(Durations &d, int64_t duration)
+{
+    const auto rankOf = [](size_t n) { return (n * 95 + 99) / 100; };
+    if (!d.heaps) {
+        const size_t rank = rankOf(d.list.size());
+        if (!d.split && rank > 0)
+            std::nth_element(d.list.begin(), d.list.begin() + long(rank - 1), d.list.end());
+        d.lower.assign(d.list.begin(), d.list.begin() + long(rank));
+        d.upper.assign(d.list.begin() + long(rank), d.list.end());
+        std::make_heap(d.lower.begin(), d.lower.end());
+        std::make_heap(d.upper.begin(), d.upper.end(), std::greater<>());
+        std::vector<int64_t>().swap(d.list);
+        d.heaps = true;
+    }
+    const auto push = [](std::vector<int64_t> &heap, int64_t value, auto less) {
+        heap.push_back(value);
+        std::push_heap(heap.begin(), heap.end(), less);
+    };
+    const auto pop = [](std::vector<int64_t> &heap, auto less) {
+        std::pop_heap(heap.begin(), heap.end(), less);
+        const int64_t top = heap.back();
+        heap.pop_back();
+        return top;
+    };
+    if (!d.lower.empty() && duration < d.lower.front())
+        push(d.lower, duration, std::less<>());
+    else
+        push(d.upper, duration, std::greater<>());
+    const size_t rank = rankOf(d.lower.size() + d.upper.size());
+    while (d.lower.size() > rank)
+        push(d.upper, pop(d.lower, std::less<>()), std::greater<>());
+    while (d.lower.size() < rank)
+        push(d.lower, pop(d.upper, std::greater<>()), std::less<>());
+    return d.lower.size() + d.upper.size() >= 5 ? 3 * d.lower.front() : kNoTime;
+}
 
 // The latest Finished run of a run key.
 struct Run {
@@ -157,14 +198,14 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
     LatestRuns latest(*candidates);
     Groups groups;
     m_runs = FinishedRuns();
-    m_runs.finishedKeys.assign(kFinishedKeyWords, 0);
+    m_runs.latestFinished.assign(kFinishedBuckets, kNoTime);
     for (uint32_t op = 0; op < m_ops.size(); ++op) {
         const Operation &o = m_ops[op];
         if (o.eventCount > 0 && o.status == Status::Running)
             m_runs.running[kindOf(op)].push_back(op);
         if (o.eventCount == 0 || o.status != Status::Finished)
             continue;
-        setBit(m_runs.finishedKeys, m_events.runKey(op));
+        noteFinished(m_runs.latestFinished, m_events.runKey(op), o.endedAt);
         const Row first = o.firstRow;
         const uint32_t group = groups.indexOf({m_events.module(first), m_events.name(first), m_events.source(first)});
         groups.durations(group).push_back(std::max<int64_t>(0, o.endedAt - o.startedAt));
@@ -179,9 +220,12 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
         std::vector<int64_t> &list = groups.durations(group);
         const Groups::Key &key = groups.key(group);
         const StaleKey staleKey{key.module, key.name, key.source};
-        if (list.size() >= 5)
+        FinishedRuns::Durations &durations = m_runs.durations[staleKey];
+        if (list.size() >= 5) {
             m_staleLimits[staleKey] = staleLimitOf(list);
-        m_runs.durations[staleKey].list = std::move(list);
+            durations.split = true;
+        }
+        durations.list = std::move(list);
     }
     for (const Candidate &c : *candidates)
         fileCandidate(c);
@@ -236,29 +280,21 @@ void Dataset::fileRunning(uint32_t op, bool running)
         list.erase(at);
 }
 
-// A run newly Finished: its kind's Stale limit (the Running ones of that kind change with it).
-void Dataset::addFinishedDuration(uint32_t op)
+// A run newly Finished: its kind's Stale limit (`limitChanged`: the kinds whose limit changed, for their Running ones).
+void Dataset::addFinishedDuration(uint32_t op, std::vector<StaleKey> &limitChanged)
 {
     const Operation &o = m_ops[op];
     const StaleKey key = kindOf(op);
-    FinishedRuns::Durations &durations = m_runs.durations[key];
-    std::vector<int64_t> &list = durations.list;
-    if (!durations.sorted) { // once: then each append inserts in order and reads the percentile off
-        std::sort(list.begin(), list.end());
-        durations.sorted = true;
-    }
-    const int64_t duration = std::max<int64_t>(0, o.endedAt - o.startedAt);
-    list.insert(std::upper_bound(list.begin(), list.end(), duration), duration);
-    if (list.size() >= 5) {
-        const int64_t limit = staleLimitOf(list, true);
+    const int64_t limit = addDuration(m_runs.durations[key], std::max<int64_t>(0, o.endedAt - o.startedAt));
+    if (limit != kNoTime) {
         const auto was = m_staleLimits.find(key);
         if (was == m_staleLimits.end() || was->second != limit) {
             m_staleLimits[key] = limit;
-            const std::vector<uint32_t> &running = m_runs.running[key];
-            m_change.ops.insert(m_change.ops.end(), running.begin(), running.end());
+            if (std::find(limitChanged.begin(), limitChanged.end(), key) == limitChanged.end())
+                limitChanged.push_back(key);
         }
     }
-    setBit(m_runs.finishedKeys, m_events.runKey(op));
+    noteFinished(m_runs.latestFinished, m_events.runKey(op), o.endedAt);
 }
 
 void Dataset::supersedeBy(uint32_t runOp)
@@ -294,15 +330,20 @@ bool Dataset::updateFromFinishedRuns(const std::vector<uint32_t> &touched, const
             fileRunning(op, m_ops[op].status == Status::Running);
     }
     for (const Candidate &c : fresh) {
-        if (hasBit(m_runs.finishedKeys, c.key)) // a Finished run of its key may supersede it: look at them all
+        if (m_runs.latestFinished[bucketOf(c.key)] >= c.end) // a Finished run of its key may be later: look at all
             return false;
         fileCandidate(c);
     }
+    std::vector<StaleKey> limitChanged;
     for (const uint32_t op : touched) {
         if (m_ops[op].status != Status::Finished)
             continue;
-        addFinishedDuration(op);
+        addFinishedDuration(op, limitChanged);
         supersedeBy(op);
+    }
+    for (const StaleKey &key : limitChanged) {
+        const std::vector<uint32_t> &running = m_runs.running[key];
+        m_change.ops.insert(m_change.ops.end(), running.begin(), running.end());
     }
     std::sort(m_change.ops.begin(), m_change.ops.end());
     m_change.ops.erase(std::unique(m_change.ops.begin(), m_change.ops.end()), m_change.ops.end());
@@ -312,9 +353,9 @@ bool Dataset::updateFromFinishedRuns(const std::vector<uint32_t> &touched, const
 std::vector<std::pair<const char *, size_t>> Dataset::memoryParts() const
 {
     auto parts = m_events.memoryParts();
-    size_t runs = m_runs.finishedKeys.size() * sizeof(uint64_t) + m_runs.candidateKey.size() * 32;
+    size_t runs = m_runs.latestFinished.size() * sizeof(int64_t) + m_runs.candidateKey.size() * 32;
     for (const auto &[key, durations] : m_runs.durations)
-        runs += durations.list.size() * sizeof(int64_t);
+        runs += (durations.list.size() + durations.lower.size() + durations.upper.size()) * sizeof(int64_t);
     for (const auto &[key, list] : m_runs.running)
         runs += list.size() * sizeof(uint32_t);
     for (const auto &[key, list] : m_runs.candidates)

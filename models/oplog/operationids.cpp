@@ -61,12 +61,12 @@ bool OperationIds::equal(const Key &stored, const Key &probe, std::string_view p
     return m_text.view(stored.lo) == probeText;
 }
 
-uint32_t OperationIds::lookup(const Key &probe, std::string_view probeText, size_t &slot) const
+uint32_t OperationIds::lookup(const Key &probe, std::string_view probeText, uint64_t hash, size_t &slot) const
 {
     if (m_slots.empty())
         return kNone;
     const size_t mask = m_slots.size() - 1;
-    for (slot = hash(probe, probeText) & mask;; slot = (slot + 1) & mask) {
+    for (slot = hash & mask;; slot = (slot + 1) & mask) {
         const uint32_t index = m_slots[slot];
         if (index == kNone || equal(m_keys[index], probe, probeText))
             return index;
@@ -79,7 +79,7 @@ uint32_t OperationIds::find(uint16_t source, std::string_view id) const
     probe.source = source;
     parseUuid(id, probe);
     size_t slot = 0;
-    return lookup(probe, id, slot);
+    return lookup(probe, id, hash(probe, id), slot);
 }
 
 uint32_t OperationIds::intern(uint16_t source, std::string_view id)
@@ -87,25 +87,49 @@ uint32_t OperationIds::intern(uint16_t source, std::string_view id)
     Key probe;
     probe.source = source;
     parseUuid(id, probe);
-    return insert(probe, id);
+    return insert(probe, id, hash(probe, id));
 }
 
 uint32_t OperationIds::internFrom(const OperationIds &other, uint32_t index, uint16_t source)
 {
     Key probe = other.m_keys[index];
     probe.source = source;
-    return insert(probe, probe.uuid ? std::string_view() : other.m_text.view(probe.lo));
+    const std::string_view text = probe.uuid ? std::string_view() : other.m_text.view(probe.lo);
+    return insert(probe, text, hash(probe, text));
+}
+
+std::vector<uint32_t> OperationIds::internAll(const OperationIds &other, uint16_t source)
+{
+    // Most are new: the table grows once, before; each probe's slot is fetched from memory a few ids ahead.
+    const size_t n = other.size();
+    grow(m_keys.size() + n);
+    std::vector<uint64_t> hashes(n);
+    for (size_t i = 0; i < n; ++i) {
+        Key probe = other.m_keys[i];
+        probe.source = source;
+        hashes[i] = hash(probe, probe.uuid ? std::string_view() : other.m_text.view(probe.lo));
+    }
+    constexpr size_t kAhead = 8;
+    std::vector<uint32_t> indexes(n);
+    for (size_t i = 0; i < n; ++i) {
+        if (i + kAhead < n)
+            __builtin_prefetch(&m_slots[hashes[i + kAhead] & (m_slots.size() - 1)]);
+        Key probe = other.m_keys[i];
+        probe.source = source;
+        indexes[i] = insert(probe, probe.uuid ? std::string_view() : other.m_text.view(probe.lo), hashes[i]);
+    }
+    return indexes;
 }
 
 // `probe`'s index, added when new; `text`: a textual id's text (probe.lo is not a ref into this table's arena yet).
-uint32_t OperationIds::insert(Key probe, std::string_view text)
+uint32_t OperationIds::insert(Key probe, std::string_view text, uint64_t hash)
 {
     size_t slot = 0;
-    if (const uint32_t found = lookup(probe, text, slot); found != kNone)
+    if (const uint32_t found = lookup(probe, text, hash, slot); found != kNone)
         return found;
     if ((m_keys.size() + 1) * 2 > m_slots.size()) {
-        grow();
-        lookup(probe, text, slot);
+        grow(m_keys.size() + 1);
+        lookup(probe, text, hash, slot);
     }
     if (!probe.uuid)
         probe.lo = m_text.add(text);
@@ -115,9 +139,15 @@ uint32_t OperationIds::insert(Key probe, std::string_view text)
     return index;
 }
 
-void OperationIds::grow()
+// Room for `keys` with the table at most half full.
+void OperationIds::grow(size_t keys)
 {
-    std::vector<uint32_t> slots(m_slots.empty() ? 1024 : m_slots.size() * 2, kNone);
+    size_t size = m_slots.empty() ? 1024 : m_slots.size();
+    while (keys * 2 > size)
+        size *= 2;
+    if (size == m_slots.size())
+        return;
+    std::vector<uint32_t> slots(size, kNone);
     const size_t mask = slots.size() - 1;
     for (uint32_t index = 0; index < m_keys.size(); ++index) {
         const Key &key = m_keys[index];
@@ -127,6 +157,7 @@ void OperationIds::grow()
         slots[slot] = index;
     }
     m_slots.swap(slots);
+    m_keys.reserve(keys);
 }
 
 int OperationIds::compare(uint32_t a, uint32_t b) const

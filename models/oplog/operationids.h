@@ -2,6 +2,7 @@
 // UUIDs are kept as 16 bytes; any other id as text. An open-addressing table maps ids to indexes.
 #pragma once
 
+#include "pagevector.h"
 #include "textarena.h"
 
 #include <QString>
@@ -19,6 +20,8 @@ public:
     uint32_t find(uint16_t source, std::string_view id) const; // kNone when absent
     // Interns `other`'s id `index` as an id of `source`: a UUID by its 16 bytes, without making its text.
     uint32_t internFrom(const OperationIds &other, uint32_t index, uint16_t source);
+    // The same for every id of `other`, in its order: its index here for each.
+    std::vector<uint32_t> internAll(const OperationIds &other, uint16_t source);
     std::string text(uint32_t index) const;
     QString qtext(uint32_t index) const { return QString::fromStdString(text(index)); }
     uint16_t source(uint32_t index) const { return m_keys[index].source; }
@@ -38,11 +41,11 @@ private:
     static bool parseUuid(std::string_view id, Key &key);
     static uint64_t hash(const Key &key, std::string_view text);
     bool equal(const Key &stored, const Key &probe, std::string_view probeText) const;
-    uint32_t lookup(const Key &probe, std::string_view probeText, size_t &slot) const;
-    void grow();
-    uint32_t insert(Key probe, std::string_view text);
+    uint32_t lookup(const Key &probe, std::string_view probeText, uint64_t hash, size_t &slot) const;
+    void grow(size_t keys);
+    uint32_t insert(Key probe, std::string_view text, uint64_t hash);
 
-    std::vector<Key> m_keys;
+    PageVector<Key> m_keys;
     std::vector<uint32_t> m_slots; // kNone or an index into m_keys; size is a power of two
     TextArena m_text;
 };

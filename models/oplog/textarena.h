@@ -20,8 +20,11 @@ public:
     TextRef add(std::string_view text);
     std::string_view view(TextRef ref) const;
     size_t bytesUsed() const { return m_blocks.size() * kBlockSize; }
+    // Bytes of text in it (and those left unused at the end of blocks that it adopted).
+    size_t textBytes() const { return m_blocks.empty() ? 0 : (m_blocks.size() - 1) * kBlockSize + m_used; }
     // Takes the blocks of `other` (emptied) without copying their text: its refs plus the returned shift are valid here.
-    // What was left of this arena's last block stays unused (address space only: its pages were never touched).
+    // What was left of this arena's last block stays unused (address space only: its pages were never touched), so a
+    // small arena's text is better copied: 40-bit offsets are 32768 blocks.
     TextRef adopt(TextArena &&other);
     static TextRef shifted(TextRef ref, TextRef shift) { return ref == 0 ? 0 : ref + shift; }
 

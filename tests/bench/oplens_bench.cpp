@@ -20,6 +20,7 @@
 #include <QScopeGuard>
 #include <QStandardPaths>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -174,6 +175,62 @@ bool generate(const QString &path, uint64_t count)
     return std::fclose(out) == 0;
 }
 
+// `count` events as a followed log brings them after the loaded ones: the next event of open operations (Started),
+// the end of others (Finished, Failed: their parameters have Finished runs), new operations with the parameters of
+// existing ones.
+QByteArray followedEvents(const Dataset &data, int count, int round)
+{
+    const EventStore &store = data.events();
+    std::vector<uint32_t> open;
+    for (uint32_t op = 0; op < data.operationCount(); ++op)
+        if (data.exists(op) && isActive(data.operation(op).status))
+            open.push_back(op);
+    int64_t time = store.time(EventStore::Row(store.size() - 1));
+    QByteArray out;
+    size_t next = size_t(round) * size_t(count);
+    for (int i = 0; i < count; ++i) {
+        const uint32_t op = open[next++ % open.size()];
+        const EventStore::Row first = data.operation(op).firstRow;
+        static const char *const types[] = {"Queued", "Started", "Started", "Finished", "Failed"};
+        const char *type = types[i % 5];
+        std::string id = store.ids().text(op);
+        if (i % 5 < 2) { // a new operation: another id
+            char fresh[40];
+            std::snprintf(fresh, sizeof fresh, "00000000-0000-4000-8000-%04d%08d", round, i);
+            id = fresh;
+        }
+        time += 1 + i % 300;
+        out += "{\"module\":\"" + QByteArray::fromStdString(std::string(store.strings().view(store.module(first))))
+            + "\",\"name\":\"" + QByteArray::fromStdString(std::string(store.strings().view(store.name(first))))
+            + "\",\"operationId\":\"" + QByteArray::fromStdString(id) + "\",\"type\":\"" + type
+            + "\",\"startTime\":" + QByteArray::number(time) + ",\"requestedBy\":\"zimbra\",\"parameters\":"
+            + QByteArray::fromStdString(std::string(store.parameters(first))) + ",\"host\":\""
+            + QByteArray::fromStdString(std::string(store.strings().view(store.host(first)))) + "\"}\n";
+    }
+    return out;
+}
+
+// Milliseconds of Dataset::appendBatch() of `events` (parsed first, as the follow path does in a worker).
+double appendMs(Dataset &data, const QByteArray &events)
+{
+    Dataset batch;
+    batch.addSource(QStringLiteral("follow"));
+    OplogParser parser(batch.events(), 0, Container::Lines, data.rowCount(0) + 1);
+    parser.push(events.constData(), size_t(events.size()));
+    parser.finish();
+    return timed([&] { data.appendBatch(std::move(batch), 0); }) * 1e3;
+}
+
+// The byte offset of the first line that starts at or after the middle of the file.
+uint64_t middleLine(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || !file.seek(file.size() / 2))
+        return 0;
+    file.readLine();
+    return uint64_t(file.pos());
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -282,6 +339,26 @@ int main(int argc, char **argv)
     print("sortEvents Module", timed([&] { sortEvents(data, rows, EventColumn::Module, false); }) * 1e3, "ms", 1);
     const double sortOps = timed([&] { sortOperations(data, ops, OperationColumn::Duration, true, now); });
     print("sortOperations Duration", sortOps * 1e3, "ms", 1);
+
+    // Following: 1,000 events appended to the loaded dataset as the console's follow path does (store, operations,
+    // Stale limits, Superseded). The first append after the load, then the median of four more.
+    print("append 1000 events", appendMs(data, followedEvents(data, 1000, 0)), "ms", 2);
+    std::vector<double> again;
+    for (int round = 1; round <= 4; ++round)
+        again.push_back(appendMs(data, followedEvents(data, 1000, round)));
+    std::sort(again.begin(), again.end());
+    print("append 1000 events again", (again[1] + again[2]) / 2, "ms", 2);
+    // The parallel reader's serial step: the second half of the file, parsed into a store of its own, appended to the
+    // store as a new source (its operations new to it), per million rows.
+    ReadRequest half;
+    half.path = path;
+    half.offset = middleLine(path);
+    EventStore piece;
+    readOplog(half, piece, 0);
+    const double pieceRows = double(piece.size());
+    const uint16_t second = data.addSource(QStringLiteral("bench second half"));
+    const double concatenate = timed([&] { data.events().appendBatch(std::move(piece), second); });
+    print("concatenate 1M rows", concatenate * 1e3 * 1e6 / pieceRows, "ms", 1);
 
     if (QStandardPaths::findExecutable(QStringLiteral("jq")).isEmpty()) {
         std::printf("jq: not installed\n");

@@ -13,8 +13,9 @@ const QByteArray kUuid1 = "0d9b1f0e-8c3a-4c2e-9f3e-1a2b3c4d5e6f", kUuid2 = "7f00
 
 // Lines with a bit of everything a store keeps: UUID and text ids (some also in the other source), operations that
 // span pieces and change their parameters, restarts, near, far and absent OpStartTimes, a textual startTime,
-// optional strings, other fields repeated by the next line or not, ServiceStarted markers.
-QList<QByteArray> mixedLines()
+// optional strings, other fields repeated by the next line or not, ServiceStarted markers; with `bigText`, a line
+// whose other field is 1.5 MB, so that its piece's text is adopted by the store where the others' is copied.
+QList<QByteArray> mixedLines(bool bigText)
 {
     QList<QByteArray> lines;
     const QByteArray ids[] = {kUuid1, "a", kUuid2, "b", "c"};
@@ -42,6 +43,8 @@ QList<QByteArray> mixedLines()
                            i % 10 < 6 ? "SmartScan" : "MoveBlobs");
         if (i % 16 == 9)
             lines << serviceStarted(time + 1, ",\"host\":\"mail1.example.com\"");
+        if (i == 25 && bigText)
+            lines << eventLine("big", "Started", time, ",\"note\":\"" + QByteArray(1500000, 'x') + "\"");
         if (i == 20) // startTime written as text
             lines << "{\"module\":\"ZxBackup\",\"name\":\"SmartScan\",\"operationId\":\"c\",\"type\":\"Started\","
                      "\"startTime\":\"1700000005000\"}\n";
@@ -112,14 +115,18 @@ private Q_SLOTS:
 void TestEventStore::piecesAppendedEqualWholeRead_data()
 {
     QTest::addColumn<int>("pieces");
-    for (const int pieces : {2, 3, 7, 53})
-        QTest::newRow(qPrintable(QStringLiteral("%1 pieces").arg(pieces))) << pieces;
+    QTest::addColumn<bool>("bigText");
+    for (const bool bigText : {false, true})
+        for (const int pieces : {2, 3, 7, 53})
+            QTest::newRow(qPrintable(QStringLiteral("%1 pieces%2").arg(pieces).arg(bigText ? QStringLiteral(", one text adopted") : QString())))
+                << pieces << bigText;
 }
 
 void TestEventStore::piecesAppendedEqualWholeRead()
 {
     QFETCH(int, pieces);
-    const QList<QByteArray> lines = mixedLines();
+    QFETCH(bool, bigText);
+    const QList<QByteArray> lines = mixedLines(bigText);
     const qsizetype n = lines.size();
 
     EventStore whole;
