@@ -2,8 +2,11 @@
 
 #include "clicommon.h"
 #include "eventformat.h"
+#include "viewdelta.h"
 
 #include <QDateTime>
+
+#include <algorithm>
 
 namespace oplens::cli {
 
@@ -29,12 +32,16 @@ int list(const QStringList &args, Listing listing)
     const Dataset &data = loaded.data;
     const EventStore &store = data.events();
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
-    std::vector<uint32_t> rows = filterEvents(data, options->filter, now);
+    std::vector<uint32_t> rows;
     if (listing == Listing::Unfinished) {
-        std::erase_if(rows, [&](uint32_t r) {
-            const uint32_t op = store.operation(r);
-            return op == kNone || data.operation(op).latestRow != r || !data.isUnfinished(op);
-        });
+        // Only the latest event of each unfinished operation can be listed: those few rows are filtered, not all.
+        for (uint32_t op = 0; op < data.operationCount(); ++op)
+            if (data.exists(op) && data.isUnfinished(op))
+                rows.push_back(data.operation(op).latestRow);
+        std::sort(rows.begin(), rows.end());
+        rows = filterEventRows(data, options->filter, now, rows);
+    } else {
+        rows = filterEvents(data, options->filter, now);
     }
     sortEvents(data, rows, EventColumn::Time, true);
     if (options->limit >= 0 && rows.size() > size_t(options->limit))

@@ -2,63 +2,18 @@
 // internal to models/view.
 #pragma once
 
+#include "parallelparts.h"
+#include "textmatcher.h"
 #include "viewfilter.h"
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <numeric>
 
 namespace oplens::filtermatch {
 
 inline constexpr size_t kStep = 1 << 16; // rows between progress reports and cancel checks
-
-inline unsigned char foldAscii(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
-
-// Case-insensitive (ASCII letters folded; the needle is lower-cased fully) substring or regex match.
-// Horspool's search with a 256-entry skip table: this runs over every row's parameters.
-class TextMatcher
-{
-public:
-    TextMatcher(const QString &text, bool regex)
-        : m_regex(regex ? QRegularExpression(text, QRegularExpression::CaseInsensitiveOption) : QRegularExpression()),
-          m_isRegex(regex), m_needle(text.toLower().toStdString())
-    {
-        const size_t m = m_needle.size();
-        m_skip.fill(m);
-        for (size_t i = 0; i + 1 < m; ++i) {
-            const auto c = static_cast<unsigned char>(m_needle[i]);
-            m_skip[c] = m - 1 - i;
-            if (c >= 'a' && c <= 'z')
-                m_skip[c - 32] = m - 1 - i;
-        }
-    }
-    bool valid() const { return !m_isRegex || m_regex.isValid(); }
-    bool matches(std::string_view haystack) const
-    {
-        if (m_isRegex)
-            return m_regex.match(QString::fromUtf8(haystack.data(), qsizetype(haystack.size()))).hasMatch();
-        const size_t m = m_needle.size(), n = haystack.size();
-        if (m == 0)
-            return true;
-        const auto *h = reinterpret_cast<const unsigned char *>(haystack.data());
-        const auto *p = reinterpret_cast<const unsigned char *>(m_needle.data());
-        for (size_t i = 0; i + m <= n; i += m_skip[h[i + m - 1]]) {
-            size_t j = m - 1;
-            while (foldAscii(h[i + j]) == p[j]) {
-                if (j == 0)
-                    return true;
-                --j;
-            }
-        }
-        return false;
-    }
-
-private:
-    QRegularExpression m_regex;
-    bool m_isRegex;
-    std::string m_needle;
-    std::array<size_t, 256> m_skip{};
-};
 
 // Everything about a filter that can be worked out once, before looking at rows.
 struct Prepared {
@@ -104,20 +59,29 @@ struct Prepared {
             // Text that holds anything but hex digits and '-' is in no UUID: skip spelling them out.
             const bool uuidsCanMatch = filter.regex
                 || filter.text.toLower().toStdString().find_first_not_of("0123456789abcdef-") == std::string::npos;
-            for (uint32_t op = 0; op < idMatches.size(); ++op)
-                idMatches[op] = data.exists(op) && (uuidsCanMatch || !store.ids().isUuid(op))
-                    && matcher->matches(store.ids().text(op));
+            const OperationIds &ids = store.ids();
+            parallel::forEachPart(idMatches.size(), partsFor(idMatches.size()), [&](size_t, size_t begin, size_t end) {
+                for (size_t op = begin; op < end; ++op)
+                    idMatches[op] = data.exists(uint32_t(op)) && (uuidsCanMatch || !ids.isUuid(uint32_t(op)))
+                        && matcher->matches(ids.text(uint32_t(op)));
+            });
         }
     }
 
+    // How many parts side by side a pass over `count` items takes: one for a regular expression (a
+    // QRegularExpression is matched from one thread at a time).
+    size_t partsFor(size_t count) const { return filter.regex ? 1 : parallel::partCount(count); }
+
     bool stringMatch(uint32_t id) const { return id != kNone && stringMatches[id]; }
 
-    bool textMatches(EventStore::Row r) const
+    // `cache`: what this thread's matcher said of the parameters' texts seen last.
+    bool textMatches(EventStore::Row r, MatchCache &cache) const
     {
         const EventStore &s = data.events();
         const uint32_t op = s.operation(r);
         return stringMatch(s.module(r)) || stringMatch(s.name(r)) || stringMatch(s.requestedBy(r))
-            || (op != kNone && idMatch(op)) || matcher->matches(s.parameters(r));
+            || (op != kNone && idMatch(op))
+            || cache.matches(s.parameters(r), [this](std::string_view text) { return matcher->matches(text); });
     }
 
     bool idMatch(uint32_t op) const
@@ -159,52 +123,47 @@ struct Prepared {
     }
 };
 
+// Calls visit(part, i) for each i in [0, count), split in parts run side by side (parallelparts.h): a part's visits
+// are in order. Progress is the first part's; false when `cancel` was set (checked every kStep in each part).
 template <typename Visit>
-bool forEachRow(size_t count, const CancelFlag *cancel, const Progress &progress, Visit visit)
+bool forEachRowInParts(size_t count, size_t parts, const CancelFlag *cancel, const Progress &progress, Visit visit)
 {
-    for (size_t start = 0; start < count; start += kStep) {
-        if (cancel && cancel->load(std::memory_order_relaxed))
-            return false;
-        const size_t end = std::min(count, start + kStep);
-        for (size_t i = start; i < end; ++i)
-            visit(uint32_t(i));
-        if (progress)
-            progress(int(end * 100 / count));
-    }
-    return true;
-}
-
-// Status sorts by what needs the admin first: Interrupted, Failed, Aborted, Running, Queued, Finished, Unknown.
-inline int64_t severity(Status status)
-{
-    switch (status) {
-    case Status::Interrupted: return 0;
-    case Status::Failed: return 1;
-    case Status::Aborted: return 2;
-    case Status::Running: return 3;
-    case Status::Queued: return 4;
-    case Status::Finished: return 5;
-    case Status::Unknown: break;
-    }
-    return 6;
-}
-
-inline std::vector<uint32_t> ranksOf(const StringPool &pool)
-{
-    std::vector<uint32_t> order(pool.size());
-    std::iota(order.begin(), order.end(), 0u);
-    // Case-insensitive, then exact (the same order at every call: "Move" and "move" must not swap between a whole
-    // sort and an update merged into it).
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-        const QString ta = pool.text(a), tb = pool.text(b);
-        const int folded = ta.compare(tb, Qt::CaseInsensitive);
-        return folded != 0 ? folded < 0 : ta < tb;
+    std::atomic_bool cancelled{false};
+    parallel::forEachPart(count, parts, [&](size_t part, size_t begin, size_t end) {
+        for (size_t start = begin; start < end; start += kStep) {
+            if (cancelled.load(std::memory_order_relaxed) || (cancel && cancel->load(std::memory_order_relaxed))) {
+                cancelled = true;
+                return;
+            }
+            const size_t stop = std::min(end, start + kStep);
+            for (size_t i = start; i < stop; ++i)
+                visit(part, uint32_t(i));
+            if (part == 0 && progress)
+                progress(int((stop - begin) * 100 / (end - begin)));
+        }
     });
-    std::vector<uint32_t> rank(pool.size());
-    for (uint32_t i = 0; i < order.size(); ++i)
-        rank[order[i]] = i;
-    return rank;
+    return !cancelled;
 }
 
+// The items of [0, count) that `keep(i, cache)` keeps, in order: each part fills its own list, joined in part order.
+template <typename Keep>
+std::vector<uint32_t> keptInParts(const Prepared &p, size_t count, const CancelFlag *cancel, const Progress &progress,
+                                  Keep keep)
+{
+    const size_t parts = p.partsFor(count);
+    std::vector<std::vector<uint32_t>> kept(parts);
+    std::vector<MatchCache> caches(parts);
+    const bool complete = forEachRowInParts(count, parts, cancel, progress, [&](size_t part, uint32_t i) {
+        if (keep(i, caches[part]))
+            kept[part].push_back(i);
+    });
+    std::vector<uint32_t> all;
+    if (!complete)
+        return all;
+    all = std::move(kept[0]);
+    for (size_t part = 1; part < parts; ++part)
+        all.insert(all.end(), kept[part].begin(), kept[part].end());
+    return all;
+}
 
 } // namespace oplens::filtermatch

@@ -1,6 +1,7 @@
 #include "viewdelta.h"
 
 #include "filtermatch.h"
+#include "sortkeys.h"
 
 #include <algorithm>
 
@@ -12,6 +13,7 @@ std::vector<uint32_t> filterOperationsAmong(const Dataset &data, const ViewFilte
                                             const std::vector<uint32_t> &candidates)
 {
     const Prepared p(data, filter, now, false);
+    MatchCache cache;
     std::vector<uint32_t> ops;
     if (p.matcher && !p.matcher->valid())
         return ops;
@@ -20,7 +22,7 @@ std::vector<uint32_t> filterOperationsAmong(const Dataset &data, const ViewFilte
             continue;
         if (p.matcher) {
             const std::vector<EventStore::Row> rows = data.rowsOf(op);
-            if (std::none_of(rows.begin(), rows.end(), [&](EventStore::Row r) { return p.textMatches(r); }))
+            if (std::none_of(rows.begin(), rows.end(), [&](EventStore::Row r) { return p.textMatches(r, cache); }))
                 continue;
         }
         ops.push_back(op);
@@ -28,33 +30,42 @@ std::vector<uint32_t> filterOperationsAmong(const Dataset &data, const ViewFilte
     return ops;
 }
 
-std::vector<uint32_t> filterEventRange(const Dataset &data, const ViewFilter &filter, int64_t now, size_t from, size_t to)
+std::vector<uint32_t> filterEventRows(const Dataset &data, const ViewFilter &filter, int64_t now,
+                                      const std::vector<uint32_t> &candidates)
 {
     const Prepared p(data, filter, now, false);
+    MatchCache cache;
     std::vector<uint32_t> rows;
     if (p.matcher && !p.matcher->valid())
         return rows;
     const EventStore &s = data.events();
-    for (size_t i = from; i < to && i < s.size(); ++i) {
-        const auto r = uint32_t(i);
-        if (!p.rowFieldsMatch(r) || (filter.statuses && !p.statusMatches(s.operation(r))))
+    for (const uint32_t r : candidates) {
+        if (r >= s.size() || !p.rowFieldsMatch(r) || (filter.statuses && !p.statusMatches(s.operation(r))))
             continue;
-        if (p.matcher && !p.textMatches(r)) continue;
+        if (p.matcher && !p.textMatches(r, cache))
+            continue;
         rows.push_back(r);
     }
     return rows;
 }
 
+std::vector<uint32_t> filterEventRange(const Dataset &data, const ViewFilter &filter, int64_t now, size_t from, size_t to)
+{
+    std::vector<uint32_t> candidates;
+    for (size_t i = from; i < to && i < data.events().size(); ++i)
+        candidates.push_back(uint32_t(i));
+    return filterEventRows(data, filter, now, candidates);
+}
+
 namespace {
 
-template <typename Key>
-ViewOrder orderBy(Key key, std::function<bool(uint32_t, uint32_t)> tieLess, bool descending)
+// The column's key first (sortkeys.h, as the whole sorts), then the tie order; descending is the exact reverse.
+template <typename Key, typename TieLess>
+ViewOrder orderBy(std::shared_ptr<const Key> key, TieLess tieLess, bool descending)
 {
     const auto less = [key, tieLess](uint32_t a, uint32_t b) {
-        const auto ka = key(a), kb = key(b);
-        if (ka != kb)
-            return ka < kb;
-        return tieLess(a, b);
+        const int c = key->compare(a, b);
+        return c != 0 ? c < 0 : tieLess(a, b);
     };
     if (descending)
         return [less](uint32_t a, uint32_t b) { return less(b, a); };
@@ -66,53 +77,18 @@ ViewOrder orderBy(Key key, std::function<bool(uint32_t, uint32_t)> tieLess, bool
 ViewOrder operationOrder(const Dataset &data, OperationColumn column, bool descending, int64_t now)
 {
     const Dataset *d = &data;
-    const EventStore *s = &data.events();
-    auto rank = std::make_shared<const std::vector<uint32_t>>(ranksOf(s->strings()));
-    const auto rankOf = [rank](uint32_t id) { return id == kNone ? int64_t(0) : int64_t((*rank)[id]) + 1; };
     const auto tie = [d](uint32_t a, uint32_t b) {
         const int64_t ta = d->operation(a).startedAt, tb = d->operation(b).startedAt;
         return ta != tb ? ta < tb : a < b;
     };
-    const auto first = [d](uint32_t op) { return d->operation(op).firstRow; };
-    switch (column) {
-    case OperationColumn::Status: return orderBy([d](uint32_t op) { return severity(d->operation(op).status); }, tie, descending);
-    case OperationColumn::Ended: return orderBy([d](uint32_t op) { return d->operation(op).endedAt; }, tie, descending);
-    case OperationColumn::Duration: return orderBy([d, now](uint32_t op) { return d->duration(op, now); }, tie, descending);
-    case OperationColumn::Host: return orderBy([=](uint32_t op) { return rankOf(s->host(first(op))); }, tie, descending);
-    case OperationColumn::Module: return orderBy([=](uint32_t op) { return rankOf(s->module(first(op))); }, tie, descending);
-    case OperationColumn::Name: return orderBy([=](uint32_t op) { return rankOf(s->name(first(op))); }, tie, descending);
-    case OperationColumn::RequestedBy: return orderBy([=](uint32_t op) { return rankOf(s->requestedBy(first(op))); }, tie, descending);
-    case OperationColumn::Origin: return orderBy([=](uint32_t op) { return rankOf(s->origin(first(op))); }, tie, descending);
-    case OperationColumn::Events: return orderBy([d](uint32_t op) { return d->operation(op).eventCount; }, tie, descending);
-    case OperationColumn::OperationId: return orderBy([s](uint32_t op) { return s->ids().text(op); }, tie, descending);
-    case OperationColumn::Source: return orderBy([=](uint32_t op) { return s->sourceName(d->source(op)); }, tie, descending);
-    case OperationColumn::Parameters: return orderBy([=](uint32_t op) { return s->parameters(first(op)); }, tie, descending);
-    case OperationColumn::Started:
-    case OperationColumn::Count: break;
-    }
-    return orderBy([d](uint32_t op) { return d->operation(op).startedAt; }, tie, descending);
+    return orderBy(std::make_shared<const sortkeys::OperationKey>(data, column, now), tie, descending);
 }
 
 ViewOrder eventOrder(const Dataset &data, EventColumn column, bool descending)
 {
     const Dataset *d = &data;
-    const EventStore *s = &data.events();
-    auto rank = std::make_shared<const std::vector<uint32_t>>(ranksOf(s->strings()));
-    const auto rankOf = [rank](uint32_t id) { return id == kNone ? int64_t(0) : int64_t((*rank)[id]) + 1; };
     const auto tie = [d](uint32_t a, uint32_t b) { return d->earlier(a, b); };
-    switch (column) {
-    case EventColumn::Type: return orderBy([=](uint32_t r) { return rankOf(s->type(r)); }, tie, descending);
-    case EventColumn::Host: return orderBy([=](uint32_t r) { return rankOf(s->host(r)); }, tie, descending);
-    case EventColumn::Module: return orderBy([=](uint32_t r) { return rankOf(s->module(r)); }, tie, descending);
-    case EventColumn::Name: return orderBy([=](uint32_t r) { return rankOf(s->name(r)); }, tie, descending);
-    case EventColumn::RequestedBy: return orderBy([=](uint32_t r) { return rankOf(s->requestedBy(r)); }, tie, descending);
-    case EventColumn::OperationId: return orderBy([s](uint32_t r) { return s->operationId(r); }, tie, descending);
-    case EventColumn::Parameters: return orderBy([s](uint32_t r) { return s->parameters(r); }, tie, descending);
-    case EventColumn::Source: return orderBy([s](uint32_t r) { return s->sourceName(s->source(r)); }, tie, descending);
-    case EventColumn::Time:
-    case EventColumn::Count: break;
-    }
-    return orderBy([](uint32_t) { return 0; }, tie, descending);
+    return orderBy(std::make_shared<const sortkeys::EventKey>(data, column), tie, descending);
 }
 
 namespace {

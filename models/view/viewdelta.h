@@ -14,6 +14,9 @@ std::vector<uint32_t> filterOperationsAmong(const Dataset &data, const ViewFilte
                                             const std::vector<uint32_t> &candidates);
 // The rows in [from, to) that pass, in store order.
 std::vector<uint32_t> filterEventRange(const Dataset &data, const ViewFilter &filter, int64_t now, size_t from, size_t to);
+// The rows among `candidates` that pass, in their order: a few rows looked at without a pass over all of them.
+std::vector<uint32_t> filterEventRows(const Dataset &data, const ViewFilter &filter, int64_t now,
+                                      const std::vector<uint32_t> &candidates);
 
 // True when `a` comes before `b`: the order sortOperations/sortEvents give, one comparison at a time.
 using ViewOrder = std::function<bool(uint32_t a, uint32_t b)>;

@@ -82,183 +82,86 @@ QString ViewFilter::regexProblem() const
     return QStringLiteral("%1 at position %2").arg(pattern.errorString()).arg(pattern.patternErrorOffset());
 }
 
+namespace {
+
+// Whether an operation has one of the filter's statuses, worked out when one of its rows is first looked at and kept
+// (-1 not known yet). The parts of the rows share it: a value is the same whichever part writes it.
+class StatusPasses
+{
+public:
+    StatusPasses(const Prepared &p) : m_prepared(p), m_passes(new std::atomic<int8_t>[p.data.operationCount()])
+    {
+        for (size_t op = 0; op < p.data.operationCount(); ++op)
+            m_passes[op].store(-1, std::memory_order_relaxed);
+    }
+    bool passes(uint32_t op) const
+    {
+        int8_t known = m_passes[op].load(std::memory_order_relaxed);
+        if (known < 0) {
+            known = m_prepared.statusMatches(op) ? 1 : 0;
+            m_passes[op].store(known, std::memory_order_relaxed);
+        }
+        return known != 0;
+    }
+
+private:
+    const Prepared &m_prepared;
+    std::unique_ptr<std::atomic<int8_t>[]> m_passes;
+};
+
+} // namespace
+
 std::vector<uint32_t> filterEvents(const Dataset &data, const ViewFilter &filter, int64_t now,
                                    const CancelFlag *cancel, const Progress &progress)
 {
     const Prepared p(data, filter, now);
-    std::vector<uint32_t> rows;
     if (p.matcher && !p.matcher->valid())
-        return rows;
+        return {};
     const EventStore &s = data.events();
-    std::vector<int8_t> opStatus; // operation -> -1 unknown yet, 0 fails, 1 passes
-    if (filter.statuses)
-        opStatus.assign(data.operationCount(), -1);
-    const bool complete = forEachRow(s.size(), cancel, progress, [&](uint32_t r) {
-        if (!p.rowFieldsMatch(r)) return;
+    const std::unique_ptr<StatusPasses> statusPass = filter.statuses ? std::make_unique<StatusPasses>(p) : nullptr;
+    return keptInParts(p, s.size(), cancel, progress, [&](uint32_t r, MatchCache &cache) {
+        if (!p.rowFieldsMatch(r))
+            return false;
         if (filter.statuses) {
             const uint32_t op = s.operation(r);
-            if (op == kNone) return;
-            if (opStatus[op] < 0)
-                opStatus[op] = p.statusMatches(op) ? 1 : 0;
-            if (!opStatus[op]) return;
+            if (op == kNone || !statusPass->passes(op))
+                return false;
         }
-        if (p.matcher && !p.textMatches(r)) return;
-        rows.push_back(r);
+        return !p.matcher || p.textMatches(r, cache);
     });
-    if (!complete)
-        rows.clear();
-    return rows;
 }
 
 std::vector<uint32_t> filterOperations(const Dataset &data, const ViewFilter &filter, int64_t now,
                                        const CancelFlag *cancel, const Progress &progress)
 {
     const Prepared p(data, filter, now);
-    std::vector<uint32_t> ops;
     if (p.matcher && !p.matcher->valid())
-        return ops;
+        return {};
     const EventStore &s = data.events();
-    std::vector<char> textMatched;
+    // The text: operations with an event that matches, each part of the rows marking its own table.
+    const size_t parts = p.partsFor(s.size());
+    std::vector<std::vector<char>> textMatched;
     if (p.matcher) {
-        textMatched.assign(data.operationCount(), 0);
+        textMatched.assign(parts, std::vector<char>(data.operationCount(), 0));
+        std::vector<MatchCache> caches(parts);
         const Progress half = progress ? Progress([&](int percent) { progress(percent / 2); }) : Progress();
-        const bool complete = forEachRow(s.size(), cancel, half, [&](uint32_t r) {
+        const bool complete = forEachRowInParts(s.size(), parts, cancel, half, [&](size_t part, uint32_t r) {
             const uint32_t op = s.operation(r);
-            if (op != kNone && !textMatched[op] && p.textMatches(r))
-                textMatched[op] = 1;
+            if (op != kNone && !textMatched[part][op] && p.textMatches(r, caches[part]))
+                textMatched[part][op] = 1;
         });
         if (!complete)
-            return ops;
+            return {};
     }
+    const auto anyPartMatched = [&](uint32_t op) {
+        return std::any_of(textMatched.begin(), textMatched.end(), [op](const std::vector<char> &m) { return m[op] != 0; });
+    };
     const Progress rest = progress ? Progress([&](int percent) { progress(p.matcher ? 50 + percent / 2 : percent); })
                                    : Progress();
-    const bool complete = forEachRow(data.operationCount(), cancel, rest, [&](uint32_t op) {
-        if (!data.exists(op) || !p.operationFieldsMatch(op) || !p.statusMatches(op)) return;
-        if (p.matcher && !textMatched[op]) return;
-        ops.push_back(op);
+    return keptInParts(p, data.operationCount(), cancel, rest, [&](uint32_t op, MatchCache &) {
+        return data.exists(op) && p.operationFieldsMatch(op) && p.statusMatches(op)
+            && (!p.matcher || anyPartMatched(op));
     });
-    if (!complete)
-        ops.clear();
-    return ops;
-}
-
-namespace {
-
-// A row's sort key worked out once, so that sorting compares plain integers.
-struct SortEntry {
-    int64_t key;
-    int64_t tie; // the (time, row) order, or the operation's start
-    uint32_t index;
-};
-
-void sortEntries(std::vector<SortEntry> &entries, std::vector<uint32_t> &out, bool descending)
-{
-    std::sort(entries.begin(), entries.end(), [descending](const SortEntry &a, const SortEntry &b) {
-        if (a.key != b.key)
-            return descending ? a.key > b.key : a.key < b.key;
-        if (a.tie != b.tie)
-            return descending ? a.tie > b.tie : a.tie < b.tie;
-        return descending ? a.index > b.index : a.index < b.index;
-    });
-    for (size_t i = 0; i < entries.size(); ++i)
-        out[i] = entries[i].index;
-}
-
-// Ranks of texts that sort by comparison (ids, parameters, sources): one sort, then integers.
-template <typename Text>
-std::vector<int64_t> textRanks(const std::vector<uint32_t> &items, Text text)
-{
-    std::vector<uint32_t> order(items.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return text(items[a]) < text(items[b]); });
-    std::vector<int64_t> rank(items.size());
-    int64_t r = 0;
-    for (size_t i = 0; i < order.size(); ++i) {
-        if (i > 0 && text(items[order[i - 1]]) != text(items[order[i]]))
-            ++r;
-        rank[order[i]] = r;
-    }
-    return rank;
-}
-
-
-} // namespace
-
-void sortEvents(const Dataset &data, std::vector<uint32_t> &rows, EventColumn column, bool descending)
-{
-    const EventStore &s = data.events();
-    // Ties keep the order in which events apply: (startTime, row).
-    std::vector<uint32_t> timeOrder(rows);
-    std::sort(timeOrder.begin(), timeOrder.end(), [&](uint32_t a, uint32_t b) { return data.earlier(a, b); });
-    if (column == EventColumn::Time || column == EventColumn::Count) {
-        if (descending)
-            std::reverse(timeOrder.begin(), timeOrder.end());
-        rows = std::move(timeOrder);
-        return;
-    }
-    const std::vector<uint32_t> rank = ranksOf(s.strings());
-    const auto rankOf = [&](uint32_t id) { return id == kNone ? int64_t(0) : int64_t(rank[id]) + 1; };
-    std::vector<int64_t> texts;
-    if (column == EventColumn::OperationId)
-        texts = textRanks(timeOrder, [&](uint32_t r) { return s.operationId(r); });
-    else if (column == EventColumn::Parameters)
-        texts = textRanks(timeOrder, [&](uint32_t r) { return s.parameters(r); });
-    else if (column == EventColumn::Source)
-        texts = textRanks(timeOrder, [&](uint32_t r) { return s.sourceName(s.source(r)); });
-    std::vector<SortEntry> entries(timeOrder.size());
-    for (size_t i = 0; i < timeOrder.size(); ++i) {
-        const uint32_t r = timeOrder[i];
-        int64_t key = 0;
-        switch (column) {
-        case EventColumn::Type: key = rankOf(s.type(r)); break;
-        case EventColumn::Host: key = rankOf(s.host(r)); break;
-        case EventColumn::Module: key = rankOf(s.module(r)); break;
-        case EventColumn::Name: key = rankOf(s.name(r)); break;
-        case EventColumn::RequestedBy: key = rankOf(s.requestedBy(r)); break;
-        default: key = texts[i]; break;
-        }
-        entries[i] = {key, int64_t(i), r};
-    }
-    sortEntries(entries, rows, descending);
-}
-
-void sortOperations(const Dataset &data, std::vector<uint32_t> &ops, OperationColumn column, bool descending,
-                    int64_t now)
-{
-    const EventStore &s = data.events();
-    const std::vector<uint32_t> rank = ranksOf(s.strings());
-    const auto rankOf = [&](uint32_t id) { return id == kNone ? int64_t(0) : int64_t(rank[id]) + 1; };
-    std::vector<int64_t> texts;
-    if (column == OperationColumn::OperationId)
-        texts = textRanks(ops, [&](uint32_t op) { return s.ids().text(op); });
-    else if (column == OperationColumn::Source)
-        texts = textRanks(ops, [&](uint32_t op) { return s.sourceName(data.source(op)); });
-    else if (column == OperationColumn::Parameters)
-        texts = textRanks(ops, [&](uint32_t op) { return s.parameters(data.operation(op).firstRow); });
-    std::vector<SortEntry> entries(ops.size());
-    for (size_t i = 0; i < ops.size(); ++i) {
-        const uint32_t op = ops[i];
-        const Operation &o = data.operation(op);
-        int64_t key = 0;
-        switch (column) {
-        case OperationColumn::Status: key = severity(o.status); break;
-        case OperationColumn::Started:
-        case OperationColumn::Count: key = o.startedAt; break;
-        case OperationColumn::Ended: key = o.endedAt; break;
-        case OperationColumn::Duration: key = data.duration(op, now); break;
-        case OperationColumn::Host: key = rankOf(s.host(o.firstRow)); break;
-        case OperationColumn::Module: key = rankOf(s.module(o.firstRow)); break;
-        case OperationColumn::Name: key = rankOf(s.name(o.firstRow)); break;
-        case OperationColumn::RequestedBy: key = rankOf(s.requestedBy(o.firstRow)); break;
-        case OperationColumn::Origin: key = rankOf(s.origin(o.firstRow)); break;
-        case OperationColumn::Events: key = o.eventCount; break;
-        case OperationColumn::OperationId:
-        case OperationColumn::Source:
-        case OperationColumn::Parameters: key = texts[i]; break;
-        }
-        entries[i] = {key, o.startedAt, op};
-    }
-    sortEntries(entries, ops, descending);
 }
 
 std::optional<int64_t> parseTimeArgument(const QString &text)
