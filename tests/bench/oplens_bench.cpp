@@ -2,12 +2,14 @@
 // memory. It writes a deterministic JSON Lines oplog of N events (~320 bytes each, fixed-seed RNG) and prints one
 // `name: value unit` line per figure: the read floor (read() of 8 MiB chunks + memchr), readOplog into a Dataset and
 // Dataset::aggregate() (time, events/s, MB/s), RssAnon growth and EventStore::approximateBytes() per event, filter and
-// sort times, and jq's time on the same file. Files are read warm (page cache). A program: ctest never runs it.
+// sort times, small files' load times, oplensctl's whole-process time and peak RSS, and jq's time on the same file.
+// Files are read warm (page cache). A program: ctest never runs it.
 //
 //   oplens_bench [--events N] [--file PATH] [--keep]   N defaults to 2000000; an existing PATH is read as it is, a
 //   missing one is written. A generated file is removed at the end unless --keep. Use a Release/RelWithDebInfo build.
 #include "dataset.h"
 #include "oplogreader.h"
+#include "sourcereading.h"
 #include "viewfilter.h"
 
 #include <QCommandLineParser>
@@ -27,10 +29,16 @@
 #include <ctime>
 #include <fcntl.h>
 #include <numeric>
+#include <optional>
 #include <random>
+#include <spawn.h>
 #include <string>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
+
+extern char **environ;
 
 using namespace oplens;
 
@@ -231,6 +239,45 @@ uint64_t middleLine(const QString &path)
     return uint64_t(file.pos());
 }
 
+
+// Best of 20: readSources() of one small file into a new Dataset, aggregate included (what opening it costs); -1
+// when it reads no event.
+double smallFileMs(const QString &path)
+{
+    double best = 1e9;
+    for (int run = 0; run < 20; ++run) {
+        Dataset small;
+        std::vector<SourceRead> reads(1);
+        reads[0].name = reads[0].path = path;
+        best = std::min(best, timed([&] { readSources(reads, small); }));
+        if (small.events().empty() || small.operationCount() == 0)
+            return -1;
+    }
+    return best * 1e3;
+}
+
+// The whole process `oplensctl get-unfinished-operation-log FILE`, output to /dev/null (no shell): wall time in
+// seconds and peak RSS in MB; nullopt when it could not run or failed.
+std::optional<std::pair<double, double>> oplensctlUnfinished(const QString &path)
+{
+    const QByteArray file = QFile::encodeName(path);
+    char program[] = OPLENSCTL, command[] = "get-unfinished-operation-log";
+    char *argv[] = {program, command, const_cast<char *>(file.constData()), nullptr};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    int status = 0;
+    rusage usage{};
+    const auto start = std::chrono::steady_clock::now();
+    const int spawned = posix_spawn(&pid, program, &actions, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (spawned != 0 || wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return std::nullopt;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::pair(seconds, double(usage.ru_maxrss) * 1024 / 1e6); // ru_maxrss is in KiB
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -337,8 +384,30 @@ int main(int argc, char **argv)
     print("sortEvents Time descending", timed([&] { sortEvents(data, rows, EventColumn::Time, true); }) * 1e3, "ms", 1);
     rows = all;
     print("sortEvents Module", timed([&] { sortEvents(data, rows, EventColumn::Module, false); }) * 1e3, "ms", 1);
+    const std::vector<uint32_t> allOps = ops;
     const double sortOps = timed([&] { sortOperations(data, ops, OperationColumn::Duration, true, now); });
     print("sortOperations Duration", sortOps * 1e3, "ms", 1);
+    // Every other column of both tables, ascending, from the filters' order (rows and operations ascending).
+    const std::pair<EventColumn, const char *> eventColumns[] = {
+        {EventColumn::Type, "Type"}, {EventColumn::Host, "Host"}, {EventColumn::Name, "Name"},
+        {EventColumn::OperationId, "OperationId"}, {EventColumn::RequestedBy, "RequestedBy"},
+        {EventColumn::Parameters, "Parameters"}, {EventColumn::Source, "Source"}};
+    for (const auto &[column, name] : eventColumns) {
+        rows = all;
+        const double t = timed([&] { sortEvents(data, rows, column, false); });
+        print((std::string("sortEvents ") + name).c_str(), t * 1e3, "ms", 1);
+    }
+    const std::pair<OperationColumn, const char *> operationColumns[] = {
+        {OperationColumn::Status, "Status"}, {OperationColumn::Started, "Started"}, {OperationColumn::Ended, "Ended"},
+        {OperationColumn::Host, "Host"}, {OperationColumn::Module, "Module"}, {OperationColumn::Name, "Name"},
+        {OperationColumn::RequestedBy, "RequestedBy"}, {OperationColumn::Origin, "Origin"},
+        {OperationColumn::OperationId, "OperationId"}, {OperationColumn::Source, "Source"},
+        {OperationColumn::Events, "Events"}, {OperationColumn::Parameters, "Parameters"}};
+    for (const auto &[column, name] : operationColumns) {
+        ops = allOps;
+        const double t = timed([&] { sortOperations(data, ops, column, false, now); });
+        print((std::string("sortOperations ") + name).c_str(), t * 1e3, "ms", 1);
+    }
 
     // Following: 1,000 events appended to the loaded dataset as the console's follow path does (store, operations,
     // Stale limits, Superseded). The first append after the load, then the median of four more.
@@ -359,6 +428,18 @@ int main(int argc, char **argv)
     const uint16_t second = data.addSource(QStringLiteral("bench second half"));
     const double concatenate = timed([&] { data.events().appendBatch(std::move(piece), second); });
     print("concatenate 1M rows", concatenate * 1e3 * 1e6 / pieceRows, "ms", 1);
+
+    // Nothing slower for small files: the 16-event seed sample and a file of 100 events.
+    print("small file seed", smallFileMs(QStringLiteral(SEED_EXAMPLE)), "ms", 2);
+    const QString hundred = QDir::temp().filePath(QStringLiteral("oplens-bench-100-%1.jsonl").arg(getpid()));
+    if (generate(hundred, 100))
+        print("small file 100 events", smallFileMs(hundred), "ms", 2);
+    QFile::remove(hundred);
+    if (const auto ctl = oplensctlUnfinished(path))
+        std::printf("oplensctl unfinished: %.3f s, %.0f MB\n", ctl->first, ctl->second);
+    else
+        std::printf("oplensctl unfinished: failed\n");
+    std::fflush(stdout);
 
     if (QStandardPaths::findExecutable(QStringLiteral("jq")).isEmpty()) {
         std::printf("jq: not installed\n");
