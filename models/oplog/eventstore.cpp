@@ -118,15 +118,15 @@ void EventStore::reserve(size_t rows)
 
 // The previous row's text when it is the same: the usual other field, a human-readable time to the second, repeats
 // for every event of the same second.
-TextRef EventStore::addOtherFields(std::string_view text)
+uint32_t EventStore::addOtherFields(std::string_view text)
 {
-    if (!m_otherFields.empty() && m_text.view(m_otherFields.back()) == text)
-        return m_otherFields.back();
-    return m_text.add(text);
+    if (m_otherTexts.empty() || m_text.view(m_otherTexts.back()) != text)
+        m_otherTexts.push_back(m_text.add(text));
+    return uint32_t(m_otherTexts.size() - 1);
 }
 
 void EventStore::pushRow(int64_t time, int64_t opStartTime, uint32_t op, const EventShape &shape, uint32_t restartOf,
-                         uint32_t position, uint32_t parameters, TextRef otherFields)
+                         uint32_t position, uint32_t parameters, uint32_t otherFields)
 {
     const auto row = Row(m_time.size());
     int64_t delta = 0;
@@ -191,6 +191,10 @@ void EventStore::appendBatch(EventStore &&batch, uint16_t source)
         texts[i] = adopt ? m_parameterTexts.internStored(m_text, TextArena::shifted(batch.m_parameterTexts.ref(i), shift))
                          : m_parameterTexts.intern(m_text, batch.m_text.view(batch.m_parameterTexts.ref(i)));
 
+    const auto otherBase = uint32_t(m_otherTexts.size());
+    if (adopt)
+        for (const TextRef ref : batch.m_otherTexts)
+            m_otherTexts.push_back(TextArena::shifted(ref, shift));
     const auto base = Row(size());
     const size_t n = batch.size();
     reserve(n);
@@ -202,8 +206,7 @@ void EventStore::appendBatch(EventStore &&batch, uint16_t source)
         m_op.push_back(op == kNone ? kNone : ids[op]);
         m_shape.push_back(shapes[batch.m_shape[r]]);
         m_parameters.push_back(texts[batch.m_parameters[r]]);
-        m_otherFields.push_back(adopt ? TextArena::shifted(batch.m_otherFields[r], shift)
-                                      : addOtherFields(batch.m_text.view(batch.m_otherFields[r])));
+        m_otherFields.push_back(adopt ? otherBase + batch.m_otherFields[r] : addOtherFields(batch.otherFields(Row(r))));
     }
     for (size_t k = 0; k < batch.m_restartOf.rows.size(); ++k)
         m_restartOf.add(base + batch.m_restartOf.rows[k], ids[batch.m_restartOf.values[k]]);
@@ -291,8 +294,9 @@ void EventStore::addToPositions(uint64_t by)
 
 size_t EventStore::approximateBytes() const
 {
-    const size_t perRow = sizeof(int64_t) + sizeof(int32_t) + 4 * sizeof(uint32_t) + sizeof(TextRef);
-    return m_time.capacity() * perRow + m_text.bytesUsed() + m_runKeys.capacity() * sizeof(uint64_t)
+    const size_t perRow = sizeof(int64_t) + sizeof(int32_t) + 5 * sizeof(uint32_t);
+    return m_time.capacity() * perRow + m_otherTexts.capacity() * sizeof(TextRef) + m_text.bytesUsed()
+        + m_runKeys.capacity() * sizeof(uint64_t)
         + m_lastParameters.capacity() * sizeof(uint32_t);
 }
 
@@ -300,8 +304,8 @@ std::vector<std::pair<const char *, size_t>> EventStore::memoryParts() const
 {
     const size_t n = size();
     size_t otherText = 0;
-    for (size_t r = 0; r < n; ++r) // shared with the row before: counted once
-        otherText += r > 0 && m_otherFields[r] == m_otherFields[r - 1] ? 0 : m_otherFields[r] & TextArena::kMaxLength;
+    for (const TextRef ref : m_otherTexts)
+        otherText += ref & TextArena::kMaxLength;
     const size_t sparse = (m_restartOf.rows.size() + m_farOpStart.rows.size()) * sizeof(Row)
         + m_restartOf.values.size() * sizeof(uint32_t) + m_farOpStart.values.size() * sizeof(int64_t);
     return {{"column time", n * sizeof(int64_t)},
@@ -310,7 +314,8 @@ std::vector<std::pair<const char *, size_t>> EventStore::memoryParts() const
             {"column shape", n * sizeof(uint32_t)},
             {"column position", n * sizeof(uint32_t)},
             {"column parameters", n * sizeof(uint32_t)},
-            {"column otherFields", n * sizeof(TextRef)},
+            {"column otherFields", n * sizeof(uint32_t)},
+            {"other fields' distinct texts", m_otherTexts.size() * sizeof(TextRef)},
             {"restartOf and far opStartTimes", sparse},
             {"text otherFields", otherText},
             {"text parameters", m_parameterTexts.textBytes()},

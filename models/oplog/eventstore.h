@@ -72,7 +72,7 @@ public:
     uint32_t position(Row r) const { return m_position[r]; }
     bool startTimeIsText(Row r) const { return shape(r).flags & EventShape::kStartTimeIsText; }
     std::string_view parameters(Row r) const { return m_text.view(m_parameterTexts.ref(m_parameters[r])); }
-    std::string_view otherFields(Row r) const { return m_text.view(m_otherFields[r]); }
+    std::string_view otherFields(Row r) const { return m_text.view(m_otherTexts[m_otherFields[r]]); }
     // A 64-bit hash of the operation's source, module, name and parameters (the last text stored for it) as
     // parametersHash() sees them, made once while appending: equal keys are the same operation run again
     // (docs/oplog.md section 3, Superseded). Never 0; 1 for an operation none of whose events was stored.
@@ -112,9 +112,9 @@ private:
 
     const EventShape &shape(Row r) const { return m_shapes[m_shape[r]]; }
     void pushRow(int64_t time, int64_t opStartTime, uint32_t op, const EventShape &shape, uint32_t restartOf,
-                 uint32_t position, uint32_t parameters, TextRef otherFields);
+                 uint32_t position, uint32_t parameters, uint32_t otherFields);
     uint32_t addParameters(uint32_t op, std::string_view parameters, const EventShape &shape);
-    TextRef addOtherFields(std::string_view text);
+    uint32_t addOtherFields(std::string_view text);
     void growOperations(uint32_t op);
 
     QStringList m_sources;
@@ -126,8 +126,9 @@ private:
 
     PageVector<int64_t> m_time;
     PageVector<int32_t> m_opStartDelta;
-    PageVector<uint32_t> m_op, m_shape, m_position, m_parameters;
-    PageVector<TextRef> m_otherFields;
+    PageVector<uint32_t> m_op, m_shape, m_position, m_parameters, m_otherFields;
+    PageVector<TextRef> m_otherTexts; // m_otherFields numbers them: a row's other fields, shared with the rows after it
+                                      // that have the same
     Sparse<uint32_t> m_restartOf;
     Sparse<int64_t> m_farOpStart;
     // Per operation: its last parameters (its events mostly repeat them; kSetAgain: they were set more than once in

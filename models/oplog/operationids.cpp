@@ -147,7 +147,8 @@ void OperationIds::grow(size_t keys)
         size *= 2;
     if (size == m_slots.size())
         return;
-    std::vector<uint32_t> slots(size, kNone);
+    PageVector<uint32_t> slots;
+    slots.resize(size, kNone);
     const size_t mask = slots.size() - 1;
     for (uint32_t index = 0; index < m_keys.size(); ++index) {
         const Key &key = m_keys[index];

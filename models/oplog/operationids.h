@@ -33,7 +33,8 @@ public:
     size_t tableBytes() const { return m_slots.size() * sizeof(uint32_t); }
 
 private:
-    struct Key {
+    // 20 bytes, not 24: 800k of them for 2M events.
+    struct __attribute__((packed, aligned(4))) Key {
         uint64_t hi = 0, lo = 0; // the UUID's bytes, or lo = TextRef of a textual id
         uint16_t source = 0;
         bool uuid = false;
@@ -46,7 +47,7 @@ private:
     uint32_t insert(Key probe, std::string_view text, uint64_t hash);
 
     PageVector<Key> m_keys;
-    std::vector<uint32_t> m_slots; // kNone or an index into m_keys; size is a power of two
+    PageVector<uint32_t> m_slots; // kNone or an index into m_keys; size is a power of two
     TextArena m_text;
 };
 

@@ -73,7 +73,8 @@ uint32_t TextTable::add(const TextArena &arena, TextRef ref, size_t slot)
     const auto index = uint32_t(m_refs.size());
     m_slots[slot] = index;
     if (m_refs.size() * 2 > m_slots.size()) { // rehash at half full
-        std::vector<uint32_t> slots(m_slots.size() * 2, 0);
+        PageVector<uint32_t> slots;
+        slots.resize(m_slots.size() * 2, 0);
         const size_t mask = slots.size() - 1;
         for (uint32_t i = 1; i <= m_refs.size(); ++i) {
             size_t s = hashText(arena.view(m_refs[i - 1])) & mask;
@@ -91,7 +92,7 @@ uint32_t TextTable::intern(TextArena &arena, std::string_view text)
     if (text.empty())
         return 0;
     if (m_slots.empty())
-        m_slots.assign(64, 0);
+        m_slots.resize(64, 0);
     size_t slot = 0;
     if (const uint32_t found = find(arena, text, slot); found != 0)
         return found;
@@ -103,7 +104,7 @@ uint32_t TextTable::internStored(const TextArena &arena, TextRef ref)
     if (ref == 0)
         return 0;
     if (m_slots.empty())
-        m_slots.assign(64, 0);
+        m_slots.resize(64, 0);
     size_t slot = 0;
     if (const uint32_t found = find(arena, arena.view(ref), slot); found != 0)
         return found;

@@ -2,6 +2,8 @@
 // Blocks never move, so a TextRef stays valid and the arena grows without copying.
 #pragma once
 
+#include "pagevector.h"
+
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -56,8 +58,8 @@ private:
     uint32_t find(const TextArena &arena, std::string_view text, size_t &slot) const;
     uint32_t add(const TextArena &arena, TextRef ref, size_t slot);
 
-    std::vector<TextRef> m_refs;   // of texts 1..n
-    std::vector<uint32_t> m_slots; // 0 or a text number; size is a power of two, at most half full
+    PageVector<TextRef> m_refs;   // of texts 1..n
+    PageVector<uint32_t> m_slots; // 0 or a text number; size is a power of two, at most half full
 };
 
 } // namespace oplens
