@@ -35,11 +35,19 @@ void forEachPart(size_t count, size_t parts, Run run)
             leftOver.push_back(part);
         }
     }
-    run(size_t(0), bounds(0), bounds(1));
-    for (const size_t part : leftOver)
-        run(part, bounds(part), bounds(part + 1));
-    for (std::thread &t : threads)
-        t.join();
+    const auto joinAll = [&] {
+        for (std::thread &t : threads)
+            t.join();
+    };
+    try {
+        run(size_t(0), bounds(0), bounds(1));
+        for (const size_t part : leftOver)
+            run(part, bounds(part), bounds(part + 1));
+    } catch (...) { // (no allocation left, say): the other parts still use what this frame holds
+        joinAll();
+        throw;
+    }
+    joinAll();
 }
 
 } // namespace oplens::parallel

@@ -54,7 +54,8 @@ private:
         // compared whole. A needle's letters are lower case: `byte | 0x20` folds only the matching upper case one.
         const auto byteOf = [](unsigned char c) { return _mm_set1_epi8(static_cast<char>(c)); };
         const auto foldOf = [](unsigned char c) { return _mm_set1_epi8(c >= 'a' && c <= 'z' ? 0x20 : 0); };
-        const auto first = static_cast<unsigned char>(m_needle.front()), last = static_cast<unsigned char>(m_needle.back());
+        const auto first = static_cast<unsigned char>(m_needle.front());
+        const auto last = static_cast<unsigned char>(m_needle.back());
         const __m128i firstByte = byteOf(first), firstFold = foldOf(first);
         const __m128i lastByte = byteOf(last), lastFold = foldOf(last);
         for (; i + m - 1 + 16 <= n; i += 16) {

@@ -11,6 +11,8 @@ namespace oplens::textrank {
 
 namespace {
 
+using radix::KeyedItem;
+
 // A text being sorted: where it is (no trip through the list of texts for each look) and its key at some depth.
 struct TextItem {
     uint64_t key;
@@ -84,13 +86,49 @@ struct Range {
 // The scratch space of one thread.
 struct Scratch {
     std::vector<TextItem> part;
+    std::vector<KeyedItem> keyed;
     std::vector<uint64_t> window;
     std::vector<uint32_t> rests;
 };
 
-// Sorts a range by what follows its equal beginning, marks in `starts` where a new text begins, and adds to `todo` the
+bool pieceLess(const TextItem &a, const TextItem &b) { return a.key != b.key ? a.key < b.key : a.tail < b.tail; }
+
+// Writes `part` sorted by its pieces to `out`. Counting passes pay for their tables of counts only on many items, and
+// move 16-byte keys, not the texts' items; the order among equal pieces is free.
+void sortByPiece(std::vector<TextItem> &part, std::vector<TextItem>::iterator out, std::vector<KeyedItem> &keyed)
+{
+    if (part.size() >= 65536) {
+        keyed.resize(part.size());
+        for (size_t i = 0; i < part.size(); ++i)
+            keyed[i] = {part[i].key, uint32_t(i), part[i].tail};
+        radix::sortStable(keyed);
+        for (size_t i = 0; i < part.size(); ++i)
+            *out++ = part[keyed[i].item];
+    } else {
+        std::sort(part.begin(), part.end(), pieceLess);
+        std::copy(part.begin(), part.end(), out);
+    }
+}
+
+// After a range was sorted by its pieces at `depth`: marks in `starts` where a new text begins, and adds to `todo` the
 // runs still equal that go on (sorted one piece deeper later: a list, not recursion, as a text may be megabytes). A
 // piece shorter than 8 bytes ends its texts: those equal in it are equal.
+void markRuns(const std::vector<TextItem> &items, const Range r, size_t depth, std::vector<char> &starts,
+              std::vector<Range> &todo)
+{
+    size_t runStart = r.begin;
+    for (size_t i = r.begin + 1; i <= r.end; ++i) {
+        if (i < r.end && items[i].key == items[i - 1].key && items[i].tail == items[i - 1].tail)
+            continue;
+        if (i < r.end)
+            starts[i] = 1;
+        if (i - runStart > 1 && items[runStart].tail == 8)
+            todo.push_back({runStart, i, depth + 8});
+        runStart = i;
+    }
+}
+
+// Sorts a range by what follows its equal beginning (see markRuns).
 void refine(std::vector<TextItem> &items, const Range r, std::vector<char> &starts, std::vector<Range> &todo,
             Scratch &scratch)
 {
@@ -107,24 +145,8 @@ void refine(std::vector<TextItem> &items, const Range r, std::vector<char> &star
     std::vector<TextItem> &part = scratch.part;
     part.assign(at(r.begin), at(r.end));
     const size_t depth = keyAtFirstDifference(part, r.depth, scratch.window, scratch.rests);
-    // Counting passes pay for their tables of counts only on many items; the order among equal pieces is free.
-    if (part.size() >= 65536)
-        radix::sortStable(part);
-    else
-        std::sort(part.begin(), part.end(), [](const TextItem &a, const TextItem &b) {
-            return a.key != b.key ? a.key < b.key : a.tail < b.tail;
-        });
-    std::copy(part.begin(), part.end(), at(r.begin));
-    size_t runStart = r.begin;
-    for (size_t i = r.begin + 1; i <= r.end; ++i) {
-        if (i < r.end && items[i].key == items[i - 1].key && items[i].tail == items[i - 1].tail)
-            continue;
-        if (i < r.end)
-            starts[i] = 1;
-        if (i - runStart > 1 && items[runStart].tail == 8)
-            todo.push_back({runStart, i, depth + 8});
-        runStart = i;
-    }
+    sortByPiece(part, at(r.begin), scratch.keyed);
+    markRuns(items, r, depth, starts, todo);
 }
 
 // Sorts every range of `todo` and what it leads to. The biggest ranges are refined here first until none holds more

@@ -154,7 +154,8 @@ std::vector<uint32_t> filterOperations(const Dataset &data, const ViewFilter &fi
             return {};
     }
     const auto anyPartMatched = [&](uint32_t op) {
-        return std::any_of(textMatched.begin(), textMatched.end(), [op](const std::vector<char> &m) { return m[op] != 0; });
+        const auto matched = [op](const std::vector<char> &part) { return part[op] != 0; };
+        return std::any_of(textMatched.begin(), textMatched.end(), matched);
     };
     const Progress rest = progress ? Progress([&](int percent) { progress(p.matcher ? 50 + percent / 2 : percent); })
                                    : Progress();

@@ -6,6 +6,7 @@
 #include "sortkeys.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace oplens {
 
@@ -13,33 +14,29 @@ namespace {
 
 using radix::KeyedItem;
 
-// `items` sorted by `keyOf` (an unsigned key of the same order), equal keys by index. Items already in that order
-// (the rows of one file by time) cost one look.
-template <typename KeyOf>
-std::vector<uint32_t> byKeyThenIndex(std::vector<uint32_t> items, KeyOf keyOf)
+// The positions of `keys` in (key, position) order. Keys already in order (the rows of one file by time) cost one look.
+std::vector<uint32_t> stableOrder(const std::vector<uint64_t> &keys)
 {
-    if (!std::is_sorted(items.begin(), items.end()))
-        std::sort(items.begin(), items.end());
-    bool ordered = true;
-    for (size_t i = 1; i < items.size() && ordered; ++i)
-        ordered = keyOf(items[i - 1]) <= keyOf(items[i]);
-    if (ordered)
-        return items;
-    std::vector<KeyedItem> keyed(items.size());
-    for (size_t i = 0; i < items.size(); ++i)
-        keyed[i] = {keyOf(items[i]), items[i], 0};
+    std::vector<uint32_t> positions(keys.size());
+    if (std::is_sorted(keys.begin(), keys.end())) {
+        std::iota(positions.begin(), positions.end(), 0u);
+        return positions;
+    }
+    std::vector<KeyedItem> keyed(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i)
+        keyed[i] = {keys[i], uint32_t(i), 0};
     radix::sortStable(keyed);
-    for (size_t i = 0; i < items.size(); ++i)
-        items[i] = keyed[i].item;
-    return items;
+    for (size_t i = 0; i < keys.size(); ++i)
+        positions[i] = keyed[i].item;
+    return positions;
 }
 
-// `out`: the items of `order` (the tie order) sorted stably by their keys. Keys of a narrow range (ranks of interned
-// strings or of texts, severities) are counted into place in one pass; others go through radixsort.h's passes.
-void sortByColumn(const std::vector<uint32_t> &order, const std::vector<uint64_t> &keys, std::vector<uint32_t> &out,
-                  bool descending)
+// `out`: items[tieOrder[i]] sorted stably by their keys (keys[p] is items[p]'s). Keys of a narrow range (ranks of
+// interned strings or of texts, severities) are counted into place in one pass; others go through radixsort.h.
+void sortByColumn(const std::vector<uint32_t> &items, const std::vector<uint32_t> &tieOrder,
+                  const std::vector<uint64_t> &keys, std::vector<uint32_t> &out, bool descending)
 {
-    const size_t n = order.size();
+    const size_t n = items.size();
     out.resize(n);
     uint64_t lowest = n > 0 ? keys[0] : 0, highest = lowest;
     for (const uint64_t k : keys)
@@ -50,12 +47,12 @@ void sortByColumn(const std::vector<uint32_t> &order, const std::vector<uint64_t
             ++next[size_t(k - lowest) + 1];
         for (size_t k = 1; k < next.size(); ++k)
             next[k] += next[k - 1];
-        for (size_t i = 0; i < n; ++i)
-            out[next[size_t(keys[i] - lowest)]++] = order[i];
+        for (const uint32_t p : tieOrder)
+            out[next[size_t(keys[p] - lowest)]++] = items[p];
     } else {
         std::vector<KeyedItem> keyed(n);
         for (size_t i = 0; i < n; ++i)
-            keyed[i] = {keys[i], order[i], 0};
+            keyed[i] = {keys[tieOrder[i]], items[tieOrder[i]], 0};
         radix::sortStable(keyed);
         for (size_t i = 0; i < n; ++i)
             out[i] = keyed[i].item;
@@ -64,36 +61,50 @@ void sortByColumn(const std::vector<uint32_t> &order, const std::vector<uint64_t
         std::reverse(out.begin(), out.end());
 }
 
+// Sorts `items` by the tie key `tieOf` then index, then (unless `byTieOnly`) stably by `columnKeys`, both worked out
+// over the items in ascending order: the store's and the operations' tables are read front to back, not at random.
+template <typename TieOf, typename ColumnKeys>
+void sortItems(std::vector<uint32_t> &items, bool descending, bool byTieOnly, TieOf tieOf, ColumnKeys columnKeys)
+{
+    if (!std::is_sorted(items.begin(), items.end()))
+        std::sort(items.begin(), items.end());
+    std::vector<uint64_t> ties(items.size());
+    for (size_t i = 0; i < items.size(); ++i)
+        ties[i] = tieOf(items[i]);
+    const std::vector<uint32_t> tieOrder = stableOrder(ties);
+    std::vector<uint32_t> out;
+    if (byTieOnly) {
+        out.resize(items.size());
+        for (size_t i = 0; i < items.size(); ++i)
+            out[i] = items[tieOrder[i]];
+        if (descending)
+            std::reverse(out.begin(), out.end());
+    } else {
+        sortByColumn(items, tieOrder, columnKeys(items), out, descending);
+    }
+    items = std::move(out);
+}
+
 } // namespace
 
 void sortEvents(const Dataset &data, std::vector<uint32_t> &rows, EventColumn column, bool descending)
 {
     const EventStore &s = data.events();
     // Ties keep the order in which events apply: (startTime, row).
-    std::vector<uint32_t> order = byKeyThenIndex(std::move(rows), [&](uint32_t r) { return radix::ordered(s.time(r)); });
-    if (column == EventColumn::Time || column == EventColumn::Count) {
-        if (descending)
-            std::reverse(order.begin(), order.end());
-        rows = std::move(order);
-        return;
-    }
-    sortByColumn(order, sortkeys::EventKey(data, column).keys(order), rows, descending);
+    sortItems(rows, descending, column == EventColumn::Time || column == EventColumn::Count,
+              [&](uint32_t r) { return radix::ordered(s.time(r)); },
+              [&](const std::vector<uint32_t> &items) { return sortkeys::EventKey(data, column).keys(items); });
 }
 
 void sortOperations(const Dataset &data, std::vector<uint32_t> &ops, OperationColumn column, bool descending,
                     int64_t now)
 {
-    // Ties: (startedAt, operation).
-    std::vector<uint32_t> order = byKeyThenIndex(std::move(ops), [&](uint32_t op) {
-        return radix::ordered(data.operation(op).startedAt);
-    });
-    if (column == OperationColumn::Started || column == OperationColumn::Count) { // the tie order is the key's
-        if (descending)
-            std::reverse(order.begin(), order.end());
-        ops = std::move(order);
-        return;
-    }
-    sortByColumn(order, sortkeys::OperationKey(data, column, now).keys(order), ops, descending);
+    // Ties: (startedAt, operation). Started is its own tie order.
+    sortItems(ops, descending, column == OperationColumn::Started || column == OperationColumn::Count,
+              [&](uint32_t op) { return radix::ordered(data.operation(op).startedAt); },
+              [&](const std::vector<uint32_t> &items) {
+                  return sortkeys::OperationKey(data, column, now).keys(items);
+              });
 }
 
 } // namespace oplens

@@ -33,16 +33,18 @@ QByteArray operationsOf(int source)
     uint32_t seed = 7u + uint32_t(source);
     const auto next = [&](uint32_t n) { seed = seed * 1103515245u + 12345u; return (seed >> 8) % n; };
     for (int i = 0; i < kOperations; ++i) {
-        const QByteArray id = i % 3 == 0
-            ? QByteArray("%1-0000-4000-8000-000000000000").replace("%1", QByteArray::number(0x10000000 + next(5000), 16))
-            : QByteArray("op") + QByteArray::number(next(9000)); // repeats: same id, several events
+        const QByteArray uuidHead = QByteArray::number(0x10000000 + next(5000), 16);
+        const QByteArray id = i % 3 == 0 ? uuidHead + "-0000-4000-8000-000000000000"
+                                         : QByteArray("op") + QByteArray::number(next(9000)); // repeats
         const QByteArray user = users[next(5)];
-        const QByteArray params = QByteArray(R"(,"requestedBy":")") + user + R"(","parameters":{"origin":"Cron","account":"user)"
-            + QByteArray::number(next(700)) + (next(4) == 0 ? "Café" : "CAFÉ") + QByteArray(next(3) * 9, 'x') + "\"}";
+        const QByteArray params = QByteArray(R"(,"requestedBy":")") + user
+            + R"(","parameters":{"origin":"Cron","account":"user)" + QByteArray::number(next(700))
+            + (next(4) == 0 ? "Café" : "CAFÉ") + QByteArray(next(3) * 9, 'x') + "\"}";
         const int events = 1 + int(next(4));
         for (int e = 0; e < events; ++e)
-            out += eventLine(id, types[std::min<uint32_t>(uint32_t(e) + next(2), 4)], 1000 + i / 3 * 37 + e * 11 + next(3),
-                             params, modules[next(6)], i % 5 == 0 ? "MoveBlobs" : "SmartScan");
+            out += eventLine(id, types[std::min<uint32_t>(uint32_t(e) + next(2), 4)],
+                             1000 + i / 3 * 37 + e * 11 + next(3), params, modules[next(6)],
+                             i % 5 == 0 ? "MoveBlobs" : "SmartScan");
         if (i % 4001 == 0)
             out += serviceStarted(1000 + i * 12);
     }
