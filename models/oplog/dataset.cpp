@@ -5,6 +5,9 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace oplens {
 
@@ -141,6 +144,8 @@ void Dataset::aggregate(std::optional<uint16_t> evidenceOf)
     });
     if (knownBefore || everything) {
         deriveAll();
+        if (everything)
+            returnFreedMemory();
         return;
     }
     bool finishedChanged = restartsChanged;
@@ -159,6 +164,15 @@ void Dataset::aggregate(std::optional<uint16_t> evidenceOf)
     m_change.ops = touched;
     if (finishedChanged && !updateFromFinishedRuns(touched, before))
         computeFromFinishedRuns();
+}
+
+// After a load: what reading freed (a parallel read's buffers, in each thread's heap) goes back to the system instead
+// of staying with the process (10-15 bytes per event of a big file; about 1 ms).
+void Dataset::returnFreedMemory()
+{
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
 }
 
 // A runner's own ServiceStarted is a marker: recovery already recorded what that runner ran, and the service that owns

@@ -132,6 +132,7 @@ private:
     bool addServiceStart(Row row);
     bool linkRestart(uint32_t op, uint32_t target);
     void deriveAll(); // and what the Finished runs decide
+    static void returnFreedMemory();
     // An operation that a later run may supersede, with what the search needs of it.
     struct Candidate {
         int64_t end;     // when it ended
@@ -147,7 +148,6 @@ private:
     // before it) are looked at. False when it cannot say (a Finished run taken back, a new candidate whose run key has
     // Finished runs): computeFromFinishedRuns() then.
     bool updateFromFinishedRuns(const std::vector<uint32_t> &touched, const std::vector<Status> &before);
-    void fileCandidate(const Candidate &c);
     void unfileCandidate(uint32_t op);
     void supersedeBy(uint32_t run);
     void fileRunning(uint32_t op, bool running);
@@ -171,16 +171,21 @@ private:
     std::unordered_map<StaleKey, int64_t, StaleKeyHash> m_staleLimits; // -> ms
     // What the last full pass over the Finished runs kept for appends (finishedruns.cpp).
     struct FinishedRuns {
+        // The durations of the Finished runs of one kind: a max-heap of the `rank` smallest and a min-heap of the
+        // others, so that a new one costs a few steps and the percentile is the first heap's top. Fewer than five
+        // runs (no limit yet) are a plain list in `lower` until the first one added to them.
         struct Durations {
-            std::vector<int64_t> list; // of the Finished runs of one kind, split at the percentile by the full pass
-            bool split = false;        // list[0, rank) <= list[rank - 1] <= the rest: the full pass's nth_element
-            // Once an append added to them: a max-heap of the `rank` smallest and a min-heap of the others, so that
-            // each new duration costs a few steps and the percentile is the first heap's top.
             std::vector<int64_t> lower, upper;
             bool heaps = false;
         };
         std::unordered_map<StaleKey, Durations, StaleKeyHash> durations;
-        std::unordered_map<uint64_t, std::vector<Candidate>> candidates;           // by run key
+        // The candidates of one run key, and its latest Finished run: every one of them that a run supersedes is
+        // superseded by that one (the latest is named), so a later run names them all from this list alone.
+        struct KeyCandidates {
+            std::vector<Candidate> list;
+            uint32_t latestRun = kNone;
+        };
+        std::unordered_map<uint64_t, KeyCandidates> candidates;                     // by run key
         std::unordered_map<uint32_t, uint64_t> candidateKey;                        // candidate -> its run key
         // Per bucket of run keys (a hash of them), the latest end of a Finished run whose key falls in it: a new
         // failed run that ended later than that is superseded by none of them.
@@ -189,6 +194,7 @@ private:
         std::unordered_map<StaleKey, std::vector<uint32_t>, StaleKeyHash> running;
         bool valid = false;
     } m_runs;
+    FinishedRuns::KeyCandidates &fileCandidate(const Candidate &c);
     size_t m_aggregated = 0;
     std::vector<size_t> m_rowsBySource; // aggregated rows
     Change m_change;

@@ -64,13 +64,22 @@ private:
     uint32_t m_last = kNone;
 };
 
+int64_t rankOf(size_t runs) { return int64_t((runs * 95 + 99) / 100); }
+
 // The Stale limit of a kind of operation from the durations of its Finished runs (docs/oplog.md section 3): three
-// times the 95th percentile. Reorders `durations` around it (addDuration() takes them so).
-int64_t staleLimitOf(std::vector<int64_t> &durations)
+// times the 95th percentile, with the durations made into the two heaps of Durations that appends keep up.
+template <typename Durations>
+int64_t staleLimitOf(std::vector<int64_t> list, Durations &d)
 {
-    const size_t rank = (durations.size() * 95 + 99) / 100;
-    std::nth_element(durations.begin(), durations.begin() + long(rank - 1), durations.end());
-    return 3 * durations[rank - 1];
+    const long rank = long(rankOf(list.size()));
+    std::nth_element(list.begin(), list.begin() + (rank - 1), list.end());
+    d.upper.assign(list.begin() + rank, list.end());
+    list.resize(size_t(rank));
+    std::make_heap(list.begin(), list.end());
+    std::make_heap(d.upper.begin(), d.upper.end(), std::greater<>());
+    d.lower = std::move(list);
+    d.heaps = true;
+    return 3 * d.lower.front();
 }
 
 // The latest end of a Finished run per bucket of run keys (64 Ki buckets: 512 KiB).
@@ -83,21 +92,13 @@ void noteFinished(std::vector<int64_t> &latest, uint64_t key, int64_t end)
 }
 
 // One more duration of a kind kept as two heaps around the percentile's rank (Durations): O(log n), where inserting
-// into a sorted list of 200k runs moved 800 KB each time. The first one turns the full pass's split list into the heaps.
+// into a sorted list of 200k runs moved 800 KB each time. The new Stale limit, kNoTime under five runs.
 template <typename Durations>
 int64_t addDuration(Durations &d, int64_t duration)
 {
-    const auto rankOf = [](size_t n) { return (n * 95 + 99) / 100; };
     if (!d.heaps) {
-        const size_t rank = rankOf(d.list.size());
-        if (!d.split && rank > 0)
-            std::nth_element(d.list.begin(), d.list.begin() + long(rank - 1), d.list.end());
-        d.lower.assign(d.list.begin(), d.list.begin() + long(rank));
-        d.upper.assign(d.list.begin() + long(rank), d.list.end());
-        std::make_heap(d.lower.begin(), d.lower.end());
-        std::make_heap(d.upper.begin(), d.upper.end(), std::greater<>());
-        std::vector<int64_t>().swap(d.list);
-        d.heaps = true;
+        d.lower.push_back(duration);
+        return d.lower.size() >= 5 ? staleLimitOf(std::move(d.lower), d) : kNoTime;
     }
     const auto push = [](std::vector<int64_t> &heap, int64_t value, auto less) {
         heap.push_back(value);
@@ -113,12 +114,12 @@ int64_t addDuration(Durations &d, int64_t duration)
         push(d.lower, duration, std::less<>());
     else
         push(d.upper, duration, std::greater<>());
-    const size_t rank = rankOf(d.lower.size() + d.upper.size());
+    const auto rank = size_t(rankOf(d.lower.size() + d.upper.size()));
     while (d.lower.size() > rank)
         push(d.upper, pop(d.lower, std::less<>()), std::greater<>());
     while (d.lower.size() < rank)
         push(d.lower, pop(d.upper, std::greater<>()), std::less<>());
-    return d.lower.size() + d.upper.size() >= 5 ? 3 * d.lower.front() : kNoTime;
+    return 3 * d.lower.front();
 }
 
 // The latest Finished run of a run key.
@@ -175,6 +176,24 @@ private:
     size_t m_keys = 0;
 };
 
+// Sorts `ops` (all below `count`) and drops repeats; tens of thousands (a run that fails often, superseded again by
+// each new Finished run) through a bit per operation instead of a sort.
+void sortUnique(std::vector<uint32_t> &ops, size_t count)
+{
+    if (ops.size() < 4096) {
+        std::sort(ops.begin(), ops.end());
+        ops.erase(std::unique(ops.begin(), ops.end()), ops.end());
+        return;
+    }
+    std::vector<uint64_t> bits((count + 63) / 64, 0);
+    for (const uint32_t op : ops)
+        bits[op / 64] |= uint64_t(1) << (op % 64);
+    ops.clear();
+    for (size_t word = 0; word < bits.size(); ++word)
+        for (uint64_t w = bits[word]; w != 0; w &= w - 1)
+            ops.push_back(uint32_t(word * 64 + size_t(__builtin_ctzll(w))));
+}
+
 } // namespace
 
 // The Finished runs give the Stale limits, in the one pass over the operations that Superseded shares (for 2M events
@@ -221,14 +240,13 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
         const Groups::Key &key = groups.key(group);
         const StaleKey staleKey{key.module, key.name, key.source};
         FinishedRuns::Durations &durations = m_runs.durations[staleKey];
-        if (list.size() >= 5) {
-            m_staleLimits[staleKey] = staleLimitOf(list);
-            durations.split = true;
-        }
-        durations.list = std::move(list);
+        if (list.size() >= 5)
+            m_staleLimits[staleKey] = staleLimitOf(std::move(list), durations);
+        else
+            durations.lower = std::move(list);
     }
     for (const Candidate &c : *candidates)
-        fileCandidate(c);
+        fileCandidate(c).latestRun = latest.find(c.key)->op;
     m_runs.valid = true;
     for (const Candidate &c : *candidates) {
         const Run &run = *latest.find(c.key);
@@ -245,10 +263,12 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
     }
 }
 
-void Dataset::fileCandidate(const Candidate &c)
+Dataset::FinishedRuns::KeyCandidates &Dataset::fileCandidate(const Candidate &c)
 {
-    m_runs.candidates[c.key].push_back(c);
+    FinishedRuns::KeyCandidates &filed = m_runs.candidates[c.key];
+    filed.list.push_back(c);
     m_runs.candidateKey[c.op] = c.key;
+    return filed;
 }
 
 void Dataset::unfileCandidate(uint32_t op)
@@ -256,7 +276,7 @@ void Dataset::unfileCandidate(uint32_t op)
     const auto filed = m_runs.candidateKey.find(op);
     if (filed == m_runs.candidateKey.end())
         return;
-    auto &list = m_runs.candidates[filed->second];
+    auto &list = m_runs.candidates[filed->second].list;
     list.erase(std::remove_if(list.begin(), list.end(), [op](const Candidate &c) { return c.op == op; }), list.end());
     if (list.empty())
         m_runs.candidates.erase(filed->second);
@@ -297,6 +317,8 @@ void Dataset::addFinishedDuration(uint32_t op, std::vector<StaleKey> &limitChang
     noteFinished(m_runs.latestFinished, m_events.runKey(op), o.endedAt);
 }
 
+// A new Finished run: if it is its key's latest, it names every candidate of that key that ended before it (those
+// the previous latest superseded, and those after it). Only the candidates' own copies of their ends are read.
 void Dataset::supersedeBy(uint32_t runOp)
 {
     const Operation &o = m_ops[runOp];
@@ -304,11 +326,16 @@ void Dataset::supersedeBy(uint32_t runOp)
     const auto filed = m_runs.candidates.find(run.key);
     if (filed == m_runs.candidates.end())
         return;
-    for (const Candidate &c : filed->second) {
+    FinishedRuns::KeyCandidates &key = filed->second;
+    if (key.latestRun != kNone && !run.laterThan(m_ops[key.latestRun].endedAt, m_ops[key.latestRun].statusRow))
+        return; // those it would supersede have a later run already
+    key.latestRun = runOp;
+    const std::vector<Candidate> &list = key.list;
+    for (size_t i = 0; i < list.size(); ++i) {
+        if (i + 16 < list.size()) // thousands for a run that fails often: their operations are far apart
+            __builtin_prefetch(&m_ops[list[i + 16].op].supersededBy, 1);
+        const Candidate &c = list[i];
         if (!run.laterThan(c.end, c.endRow))
-            continue;
-        const uint32_t current = m_ops[c.op].supersededBy;
-        if (current != kNone && !run.laterThan(m_ops[current].endedAt, m_ops[current].statusRow))
             continue;
         m_ops[c.op].supersededBy = runOp;
         m_change.ops.push_back(c.op);
@@ -334,19 +361,27 @@ bool Dataset::updateFromFinishedRuns(const std::vector<uint32_t> &touched, const
             return false;
         fileCandidate(c);
     }
+    // Of several new Finished runs of one key only the latest can be named (docs/oplog.md section 3): one pass over
+    // that key's candidates, with it.
     std::vector<StaleKey> limitChanged;
+    std::unordered_map<uint64_t, uint32_t> latestOfKey;
     for (const uint32_t op : touched) {
-        if (m_ops[op].status != Status::Finished)
+        const Operation &o = m_ops[op];
+        if (o.status != Status::Finished)
             continue;
         addFinishedDuration(op, limitChanged);
-        supersedeBy(op);
+        const auto [it, added] = latestOfKey.try_emplace(m_events.runKey(op), op);
+        const Operation &was = m_ops[it->second];
+        if (!added && Run{0, o.endedAt, o.statusRow, op}.laterThan(was.endedAt, was.statusRow))
+            it->second = op;
     }
+    for (const auto &[key, op] : latestOfKey)
+        supersedeBy(op);
     for (const StaleKey &key : limitChanged) {
         const std::vector<uint32_t> &running = m_runs.running[key];
         m_change.ops.insert(m_change.ops.end(), running.begin(), running.end());
     }
-    std::sort(m_change.ops.begin(), m_change.ops.end());
-    m_change.ops.erase(std::unique(m_change.ops.begin(), m_change.ops.end()), m_change.ops.end());
+    sortUnique(m_change.ops, m_ops.size());
     return true;
 }
 
@@ -355,11 +390,11 @@ std::vector<std::pair<const char *, size_t>> Dataset::memoryParts() const
     auto parts = m_events.memoryParts();
     size_t runs = m_runs.latestFinished.size() * sizeof(int64_t) + m_runs.candidateKey.size() * 32;
     for (const auto &[key, durations] : m_runs.durations)
-        runs += (durations.list.size() + durations.lower.size() + durations.upper.size()) * sizeof(int64_t);
+        runs += (durations.lower.size() + durations.upper.size()) * sizeof(int64_t);
     for (const auto &[key, list] : m_runs.running)
         runs += list.size() * sizeof(uint32_t);
-    for (const auto &[key, list] : m_runs.candidates)
-        runs += list.size() * sizeof(Candidate) + 48;
+    for (const auto &[key, filed] : m_runs.candidates)
+        runs += filed.list.size() * sizeof(Candidate) + 56;
     parts.push_back({"operations table", m_ops.size() * sizeof(Operation)});
     parts.push_back({"Finished runs (durations, candidates, running)", runs});
     return parts;
