@@ -187,9 +187,11 @@ void EventStore::appendBatch(EventStore &&batch, uint16_t source)
     const bool adopt = batch.m_text.textBytes() >= kAdoptTextBytes;
     const TextRef shift = adopt ? m_text.adopt(std::move(batch.m_text)) : 0;
     std::vector<uint32_t> texts(batch.m_parameterTexts.size(), 0);
-    for (uint32_t i = 1; i < texts.size(); ++i)
-        texts[i] = adopt ? m_parameterTexts.internStored(m_text, TextArena::shifted(batch.m_parameterTexts.ref(i), shift))
-                         : m_parameterTexts.intern(m_text, batch.m_text.view(batch.m_parameterTexts.ref(i)));
+    if (adopt)
+        texts = m_parameterTexts.internAllStored(m_text, batch.m_parameterTexts, shift);
+    else
+        for (uint32_t i = 1; i < texts.size(); ++i)
+            texts[i] = m_parameterTexts.intern(m_text, batch.m_text.view(batch.m_parameterTexts.ref(i)));
 
     const auto otherBase = uint32_t(m_otherTexts.size());
     if (adopt)

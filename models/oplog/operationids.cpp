@@ -109,11 +109,16 @@ std::vector<uint32_t> OperationIds::internAll(const OperationIds &other, uint16_
         probe.source = source;
         hashes[i] = hash(probe, probe.uuid ? std::string_view() : other.m_text.view(probe.lo));
     }
-    constexpr size_t kAhead = 8;
+    // Two loads depend on each other (the slot, then the key it names): the slot is fetched 16 ids ahead, its key 8.
+    constexpr size_t kSlotAhead = 16, kKeyAhead = 8;
+    const size_t mask = m_slots.size() - 1;
     std::vector<uint32_t> indexes(n);
     for (size_t i = 0; i < n; ++i) {
-        if (i + kAhead < n)
-            __builtin_prefetch(&m_slots[hashes[i + kAhead] & (m_slots.size() - 1)]);
+        if (i + kSlotAhead < n)
+            __builtin_prefetch(&m_slots[hashes[i + kSlotAhead] & mask]);
+        if (i + kKeyAhead < n)
+            if (const uint32_t index = m_slots[hashes[i + kKeyAhead] & mask]; index != kNone)
+                __builtin_prefetch(&m_keys[index]);
         Key probe = other.m_keys[i];
         probe.source = source;
         indexes[i] = insert(probe, probe.uuid ? std::string_view() : other.m_text.view(probe.lo), hashes[i]);
@@ -149,10 +154,24 @@ void OperationIds::grow(size_t keys)
         return;
     PageVector<uint32_t> slots;
     slots.resize(size, kNone);
-    const size_t mask = slots.size() - 1;
-    for (uint32_t index = 0; index < m_keys.size(); ++index) {
+    const size_t mask = slots.size() - 1, n = m_keys.size();
+    const auto hashOf = [this](uint32_t index) {
         const Key &key = m_keys[index];
-        size_t slot = hash(key, key.uuid ? std::string_view() : m_text.view(key.lo)) & mask;
+        return hash(key, key.uuid ? std::string_view() : m_text.view(key.lo));
+    };
+    // Each key's slot is fetched from memory 16 keys before it is written: the hashes wait in a ring.
+    constexpr uint32_t kAhead = 16;
+    uint64_t ring[kAhead];
+    for (uint32_t index = 0; index < kAhead && index < n; ++index) {
+        ring[index] = hashOf(index);
+        __builtin_prefetch(&slots[ring[index] & mask], 1);
+    }
+    for (uint32_t index = 0; index < n; ++index) {
+        size_t slot = ring[index % kAhead] & mask;
+        if (index + kAhead < n) {
+            ring[index % kAhead] = hashOf(index + kAhead);
+            __builtin_prefetch(&slots[ring[index % kAhead] & mask], 1);
+        }
         while (slots[slot] != kNone)
             slot = (slot + 1) & mask;
         slots[slot] = index;

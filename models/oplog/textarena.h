@@ -47,16 +47,18 @@ class TextTable
 {
 public:
     uint32_t intern(TextArena &arena, std::string_view text);
-    // The same for a text already in `arena` (adopted from another one): its ref is kept, no bytes are copied.
-    uint32_t internStored(const TextArena &arena, TextRef ref);
+    // The same for every text of `other` whose blocks `arena` adopted with `shift` (its refs are kept, no bytes are
+    // copied): the number here of each, 0 for other's 0.
+    std::vector<uint32_t> internAllStored(const TextArena &arena, const TextTable &other, TextRef shift);
     TextRef ref(uint32_t index) const { return index == 0 ? 0 : m_refs[index - 1]; }
     size_t size() const { return m_refs.size() + 1; }
     size_t bytesUsed() const { return m_refs.size() * sizeof(TextRef) + m_slots.size() * sizeof(uint32_t); }
     size_t textBytes() const;
 
 private:
-    uint32_t find(const TextArena &arena, std::string_view text, size_t &slot) const;
+    uint32_t find(const TextArena &arena, std::string_view text, size_t hash, size_t &slot) const;
     uint32_t add(const TextArena &arena, TextRef ref, size_t slot);
+    void rehash(const TextArena &arena, size_t slots);
 
     PageVector<TextRef> m_refs;   // of texts 1..n
     PageVector<uint32_t> m_slots; // 0 or a text number; size is a power of two, at most half full
