@@ -1,11 +1,19 @@
 #include "jsontext.h"
 
+#include <algorithm>
+
 namespace oplens {
 
 void appendJsonString(std::string &out, std::string_view text)
 {
     static const char hex[] = "0123456789abcdef";
     out.push_back('"');
+    // Most texts (keys, names) need no escape: appended whole, not a byte at a time.
+    const auto plain = std::find_if(text.begin(), text.end(), [](char c) {
+        return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+    });
+    out.append(text.data(), size_t(plain - text.begin()));
+    text.remove_prefix(size_t(plain - text.begin()));
     for (const char c : text) {
         const auto u = static_cast<unsigned char>(c);
         switch (c) {

@@ -166,20 +166,27 @@ struct OplogParser::Json {
     // Compact text for storage: pretty-printed input (arrays from exports) is stored without layout.
     static std::string_view compact(std::string_view raw, std::string &minified)
     {
-        // One pass: layout whitespace follows a structural character, or is a line break or tab.
-        bool laidOut = false;
-        for (size_t i = 0; i < raw.size() && !laidOut; ++i) {
-            const char c = raw[i];
-            laidOut = c == '\n' || c == '\r' || c == '\t'
-                || (c == ' ' && i > 0 && (raw[i - 1] == ':' || raw[i - 1] == ',' || raw[i - 1] == '{' || raw[i - 1] == '['));
-        }
-        if (!laidOut)
-            return raw;
+        if (raw.empty() || (raw.front() != '{' && raw.front() != '[') || !isLaidOut(raw))
+            return raw; // a scalar has no layout: a string holds no raw line break, and its spaces are its own
         minified.resize(raw.size());
         size_t length = 0;
         if (minify(raw.data(), raw.size(), minified.data(), length) != SUCCESS)
             return raw;
         return {minified.data(), length};
+    }
+
+    // Layout whitespace is a line break or tab, or a space after a structural character; memchr's passes, as most
+    // texts have none (a byte loop here was a tenth of the parse).
+    static bool isLaidOut(std::string_view raw)
+    {
+        const char *begin = raw.data(), *end = begin + raw.size();
+        for (const char c : {'\n', '\r', '\t'})
+            if (std::memchr(begin, c, raw.size()))
+                return true;
+        for (const char *s = begin; (s = static_cast<const char *>(std::memchr(s, ' ', size_t(end - s)))); ++s)
+            if (s > begin && (s[-1] == ':' || s[-1] == ',' || s[-1] == '{' || s[-1] == '['))
+                return true;
+        return false;
     }
 
     // Starts reading `length` bytes at `begin` (in a padded buffer of `capacity`) as one object: why it is not one,
