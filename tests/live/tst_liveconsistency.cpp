@@ -451,7 +451,7 @@ void TestLiveConsistency::incrementalViewsMatchAFullQuery()
             if (f->last.data != session.data())
                 problems << f->name() + u": not on the session's data"_s;
         }
-        // Was a bug, fixed: ranksOf() (models/view/filtermatch.h) orders strings equal but for case ("Move", "move") as std::sort
+        // Was a bug, fixed: ranksOf() (models/view/sortkeys.h) orders strings equal but for case ("Move", "move") as std::sort
         // leaves them, which changes when the string pool grows (here the third file's strings): the last result was
         // sorted with the old ranks, the merge uses the new ones, and the rows are no longer in a full sort's order.
         QVERIFY2(problems.isEmpty(), qPrintable(u"step %1: %2"_s.arg(step).arg(problems.join(u'\n'))));
