@@ -78,6 +78,19 @@ public:
     // (docs/oplog.md section 3, Superseded). Never 0; 1 for an operation none of whose events was stored.
     uint64_t runKey(uint32_t op) const { return op < m_runKeys.size() && m_runKeys[op] != 0 ? m_runKeys[op] : 1; }
 
+    // What rows share, numbered, for loops that decide once per distinct value instead of once per row: the row's
+    // shape (its module, name, type, kind, requestedBy, host, origin, source: a few thousand in a big log), its
+    // parameters (equal texts, equal numbers; 0 is none) and its other fields (a number shared by consecutive rows
+    // with the same text).
+    uint32_t shapeOf(Row r) const { return m_shape[r]; }
+    const ShapeTable &shapes() const { return m_shapes; }
+    uint32_t parametersOf(Row r) const { return m_parameters[r]; }
+    std::string_view parametersText(uint32_t number) const { return m_text.view(m_parameterTexts.ref(number)); }
+    size_t parametersCount() const { return m_parameterTexts.size(); }
+    uint32_t otherFieldsOf(Row r) const { return m_otherFields[r]; }
+    std::string_view otherFieldsText(uint32_t number) const { return m_text.view(m_otherTexts[number]); }
+    size_t otherFieldsCount() const { return m_otherTexts.size(); }
+
     // One of the other fields (`error`, `humanStartTime`, ...) as compact JSON, empty when absent.
     std::string otherField(Row r, std::string_view key) const;
     // The same, as text when it is a JSON string.

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+#include <map>
+
 using namespace oplens;
 using namespace testoplog;
 
@@ -110,6 +112,7 @@ class TestEventStore : public QObject
 private Q_SLOTS:
     void piecesAppendedEqualWholeRead_data();
     void piecesAppendedEqualWholeRead();
+    void sharedValuesNumbered();
 };
 
 void TestEventStore::piecesAppendedEqualWholeRead_data()
@@ -159,6 +162,39 @@ void TestEventStore::piecesAppendedEqualWholeRead()
         parser.finish();
     }
     QCOMPARE(describe(store), describe(whole));
+}
+
+// The numbers of what rows share (for loops that decide once per distinct value) give each row's own values, and
+// equal parameters have equal numbers, whichever piece they came from.
+void TestEventStore::sharedValuesNumbered()
+{
+    const QList<QByteArray> lines = mixedLines(false);
+    EventStore store;
+    addOtherSource(store);
+    parseLines(store, 1, lines, 0, lines.size() / 2);
+    EventStore piece;
+    parseLines(piece, 0, lines, lines.size() / 2, lines.size());
+    store.appendBatch(std::move(piece), 1);
+
+    std::map<std::string, uint32_t> numberOf;
+    for (EventStore::Row r = 0; r < store.size(); ++r) {
+        const EventShape &shape = store.shapes()[store.shapeOf(r)];
+        QCOMPARE(shape.module, store.module(r));
+        QCOMPARE(shape.name, store.name(r));
+        QCOMPARE(shape.type, store.type(r));
+        QCOMPARE(EventKind(shape.kind), store.kind(r));
+        QCOMPARE(shape.requestedBy, store.requestedBy(r));
+        QCOMPARE(shape.host, store.host(r));
+        QCOMPARE(shape.origin, store.origin(r));
+        QCOMPARE(shape.source, store.source(r));
+        QCOMPARE(store.parametersText(store.parametersOf(r)), store.parameters(r));
+        QCOMPARE(store.otherFieldsText(store.otherFieldsOf(r)), store.otherFields(r));
+        QVERIFY(store.parametersOf(r) < store.parametersCount() && store.otherFieldsOf(r) < store.otherFieldsCount());
+        const auto [it, added] = numberOf.try_emplace(std::string(store.parameters(r)), store.parametersOf(r));
+        QCOMPARE(it->second, store.parametersOf(r));
+    }
+    QVERIFY(numberOf.size() > 3);
+    QVERIFY(store.shapes().size() < store.size());
 }
 
 QTEST_GUILESS_MAIN(TestEventStore)
