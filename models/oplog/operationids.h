@@ -26,6 +26,9 @@ public:
     QString qtext(uint32_t index) const { return QString::fromStdString(text(index)); }
     uint16_t source(uint32_t index) const { return m_keys[index].source; }
     bool isUuid(uint32_t index) const { return m_keys[index].uuid; }
+    // A UUID's 16 bytes as two big-endian halves: lower-case hex text sorts like (high, low). Only when isUuid().
+    uint64_t uuidHigh(uint32_t index) const { return m_keys[index].hi; }
+    uint64_t uuidLow(uint32_t index) const { return m_keys[index].lo; }
     // Orders ids as their text would sort, without building the text for two UUIDs.
     int compare(uint32_t a, uint32_t b) const;
     size_t size() const { return m_keys.size(); }

@@ -63,6 +63,43 @@ IdTexts idTexts(const OperationIds &ids, const std::vector<uint32_t> &ops)
     return out;
 }
 
+// Dense ranks of UUIDs (and kNone, the empty text, first) by their bytes, which order them as their text: no text is
+// spelled out (that was most of a sort by id). Radix-sorted by the high half; equal high halves by the low one.
+std::vector<uint32_t> uuidRanks(const OperationIds &ids, const std::vector<uint32_t> &ops)
+{
+    std::vector<radix::KeyedItem> byHigh;
+    byHigh.reserve(ops.size());
+    std::vector<uint32_t> rank(ops.size(), 0);
+    for (size_t i = 0; i < ops.size(); ++i)
+        if (ops[i] != kNone)
+            byHigh.push_back({ids.uuidHigh(ops[i]), uint32_t(i), 0});
+    radix::sortStable(byHigh);
+    const auto low = [&](const radix::KeyedItem &item) { return ids.uuidLow(ops[item.item]); };
+    uint32_t next = 1;
+    for (size_t begin = 0, end; begin < byHigh.size(); begin = end) {
+        for (end = begin + 1; end < byHigh.size() && byHigh[end].key == byHigh[begin].key; ++end) {}
+        if (end - begin > 1)
+            std::sort(byHigh.begin() + long(begin), byHigh.begin() + long(end),
+                      [&](const radix::KeyedItem &a, const radix::KeyedItem &b) { return low(a) < low(b); });
+        for (size_t i = begin; i < end; ++i) {
+            if (i > begin && low(byHigh[i]) != low(byHigh[i - 1]))
+                ++next;
+            rank[byHigh[i].item] = next;
+        }
+        ++next;
+    }
+    return rank;
+}
+
+// Dense ranks of operation ids (kNone: the empty text) as their texts order them.
+std::vector<uint32_t> idRanks(const OperationIds &ids, const std::vector<uint32_t> &ops)
+{
+    if (std::all_of(ops.begin(), ops.end(), [&](uint32_t op) { return op == kNone || ids.isUuid(op); }))
+        return uuidRanks(ids, ops);
+    const IdTexts texts = idTexts(ids, ops);
+    return textrank::rankTexts(texts.views);
+}
+
 // Ranks of the ids of the operations of `items` (kNone: the empty text), as keys.
 template <typename OperationOf>
 std::vector<uint64_t> idKeys(const OperationIds &ids, size_t operationCount, const std::vector<uint32_t> &items,
@@ -80,8 +117,7 @@ std::vector<uint64_t> idKeys(const OperationIds &ids, size_t operationCount, con
         }
         slotOfItem[i] = s;
     }
-    const IdTexts texts = idTexts(ids, distinct);
-    const std::vector<uint32_t> rank = textrank::rankTexts(texts.views);
+    const std::vector<uint32_t> rank = idRanks(ids, distinct);
     std::vector<uint64_t> keys(items.size());
     for (size_t i = 0; i < items.size(); ++i)
         keys[i] = rank[slotOfItem[i]];

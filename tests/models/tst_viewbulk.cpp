@@ -85,6 +85,7 @@ private Q_SLOTS:
     void sorts_data();
     void sorts();
     void textOrders();
+    void uuidOrders();
 
 private:
     Dataset m_data;
@@ -199,6 +200,44 @@ void TestViewBulk::textOrders()
             QVERIFY2(a < b || (a == b && m_data.earlier(sorted[i - 1], sorted[i])), (a + " / " + b).c_str());
         }
     }
+}
+
+// Ids that are all UUIDs are ranked by their bytes, not their texts: the same order as the texts', with a UUID in two
+// sources, UUIDs equal in their first half, and ServiceStarted rows (no id: the empty text, first).
+void TestViewBulk::uuidOrders()
+{
+    Dataset data;
+    for (const int source : {0, 1}) {
+        QByteArray text;
+        for (int i = 0; i < 3000; ++i) {
+            const QByteArray high = QByteArray::number(0x10000000 + (i * 7919) % 211, 16) + "-abcd-4000";
+            const QByteArray id = high + "-8000-" + QByteArray::number(0x100000000000ll + (i * 104729) % 997, 16);
+            text += eventLine(id, "Started", 1000 + (i * 31) % 500) + eventLine(id, "Finished", 2000 + i % 7);
+            if (i % 500 == source)
+                text += serviceStarted(1500 + i);
+        }
+        parseInto(data.events(), data.addSource(QStringLiteral("s%1").arg(source)), text);
+    }
+    data.aggregate();
+    const EventStore &s = data.events();
+    for (const bool descending : {false, true}) {
+        std::vector<uint32_t> rows(s.size()), expected;
+        std::iota(rows.begin(), rows.end(), 0u);
+        std::reverse(rows.begin(), rows.end());
+        expected = rows;
+        std::sort(expected.begin(), expected.end(), eventOrder(data, EventColumn::OperationId, descending));
+        sortEvents(data, rows, EventColumn::OperationId, descending);
+        QCOMPARE(rows, expected);
+        std::vector<uint32_t> ops(data.operationCount());
+        std::iota(ops.begin(), ops.end(), 0u);
+        std::vector<uint32_t> expectedOps = ops;
+        std::sort(expectedOps.begin(), expectedOps.end(),
+                  operationOrder(data, OperationColumn::OperationId, descending, kNow));
+        sortOperations(data, ops, OperationColumn::OperationId, descending, kNow);
+        QCOMPARE(ops, expectedOps);
+    }
+    QCOMPARE(s.operationId(0).size(), size_t(36));
+    QVERIFY(s.ids().isUuid(s.operation(0)));
 }
 
 QTEST_GUILESS_MAIN(TestViewBulk)
