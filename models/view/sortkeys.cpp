@@ -124,28 +124,22 @@ std::vector<uint64_t> idKeys(const OperationIds &ids, size_t operationCount, con
     return keys;
 }
 
-// Ranks of texts that live in the store's arena, as keys. Events of one operation share their parameters' text:
-// a small cache of the texts seen last (by address) ranks each shared text once.
-template <typename TextOf>
-std::vector<uint64_t> arenaTextKeys(const std::vector<uint32_t> &items, TextOf textOf)
+// Ranks of the parameters of the rows of `items`, as keys. Equal texts have one number in the store (parametersOf):
+// each distinct text is ranked once, however many rows and operations share it.
+template <typename RowOf>
+std::vector<uint64_t> parameterKeys(const EventStore &store, const std::vector<uint32_t> &items, RowOf rowOf)
 {
-    constexpr size_t kCache = 4096;
-    struct Seen {
-        const char *data = nullptr;
-        size_t size = 0;
-        uint32_t index = kNone;
-    };
-    std::vector<Seen> cache(kCache);
+    std::vector<uint32_t> slot(store.parametersCount() + 1, kNone); // number -> index in `distinct`
     std::vector<std::string_view> distinct;
     std::vector<uint32_t> indexOfItem(items.size());
     for (size_t i = 0; i < items.size(); ++i) {
-        const std::string_view text = textOf(items[i]);
-        Seen &seen = cache[(reinterpret_cast<uintptr_t>(text.data()) * 0x9E3779B97F4A7C15ull) >> 52];
-        if (seen.index == kNone || seen.data != text.data() || seen.size != text.size()) {
-            seen = {text.data(), text.size(), uint32_t(distinct.size())};
-            distinct.push_back(text);
+        const uint32_t number = store.parametersOf(rowOf(items[i]));
+        uint32_t &index = slot[std::min<size_t>(number, slot.size() - 1)];
+        if (index == kNone) {
+            index = uint32_t(distinct.size());
+            distinct.push_back(store.parametersText(number));
         }
-        indexOfItem[i] = seen.index;
+        indexOfItem[i] = index;
     }
     const std::vector<uint32_t> rank = textrank::rankTexts(distinct);
     std::vector<uint64_t> keys(items.size());
@@ -239,7 +233,7 @@ std::vector<uint64_t> EventKey::keys(const std::vector<uint32_t> &rows) const
     if (m_column == EventColumn::OperationId)
         return idKeys(s.ids(), m_data.operationCount(), rows, [&](uint32_t r) { return s.operation(r); });
     if (m_column == EventColumn::Parameters)
-        return arenaTextKeys(rows, [&](uint32_t r) { return s.parameters(r); });
+        return parameterKeys(s, rows, [](uint32_t r) { return r; });
     std::vector<uint64_t> keys(rows.size());
     for (size_t i = 0; i < rows.size(); ++i)
         keys[i] = ordered(number(rows[i]));
@@ -303,7 +297,7 @@ std::vector<uint64_t> OperationKey::keys(const std::vector<uint32_t> &ops) const
     if (m_column == OperationColumn::OperationId)
         return idKeys(s.ids(), m_data.operationCount(), ops, [](uint32_t op) { return op; });
     if (m_column == OperationColumn::Parameters)
-        return arenaTextKeys(ops, [&](uint32_t op) { return s.parameters(m_data.operation(op).firstRow); });
+        return parameterKeys(s, ops, [&](uint32_t op) { return m_data.operation(op).firstRow; });
     std::vector<uint64_t> keys(ops.size());
     for (size_t i = 0; i < ops.size(); ++i)
         keys[i] = ordered(number(ops[i]));
