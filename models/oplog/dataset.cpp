@@ -104,14 +104,15 @@ void Dataset::aggregate(std::optional<uint16_t> evidenceOf)
     for (size_t r = m_aggregated; r < end; ++r) {
         const Row row = Row(r);
         const uint32_t op = m_events.operation(row);
-        const EventKind kind = m_events.kind(row);
-        if (const uint16_t source = m_events.source(row); source >= m_rowsBySource.size())
+        const EventShape &shape = m_events.shapes()[m_events.shapeOf(row)]; // its kind and source: one look
+        const auto kind = EventKind(shape.kind);
+        if (const uint16_t source = shape.source; source >= m_rowsBySource.size())
             m_rowsBySource.resize(size_t(source) + 1, 0);
-        ++m_rowsBySource[m_events.source(row)];
+        ++m_rowsBySource[shape.source];
         if (op == kNone) {
             if (kind == EventKind::ServiceStarted && addServiceStart(row)
-                && std::find(evidenceChanged.begin(), evidenceChanged.end(), m_events.source(row)) == evidenceChanged.end())
-                evidenceChanged.push_back(m_events.source(row));
+                && std::find(evidenceChanged.begin(), evidenceChanged.end(), shape.source) == evidenceChanged.end())
+                evidenceChanged.push_back(shape.source);
             continue;
         }
         Operation &o = m_ops[op];

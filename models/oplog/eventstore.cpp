@@ -296,10 +296,10 @@ void EventStore::addToPositions(uint64_t by)
 
 size_t EventStore::approximateBytes() const
 {
-    const size_t perRow = sizeof(int64_t) + sizeof(int32_t) + 5 * sizeof(uint32_t);
-    return m_time.capacity() * perRow + m_otherTexts.capacity() * sizeof(TextRef) + m_text.bytesUsed()
-        + m_runKeys.capacity() * sizeof(uint64_t)
-        + m_lastParameters.capacity() * sizeof(uint32_t);
+    size_t bytes = 0;
+    for (const auto &[part, partBytes] : memoryParts())
+        bytes += partBytes;
+    return bytes;
 }
 
 std::vector<std::pair<const char *, size_t>> EventStore::memoryParts() const

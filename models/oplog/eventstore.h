@@ -104,8 +104,9 @@ public:
     // Numbers every row's place `by` later: a piece of a file read in parallel (pieceread.cpp) counts from its start.
     void addToPositions(uint64_t by);
 
+    // What the store holds, in bytes: the sum of memoryParts() (used, not reserved: pages never written cost nothing).
     size_t approximateBytes() const;
-    // What each part holds, in bytes (used, not reserved): the bench's breakdown.
+    // What each part holds, in bytes: the bench's breakdown.
     std::vector<std::pair<const char *, size_t>> memoryParts() const;
     // Room for `rows` more events without growing the columns; pages not used yet cost no memory.
     void reserve(size_t rows);
