@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 namespace oplens {
@@ -78,8 +79,11 @@ ReadResult PieceReader::run(const std::vector<uint64_t> &starts, int threads)
         m_pieces[i].end = m_pieces[i].last ? m_fileSize : starts[i + 1];
     }
     std::vector<std::thread> helpers;
-    for (int i = 1; i < std::min<int>(threads, int(m_pieces.size())); ++i)
-        helpers.emplace_back([this] { work(false); });
+    try {
+        for (int i = 1; i < std::min<int>(threads, int(m_pieces.size())); ++i)
+            helpers.emplace_back([this] { work(false); });
+    } catch (const std::system_error &) { // no thread to be had: the ones there are read every piece
+    }
     work(true);
     {
         // The calling thread reports progress while the others finish their pieces.
