@@ -113,6 +113,7 @@ private Q_SLOTS:
     void resumedAndFollowed();
     void lineLongerThanTheLimitAcrossPieces();
     void piecesBeginAfterALineEndOrBetweenElements();
+    void randomDocumentsReadAlike();
 };
 
 void TestPieceRead::sameAsOneParser_data()
@@ -215,6 +216,37 @@ void TestPieceRead::piecesBeginAfterALineEndOrBetweenElements()
     for (size_t i = 1; i < starts.size(); ++i)
         QCOMPARE(content.at(qsizetype(starts[i] - 1)), ',');
     QVERIFY(content.mid(qsizetype(starts[2])).trimmed().startsWith("{\"module\":1}"));
+}
+
+// Documents put together at random from pieces of JSON and of bad input: whatever the cuts, the pieces read as one.
+void TestPieceRead::randomDocumentsReadAlike()
+{
+    const QList<QByteArray> fragments{makeEvent("a", "Started", 1), makeEvent("b", "Finished", 2, R"({"s":"],\"[{"})"),
+                                      "[", "]", "{", "}", ",", "\"", "\\", "\n", "\r\n", " ", "\xEF\xBB\xBF",
+                                      QByteArray("\0", 1), "\xC3\x28", "{\"operationList\":", "\"x,y\"", "tru"};
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ReadRequest request;
+    request.path = dir.filePath(QStringLiteral("random"));
+    uint32_t seed = 20261201;
+    const auto next = [&](uint32_t n) { seed = seed * 1664525u + 1013904223u; return (seed >> 8) % n; };
+    for (int round = 0; round < 300; ++round) {
+        QByteArray doc = round % 3 == 0 ? "[" : (round % 3 == 1 ? "{\"operationList\": [" : "");
+        for (int i = 0, n = 2 + int(next(40)); i < n; ++i) {
+            const bool event = next(3) == 0;
+            doc += event ? fragments[int(next(2))] : fragments[int(next(uint32_t(fragments.size())))];
+            if (event)
+                doc += round % 3 == 2 ? "\n" : ",";
+        }
+        QVERIFY(writeFile(request.path, doc));
+        const QStringList once = readWith(request, 0, 1, 0);
+        for (const uint64_t pieceBytes : {uint64_t(1), uint64_t(1 + next(9)), uint64_t(10 + next(60))}) {
+            const QStringList pieces = readWith(request, pieceBytes, 2, next(2) ? 0 : 1 + next(5));
+            if (pieces != once)
+                qWarning() << "round" << round << "pieces of" << pieceBytes << doc;
+            QCOMPARE(pieces, once);
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestPieceRead)
