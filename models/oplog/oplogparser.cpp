@@ -15,8 +15,8 @@ char *OplogParser::reserve(size_t bytes)
 {
     compact();
     const size_t needed = m_size + bytes + simdjson::SIMDJSON_PADDING;
-    if (m_buffer.size() < needed)
-        m_buffer.resize(std::max(needed, m_buffer.size() * 3 / 2));
+    if (m_buffer.capacity() < needed)
+        m_buffer.reserve(std::max(needed, m_buffer.capacity() * 3 / 2));
     return m_buffer.data() + m_size;
 }
 

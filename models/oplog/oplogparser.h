@@ -4,6 +4,7 @@
 
 #include "elementscan.h"
 #include "eventstore.h"
+#include "pagevector.h"
 #include "readproblem.h"
 
 #include <memory>
@@ -86,7 +87,9 @@ private:
     Container m_container;
     std::unique_ptr<Json> m_json;
 
-    std::vector<char> m_buffer; // input not consumed yet, followed by simdjson's padding
+    // Input not consumed yet, followed by simdjson's padding; all of its capacity is the buffer. Mapped, not from
+    // malloc: a freed 8 MiB malloc block raises glibc's mmap threshold, and the heap then keeps what a read frees.
+    PageVector<char> m_buffer;
     size_t m_size = 0;          // bytes of m_buffer holding input
     size_t m_scan = 0;          // bytes of m_buffer already consumed
     uint64_t m_consumed = 0;    // input bytes before m_buffer[m_scan]

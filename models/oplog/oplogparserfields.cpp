@@ -446,7 +446,7 @@ OplogParser::~OplogParser() = default;
 void OplogParser::parseUnit(const char *begin, size_t length, uint64_t position, bool element)
 {
     Json &json = *m_json;
-    const char *bufferEnd = m_buffer.data() + m_buffer.size(); // simdjson reads the padding after any text in it
+    const char *bufferEnd = m_buffer.data() + m_buffer.capacity(); // simdjson reads the padding after any text in it
     ondemand::document doc;
     ondemand::object object;
     if (QString why = json.open(begin, length, size_t(bufferEnd - begin), doc, object); !why.isEmpty()) {

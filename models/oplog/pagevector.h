@@ -50,6 +50,8 @@ public:
     size_t size() const { return m_size; }
     size_t capacity() const { return m_capacity; }
     bool empty() const { return m_size == 0; }
+    T *data() { return m_data; }
+    const T *data() const { return m_data; }
     T *begin() { return m_data; }
     T *end() { return m_data + m_size; }
     const T *begin() const { return m_data; }
