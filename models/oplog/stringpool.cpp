@@ -1,16 +1,37 @@
 #include "stringpool.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace oplens {
 
+std::array<uint32_t, 1024> StringPool::filledWithNone()
+{
+    std::array<uint32_t, 1024> slots;
+    slots.fill(kNone);
+    return slots;
+}
+
+size_t StringPool::recentSlot(std::string_view text)
+{
+    uint64_t head = 0, tail = 0;
+    std::memcpy(&head, text.data(), std::min<size_t>(8, text.size()));
+    if (text.size() > 8)
+        std::memcpy(&tail, text.data() + text.size() - 8, 8);
+    const uint64_t x = (head * 0x9E3779B97F4A7C15ull) ^ ((tail + text.size()) * 0xC2B2AE3D27D4EB4Full);
+    return size_t((x ^ (x >> 29)) * 0xBF58476D1CE4E5B9ull >> 54);
+}
+
 uint32_t StringPool::intern(std::string_view text)
 {
+    uint32_t &recent = m_recent[recentSlot(text)];
+    if (recent != kNone && *m_strings[recent] == text)
+        return recent;
     if (auto it = m_index.find(text); it != m_index.end())
-        return it->second;
+        return recent = it->second;
     auto it = m_index.emplace(std::string(text), uint32_t(m_strings.size())).first;
     m_strings.push_back(&it->first);
-    return it->second;
+    return recent = it->second;
 }
 
 uint32_t StringPool::find(std::string_view text) const

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QString>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -30,6 +31,11 @@ private:
     };
     std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> m_index;
     std::vector<const std::string *> m_strings; // keys of m_index: node keys never move
+    // The strings met last, by a look at a few of their bytes: six interns an event, nearly always of strings met
+    // before, cost a hash of the whole text and a walk of the map's nodes without it.
+    static size_t recentSlot(std::string_view text);
+    std::array<uint32_t, 1024> m_recent = filledWithNone();
+    static std::array<uint32_t, 1024> filledWithNone();
 };
 
 // What an event shares with many others: its interned module, name, type, requestedBy, host and origin (kNone when
