@@ -5,7 +5,8 @@
 #pragma once
 
 #include <array>
-#include <functional>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -37,7 +38,21 @@ public:
 
 private:
     static constexpr size_t kSlots = 512, kMaxText = 1024; // at most ~0.6 MB a parser
-    static size_t slotOf(std::string_view text) { return std::hash<std::string_view>()(text) % kSlots; }
+    // Every byte counts (texts often differ in one digit), eight at a time: a third of std::hash's instructions.
+    static size_t slotOf(std::string_view text)
+    {
+        uint64_t x = text.size() * 0x9E3779B97F4A7C15ull, word = 0;
+        size_t at = 0;
+        for (; at + 8 <= text.size(); at += 8) {
+            std::memcpy(&word, text.data() + at, 8);
+            x = (x ^ word) * 0xBF58476D1CE4E5B9ull;
+            x ^= x >> 31;
+        }
+        word = 0;
+        std::memcpy(&word, text.data() + at, text.size() - at);
+        x = (x ^ word) * 0x94D049BB133111EBull;
+        return size_t(x ^ (x >> 29)) % kSlots;
+    }
     std::array<Entry, kSlots> m_entries;
 };
 
