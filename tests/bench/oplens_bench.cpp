@@ -278,6 +278,137 @@ std::optional<std::pair<double, double>> oplensctlUnfinished(const QString &path
     return std::pair(seconds, double(usage.ru_maxrss) * 1024 / 1e6); // ru_maxrss is in KiB
 }
 
+// The floor: the bytes and their line ends, nothing parsed.
+void printReadFloor(const QString &path, double mb)
+{
+    uint64_t lines = 0;
+    const double floor = timed([&] {
+        const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY);
+        std::vector<char> chunk(size_t(8) << 20);
+        ssize_t n;
+        while (fd >= 0 && (n = ::read(fd, chunk.data(), chunk.size())) > 0) {
+            const char *p = chunk.data(), *end = p + n;
+            for (; (p = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)))); ++p)
+                ++lines;
+        }
+        if (fd >= 0)
+            ::close(fd);
+    });
+    print("lines", double(lines), "lines", 0);
+    print("read floor", floor, "s");
+    print("read floor throughput", mb / floor, "MB/s", 0);
+}
+
+// Every filter over the whole dataset; the operations of the unfiltered Operations table.
+std::vector<uint32_t> printFilters(const Dataset &data, int64_t now)
+{
+    const double n = double(data.events().size());
+    const auto filterEventsBy = [&](const char *name, const ViewFilter &filter) {
+        std::vector<uint32_t> rows;
+        const double t = timed([&] { rows = filterEvents(data, filter, now); });
+        print(name, t * 1e3, "ms", 1);
+        print((std::string(name) + " matches").c_str(), 100.0 * double(rows.size()) / n, "% of events", 2);
+    };
+    ViewFilter text, module, unfinished;
+    text.text = QStringLiteral("user00");
+    module.modules = QStringList{QStringLiteral("ZxPowerstore")};
+    unfinished.statuses = StatusUnfinished;
+    filterEventsBy("filter text \"user00\"", text);
+    filterEventsBy("filter module ZxPowerstore", module);
+    filterEventsBy("filter status Unfinished", unfinished);
+    std::vector<uint32_t> ops;
+    print("filterOperations no filter", timed([&] { ops = filterOperations(data, ViewFilter(), now); }) * 1e3, "ms", 1);
+
+    return ops;
+}
+
+void printSorts(const Dataset &data, std::vector<uint32_t> ops, int64_t now)
+{
+    std::vector<uint32_t> all(data.events().size());
+    std::iota(all.begin(), all.end(), 0u);
+    std::vector<uint32_t> rows = all;
+    print("sortEvents Time descending", timed([&] { sortEvents(data, rows, EventColumn::Time, true); }) * 1e3, "ms", 1);
+    rows = all;
+    print("sortEvents Module", timed([&] { sortEvents(data, rows, EventColumn::Module, false); }) * 1e3, "ms", 1);
+    const std::vector<uint32_t> allOps = ops;
+    const double sortOps = timed([&] { sortOperations(data, ops, OperationColumn::Duration, true, now); });
+    print("sortOperations Duration", sortOps * 1e3, "ms", 1);
+    // Every other column of both tables, ascending, from the filters' order (rows and operations ascending).
+    const std::pair<EventColumn, const char *> eventColumns[] = {
+        {EventColumn::Type, "Type"}, {EventColumn::Host, "Host"}, {EventColumn::Name, "Name"},
+        {EventColumn::OperationId, "OperationId"}, {EventColumn::RequestedBy, "RequestedBy"},
+        {EventColumn::Parameters, "Parameters"}, {EventColumn::Source, "Source"}};
+    for (const auto &[column, name] : eventColumns) {
+        rows = all;
+        const double t = timed([&] { sortEvents(data, rows, column, false); });
+        print((std::string("sortEvents ") + name).c_str(), t * 1e3, "ms", 1);
+    }
+    const std::pair<OperationColumn, const char *> operationColumns[] = {
+        {OperationColumn::Status, "Status"}, {OperationColumn::Started, "Started"}, {OperationColumn::Ended, "Ended"},
+        {OperationColumn::Host, "Host"}, {OperationColumn::Module, "Module"}, {OperationColumn::Name, "Name"},
+        {OperationColumn::RequestedBy, "RequestedBy"}, {OperationColumn::Origin, "Origin"},
+        {OperationColumn::OperationId, "OperationId"}, {OperationColumn::Source, "Source"},
+        {OperationColumn::Events, "Events"}, {OperationColumn::Parameters, "Parameters"}};
+    for (const auto &[column, name] : operationColumns) {
+        ops = allOps;
+        const double t = timed([&] { sortOperations(data, ops, column, false, now); });
+        print((std::string("sortOperations ") + name).c_str(), t * 1e3, "ms", 1);
+    }
+
+}
+
+void printFollowing(Dataset &data, const QString &path)
+{
+    // Following: 1,000 events appended to the loaded dataset as the console's follow path does (store, operations,
+    // Stale limits, Superseded). The first append after the load, then the median of four more.
+    print("append 1000 events", appendMs(data, followedEvents(data, 1000, 0)), "ms", 2);
+    std::vector<double> again;
+    for (int round = 1; round <= 4; ++round)
+        again.push_back(appendMs(data, followedEvents(data, 1000, round)));
+    std::sort(again.begin(), again.end());
+    print("append 1000 events again", (again[1] + again[2]) / 2, "ms", 2);
+    // The parallel reader's serial step: the second half of the file, parsed into a store of its own, appended to the
+    // store as a new source (its operations new to it), per million rows.
+    ReadRequest half;
+    half.path = path;
+    half.offset = middleLine(path);
+    EventStore piece;
+    readOplog(half, piece, 0);
+    const double pieceRows = double(piece.size());
+    const uint16_t second = data.addSource(QStringLiteral("bench second half"));
+    const double concatenate = timed([&] { data.events().appendBatch(std::move(piece), second); });
+    print("concatenate 1M rows", concatenate * 1e3 * 1e6 / pieceRows, "ms", 1);
+
+}
+
+void printSmallFiles()
+{
+    // Nothing slower for small files: the 16-event seed sample and a file of 100 events.
+    print("small file seed", smallFileMs(QStringLiteral(SEED_EXAMPLE)), "ms", 2);
+    const QString hundred = QDir::temp().filePath(QStringLiteral("oplens-bench-100-%1.jsonl").arg(getpid()));
+    if (generate(hundred, 100))
+        print("small file 100 events", smallFileMs(hundred), "ms", 2);
+    QFile::remove(hundred);
+}
+
+void printJq(const QString &path)
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("jq")).isEmpty()) {
+        std::printf("jq: not installed\n");
+    } else {
+        QProcess jq;
+        jq.setStandardOutputFile(QProcess::nullDevice());
+        const double t = timed([&] {
+            jq.start(QStringLiteral("jq"), {QStringLiteral("-c"), QStringLiteral("select(.type==\"Failed\")"), path});
+            jq.waitForFinished(-1);
+        });
+        if (jq.exitStatus() == QProcess::NormalExit && jq.exitCode() == 0)
+            print("jq select Failed", t, "s");
+        else
+            std::printf("jq: failed (%s)\n", qPrintable(jq.errorString()));
+    }
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -290,7 +421,6 @@ int main(int argc, char **argv)
     cli.addOption({QStringLiteral("file"), QStringLiteral("Oplog to read, written if absent."), QStringLiteral("F")});
     cli.addOption({QStringLiteral("keep"), QStringLiteral("Keep the generated file.")});
     cli.process(app);
-
     const uint64_t events = cli.value(QStringLiteral("events")).toULongLong();
     const QString path = cli.isSet(QStringLiteral("file"))
         ? cli.value(QStringLiteral("file"))
@@ -311,23 +441,7 @@ int main(int argc, char **argv)
     const double mb = double(QFileInfo(path).size()) / 1e6;
     print("file size", mb, "MB", 1);
 
-    // The floor: the bytes and their line ends, nothing parsed.
-    uint64_t lines = 0;
-    const double floor = timed([&] {
-        const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY);
-        std::vector<char> chunk(size_t(8) << 20);
-        ssize_t n;
-        while (fd >= 0 && (n = ::read(fd, chunk.data(), chunk.size())) > 0) {
-            const char *p = chunk.data(), *end = p + n;
-            for (; (p = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)))); ++p)
-                ++lines;
-        }
-        if (fd >= 0)
-            ::close(fd);
-    });
-    print("lines", double(lines), "lines", 0);
-    print("read floor", floor, "s");
-    print("read floor throughput", mb / floor, "MB/s", 0);
+    printReadFloor(path, mb);
     // Measured here (the file warm, nothing loaded yet), printed below: a child's peak RSS counts the memory of the
     // process it was spawned from (the kernel keeps the larger of the two at exec), which is small only now.
     const auto ctl = oplensctlUnfinished(path);
@@ -365,98 +479,16 @@ int main(int argc, char **argv)
         print((std::string("store ") + part).c_str(), double(bytes) / n, "bytes/event", 1);
 
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
-    const auto filterEventsBy = [&](const char *name, const ViewFilter &filter) {
-        std::vector<uint32_t> rows;
-        const double t = timed([&] { rows = filterEvents(data, filter, now); });
-        print(name, t * 1e3, "ms", 1);
-        print((std::string(name) + " matches").c_str(), 100.0 * double(rows.size()) / n, "% of events", 2);
-    };
-    ViewFilter text, module, unfinished;
-    text.text = QStringLiteral("user00");
-    module.modules = QStringList{QStringLiteral("ZxPowerstore")};
-    unfinished.statuses = StatusUnfinished;
-    filterEventsBy("filter text \"user00\"", text);
-    filterEventsBy("filter module ZxPowerstore", module);
-    filterEventsBy("filter status Unfinished", unfinished);
-    std::vector<uint32_t> ops;
-    print("filterOperations no filter", timed([&] { ops = filterOperations(data, ViewFilter(), now); }) * 1e3, "ms", 1);
-
-    std::vector<uint32_t> all(data.events().size());
-    std::iota(all.begin(), all.end(), 0u);
-    std::vector<uint32_t> rows = all;
-    print("sortEvents Time descending", timed([&] { sortEvents(data, rows, EventColumn::Time, true); }) * 1e3, "ms", 1);
-    rows = all;
-    print("sortEvents Module", timed([&] { sortEvents(data, rows, EventColumn::Module, false); }) * 1e3, "ms", 1);
-    const std::vector<uint32_t> allOps = ops;
-    const double sortOps = timed([&] { sortOperations(data, ops, OperationColumn::Duration, true, now); });
-    print("sortOperations Duration", sortOps * 1e3, "ms", 1);
-    // Every other column of both tables, ascending, from the filters' order (rows and operations ascending).
-    const std::pair<EventColumn, const char *> eventColumns[] = {
-        {EventColumn::Type, "Type"}, {EventColumn::Host, "Host"}, {EventColumn::Name, "Name"},
-        {EventColumn::OperationId, "OperationId"}, {EventColumn::RequestedBy, "RequestedBy"},
-        {EventColumn::Parameters, "Parameters"}, {EventColumn::Source, "Source"}};
-    for (const auto &[column, name] : eventColumns) {
-        rows = all;
-        const double t = timed([&] { sortEvents(data, rows, column, false); });
-        print((std::string("sortEvents ") + name).c_str(), t * 1e3, "ms", 1);
-    }
-    const std::pair<OperationColumn, const char *> operationColumns[] = {
-        {OperationColumn::Status, "Status"}, {OperationColumn::Started, "Started"}, {OperationColumn::Ended, "Ended"},
-        {OperationColumn::Host, "Host"}, {OperationColumn::Module, "Module"}, {OperationColumn::Name, "Name"},
-        {OperationColumn::RequestedBy, "RequestedBy"}, {OperationColumn::Origin, "Origin"},
-        {OperationColumn::OperationId, "OperationId"}, {OperationColumn::Source, "Source"},
-        {OperationColumn::Events, "Events"}, {OperationColumn::Parameters, "Parameters"}};
-    for (const auto &[column, name] : operationColumns) {
-        ops = allOps;
-        const double t = timed([&] { sortOperations(data, ops, column, false, now); });
-        print((std::string("sortOperations ") + name).c_str(), t * 1e3, "ms", 1);
-    }
-
-    // Following: 1,000 events appended to the loaded dataset as the console's follow path does (store, operations,
-    // Stale limits, Superseded). The first append after the load, then the median of four more.
-    print("append 1000 events", appendMs(data, followedEvents(data, 1000, 0)), "ms", 2);
-    std::vector<double> again;
-    for (int round = 1; round <= 4; ++round)
-        again.push_back(appendMs(data, followedEvents(data, 1000, round)));
-    std::sort(again.begin(), again.end());
-    print("append 1000 events again", (again[1] + again[2]) / 2, "ms", 2);
-    // The parallel reader's serial step: the second half of the file, parsed into a store of its own, appended to the
-    // store as a new source (its operations new to it), per million rows.
-    ReadRequest half;
-    half.path = path;
-    half.offset = middleLine(path);
-    EventStore piece;
-    readOplog(half, piece, 0);
-    const double pieceRows = double(piece.size());
-    const uint16_t second = data.addSource(QStringLiteral("bench second half"));
-    const double concatenate = timed([&] { data.events().appendBatch(std::move(piece), second); });
-    print("concatenate 1M rows", concatenate * 1e3 * 1e6 / pieceRows, "ms", 1);
-
-    // Nothing slower for small files: the 16-event seed sample and a file of 100 events.
-    print("small file seed", smallFileMs(QStringLiteral(SEED_EXAMPLE)), "ms", 2);
-    const QString hundred = QDir::temp().filePath(QStringLiteral("oplens-bench-100-%1.jsonl").arg(getpid()));
-    if (generate(hundred, 100))
-        print("small file 100 events", smallFileMs(hundred), "ms", 2);
-    QFile::remove(hundred);
+    std::vector<uint32_t> ops = printFilters(data, now);
+    printSorts(data, std::move(ops), now);
+    printFollowing(data, path);
+    printSmallFiles();
     if (ctl)
         std::printf("oplensctl unfinished: %.3f s, %.0f MB\n", ctl->first, ctl->second);
     else
         std::printf("oplensctl unfinished: failed\n");
     std::fflush(stdout);
 
-    if (QStandardPaths::findExecutable(QStringLiteral("jq")).isEmpty()) {
-        std::printf("jq: not installed\n");
-    } else {
-        QProcess jq;
-        jq.setStandardOutputFile(QProcess::nullDevice());
-        const double t = timed([&] {
-            jq.start(QStringLiteral("jq"), {QStringLiteral("-c"), QStringLiteral("select(.type==\"Failed\")"), path});
-            jq.waitForFinished(-1);
-        });
-        if (jq.exitStatus() == QProcess::NormalExit && jq.exitCode() == 0)
-            print("jq select Failed", t, "s");
-        else
-            std::printf("jq: failed (%s)\n", qPrintable(jq.errorString()));
-    }
+    printJq(path);
     return 0;
 }
