@@ -91,11 +91,11 @@ bool OplogParser::detectContainer(bool atEnd)
     const char *data = m_buffer.data() + m_scan;
     const size_t available = m_size - m_scan;
     if (m_atStart) {
-        if (available < 3 && !atEnd)
+        if (available < kBom.size() && !atEnd)
             return false;
-        if (available >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-            m_scan += 3;
-            m_consumed += 3;
+        if (std::string_view(data, available).substr(0, kBom.size()) == kBom) {
+            m_scan += kBom.size();
+            m_consumed += kBom.size();
         }
         m_atStart = false;
         return detectContainer(atEnd);

@@ -21,6 +21,7 @@ class OplogParser
 public:
     static constexpr size_t kMaxEventBytes = size_t(16) << 20;
     static constexpr int kMaxParameterDepth = 64;
+    static constexpr std::string_view kBom = "\xEF\xBB\xBF"; // skipped at the document's start
 
     // `firstLine` numbers the first line pushed: resuming a JSON Lines file at a byte offset continues its count.
     OplogParser(EventStore &store, uint16_t source, Container container = Container::Unknown, uint64_t firstLine = 1);

@@ -39,24 +39,20 @@ std::vector<uint64_t> lineStarts(int fd, const ReadRequest &request, uint64_t si
 }
 
 // An array or the wrapper: a piece begins after a ',' between elements, found by scanning the list from where it
-// opens with the parser's ElementScan. Past the list's end nothing is cut: the rest is the last piece's.
+// opens with the parser's ElementScan. Past the list's end nothing is cut: the rest is the last piece's. `head` is the
+// document's first bytes after any BOM, which begins at `headAt`.
 std::vector<uint64_t> elementStarts(int fd, const ReadRequest &request, uint64_t size, uint64_t pieceBytes,
-                                    Container container)
+                                    Container container, std::string_view head, uint64_t headAt)
 {
     std::vector<uint64_t> starts{0};
-    std::vector<char> block(size_t(4) << 20);
-    const ssize_t headBytes = readFileAt(fd, block.data(), block.size(), 0);
-    if (headBytes <= 0)
-        return starts;
-    std::string_view head(block.data(), size_t(headBytes));
-    const size_t bom = head.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
     bool malformed = false;
-    const size_t open = OplogParser::listOpening(head.substr(bom), container, malformed);
+    const size_t open = OplogParser::listOpening(head, container, malformed);
     if (open == std::string_view::npos)
         return starts;
+    std::vector<char> block(size_t(4) << 20);
     ElementScan scan;
     uint64_t nextCut = pieceBytes;
-    for (uint64_t at = bom + open + 1; at < size && !cancelled(request);) {
+    for (uint64_t at = headAt + open + 1; at < size && !cancelled(request);) {
         const ssize_t n = readFileAt(fd, block.data(), block.size(), at);
         if (n <= 0)
             break;
@@ -110,8 +106,8 @@ std::vector<uint64_t> findPieceStarts(int fd, const ReadRequest &request, uint64
     if (n <= 0)
         return {0};
     std::string_view text(head.data(), size_t(n));
-    if (text.substr(0, 3) == "\xEF\xBB\xBF")
-        text.remove_prefix(3);
+    const size_t bom = text.substr(0, OplogParser::kBom.size()) == OplogParser::kBom ? OplogParser::kBom.size() : 0;
+    text.remove_prefix(bom);
     container = OplogParser::containerOf(text, uint64_t(n) == size);
     switch (container) {
     case Container::Lines:
@@ -119,7 +115,9 @@ std::vector<uint64_t> findPieceStarts(int fd, const ReadRequest &request, uint64
     case Container::Array:
     case Container::Wrapper:
         // A list is cut only when read whole: a followed one is read again from its start anyway.
-        return request.following ? std::vector<uint64_t>{0} : elementStarts(fd, request, size, pieceBytes, container);
+        if (request.following)
+            return {0};
+        return elementStarts(fd, request, size, pieceBytes, container, text, bom);
     case Container::Unknown:
         break;
     }
