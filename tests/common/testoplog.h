@@ -212,6 +212,38 @@ inline QStringList dumpEvents(const oplens::EventStore &store)
     return out;
 }
 
+// Every accessor of every row, every operation's id, source and run key, and the strings, as text: two stores hold
+// the same exactly when these lists are equal (a store read in pieces against one read whole).
+inline QStringList describeStore(const oplens::EventStore &store)
+{
+    QStringList out;
+    for (oplens::EventStore::Row r = 0; r < store.size(); ++r) {
+        out << QStringLiteral("%1 %2 op=%3 %4/%5/%6 kind=%7 %8 %9 %10 restartOf=%11 source=%12 pos=%13 text=%14 %15 %16")
+                   .arg(store.time(r))
+                   .arg(store.opStartTime(r))
+                   .arg(store.operation(r))
+                   .arg(store.module(r))
+                   .arg(store.name(r))
+                   .arg(store.type(r))
+                   .arg(int(store.kind(r)))
+                   .arg(store.requestedBy(r))
+                   .arg(store.host(r))
+                   .arg(store.origin(r))
+                   .arg(store.restartOf(r))
+                   .arg(store.source(r))
+                   .arg(store.position(r))
+                   .arg(store.startTimeIsText(r))
+                   .arg(QString::fromStdString(std::string(store.parameters(r))),
+                        QString::fromStdString(std::string(store.otherFields(r))));
+    }
+    const oplens::OperationIds &ids = store.ids();
+    for (uint32_t op = 0; op < ids.size(); ++op)
+        out << QStringLiteral("op %1 %2/%3 key=%4").arg(op).arg(ids.source(op)).arg(ids.qtext(op)).arg(store.runKey(op));
+    for (uint32_t s = 0; s < store.strings().size(); ++s)
+        out << QStringLiteral("string %1 %2").arg(s).arg(store.string(s));
+    return out;
+}
+
 inline QList<quint64> positions(const oplens::EventStore &store)
 {
     QList<quint64> out;

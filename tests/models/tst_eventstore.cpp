@@ -62,37 +62,6 @@ void addOtherSource(EventStore &store)
     parseInto(store, 0, eventLine("a", "Started", 5, ",\"parameters\":{\"x\":1}") + eventLine(kUuid1, "Started", 6));
 }
 
-// Every accessor of every row, every operation's id, source and run key, and the strings: equal lists, equal stores.
-QStringList describe(const EventStore &store)
-{
-    QStringList out;
-    for (EventStore::Row r = 0; r < store.size(); ++r) {
-        out << QStringLiteral("%1 %2 op=%3 %4/%5/%6 kind=%7 %8 %9 %10 restartOf=%11 source=%12 pos=%13 text=%14 %15 %16")
-                   .arg(store.time(r))
-                   .arg(store.opStartTime(r))
-                   .arg(store.operation(r))
-                   .arg(store.module(r))
-                   .arg(store.name(r))
-                   .arg(store.type(r))
-                   .arg(int(store.kind(r)))
-                   .arg(store.requestedBy(r))
-                   .arg(store.host(r))
-                   .arg(store.origin(r))
-                   .arg(store.restartOf(r))
-                   .arg(store.source(r))
-                   .arg(store.position(r))
-                   .arg(store.startTimeIsText(r))
-                   .arg(QString::fromStdString(std::string(store.parameters(r))),
-                        QString::fromStdString(std::string(store.otherFields(r))));
-    }
-    const OperationIds &ids = store.ids();
-    for (uint32_t op = 0; op < ids.size(); ++op)
-        out << QStringLiteral("op %1 %2/%3 key=%4").arg(op).arg(ids.source(op)).arg(ids.qtext(op)).arg(store.runKey(op));
-    for (uint32_t s = 0; s < store.strings().size(); ++s)
-        out << QStringLiteral("string %1 %2").arg(s).arg(store.string(s));
-    return out;
-}
-
 // Parses `lines` [from, to) as events of `source`, numbered from their place in the whole file.
 void parseLines(EventStore &store, uint16_t source, const QList<QByteArray> &lines, qsizetype from, qsizetype to)
 {
@@ -148,7 +117,7 @@ void TestEventStore::piecesAppendedEqualWholeRead()
         QCOMPARE(piece.size(), size_t(0));
     }
     QCOMPARE(store.size(), whole.size());
-    QCOMPARE(describe(store), describe(whole));
+    QCOMPARE(describeStore(store), describeStore(whole));
     QCOMPARE(dumpEvents(store), dumpEvents(whole));
 
     // What is appended later continues the same operations, with the same last parameters and run keys.
@@ -161,7 +130,7 @@ void TestEventStore::piecesAppendedEqualWholeRead()
         parser.push(more.constData(), size_t(more.size()));
         parser.finish();
     }
-    QCOMPARE(describe(store), describe(whole));
+    QCOMPARE(describeStore(store), describeStore(whole));
 }
 
 // The numbers of what rows share (for loops that decide once per distinct value) give each row's own values, and

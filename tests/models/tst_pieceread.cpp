@@ -18,12 +18,7 @@ using namespace testoplog;
 
 namespace {
 
-struct Read {
-    ReadResult result;
-    QStringList events;
-};
-
-// Everything a read gives, as text to compare: the result's fields, every problem, every row whole.
+// Everything a read gives, as text to compare: the result's fields, every problem, the store whole.
 QStringList describe(const ReadResult &r, const EventStore &store)
 {
     QStringList out{QStringLiteral("error=%1 cancelled=%2 container=%3 events=%4 nextOffset=%5 nextLine=%6 tail=%7 size=%8")
@@ -37,18 +32,7 @@ QStringList describe(const ReadResult &r, const EventStore &store)
                         .arg(r.fileSize)};
     out << problemsText(r.problems);
     out << QStringLiteral("problems=%1 summary=%2").arg(r.problems.size()).arg(r.problems.notDetailedSummary());
-    const QStringList json = dumpEvents(store);
-    for (EventStore::Row row = 0; row < store.size(); ++row) {
-        const uint32_t op = store.operation(row);
-        out << QStringLiteral("%1 @%2 source %3 kind %4 key %5 %6")
-                   .arg(row)
-                   .arg(store.position(row))
-                   .arg(store.source(row))
-                   .arg(int(store.kind(row)))
-                   .arg(op == kNone ? 0 : store.runKey(op))
-                   .arg(json[int(row)]);
-    }
-    return out;
+    return out + describeStore(store);
 }
 
 QStringList readWith(ReadRequest request, uint64_t pieceBytes, int threads, size_t readBytes)
