@@ -100,28 +100,44 @@ std::vector<uint32_t> idRanks(const OperationIds &ids, const std::vector<uint32_
     return textrank::rankTexts(texts.views);
 }
 
+// Keys of `items` by a value each has (its number, below `count`), each distinct value ranked once: `rankOf` gets the
+// distinct numbers in order of first sight and returns their dense ranks.
+template <typename NumberOf, typename RankOf>
+std::vector<uint64_t> keysOfDistinct(const std::vector<uint32_t> &items, size_t count, NumberOf numberOf, RankOf rankOf)
+{
+    std::vector<uint32_t> slot(count, kNone); // number -> index in `distinct`
+    std::vector<uint32_t> distinct;
+    std::vector<uint32_t> slotOfItem(items.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+        const uint32_t number = numberOf(items[i]);
+        uint32_t &s = slot[number];
+        if (s == kNone) {
+            s = uint32_t(distinct.size());
+            distinct.push_back(number);
+        }
+        slotOfItem[i] = s;
+    }
+    const std::vector<uint32_t> rank = rankOf(distinct);
+    std::vector<uint64_t> keys(items.size());
+    for (size_t i = 0; i < items.size(); ++i)
+        keys[i] = rank[slotOfItem[i]];
+    return keys;
+}
+
 // Ranks of the ids of the operations of `items` (kNone: the empty text), as keys.
 template <typename OperationOf>
 std::vector<uint64_t> idKeys(const OperationIds &ids, size_t operationCount, const std::vector<uint32_t> &items,
                              OperationOf operationOf)
 {
-    std::vector<uint32_t> slot(operationCount + 1, kNone); // operation (kNone last) -> index in `distinct`
-    std::vector<uint32_t> distinct;
-    std::vector<uint32_t> slotOfItem(items.size());
-    for (size_t i = 0; i < items.size(); ++i) {
-        const uint32_t op = operationOf(items[i]);
-        uint32_t &s = slot[op == kNone ? operationCount : op];
-        if (s == kNone) {
-            s = uint32_t(distinct.size());
-            distinct.push_back(op);
-        }
-        slotOfItem[i] = s;
-    }
-    const std::vector<uint32_t> rank = idRanks(ids, distinct);
-    std::vector<uint64_t> keys(items.size());
-    for (size_t i = 0; i < items.size(); ++i)
-        keys[i] = rank[slotOfItem[i]];
-    return keys;
+    const auto numberOf = [&](uint32_t item) {
+        const uint32_t op = operationOf(item);
+        return op == kNone ? uint32_t(operationCount) : op; // kNone numbered last
+    };
+    return keysOfDistinct(items, operationCount + 1, numberOf, [&](std::vector<uint32_t> distinct) {
+        for (uint32_t &op : distinct)
+            op = op == operationCount ? kNone : op;
+        return idRanks(ids, distinct);
+    });
 }
 
 // Ranks of the parameters of the rows of `items`, as keys. Equal texts have one number in the store (parametersOf):
@@ -129,23 +145,17 @@ std::vector<uint64_t> idKeys(const OperationIds &ids, size_t operationCount, con
 template <typename RowOf>
 std::vector<uint64_t> parameterKeys(const EventStore &store, const std::vector<uint32_t> &items, RowOf rowOf)
 {
-    std::vector<uint32_t> slot(store.parametersCount() + 1, kNone); // number -> index in `distinct`
-    std::vector<std::string_view> distinct;
-    std::vector<uint32_t> indexOfItem(items.size());
-    for (size_t i = 0; i < items.size(); ++i) {
-        const uint32_t number = store.parametersOf(rowOf(items[i]));
-        uint32_t &index = slot[std::min<size_t>(number, slot.size() - 1)];
-        if (index == kNone) {
-            index = uint32_t(distinct.size());
-            distinct.push_back(store.parametersText(number));
-        }
-        indexOfItem[i] = index;
-    }
-    const std::vector<uint32_t> rank = textrank::rankTexts(distinct);
-    std::vector<uint64_t> keys(items.size());
-    for (size_t i = 0; i < items.size(); ++i)
-        keys[i] = rank[indexOfItem[i]];
-    return keys;
+    const size_t count = store.parametersCount() + 1;
+    const auto numberOf = [&](uint32_t item) {
+        return uint32_t(std::min<size_t>(store.parametersOf(rowOf(item)), count - 1));
+    };
+    return keysOfDistinct(items, count, numberOf, [&](const std::vector<uint32_t> &distinct) {
+        std::vector<std::string_view> texts;
+        texts.reserve(distinct.size());
+        for (const uint32_t number : distinct)
+            texts.push_back(store.parametersText(number));
+        return textrank::rankTexts(texts);
+    });
 }
 
 int compareIds(const OperationIds &ids, uint32_t a, uint32_t b)
