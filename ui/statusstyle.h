@@ -2,6 +2,7 @@
 #pragma once
 
 #include "eventkinds.h"
+#include "statuscolor.h" // statusColor(): one colour per status, in models/timeline
 
 #include <QColor>
 #include <QIcon>
@@ -10,7 +11,6 @@ class QLabel;
 
 namespace oplens::ui {
 
-QColor statusColor(Status status, bool stale = false);
 QIcon statusIcon(Status status, bool stale = false);
 // The amber box around "check why the service restarted first" wherever it is said.
 void styleAsWarning(QLabel *label);

@@ -1,0 +1,86 @@
+// What the timeline shows of a set of operations: one lane per source (a server), each operation a bar from its start
+// to its end (or to now while it runs, or to the evidence of its interruption), packed into sub-rows so that the bars
+// of a sub-row never overlap; and a marker for every start of a service. No widgets: the console, the reports and the
+// tests use it alike. Built in a worker; read-only afterwards.
+#pragma once
+
+#include "dataset.h"
+
+#include <QString>
+#include <atomic>
+#include <vector>
+
+namespace oplens {
+
+struct TimelineBar {
+    int64_t start = 0, end = 0;   // epoch ms, end >= start
+    uint32_t op = kNone;
+    uint32_t restartOf = kNone;   // the bar of the operation this one restarts, when it is shown
+    uint16_t lane = 0, subRow = 0;
+    Status status = Status::Unknown;
+    bool stale = false;
+    bool open = false;            // Queued or Running: it ends at now, for now
+    bool cutShort = false;        // Interrupted: it ends at the evidence (a red mark)
+};
+
+struct TimelineMarker {
+    enum class Kind : uint8_t { ServiceStarted, AgentRecovery, AgentReport };
+    int64_t time = 0;
+    uint16_t lane = 0;
+    Kind kind = Kind::ServiceStarted;
+    QString label; // "mailboxd started", "oplensd recovered", "service started (agent)"
+};
+
+struct TimelineLane {
+    uint16_t source = 0;
+    QString label;          // the host its operations name, else the source's file name
+    uint16_t subRows = 1;   // at least one, also for a lane of markers only
+    uint32_t firstRow = 0;  // its first sub-row among every lane's sub-rows
+};
+
+class TimelineLayout
+{
+public:
+    // A lane keeps at most this many sub-rows: more concurrent bars share the sub-row that frees first (and overlap).
+    static constexpr uint16_t kMaxSubRows = 40;
+
+    // The lanes of the sources that `ops` (in any order) and their service starts belong to, ordered by source.
+    // Empty when `cancel` was set meanwhile.
+    static TimelineLayout build(const Dataset &data, const std::vector<uint32_t> &ops, int64_t now,
+                                const std::atomic_bool *cancel = nullptr);
+
+    const std::vector<TimelineLane> &lanes() const { return m_lanes; }
+    // Sorted by (lane, sub-row, start): each sub-row's bars are contiguous.
+    const std::vector<TimelineBar> &bars() const { return m_bars; }
+    const std::vector<TimelineMarker> &markers() const { return m_markers; } // in time order
+    int64_t now() const { return m_now; }
+    // The extent of the bars and markers; kNoTime for both when there is none.
+    int64_t first() const { return m_first; }
+    int64_t last() const { return m_last; }
+    bool empty() const { return m_bars.empty() && m_markers.empty(); }
+    uint32_t rowCount() const { return uint32_t(m_rowBegin.empty() ? 0 : m_rowBegin.size() - 1); } // every sub-row
+
+    // The bar of `op`, kNone when it is not shown.
+    uint32_t barOf(uint32_t op) const;
+    // The bars of sub-row `row` (of rowCount()) that may overlap [from, to): [begin, end) in bars(); each of them
+    // starts before `to`, and those that end before `from` are few (only where a sub-row overflowed).
+    std::pair<uint32_t, uint32_t> candidates(uint32_t row, int64_t from, int64_t to) const;
+    // How many bars overlap [from, to), at most (what decides between bars and density).
+    size_t countVisible(int64_t from, int64_t to) const;
+    // The bar of sub-row `row` under `time`, or the nearest within `tolerance` ms; kNone for none.
+    uint32_t barAt(uint32_t row, int64_t time, int64_t tolerance) const;
+
+private:
+    void packLane(uint16_t lane, std::vector<TimelineBar> &bars);
+    void index(size_t operationCount);
+
+    std::vector<TimelineLane> m_lanes;
+    std::vector<TimelineBar> m_bars;
+    std::vector<TimelineMarker> m_markers;
+    std::vector<uint32_t> m_rowBegin; // per sub-row, its first bar; one more at the end
+    std::vector<int64_t> m_maxEnd;    // per bar, the latest end of its sub-row's bars up to it
+    std::vector<uint32_t> m_barOfOp;  // indexed by operation
+    int64_t m_now = 0, m_first = kNoTime, m_last = kNoTime;
+};
+
+} // namespace oplens
