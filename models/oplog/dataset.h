@@ -71,6 +71,11 @@ public:
     // The latest start of `source`'s service: its last ServiceStarted marker or the agent's serviceStartedAt; kNoTime
     // when neither is known.
     int64_t lastServiceStart(uint16_t source) const;
+    // The agent's serviceStartedAt for `source` (setServiceStartedAt()); kNoTime when none was given.
+    int64_t reportedServiceStart(uint16_t source) const
+    {
+        return source < m_evidence.size() ? m_evidence[source].startedAt : kNoTime;
+    }
 
     size_t operationCount() const { return m_ops.size(); }
     // What each part of the store and of the operations holds, in bytes: the bench's breakdown.

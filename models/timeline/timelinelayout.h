@@ -72,7 +72,7 @@ public:
 
 private:
     void packLane(uint16_t lane, std::vector<TimelineBar> &bars);
-    void index(size_t operationCount);
+    void index(const Dataset &data);
 
     std::vector<TimelineLane> m_lanes;
     std::vector<TimelineBar> m_bars;

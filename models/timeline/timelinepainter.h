@@ -59,6 +59,7 @@ private:
 // What one frame draws: bars (nullptr density) or density, and what is selected and under the pointer.
 struct TimelineFrame {
     const TimelineLayout *layout = nullptr;
+    const Dataset *data = nullptr;            // when set, bars wide enough say their operation's name
     const TimelineDensity *density = nullptr; // when set, drawn instead of bars (it may cover another range: scaled)
     TimelineGeometry geometry;
     TimelineColors colors;
@@ -66,6 +67,7 @@ struct TimelineFrame {
     uint32_t selectedBar = kNone, hoveredBar = kNone;
     int64_t brushFrom = kNoTime, brushTo = kNoTime; // the range being brushed
     bool showNow = false;                           // following: a marker at the layout's now
+    bool vectorDensity = false;                     // density as rectangles (SVG, PDF) rather than one image a lane
 };
 
 // Draws the axis, the lanes and their labels, the bars or the density, the restart links and the markers.
@@ -74,6 +76,7 @@ void paintTimeline(QPainter &painter, const TimelineFrame &frame);
 // A still picture of a whole layout for a report: its size at `width` (every lane, nothing scrolled), and the drawing
 // into `area` of that size. Bars when they can be told apart, else density; light colours.
 double timelineFigureHeight(const TimelineLayout &layout);
+constexpr double kTimelineFigureLabelWidth = 150, kTimelineLegendHeight = 24;
 void paintTimelineFigure(QPainter &painter, const QRectF &area, const TimelineLayout &layout, bool utc);
 
 } // namespace oplens

@@ -1,0 +1,242 @@
+#include "timelinelayout.h"
+
+#include <QFileInfo>
+
+#include <algorithm>
+#include <functional>
+#include <queue>
+
+namespace oplens {
+
+namespace {
+
+bool cancelled(const std::atomic_bool *cancel) { return cancel && cancel->load(std::memory_order_relaxed); }
+
+// From its start to its end; to now while it is Queued or Running; an Interrupted one to its evidence.
+TimelineBar makeBar(const Dataset &data, uint32_t op, int64_t now)
+{
+    const Operation &o = data.operation(op);
+    const EventStore &events = data.events();
+    TimelineBar bar;
+    bar.op = op;
+    bar.status = o.status;
+    bar.start = o.startedAt != kNoTime ? o.startedAt : events.time(o.firstRow);
+    if (isTerminal(o.status) && o.endedAt != kNoTime) {
+        bar.end = o.endedAt;
+    } else if (isActive(o.status)) {
+        bar.end = now;
+        bar.open = true;
+        bar.stale = data.isStale(op, now);
+    } else {
+        bar.end = events.time(o.latestRow);
+    }
+    bar.end = std::max(bar.end, bar.start);
+    bar.cutShort = o.status == Status::Interrupted;
+    return bar;
+}
+
+// "mail1.example.com" when every operation of the lane names that host, else the source's file name.
+QString laneLabel(const Dataset &data, uint16_t source, const std::vector<TimelineBar> &bars)
+{
+    uint32_t host = kNone;
+    bool oneHost = !bars.empty();
+    for (const TimelineBar &bar : bars) {
+        const uint32_t h = data.host(bar.op);
+        if (host == kNone)
+            host = h;
+        if (h != host) {
+            oneHost = false;
+            break;
+        }
+    }
+    const QString hostName = oneHost ? data.events().string(host) : QString();
+    return !hostName.isEmpty() ? hostName : QFileInfo(data.events().sourceName(source)).fileName();
+}
+
+// Every start of a service the data tells of, by source: ServiceStarted events (a runner's own are its recoveries,
+// docs/agent.md section 5) and the agent's serviceStartedAt.
+std::vector<std::vector<TimelineMarker>> markersBySource(const Dataset &data, const std::atomic_bool *cancel)
+{
+    const EventStore &events = data.events();
+    std::vector<std::vector<TimelineMarker>> markers(size_t(std::max(events.sourceCount(), 1)));
+    const auto &shapes = events.shapes();
+    std::vector<char> isStart(shapes.size());
+    for (size_t s = 0; s < shapes.size(); ++s)
+        isStart[s] = EventKind(shapes[uint32_t(s)].kind) == EventKind::ServiceStarted;
+    for (size_t r = 0; r < events.size(); ++r) {
+        if (!isStart[events.shapeOf(EventStore::Row(r))])
+            continue;
+        if ((r & 0xFFFF) == 0 && cancelled(cancel))
+            return {};
+        const auto row = EventStore::Row(r);
+        const bool recovery = events.otherFields(row).find("\"runner\"") != std::string_view::npos;
+        const QString module = events.string(events.module(row));
+        TimelineMarker m{events.time(row), 0, recovery ? TimelineMarker::Kind::AgentRecovery : TimelineMarker::Kind::ServiceStarted,
+                         recovery ? QStringLiteral("%1 recovered").arg(module)
+                                  : QStringLiteral("%1 started").arg(module.isEmpty() ? QStringLiteral("service") : module)};
+        const uint16_t source = events.source(row);
+        if (source < markers.size())
+            markers[source].push_back(std::move(m));
+    }
+    for (size_t s = 0; s < markers.size(); ++s) {
+        const int64_t reported = data.reportedServiceStart(uint16_t(s));
+        if (reported != kNoTime)
+            markers[s].push_back({reported, 0, TimelineMarker::Kind::AgentReport, QStringLiteral("service started (agent)")});
+    }
+    return markers;
+}
+
+} // namespace
+
+TimelineLayout TimelineLayout::build(const Dataset &data, const std::vector<uint32_t> &ops, int64_t now,
+                                     const std::atomic_bool *cancel)
+{
+    TimelineLayout layout;
+    layout.m_now = now;
+    std::vector<std::vector<TimelineBar>> bySource(size_t(std::max(data.events().sourceCount(), 1)));
+    for (size_t i = 0; i < ops.size(); ++i) {
+        if ((i & 0xFFFF) == 0 && cancelled(cancel))
+            return {};
+        const uint32_t op = ops[i];
+        if (!data.exists(op))
+            continue;
+        const uint16_t source = data.source(op);
+        if (source >= bySource.size())
+            bySource.resize(size_t(source) + 1);
+        bySource[source].push_back(makeBar(data, op, now));
+    }
+    auto markers = markersBySource(data, cancel);
+    if (cancelled(cancel))
+        return {};
+    for (size_t source = 0; source < bySource.size(); ++source) {
+        std::vector<TimelineBar> &bars = bySource[source];
+        if (bars.empty())
+            continue; // a server none of whose operations is shown has no lane: the filter applies
+        const auto lane = uint16_t(layout.m_lanes.size());
+        layout.m_lanes.push_back({uint16_t(source), laneLabel(data, uint16_t(source), bars), 1, 0});
+        layout.packLane(lane, bars);
+        if (source < markers.size())
+            for (TimelineMarker &m : markers[source]) {
+                m.lane = lane;
+                layout.m_markers.push_back(std::move(m));
+            }
+    }
+    std::stable_sort(layout.m_markers.begin(), layout.m_markers.end(),
+                     [](const TimelineMarker &a, const TimelineMarker &b) { return a.time < b.time; });
+    layout.index(data);
+    return layout;
+}
+
+// Sub-rows first free first: each bar takes the lowest sub-row free at its start, a new one when none is, and past
+// kMaxSubRows the one that frees first. A bar holds its sub-row at least one millisecond (zero-length runs too).
+void TimelineLayout::packLane(uint16_t lane, std::vector<TimelineBar> &bars)
+{
+    std::sort(bars.begin(), bars.end(), [](const TimelineBar &a, const TimelineBar &b) {
+        return a.start != b.start ? a.start < b.start : a.end != b.end ? a.end > b.end : a.op < b.op;
+    });
+    using Busy = std::pair<int64_t, uint16_t>; // held until, sub-row
+    std::priority_queue<Busy, std::vector<Busy>, std::greater<Busy>> busy;
+    std::priority_queue<uint16_t, std::vector<uint16_t>, std::greater<uint16_t>> free;
+    uint16_t rows = 0;
+    for (TimelineBar &bar : bars) {
+        while (!busy.empty() && busy.top().first <= bar.start) {
+            free.push(busy.top().second);
+            busy.pop();
+        }
+        const int64_t holds = std::max(bar.end, bar.start + 1);
+        if (!free.empty()) {
+            bar.subRow = free.top();
+            free.pop();
+        } else if (rows < kMaxSubRows) {
+            bar.subRow = rows++;
+        } else { // overflow: it shares the sub-row that frees first
+            bar.subRow = busy.top().second;
+            const int64_t until = std::max(busy.top().first, holds);
+            busy.pop();
+            busy.push({until, bar.subRow});
+            bar.lane = lane;
+            continue;
+        }
+        busy.push({holds, bar.subRow});
+        bar.lane = lane;
+    }
+    std::sort(bars.begin(), bars.end(), [](const TimelineBar &a, const TimelineBar &b) {
+        return a.subRow != b.subRow ? a.subRow < b.subRow : a.start != b.start ? a.start < b.start : a.op < b.op;
+    });
+    TimelineLane &l = m_lanes[lane];
+    l.subRows = std::max<uint16_t>(rows, 1);
+    l.firstRow = lane > 0 ? m_lanes[lane - 1].firstRow + m_lanes[lane - 1].subRows : 0;
+    m_bars.insert(m_bars.end(), bars.begin(), bars.end());
+}
+
+// Where each sub-row's bars begin, their running latest end, each operation's bar and restart link, the extent.
+void TimelineLayout::index(const Dataset &data)
+{
+    const uint32_t rows = m_lanes.empty() ? 0 : m_lanes.back().firstRow + m_lanes.back().subRows;
+    m_rowBegin.assign(size_t(rows) + 1, 0);
+    for (const TimelineBar &bar : m_bars) // bars are in (lane, sub-row) order: count, then add up
+        ++m_rowBegin[m_lanes[bar.lane].firstRow + bar.subRow + 1];
+    for (uint32_t row = 0; row < rows; ++row)
+        m_rowBegin[row + 1] += m_rowBegin[row];
+    m_maxEnd.resize(m_bars.size());
+    m_barOfOp.assign(data.operationCount(), kNone);
+    uint32_t previousRow = kNone;
+    for (uint32_t i = 0; i < m_bars.size(); ++i) {
+        const TimelineBar &bar = m_bars[i];
+        const uint32_t row = m_lanes[bar.lane].firstRow + bar.subRow;
+        m_maxEnd[i] = row == previousRow ? std::max(m_maxEnd[i - 1], bar.end) : bar.end;
+        previousRow = row;
+        m_barOfOp[bar.op] = i;
+        m_first = m_first == kNoTime ? bar.start : std::min(m_first, bar.start);
+        m_last = m_last == kNoTime ? bar.end : std::max(m_last, bar.end);
+    }
+    for (TimelineBar &bar : m_bars)
+        bar.restartOf = barOf(data.operation(bar.op).restartOf);
+    if (m_bars.empty())
+        for (const TimelineMarker &m : m_markers) {
+            m_first = m_first == kNoTime ? m.time : std::min(m_first, m.time);
+            m_last = m_last == kNoTime ? m.time : std::max(m_last, m.time);
+        }
+}
+
+uint32_t TimelineLayout::barOf(uint32_t op) const { return op < m_barOfOp.size() ? m_barOfOp[op] : kNone; }
+
+std::pair<uint32_t, uint32_t> TimelineLayout::candidates(uint32_t row, int64_t from, int64_t to) const
+{
+    if (row + 1 >= m_rowBegin.size())
+        return {0, 0};
+    const auto begin = m_maxEnd.begin() + m_rowBegin[row], end = m_maxEnd.begin() + m_rowBegin[row + 1];
+    // The first bar whose sub-row reached `from` by its end; then the bars that start before `to`.
+    const auto first = std::upper_bound(begin, end, from - 1);
+    const auto last = std::lower_bound(m_bars.begin() + (first - m_maxEnd.begin()), m_bars.begin() + m_rowBegin[row + 1], to,
+                                       [](const TimelineBar &bar, int64_t t) { return bar.start < t; });
+    return {uint32_t(first - m_maxEnd.begin()), uint32_t(last - m_bars.begin())};
+}
+
+size_t TimelineLayout::countVisible(int64_t from, int64_t to) const
+{
+    size_t count = 0;
+    for (uint32_t row = 0; row < rowCount(); ++row) {
+        const auto [begin, end] = candidates(row, from, to);
+        count += end - begin;
+    }
+    return count;
+}
+
+uint32_t TimelineLayout::barAt(uint32_t row, int64_t time, int64_t tolerance) const
+{
+    const auto [begin, end] = candidates(row, time - tolerance, time + tolerance + 1);
+    uint32_t best = kNone;
+    int64_t bestDistance = tolerance + 1;
+    for (uint32_t i = begin; i < end; ++i) {
+        const TimelineBar &bar = m_bars[i];
+        const int64_t distance = time < bar.start ? bar.start - time : time > bar.end ? time - bar.end : 0;
+        if (distance < bestDistance) {
+            best = i;
+            bestDistance = distance;
+        }
+    }
+    return best;
+}
+
+} // namespace oplens

@@ -1,0 +1,363 @@
+// Draws a timeline frame (timelinepainter.h): lanes, axis, bars or density, links, markers. Only what is in view is
+// looked at: each sub-row's bars are found by binary search, so a frame costs what it shows.
+#include "timelinepainter.h"
+
+#include "statuscolor.h"
+#include "timelineaxis.h"
+
+#include <QFontMetricsF>
+#include <QImage>
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+
+namespace oplens {
+
+namespace {
+
+constexpr double kFar = 1e6; // pixels: a bar that runs far out of view is cut here (painters dislike huge numbers)
+
+QColor markerColor(TimelineMarker::Kind kind)
+{
+    return kind == TimelineMarker::Kind::AgentRecovery ? QColor(0x00, 0x83, 0x8F) : QColor(0x8E, 0x24, 0xAA);
+}
+
+QRectF clampedX(QRectF r, const QRectF &plot)
+{
+    const double left = std::max(r.left(), plot.left() - kFar), right = std::min(r.right(), plot.right() + kFar);
+    r.setLeft(left);
+    r.setRight(std::max(right, left + 1));
+    return r;
+}
+
+void paintLanes(QPainter &p, const TimelineFrame &f)
+{
+    const TimelineGeometry &g = f.geometry;
+    const auto &lanes = f.layout->lanes();
+    const QRectF plot = g.plot();
+    p.save();
+    p.setClipRect(QRectF(g.area().left(), plot.top(), g.area().width(), plot.height()));
+    const QFontMetricsF metrics(p.font());
+    for (uint32_t lane = 0; lane < lanes.size(); ++lane) {
+        const double top = g.laneTop(lane), height = g.laneHeight(lane);
+        if (top > plot.bottom() || top + height < plot.top())
+            continue;
+        if (lane % 2 == 1)
+            p.fillRect(QRectF(g.area().left(), top, g.area().width(), height), f.colors.laneShade);
+        p.setPen(f.colors.grid);
+        p.drawLine(QPointF(g.area().left(), top + height), QPointF(g.area().right(), top + height));
+        p.setPen(f.colors.text);
+        const QRectF label(g.area().left() + 6, top, plot.left() - g.area().left() - 12, std::min(height, 2 * TimelineGeometry::kRowHeight + 6));
+        p.drawText(label, Qt::AlignLeft | Qt::AlignVCenter, metrics.elidedText(lanes[lane].label, Qt::ElideMiddle, label.width()));
+    }
+    p.restore();
+}
+
+void paintAxis(QPainter &p, const TimelineFrame &f)
+{
+    const TimelineGeometry &g = f.geometry;
+    const QRectF plot = g.plot();
+    const TimelineAxis axis = timelineAxis(g.from(), g.to(), plot.width(), f.utc);
+    const double axisTop = g.area().top();
+    p.save();
+    p.setPen(f.colors.mutedText);
+    p.drawText(QRectF(g.area().left() + 6, axisTop, plot.left() - g.area().left() - 8, TimelineGeometry::kAxisHeight),
+               Qt::AlignLeft | Qt::AlignVCenter, axis.context);
+    const QFontMetricsF metrics(p.font());
+    for (const TimelineTick &tick : axis.ticks) {
+        const double x = std::round(g.x(tick.time)) + 0.5;
+        p.setPen(tick.major ? f.colors.mutedText : f.colors.grid);
+        p.drawLine(QPointF(x, axisTop + TimelineGeometry::kAxisHeight - 8), QPointF(x, plot.bottom()));
+        QFont font = p.font();
+        font.setBold(tick.major);
+        p.setFont(font);
+        p.setPen(tick.major ? f.colors.text : f.colors.mutedText);
+        const double width = metrics.horizontalAdvance(tick.label) + 8;
+        if (x + width / 2 <= g.area().right() && x - width / 2 >= plot.left() - 4)
+            p.drawText(QRectF(x - width / 2, axisTop + 4, width, TimelineGeometry::kAxisHeight - 14), Qt::AlignCenter, tick.label);
+    }
+    p.setPen(f.colors.mutedText);
+    p.drawLine(QPointF(plot.left(), plot.top() - 0.5), QPointF(plot.right(), plot.top() - 0.5));
+    p.restore();
+}
+
+// The rows in view, and for each its bars in view; `draw` gets each bar's index.
+template <typename Draw>
+void forBarsInView(const TimelineFrame &f, Draw draw)
+{
+    const TimelineGeometry &g = f.geometry;
+    const auto &bars = f.layout->bars();
+    const int64_t pad = int64_t(std::ceil(3 * g.msPerPixel())); // bars at least 2 px wide reach a little left
+    for (uint32_t row = 0; row < f.layout->rowCount(); ++row) {
+        const double top = g.rowTop(row);
+        if (top > g.plot().bottom() || top + TimelineGeometry::kRowHeight < g.plot().top())
+            continue;
+        const auto [begin, end] = f.layout->candidates(row, g.from() - pad, g.to() + pad);
+        for (uint32_t i = begin; i < end; ++i)
+            if (bars[i].end >= g.from() - pad)
+                draw(i);
+    }
+}
+
+void paintBar(QPainter &p, const TimelineFrame &f, const TimelineBar &bar, const QRectF &rect)
+{
+    const QColor color = statusColor(bar.status, bar.stale);
+    if (bar.open) { // still running: it fades towards now
+        QLinearGradient fade(rect.topLeft(), rect.topRight());
+        fade.setColorAt(0, color);
+        fade.setColorAt(std::max(0.0, 1 - 24 / std::max(rect.width(), 1.0)), color);
+        QColor light = color;
+        light.setAlpha(90);
+        fade.setColorAt(1, light);
+        p.fillRect(rect, fade);
+    } else {
+        p.fillRect(rect, color);
+    }
+    if (bar.cutShort) { // the evidence: a red cut at the end, taller than the bar
+        const double x = rect.right();
+        p.setPen(QPen(QColor(0xB7, 0x1C, 0x1C), 2));
+        p.drawLine(QPointF(x, rect.top() - 2), QPointF(x, rect.bottom() + 2));
+        p.drawLine(QPointF(x - 3, rect.top() - 2), QPointF(x + 3, rect.bottom() + 2));
+    }
+    if (f.data && rect.width() > 70) {
+        const QString name = f.data->events().string(f.data->name(bar.op));
+        const QRectF inside = rect.intersected(f.geometry.plot()).adjusted(4, 0, -4, 0);
+        if (inside.width() > 40) {
+            p.setPen(QColor(Qt::white));
+            p.drawText(inside, Qt::AlignLeft | Qt::AlignVCenter, QFontMetricsF(p.font()).elidedText(name, Qt::ElideRight, inside.width()));
+        }
+    }
+}
+
+void paintBars(QPainter &p, const TimelineFrame &f)
+{
+    const auto &bars = f.layout->bars();
+    const TimelineGeometry &g = f.geometry;
+    QFont small = p.font();
+    small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.8));
+    p.setFont(small);
+    // Restart links first, under the bars: from the end of what was cut short to the start of its restart.
+    forBarsInView(f, [&](uint32_t i) {
+        const TimelineBar &bar = bars[i];
+        if (bar.restartOf == kNone)
+            return;
+        const QRectF from = clampedX(g.barRect(bars[bar.restartOf]), g.plot()), to = clampedX(g.barRect(bar), g.plot());
+        QColor link = statusColor(bar.status, bar.stale);
+        link.setAlpha(160);
+        p.setPen(QPen(link, 1.2, Qt::DashLine));
+        p.drawLine(QPointF(from.right(), from.center().y()), QPointF(to.left(), to.center().y()));
+    });
+    forBarsInView(f, [&](uint32_t i) { paintBar(p, f, bars[i], clampedX(g.barRect(bars[i]), g.plot())); });
+    for (const uint32_t i : {f.hoveredBar, f.selectedBar}) {
+        if (i >= bars.size())
+            continue;
+        const QRectF rect = clampedX(g.barRect(bars[i]), g.plot()).adjusted(-2, -2, 2, 2);
+        p.setPen(QPen(i == f.selectedBar ? f.colors.highlight : f.colors.text, i == f.selectedBar ? 2.5 : 1));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(rect);
+    }
+}
+
+// How strongly a column shows: more bars, darker, on a log scale so that a lone run is still seen.
+int densityAlpha(uint32_t count, uint32_t maxCount)
+{
+    if (count == 0)
+        return 0;
+    const double share = std::log1p(double(count)) / std::log1p(double(std::max(maxCount, 1u)));
+    return int(70 + 185 * std::clamp(share, 0.0, 1.0));
+}
+
+QColor densityColor(DensityClass c)
+{
+    switch (c) {
+    case DensityClass::Stale: return statusColor(Status::Running, true);
+    case DensityClass::Interrupted: return statusColor(Status::Interrupted);
+    case DensityClass::Failed: return statusColor(Status::Failed);
+    case DensityClass::Aborted: return statusColor(Status::Aborted);
+    case DensityClass::Running: return statusColor(Status::Running);
+    case DensityClass::Queued: return statusColor(Status::Queued);
+    case DensityClass::Finished: return statusColor(Status::Finished);
+    default: break;
+    }
+    return statusColor(Status::Unknown);
+}
+
+// One image a lane (a pixel a column) stretched over the lane, or for vector devices one rectangle per run of
+// columns that look alike. A density of another range (the last one while a new one is binned) lands where its
+// times are.
+void paintDensity(QPainter &p, const TimelineFrame &f)
+{
+    const TimelineDensity &d = *f.density;
+    const TimelineGeometry &g = f.geometry;
+    const double left = g.x(d.from), width = g.x(d.to) - left;
+    for (uint32_t lane = 0; lane < d.lanes && lane < f.layout->lanes().size(); ++lane) {
+        const QRectF rect(left, g.laneTop(lane) + TimelineGeometry::kLaneGap / 2, width,
+                          g.laneHeight(lane) - TimelineGeometry::kLaneGap);
+        if (rect.bottom() < g.plot().top() || rect.top() > g.plot().bottom())
+            continue;
+        if (!f.vectorDensity) {
+            QImage image(d.columns, 1, QImage::Format_ARGB32_Premultiplied);
+            auto *line = reinterpret_cast<QRgb *>(image.scanLine(0));
+            for (int c = 0; c < d.columns; ++c) {
+                QColor color = densityColor(d.urgentAt(lane, c));
+                color.setAlpha(densityAlpha(d.count(lane, c), d.maxCount));
+                line[c] = qPremultiply(color.rgba());
+            }
+            p.drawImage(clampedX(rect, g.plot()), image, clampedX(QRectF(0, 0, d.columns, 1), QRectF(0, 0, d.columns, 1)));
+            continue;
+        }
+        const double columnWidth = width / d.columns;
+        for (int c = 0; c < d.columns;) {
+            const DensityClass cls = d.urgentAt(lane, c);
+            const int alpha = densityAlpha(d.count(lane, c), d.maxCount) / 32;
+            int end = c + 1;
+            while (end < d.columns && d.urgentAt(lane, end) == cls && densityAlpha(d.count(lane, end), d.maxCount) / 32 == alpha)
+                ++end;
+            if (cls != DensityClass::None) {
+                QColor color = densityColor(cls);
+                color.setAlpha(std::min(255, alpha * 32 + 16));
+                p.fillRect(QRectF(left + c * columnWidth, rect.top(), (end - c) * columnWidth, rect.height()), color);
+            }
+            c = end;
+        }
+    }
+}
+
+// A dashed line over every lane for each start of a service, solid in its own lane, labelled there once there is
+// room for the label.
+void paintMarkers(QPainter &p, const TimelineFrame &f)
+{
+    const TimelineGeometry &g = f.geometry;
+    const QRectF plot = g.plot();
+    const QFontMetricsF metrics(p.font());
+    std::vector<double> labelEnd(f.layout->lanes().size(), -1e9);
+    for (const TimelineMarker &m : f.layout->markers()) {
+        if (m.time < g.from() || m.time > g.to())
+            continue;
+        const double x = std::round(g.x(m.time)) + 0.5;
+        const QColor color = markerColor(m.kind);
+        QColor faint = color;
+        faint.setAlpha(110);
+        p.setPen(QPen(faint, 1, Qt::DashLine));
+        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+        const double top = g.laneTop(m.lane), bottom = top + g.laneHeight(m.lane);
+        p.setPen(QPen(color, 2));
+        p.drawLine(QPointF(x, std::max(top, plot.top())), QPointF(x, std::min(bottom, plot.bottom())));
+        const QString text = m.label + QStringLiteral(" ") + timelineTimeText(m.time, f.utc).mid(11);
+        const double width = metrics.horizontalAdvance(text) + 8;
+        if (x + 3 < labelEnd[m.lane] || top < plot.top())
+            continue;
+        const QRectF box(std::min(x + 3, plot.right() - width), top + 1, width, metrics.height() + 2);
+        QColor back = f.colors.background;
+        back.setAlpha(225);
+        p.fillRect(box, back);
+        p.setPen(color);
+        p.drawText(box, Qt::AlignCenter, text);
+        labelEnd[m.lane] = box.right() + 6;
+    }
+}
+
+void paintNowAndBrush(QPainter &p, const TimelineFrame &f)
+{
+    const TimelineGeometry &g = f.geometry;
+    const QRectF plot = g.plot();
+    const int64_t now = f.layout->now();
+    if (f.showNow && now >= g.from() && now <= g.to()) {
+        const double x = std::round(g.x(now)) + 0.5;
+        p.setPen(QPen(f.colors.highlight, 1.5));
+        p.drawLine(QPointF(x, plot.top() - 6), QPointF(x, plot.bottom()));
+        p.drawText(QRectF(x - 30, plot.top() - 18, 60, 12), Qt::AlignCenter, QStringLiteral("now"));
+    }
+    if (f.brushFrom != kNoTime && f.brushTo != kNoTime) {
+        const double a = g.x(std::min(f.brushFrom, f.brushTo)), b = g.x(std::max(f.brushFrom, f.brushTo));
+        QColor fill = f.colors.highlight;
+        fill.setAlpha(50);
+        const QRectF rect = clampedX(QRectF(a, plot.top(), std::max(b - a, 1.0), plot.height()), plot);
+        p.fillRect(rect, fill);
+        p.setPen(QPen(f.colors.highlight, 1));
+        p.drawRect(rect);
+    }
+}
+
+} // namespace
+
+void paintTimeline(QPainter &painter, const TimelineFrame &frame)
+{
+    painter.save();
+    painter.fillRect(frame.geometry.area(), frame.colors.background);
+    if (!frame.layout || frame.layout->lanes().empty()) {
+        painter.restore();
+        return;
+    }
+    paintLanes(painter, frame);
+    paintAxis(painter, frame);
+    painter.setClipRect(frame.geometry.plot());
+    if (frame.density && frame.density->valid())
+        paintDensity(painter, frame);
+    else
+        paintBars(painter, frame);
+    paintMarkers(painter, frame);
+    painter.setClipRect(frame.geometry.area());
+    paintNowAndBrush(painter, frame);
+    painter.restore();
+}
+
+double timelineFigureHeight(const TimelineLayout &layout)
+{
+    const TimelineGeometry g(layout, QRectF(0, 0, 1000, 1000), kTimelineFigureLabelWidth, 0, 1);
+    return TimelineGeometry::kAxisHeight + g.contentHeight() + kTimelineLegendHeight;
+}
+
+namespace {
+
+// What each colour means, under a report's figure.
+void paintLegend(QPainter &p, const QRectF &area, const TimelineColors &colors)
+{
+    const std::pair<QColor, QString> items[] = {
+        {statusColor(Status::Interrupted), QStringLiteral("Interrupted")}, {statusColor(Status::Failed), QStringLiteral("Failed")},
+        {statusColor(Status::Aborted), QStringLiteral("Aborted")},         {statusColor(Status::Running, true), QStringLiteral("Stale")},
+        {statusColor(Status::Running), QStringLiteral("Running")},         {statusColor(Status::Queued), QStringLiteral("Queued")},
+        {statusColor(Status::Finished), QStringLiteral("Finished")},       {markerColor(TimelineMarker::Kind::ServiceStarted), QStringLiteral("service start")},
+        {markerColor(TimelineMarker::Kind::AgentRecovery), QStringLiteral("agent recovery")},
+    };
+    const QFontMetricsF metrics(p.font());
+    double x = area.left() + 6;
+    for (const auto &[color, text] : items) {
+        p.fillRect(QRectF(x, area.center().y() - 5, 10, 10), color);
+        p.setPen(colors.text);
+        const double width = metrics.horizontalAdvance(text);
+        p.drawText(QRectF(x + 14, area.top(), width + 4, area.height()), Qt::AlignLeft | Qt::AlignVCenter, text);
+        x += width + 32;
+    }
+}
+
+} // namespace
+
+void paintTimelineFigure(QPainter &painter, const QRectF &area, const TimelineLayout &layout, bool utc)
+{
+    if (layout.empty())
+        return;
+    const int64_t span = std::max<int64_t>(layout.last() - layout.first(), 60 * 1000);
+    const int64_t from = layout.first() - span / 50, to = layout.last() + span / 50;
+    const QRectF picture(area.left(), area.top(), area.width(), area.height() - kTimelineLegendHeight);
+    TimelineFrame frame;
+    frame.layout = &layout;
+    frame.geometry = TimelineGeometry(layout, picture, kTimelineFigureLabelWidth, from, to);
+    frame.colors = TimelineColors::light();
+    frame.utc = utc;
+    frame.vectorDensity = true;
+    // Bars while a bar gets about two pixels of its own; past that, how many ran when, per column.
+    TimelineDensity density;
+    if (layout.countVisible(from, to) > size_t(frame.geometry.plot().width() / 2)) {
+        density = binTimeline(layout, from, to, int(std::max(1.0, frame.geometry.plot().width())));
+        frame.density = &density;
+    }
+    paintTimeline(painter, frame);
+    painter.save();
+    paintLegend(painter, QRectF(area.left(), picture.bottom(), area.width(), kTimelineLegendHeight), frame.colors);
+    painter.restore();
+}
+
+} // namespace oplens

@@ -1,0 +1,353 @@
+// The timeline's model: lanes and sub-rows (TimelineLayout), density per column (binTimeline), the axis' ticks.
+#include "testoplog.h"
+#include "timelineaxis.h"
+#include "timelinedensity.h"
+#include "timelinelayout.h"
+
+#include <QRandomGenerator>
+#include <QTest>
+
+using namespace oplens;
+using testoplog::Event;
+
+namespace {
+
+constexpr qint64 T0 = 1700000000000; // ms; the runs below are in seconds after it
+constexpr qint64 kNow = T0 + 10000 * 1000;
+
+constexpr qint64 kOpen = std::numeric_limits<qint64>::min(); // a run without an end
+
+// A run of one operation on one server, in seconds after T0: "Started" at `start`, then `endType` at `end` (none when
+// `end` is kOpen).
+struct Run {
+    int server = 0;
+    QByteArray id;
+    qint64 start = 0, end = kOpen;
+    QByteArray endType = "Finished";
+};
+
+QByteArray oplogOf(const QList<Run> &runs, int server, const QList<qint64> &serviceStarts = {})
+{
+    QByteArray text;
+    for (const Run &r : runs) {
+        if (r.server != server)
+            continue;
+        const QByteArray host = ",\"host\":\"mail" + QByteArray::number(server + 1) + ".example.com\"";
+        text += Event(r.id, "Started", T0 + r.start * 1000).raw(host).line();
+        if (r.end != kOpen)
+            text += Event(r.id, r.endType, T0 + r.end * 1000).raw(host).line();
+    }
+    for (const qint64 s : serviceStarts)
+        text += testoplog::serviceStarted(T0 + s * 1000);
+    return text;
+}
+
+// One source per server (0 .. servers-1), every operation shown.
+std::shared_ptr<Dataset> datasetOf(const QList<Run> &runs, int servers, const QList<qint64> &serviceStarts = {})
+{
+    auto data = std::make_shared<Dataset>();
+    for (int s = 0; s < servers; ++s) {
+        const uint16_t source = data->addSource(QStringLiteral("/var/log/server%1/oplog.jsonl").arg(s + 1));
+        testoplog::parseInto(data->events(), source, oplogOf(runs, s, s == 0 ? serviceStarts : QList<qint64>{}));
+    }
+    data->aggregate();
+    return data;
+}
+
+std::vector<uint32_t> everyOperation(const Dataset &data)
+{
+    std::vector<uint32_t> ops;
+    for (uint32_t op = 0; op < data.operationCount(); ++op)
+        if (data.exists(op))
+            ops.push_back(op);
+    return ops;
+}
+
+const TimelineBar &barOfId(const TimelineLayout &layout, const Dataset &data, const char *id, uint16_t source = 0)
+{
+    const uint32_t bar = layout.barOf(data.findOperation(source, id));
+    if (bar == kNone)
+        qFatal("no bar for %s", id);
+    return layout.bars()[bar];
+}
+
+// What holds for every layout: each operation once; bars of one sub-row do not overlap (unless it overflowed);
+// candidates() finds every bar that overlaps a range.
+void checkInvariants(const TimelineLayout &layout, const std::vector<uint32_t> &ops)
+{
+    QCOMPARE(layout.bars().size(), ops.size());
+    for (const uint32_t op : ops)
+        QVERIFY(layout.barOf(op) != kNone && layout.bars()[layout.barOf(op)].op == op);
+    for (const TimelineLane &lane : layout.lanes()) {
+        const bool full = lane.subRows == TimelineLayout::kMaxSubRows;
+        for (uint32_t row = lane.firstRow; row < lane.firstRow + lane.subRows; ++row) {
+            const auto [begin, end] = layout.candidates(row, std::numeric_limits<int64_t>::min() / 2, std::numeric_limits<int64_t>::max() / 2);
+            for (uint32_t i = begin + 1; i < end && !full; ++i)
+                QVERIFY2(std::max(layout.bars()[i - 1].end, layout.bars()[i - 1].start + 1) <= layout.bars()[i].start,
+                         "two bars of one sub-row overlap");
+        }
+    }
+    QRandomGenerator random(7);
+    for (int trial = 0; trial < 50 && layout.first() != kNoTime; ++trial) {
+        const int64_t span = std::max<int64_t>(layout.last() - layout.first(), 1);
+        const int64_t from = layout.first() + qint64(random.bounded(qint64(span))) - span / 4;
+        const int64_t to = from + qint64(random.bounded(qint64(span / 2 + 1))) + 1;
+        size_t found = 0, expected = 0;
+        for (uint32_t row = 0; row < layout.rowCount(); ++row) {
+            const auto [begin, end] = layout.candidates(row, from, to);
+            for (uint32_t i = begin; i < end; ++i)
+                found += layout.bars()[i].end >= from;
+        }
+        for (const TimelineBar &bar : layout.bars())
+            expected += bar.end >= from && bar.start < to;
+        QCOMPARE(found, expected);
+    }
+}
+
+} // namespace
+
+class TimelineTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void packsIntoSubRows_data();
+    void packsIntoSubRows();
+    void endsAtNowOrAtTheEvidence();
+    void lanesPerServerWithLabels();
+    void overflowSharesTheRowThatFreesFirst();
+    void restartIsLinked();
+    void filterDecidesTheLanes();
+    void densityCountsEachColumnABarTouches_data();
+    void densityCountsEachColumnABarTouches();
+    void densityMatchesCountingByHand();
+    void axisStepsFollowTheZoom_data();
+    void axisStepsFollowTheZoom();
+};
+
+Q_DECLARE_METATYPE(QList<Run>)
+
+void TimelineTest::packsIntoSubRows_data()
+{
+    QTest::addColumn<QList<Run>>("runs");
+    QTest::addColumn<QList<int>>("subRows"); // of each run, in order
+    QTest::newRow("one after another share a row") << QList<Run>{{0, "a", 0, 10}, {0, "b", 10, 20}, {0, "c", 30, 40}}
+                                                   << QList<int>{0, 0, 0};
+    QTest::newRow("overlapping runs get rows of their own")
+        << QList<Run>{{0, "a", 0, 100}, {0, "b", 10, 20}, {0, "c", 15, 30}, {0, "d", 25, 50}}
+        << QList<int>{0, 1, 2, 1};
+    QTest::newRow("the lowest free row is taken again")
+        << QList<Run>{{0, "a", 0, 50}, {0, "b", 0, 10}, {0, "c", 0, 100}, {0, "d", 60, 70}, {0, "e", 20, 30}}
+        << QList<int>{1, 2, 0, 1, 2};
+    QTest::newRow("zero-length runs at one time do not overlap")
+        << QList<Run>{{0, "a", 5, 5}, {0, "b", 5, 5}, {0, "c", 6, 6}} << QList<int>{0, 1, 0};
+    QTest::newRow("runs without an end hold their row until now")
+        << QList<Run>{{0, "a", 0, kOpen}, {0, "b", 10, 20}, {0, "c", 9000, 9001}} << QList<int>{0, 1, 1};
+    QTest::newRow("far outside any range") << QList<Run>{{0, "a", -900000000, -899999990}, {0, "b", 900000000, 900000010}}
+                                           << QList<int>{0, 0};
+}
+
+void TimelineTest::packsIntoSubRows()
+{
+    QFETCH(QList<Run>, runs);
+    QFETCH(QList<int>, subRows);
+    const auto data = datasetOf(runs, 1);
+    const auto ops = everyOperation(*data);
+    const TimelineLayout layout = TimelineLayout::build(*data, ops, kNow);
+    checkInvariants(layout, ops);
+    QCOMPARE(layout.lanes().size(), size_t(1));
+    QCOMPARE(int(layout.lanes()[0].subRows), *std::max_element(subRows.begin(), subRows.end()) + 1);
+    for (qsizetype i = 0; i < runs.size(); ++i)
+        QCOMPARE(int(barOfId(layout, *data, runs[i].id.constData()).subRow), subRows[i]);
+}
+
+void TimelineTest::endsAtNowOrAtTheEvidence()
+{
+    const auto data = datasetOf({{0, "done", 0, 100}, {0, "running", 200, kOpen}, {0, "cut", 300, kOpen}, {0, "failed", 50, 60, "Failed"}},
+                                1, {500});
+    const TimelineLayout layout = TimelineLayout::build(*data, everyOperation(*data), kNow);
+    const TimelineBar &done = barOfId(layout, *data, "done");
+    QCOMPARE(done.end, T0 + 100 * 1000);
+    QVERIFY(!done.open && !done.cutShort);
+    // Started before the service started again at 500 s: Interrupted there, with the red mark.
+    const TimelineBar &cut = barOfId(layout, *data, "cut");
+    QCOMPARE(cut.status, Status::Interrupted);
+    QVERIFY(cut.cutShort);
+    QCOMPARE(cut.end, T0 + 500 * 1000);
+    QCOMPARE(barOfId(layout, *data, "failed").status, Status::Failed);
+    // The marker of that start, in the lane, labelled by its service.
+    QCOMPARE(layout.markers().size(), size_t(1));
+    QCOMPARE(layout.markers()[0].time, T0 + 500 * 1000);
+    QCOMPARE(layout.markers()[0].label, QStringLiteral("ZxBackup started"));
+    // Running after the service start: it runs on, to now.
+    const auto data2 = datasetOf({{0, "running", 200, kOpen}}, 1);
+    const TimelineLayout layout2 = TimelineLayout::build(*data2, everyOperation(*data2), kNow);
+    const TimelineBar &running = barOfId(layout2, *data2, "running");
+    QVERIFY(running.open);
+    QCOMPARE(running.end, kNow);
+    QCOMPARE(layout2.last(), kNow);
+}
+
+void TimelineTest::lanesPerServerWithLabels()
+{
+    QList<Run> runs;
+    for (int server = 0; server < 5; ++server)
+        for (int i = 0; i < 3; ++i)
+            runs.append({server, QByteArray("s") + QByteArray::number(server) + '-' + QByteArray::number(i), i * 100, i * 100 + 150});
+    const auto data = datasetOf(runs, 5);
+    const auto ops = everyOperation(*data);
+    const TimelineLayout layout = TimelineLayout::build(*data, ops, kNow);
+    checkInvariants(layout, ops);
+    QCOMPARE(layout.lanes().size(), size_t(5));
+    uint32_t firstRow = 0;
+    for (uint16_t lane = 0; lane < 5; ++lane) {
+        QCOMPARE(layout.lanes()[lane].source, lane);
+        QCOMPARE(layout.lanes()[lane].label, QStringLiteral("mail%1.example.com").arg(lane + 1));
+        QCOMPARE(int(layout.lanes()[lane].subRows), 2); // each run overlaps the next one by 50 s
+        QCOMPARE(layout.lanes()[lane].firstRow, firstRow);
+        firstRow += layout.lanes()[lane].subRows;
+    }
+    QCOMPARE(layout.rowCount(), firstRow);
+    QCOMPARE(barOfId(layout, *data, "s3-1", 3).lane, uint16_t(3));
+}
+
+void TimelineTest::overflowSharesTheRowThatFreesFirst()
+{
+    QList<Run> runs;
+    const int count = TimelineLayout::kMaxSubRows + 10;
+    for (int i = 0; i < count; ++i)
+        runs.append({0, "op" + QByteArray::number(i), i, 1000 + i});
+    const auto data = datasetOf(runs, 1);
+    const auto ops = everyOperation(*data);
+    const TimelineLayout layout = TimelineLayout::build(*data, ops, kNow);
+    checkInvariants(layout, ops);
+    QCOMPARE(layout.lanes()[0].subRows, TimelineLayout::kMaxSubRows);
+    // The first run past the rows shares the row of the run that ends first: the first one's.
+    QCOMPARE(barOfId(layout, *data, QByteArray("op" + QByteArray::number(TimelineLayout::kMaxSubRows)).constData()).subRow, uint16_t(0));
+}
+
+void TimelineTest::restartIsLinked()
+{
+    QByteArray text = Event("old", "Started", T0).line() + Event("old", "Interrupted", T0 + 1000).line();
+    text += Event("new", "Started", T0 + 5000).set(u"restartOf", QStringLiteral("old")).line();
+    Dataset data;
+    testoplog::load(data, text);
+    const TimelineLayout layout = TimelineLayout::build(data, everyOperation(data), kNow);
+    const TimelineBar &restart = barOfId(layout, data, "new");
+    QCOMPARE(restart.restartOf, layout.barOf(data.findOperation(0, "old")));
+    QCOMPARE(barOfId(layout, data, "old").restartOf, kNone);
+    // Not shown, not linked.
+    const TimelineLayout alone = TimelineLayout::build(data, {data.findOperation(0, "new")}, kNow);
+    QCOMPARE(alone.bars()[0].restartOf, kNone);
+}
+
+void TimelineTest::filterDecidesTheLanes()
+{
+    const auto data = datasetOf({{0, "a", 0, 10}, {1, "b", 0, 10}, {2, "c", 0, 10}}, 3, {5});
+    const TimelineLayout layout = TimelineLayout::build(*data, {data->findOperation(1, "b")}, kNow);
+    QCOMPARE(layout.lanes().size(), size_t(1));
+    QCOMPARE(layout.lanes()[0].source, uint16_t(1));
+    QVERIFY(layout.markers().empty()); // the service start of server 1's lane only
+    QVERIFY(TimelineLayout::build(*data, {}, kNow).empty());
+}
+
+void TimelineTest::densityCountsEachColumnABarTouches_data()
+{
+    QTest::addColumn<QList<Run>>("runs");
+    QTest::addColumn<QList<uint>>("counts"); // 10 columns over 0..100 s
+    QTest::addColumn<int>("urgentColumn");
+    QTest::addColumn<int>("urgent");
+    QTest::newRow("one run over columns 2 to 5") << QList<Run>{{0, "a", 25, 55}} << QList<uint>{0, 0, 1, 1, 1, 1, 0, 0, 0, 0}
+                                                 << 3 << int(DensityClass::Finished);
+    QTest::newRow("a zero-length run is one column") << QList<Run>{{0, "a", 71, 71}} << QList<uint>{0, 0, 0, 0, 0, 0, 0, 1, 0, 0}
+                                                     << 7 << int(DensityClass::Finished);
+    QTest::newRow("the most urgent status colours the column")
+        << QList<Run>{{0, "a", 0, 35}, {0, "b", 31, 38, "Failed"}, {0, "c", 35, 45}} << QList<uint>{1, 1, 1, 3, 1, 0, 0, 0, 0, 0}
+        << 3 << int(DensityClass::Failed);
+    QTest::newRow("runs far outside: before, after, across")
+        << QList<Run>{{0, "before", -100000, -99990}, {0, "after", 500000, 500010}, {0, "across", -100000, 500000}}
+        << QList<uint>{1, 1, 1, 1, 1, 1, 1, 1, 1, 1} << 0 << int(DensityClass::Finished);
+    QTest::newRow("a run still going reaches now") << QList<Run>{{0, "a", 85, kOpen}} << QList<uint>{0, 0, 0, 0, 0, 0, 0, 0, 1, 1}
+                                                   << 9 << int(DensityClass::Running);
+}
+
+void TimelineTest::densityCountsEachColumnABarTouches()
+{
+    QFETCH(QList<Run>, runs);
+    QFETCH(QList<uint>, counts);
+    QFETCH(int, urgentColumn);
+    QFETCH(int, urgent);
+    const auto data = datasetOf(runs, 1);
+    const TimelineLayout layout = TimelineLayout::build(*data, everyOperation(*data), kNow);
+    const TimelineDensity density = binTimeline(layout, T0, T0 + 100 * 1000, 10);
+    QVERIFY(density.valid());
+    QList<uint> got;
+    for (int c = 0; c < 10; ++c)
+        got.append(density.count(0, c));
+    QCOMPARE(got, counts);
+    QCOMPARE(int(density.urgentAt(0, urgentColumn)), urgent);
+    QCOMPARE(density.maxCount, *std::max_element(counts.begin(), counts.end()));
+}
+
+void TimelineTest::densityMatchesCountingByHand()
+{
+    QRandomGenerator random(11);
+    QList<Run> runs;
+    for (int i = 0; i < 400; ++i) {
+        const qint64 start = random.bounded(5000);
+        runs.append({int(random.bounded(3)), "r" + QByteArray::number(i), start, random.bounded(8) == 0 ? kOpen : start + random.bounded(300),
+                     random.bounded(5) == 0 ? "Failed" : "Finished"});
+    }
+    const auto data = datasetOf(runs, 3);
+    const TimelineLayout layout = TimelineLayout::build(*data, everyOperation(*data), T0 + 6000 * 1000);
+    checkInvariants(layout, everyOperation(*data));
+    const int64_t from = T0 + 1000 * 1000, to = T0 + 4000 * 1000;
+    const int columns = 97;
+    const TimelineDensity density = binTimeline(layout, from, to, columns);
+    for (uint32_t lane = 0; lane < layout.lanes().size(); ++lane)
+        for (int c = 0; c < columns; ++c) {
+            // Column c holds [from + c*w, from + (c+1)*w): a bar counts where it overlaps that, its ends included.
+            uint32_t expected = 0;
+            for (const TimelineBar &bar : layout.bars()) {
+                if (bar.lane != lane || bar.end < from || bar.start >= to)
+                    continue;
+                const auto column = [&](int64_t t) {
+                    return t <= from ? 0 : std::min<int64_t>(columns - 1, int64_t(double(t - from) * columns / double(to - from)));
+                };
+                expected += column(bar.start) <= c && c <= column(bar.end);
+            }
+            QCOMPARE(density.count(lane, c), expected);
+        }
+}
+
+void TimelineTest::axisStepsFollowTheZoom_data()
+{
+    QTest::addColumn<qint64>("span");
+    QTest::addColumn<qint64>("step");
+    QTest::addColumn<QString>("aLabel");
+    QTest::newRow("a minute: seconds") << qint64(60 * 1000) << qint64(5 * 1000) << QStringLiteral("00:00:05");
+    QTest::newRow("an hour: minutes") << qint64(3600 * 1000) << qint64(5 * 60 * 1000) << QStringLiteral("00:05");
+    QTest::newRow("a day: hours") << qint64(24 * 3600 * 1000) << qint64(3 * 3600 * 1000) << QStringLiteral("03:00");
+    QTest::newRow("20 days: days") << qint64(20LL * 24 * 3600 * 1000) << qint64(2LL * 24 * 3600 * 1000) << QStringLiteral("3 Jan");
+    QTest::newRow("two years: months") << qint64(730LL * 24 * 3600 * 1000) << qint64(2629746000LL * 3) << QStringLiteral("Apr");
+}
+
+void TimelineTest::axisStepsFollowTheZoom()
+{
+    QFETCH(qint64, span);
+    QFETCH(qint64, step);
+    QFETCH(QString, aLabel);
+    const int64_t from = QDateTime(QDate(2026, 1, 1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+    const TimelineAxis axis = timelineAxis(from, from + span, 1000, true, 80);
+    QCOMPARE(axis.stepMs, step);
+    QVERIFY(axis.ticks.size() >= 5 && axis.ticks.size() <= 13);
+    QStringList labels;
+    for (const TimelineTick &tick : axis.ticks)
+        labels.append(tick.label);
+    QVERIFY2(labels.contains(aLabel), qPrintable(labels.join(u' ')));
+    QVERIFY(axis.ticks.front().major); // midnight of New Year's Day begins the day, the month and the year
+    for (size_t i = 1; i < axis.ticks.size(); ++i)
+        QVERIFY(axis.ticks[i].time > axis.ticks[i - 1].time);
+}
+
+QTEST_GUILESS_MAIN(TimelineTest)
+#include "tst_timeline.moc"
