@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
   qt6-base-dev qt6-base-dev-tools
+  qt6-svg-dev                    # QSvgGenerator: the HTML report's timeline as inline SVG
   libsimdjson-dev nlohmann-json3-dev
   libmicrohttpd-dev              # the agent's HTTP(S) listener (with GnuTLS)
   qtkeychain-qt6-dev             # remote sources' secrets in the desktop keychain

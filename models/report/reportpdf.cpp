@@ -1,6 +1,9 @@
-// The report as PDF, with Qt's own writer: the front matter laid out by QTextDocument, the table painted by hand
-// (QTextDocument would take about a millisecond a row).
+// The report as PDF, with Qt's own writer: the front matter laid out by QTextDocument, the timeline and the table
+// painted by hand (QTextDocument would take about a millisecond a row, and draws no vectors).
 #include "reportdocument.h"
+
+#include "reporttimeline.h"
+#include "timelinepainter.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QFont>
@@ -9,13 +12,14 @@
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QTextBlock>
 #include <QTextDocument>
 #include <QTextLayout>
 
 #include <memory>
 #include <numeric>
 
-namespace oplens::ui {
+namespace oplens {
 
 namespace {
 
@@ -36,6 +40,9 @@ private:
     void setUpPage();
     void layOutFront();
     void setUpTable();
+    void planTimeline();
+    void drawTimeline(double top, double sliceTop, double sliceHeight, bool withHeading);
+    void drawTimelinePages();
     double layoutCell(QTextLayout &layout, size_t column) const;
     Row makeRow(const QStringList &texts, const QFont &font, size_t row);
     QStringList rowTexts(size_t row) const;
@@ -54,6 +61,10 @@ private:
     QFont m_plain, m_sans, m_mono, m_bold, m_heading, m_small;
     QTextDocument m_front;
     int m_frontPages = 0;
+    // The timeline: drawn scaled to the page (`m_figureScale` device pixels a figure pixel), after the front matter
+    // when it fits there (`m_timelineTop` >= 0), else on pages of its own, each a slice of the figure.
+    double m_figureHeight = 0, m_figureScale = 1, m_timelineHeadingHeight = 0, m_timelineTop = -1;
+    std::vector<double> m_slices; // the figure's y (in figure pixels) where each page of its own begins; one more
     std::vector<double> m_x; // the columns' left edges, and the right edge of the last
     double m_padX = 0, m_padY = 0;
     QTextOption m_wrap;
@@ -71,6 +82,7 @@ PdfReport::PdfReport(const Report &report, QIODevice &device)
     setUpPage();
     layOutFront();
     setUpTable();
+    planTimeline();
 }
 
 void PdfReport::setUpPage()
@@ -123,6 +135,68 @@ void PdfReport::setUpTable()
     m_padY = 1.5 * m_pt;
     m_wrap.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     m_header = makeRow(m_table.headers, m_bold, size_t(-1));
+}
+
+// Where the timeline goes: after the front matter if it fits in what is left of its last page, else on a page of
+// its own, scaled down to fit one page when that keeps it at least half its size, else over as many pages as it takes.
+void PdfReport::planTimeline()
+{
+    m_timelineHeadingHeight = QFontMetricsF(m_heading, &m_pdf).height() * 1.6;
+    const bool nothing = m_report.timeline.bars().empty();
+    m_figureScale = m_pageWidth / kTimelineFigureWidth;
+    m_figureHeight = nothing ? QFontMetricsF(m_small, &m_pdf).height() * 1.5 / m_figureScale
+                             : timelineFigureHeight(m_report.timeline);
+    const double needed = m_timelineHeadingHeight + m_figureHeight * m_figureScale;
+    const QTextBlock last = m_front.lastBlock();
+    const double frontEnd = m_front.documentLayout()->blockBoundingRect(last).bottom() - (m_frontPages - 1) * m_pageHeight;
+    const double top = frontEnd + 12 * m_pt;
+    if (top + needed <= m_pageHeight) {
+        m_timelineTop = top;
+        return;
+    }
+    const double room = m_pageHeight - m_timelineHeadingHeight;
+    if (needed > m_pageHeight && room / (m_figureHeight * m_figureScale) >= 0.5)
+        m_figureScale = room / m_figureHeight;
+    for (double y = 0; y < m_figureHeight - 0.5; y += (y == 0 ? room : m_pageHeight) / m_figureScale)
+        m_slices.push_back(y);
+    m_slices.push_back(m_figureHeight);
+}
+
+// The figure's rows [sliceTop, sliceTop + sliceHeight) (figure pixels) at `top` of the page, under the heading.
+void PdfReport::drawTimeline(double top, double sliceTop, double sliceHeight, bool withHeading)
+{
+    m_painter.save();
+    if (withHeading) {
+        m_painter.setFont(m_heading);
+        m_painter.setPen(m_text);
+        m_painter.drawText(QRectF(0, top, m_pageWidth, QFontMetricsF(m_heading, &m_pdf).height()),
+                           Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("Timeline"));
+        top += m_timelineHeadingHeight;
+    }
+    if (m_report.timeline.bars().empty()) {
+        m_painter.setFont(m_small);
+        m_painter.setPen(QColor(0x60, 0x60, 0x60));
+        m_painter.drawText(QRectF(0, top, m_pageWidth, m_figureHeight * m_figureScale), Qt::AlignLeft | Qt::AlignTop,
+                           noTimelineText());
+        m_painter.restore();
+        return;
+    }
+    m_painter.setClipRect(QRectF(0, top, m_pageWidth, sliceHeight * m_figureScale));
+    m_painter.translate(0, top - sliceTop * m_figureScale);
+    m_painter.scale(m_figureScale, m_figureScale);
+    const double width = m_pageWidth / m_figureScale; // the whole page's width, also when scaled down to fit
+    paintTimelineFigure(m_painter, QRectF(0, 0, width, m_figureHeight), m_report.timeline, m_report.utc);
+    m_painter.restore();
+}
+
+// The timeline's pages of its own, when it did not fit after the front matter.
+void PdfReport::drawTimelinePages()
+{
+    for (size_t i = 0; i + 1 < m_slices.size(); ++i) {
+        m_pdf.newPage();
+        drawTimeline(0, m_slices[i], m_slices[i + 1] - m_slices[i], i == 0);
+        drawFooter();
+    }
 }
 
 // Lays out one cell at (0, 0) of its column's inner width; returns its height.
@@ -223,7 +297,8 @@ void PdfReport::drawFooter()
     m_painter.setPen(QColor(0x60, 0x60, 0x60));
     const QFontMetricsF metrics(m_small, &m_pdf);
     const QRectF line(0, m_pageHeight + 6 * m_pt, m_pageWidth, m_footerHeight - 6 * m_pt);
-    const QString pageText = QStringLiteral("page %1 of %2").arg(m_pageNumber).arg(m_frontPages + m_tablePages);
+    const int pages = m_frontPages + int(m_slices.empty() ? 0 : m_slices.size() - 1) + m_tablePages;
+    const QString pageText = QStringLiteral("page %1 of %2").arg(m_pageNumber).arg(pages);
     const double room = m_pageWidth - metrics.horizontalAdvance(pageText) - 20 * m_pt;
     m_painter.drawText(line, Qt::AlignRight | Qt::AlignVCenter, pageText);
     m_painter.drawText(QRectF(line.left(), line.top(), room, line.height()), Qt::AlignLeft | Qt::AlignVCenter,
@@ -240,6 +315,8 @@ void PdfReport::drawFront()
         m_painter.translate(0, -p * m_pageHeight);
         m_front.drawContents(&m_painter, QRectF(0, p * m_pageHeight, m_pageWidth, m_pageHeight));
         m_painter.restore();
+        if (p == m_frontPages - 1 && m_timelineTop >= 0)
+            drawTimeline(m_timelineTop, 0, m_figureHeight, true);
         drawFooter();
     }
 }
@@ -292,6 +369,7 @@ QString PdfReport::write(const std::atomic_bool *cancel, const ExportProgress &p
     if (!countTablePages(cancel, progress))
         return {};
     drawFront();
+    drawTimelinePages();
     m_pdf.newPage();
     drawTableHeading();
     if (!drawTable(cancel, progress)) {
@@ -311,4 +389,4 @@ QString writePdf(const Report &report, QIODevice &device, const std::atomic_bool
     return pdf.write(cancel, progress);
 }
 
-} // namespace oplens::ui
+} // namespace oplens

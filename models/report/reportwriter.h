@@ -1,10 +1,12 @@
 // A report of a filtered view for people: one HTML page that stands alone, and the same as PDF (Qt's own writer).
-// It gives the filter, the counts by status and by module, the table, and where the data came from.
+// It gives the filter, the counts by status and by module, where the data came from, the timeline of the view's
+// operations (inline SVG in the HTML, vectors in the PDF) and the table. No widgets: the console writes it in a worker,
+// oplensctl export on its own thread; painting text needs a QGuiApplication.
 #pragma once
 
 #include "exporter.h"
 
-namespace oplens::ui {
+namespace oplens {
 
 enum class ReportFormat { Html, Pdf };
 
@@ -21,5 +23,9 @@ QString reportHtml(const ExportRequest &request, const std::vector<SourceInfo> &
 // Safe to call from a worker thread.
 ExportResult writeReport(const ExportRequest &request, ReportFormat format, const QString &path,
                          const std::atomic_bool *cancel = nullptr, const ExportProgress &progress = {});
+// The same to an open device (standard output): what is written stays written. `bytes` counts what was written
+// (on a sequential device, 0).
+ExportResult writeReport(const ExportRequest &request, ReportFormat format, QIODevice &device,
+                         const std::atomic_bool *cancel = nullptr, const ExportProgress &progress = {});
 
-} // namespace oplens::ui
+} // namespace oplens

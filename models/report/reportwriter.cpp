@@ -1,9 +1,11 @@
-// The report as HTML, and writeReport() for both formats; the PDF is painted in reportpdf.cpp.
+// The report's pieces built from the view: the front matter, the timeline and the table (reportoutput.cpp joins them
+// into HTML, reportpdf.cpp paints the PDF).
 #include "reportwriter.h"
 
 #include "celltext.h"
 #include "reportdocument.h"
-#include "statusstyle.h"
+#include "reporttimeline.h"
+#include "statuscolor.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -15,7 +17,7 @@
 
 #include <numeric>
 
-namespace oplens::ui {
+namespace oplens {
 
 namespace {
 
@@ -163,6 +165,7 @@ td.n { text-align: right; }
 td.p { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; word-break: break-all; }
 td.k { font-weight: bold; padding-right: 10pt; }
 p.note { color: #606060; }
+svg.timeline { display: block; max-width: 100%; height: auto; }
 )";
 
 // Builds a report's pieces from the view: the table's texts first (they size its columns), then the head, the front
@@ -182,6 +185,7 @@ private:
     void writeAsked(const ViewSummary &summary);
     void writeCounts(const QString &title, const QString &what, const std::vector<ViewSummary::Count> &list);
     void writeSources();
+    bool writeTimeline();
     void writeTableStart();
     void fillPdfTable();
     bool writeHtmlRows();
@@ -225,6 +229,8 @@ bool ReportBuilder::build()
     writeCounts(QStringLiteral("By status"), QStringLiteral("Status"), summary.byStatus);
     writeCounts(QStringLiteral("By module"), QStringLiteral("Module"), summary.byModule);
     writeSources();
+    if (!writeTimeline())
+        return false;
     writeTableStart();
     if (m_forPdf) {
         fillPdfTable();
@@ -321,6 +327,19 @@ void ReportBuilder::writeSources()
     front += QStringLiteral("</table>\n");
 }
 
+// Every operation of the view on the timeline: the HTML's inline SVG, or the layout the PDF draws. False when
+// cancelled.
+bool ReportBuilder::writeTimeline()
+{
+    m_report.utc = m_request.utc;
+    m_report.timeline = reportTimeline(m_request, m_cancel);
+    if (reportCancelled(m_cancel))
+        return false;
+    if (!m_forPdf)
+        m_report.timelineSection = timelineSectionHtml(m_report.timeline, m_request.utc);
+    return true;
+}
+
 // The table's heading, and its header row sized by fitColumns().
 void ReportBuilder::writeTableStart()
 {
@@ -392,85 +411,12 @@ bool ReportBuilder::writeHtmlRows()
     return true;
 }
 
-// Builds the report; false when cancelled.
+} // namespace
+
 bool buildReport(Report &report, const ExportRequest &request, const std::vector<SourceInfo> &sources, bool forPdf,
                  const std::atomic_bool *cancel, const ExportProgress &progress)
 {
     return ReportBuilder(report, request, sources, forPdf, cancel, progress).build();
 }
 
-} // namespace
-
-QString reportHtml(const ExportRequest &request, const std::vector<SourceInfo> &sources, bool forPdf,
-                   const std::atomic_bool *cancel, const ExportProgress &progress)
-{
-    Report report;
-    if (!buildReport(report, request, sources, forPdf, cancel, progress))
-        return {};
-    QString html = report.head + report.front + report.tableHeading + report.tableOpen;
-    for (const QString &row : report.rows)
-        html += row;
-    return html + Report::tableClose + Report::tail;
-}
-
-ExportResult writeReport(const ExportRequest &request, ReportFormat format, const QString &path,
-                         const std::atomic_bool *cancel, const ExportProgress &progress)
-{
-    ExportResult result;
-    if (!request.data) {
-        result.error = QStringLiteral("nothing to export");
-        return result;
-    }
-    QSaveFile file(path); // a temporary file beside it, renamed over it by commit()
-    if (result.error = openForExport(file); !result.error.isEmpty())
-        return result;
-    // Percentages: provenance 0-20, the HTML 20-50 (or to 100), the PDF's pages 50-100.
-    const bool pdf = format == ReportFormat::Pdf;
-    const auto part = [&progress](int from, int to) {
-        return ExportProgress([&progress, from, to](int percent) {
-            if (progress)
-                progress(from + percent * (to - from) / 100);
-        });
-    };
-    if (progress)
-        progress(0);
-    const ExportProgress hashing = part(0, 20), building = part(20, pdf ? 50 : 100), paging = part(50, 100);
-    const std::vector<SourceInfo> sources = describeSources(exportSources(request), cancel,
-        [&hashing](uint64_t done, uint64_t total) { hashing(total ? int(done * 100 / total) : 100); });
-    Report report;
-    const bool built = !reportCancelled(cancel) && buildReport(report, request, sources, pdf, cancel, building);
-    if (built) {
-        if (pdf) {
-            const QString error = writePdf(report, file, cancel, paging);
-            if (!error.isEmpty())
-                result.error = QStringLiteral("cannot write %1: %2").arg(path, error);
-        } else {
-            QString html = report.head + report.front + report.tableHeading + report.tableOpen;
-            for (const QString &row : report.rows)
-                html += row;
-            html += Report::tableClose + Report::tail;
-            const QByteArray bytes = html.toUtf8();
-            if (file.write(bytes) != bytes.size())
-                result.error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        }
-        if (result.error.isEmpty() && file.error() != QFileDevice::NoError)
-            result.error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    }
-    if (reportCancelled(cancel))
-        result.cancelled = true;
-    if (!result.ok()) {
-        file.cancelWriting(); // the temporary file is removed, the target left as it was
-        return result;
-    }
-    if (!file.commit()) {
-        result.error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return result;
-    }
-    result.rows = request.rows.size();
-    result.bytes = uint64_t(QFileInfo(path).size());
-    if (progress)
-        progress(100);
-    return result;
-}
-
-} // namespace oplens::ui
+} // namespace oplens
