@@ -2,12 +2,16 @@
 
 #include "clicommon.h"
 #include "exporter.h"
+#include "reportwriter.h"
 
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+#include <QGuiApplication>
 
 #include <cstdio>
+#include <optional>
+#include <unistd.h>
 
 namespace oplens::cli {
 
@@ -17,8 +21,10 @@ void addExportOptions(QCommandLineParser &parser)
 {
     addReadingOptions(parser, false);
     parser.addOptions({
-        {QStringLiteral("format"), QStringLiteral("csv (the table), jsonl (the events, one a line) or json "
-                                                  "({\"operationList\": [...]} with exportInfo)."),
+        {QStringLiteral("format"), QStringLiteral("csv (the table), jsonl (the events, one a line), json "
+                                                  "({\"operationList\": [...]} with exportInfo), or a report for "
+                                                  "people: html (one page, with the timeline as SVG) or pdf (needs -o "
+                                                  "when standard output is a terminal)."),
          QStringLiteral("F")},
         {QStringLiteral("view"), QStringLiteral("events (default: every event, newest first) or operations (one row "
                                                 "each, newest first; jsonl and json write every event of each)."),
@@ -32,8 +38,8 @@ void addExportOptions(QCommandLineParser &parser)
     });
 }
 
-// --format (required) and --view; false after printing the usage error.
-bool readFormatAndView(const QCommandLineParser &parser, ExportRequest &request)
+// --format (required) and --view; false after printing the usage error. `report`: set for html and pdf.
+bool readFormatAndView(const QCommandLineParser &parser, ExportRequest &request, std::optional<ReportFormat> &report)
 {
     const QString format = parser.value(QStringLiteral("format")).toLower();
     if (format == QLatin1String("csv")) {
@@ -42,10 +48,21 @@ bool readFormatAndView(const QCommandLineParser &parser, ExportRequest &request)
         request.format = ExportRequest::Format::JsonLines;
     } else if (format == QLatin1String("json")) {
         request.format = ExportRequest::Format::Json;
+    } else if (format == QLatin1String("html")) {
+        report = ReportFormat::Html;
+    } else if (format == QLatin1String("pdf")) {
+        report = ReportFormat::Pdf;
     } else {
         error(parser.isSet(QStringLiteral("format"))
-                  ? QStringLiteral("--format: \"%1\" is not csv, jsonl or json").arg(parser.value(QStringLiteral("format")))
-                  : QStringLiteral("--format is required: csv, jsonl or json"));
+                  ? QStringLiteral("--format: \"%1\" is not csv, jsonl, json, html or pdf")
+                        .arg(parser.value(QStringLiteral("format")))
+                  : QStringLiteral("--format is required: csv, jsonl, json, html or pdf"));
+        return false;
+    }
+    // A PDF is bytes no terminal shows: said before reading anything.
+    if (report == ReportFormat::Pdf && !parser.isSet(QStringLiteral("output")) && isatty(STDOUT_FILENO)) {
+        error(QStringLiteral("--format pdf: standard output is a terminal; give -o FILE, or send the output to a file "
+                             "or a pipe"));
         return false;
     }
     const QString view = parser.value(QStringLiteral("view")).toLower();
@@ -91,19 +108,21 @@ void selectRows(ExportRequest &request, const Dataset &data, const ReadingOption
         request.rows.resize(size_t(options.limit));
 }
 
-// To -o FILE, or to standard output; false after printing why it failed.
-bool writeExport(const ExportRequest &request, const QCommandLineParser &parser)
+// To -o FILE, or to standard output, as data or as a report; false after printing why it failed.
+bool writeExport(const ExportRequest &request, const std::optional<ReportFormat> &report,
+                 const QCommandLineParser &parser)
 {
     ExportResult result;
     if (parser.isSet(QStringLiteral("output"))) {
-        result = exportTo(request, parser.value(QStringLiteral("output")));
+        const QString path = parser.value(QStringLiteral("output"));
+        result = report ? writeReport(request, *report, path) : exportTo(request, path);
     } else {
         QFile out;
         if (!out.open(stdout, QIODevice::WriteOnly | QIODevice::Unbuffered)) {
             error(QStringLiteral("cannot write to standard output: %1").arg(out.errorString()));
             return false;
         }
-        result = exportTo(request, out);
+        result = report ? writeReport(request, *report, out) : exportTo(request, out);
         if (!result.error.isEmpty())
             result.error = QStringLiteral("cannot write to standard output: %1").arg(result.error);
     }
@@ -116,19 +135,44 @@ bool writeExport(const ExportRequest &request, const QCommandLineParser &parser)
 
 } // namespace
 
+bool exportWritesReport(const QStringList &args)
+{
+    if (args.value(0) != QLatin1String("export"))
+        return false;
+    for (qsizetype i = 1; i < args.size() && args[i] != QLatin1String("--"); ++i) {
+        const QString &arg = args[i];
+        QString format;
+        if (arg == QLatin1String("--format"))
+            format = args.value(i + 1);
+        else if (arg.startsWith(QLatin1String("--format=")))
+            format = arg.mid(9);
+        format = format.toLower();
+        if (format == QLatin1String("html") || format == QLatin1String("pdf"))
+            return true;
+    }
+    return false;
+}
+
 int exportCommand(const QStringList &args)
 {
     QCommandLineParser parser;
     addExportOptions(parser);
     const QString description = QStringLiteral(
-        "Export the filtered view as CSV (RFC 4180, UTF-8), JSON Lines or JSON. Exit status 2 also when the output "
-        "cannot be written.");
+        "Export the filtered view as CSV (RFC 4180, UTF-8), JSON Lines or JSON, or as the console's report (HTML or "
+        "PDF: the filter, the counts, the sources, the timeline and the first 5000 rows). Exit status 2 also when the "
+        "output cannot be written.");
     if (const int status = parseArguments(parser, args, description); status >= 0)
         return status;
 
     ExportRequest request;
-    if (!readFormatAndView(parser, request))
+    std::optional<ReportFormat> report;
+    if (!readFormatAndView(parser, request, report))
         return Usage;
+    if (report && !qobject_cast<QGuiApplication *>(QCoreApplication::instance())) {
+        // exportWritesReport() did not see the format as parseArguments() did: no text can be drawn.
+        error(QStringLiteral("--format %1: give it as \"--format %1\"").arg(parser.value(QStringLiteral("format"))));
+        return Usage;
+    }
     const auto options = readingOptions(parser);
     if (!options)
         return Usage;
@@ -148,7 +192,7 @@ int exportCommand(const QStringList &args)
     request.now = now;
     request.exportedAt = now;
 
-    if (!writeExport(request, parser))
+    if (!writeExport(request, report, parser))
         return Unreadable;
     return loadStatus(loaded, *options);
 }

@@ -6,10 +6,13 @@
 #include "clicommon.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <memory>
+#include <vector>
 
 namespace {
 
@@ -21,7 +24,8 @@ const char kUsage[] =
     "Subcommands:\n"
     "  get-operation-log             every event, newest first (the suite's getOperationLog)\n"
     "  get-unfinished-operation-log  the latest event of each unfinished operation, with its status\n"
-    "  export --format F             the filtered view as csv, jsonl or json: to a file (-o) or standard output\n"
+    "  export --format F             the filtered view as csv, jsonl or json, or a report (html, pdf) with its\n"
+    "                                timeline: to a file (-o) or standard output\n"
     "  restart OPERATION_ID          run an Interrupted, Failed or Aborted operation again (agent or --actions)\n"
     "  run -- COMMAND [ARG]...       run COMMAND as a recorded operation in an oplog\n"
     "  recover --oplog FILE          record as Interrupted what a runner was running when it died\n"
@@ -34,11 +38,42 @@ const char kUsage[] =
     "3 --strict and lines were skipped; "
     "4 a restart or acknowledgement was refused. `run` exits with its command's status.\n";
 
+QtMessageHandler g_handler = nullptr;
+
+// Qt warns, while a GUI application starts, of an unset XDG_RUNTIME_DIR, which the offscreen platform never uses: not
+// a problem of the user's, so not said.
+void withoutRuntimeDirWarning(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (!message.contains(QLatin1String("XDG_RUNTIME_DIR")) && g_handler)
+        g_handler(type, context, message);
+}
+
+// A report's text is drawn with fonts, which take a QGuiApplication: on the offscreen platform, so that no display is
+// needed (and none is used). Every other subcommand keeps a QCoreApplication.
+std::unique_ptr<QCoreApplication> makeApplication(int &argc, char *argv[])
+{
+    QStringList args;
+    for (int i = 1; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    if (!oplens::cli::exportWritesReport(args))
+        return std::make_unique<QCoreApplication>(argc, argv);
+    static std::vector<char *> guiArgv(argv, argv + argc);
+    static char platform[] = "-platform", offscreen[] = "offscreen";
+    guiArgv.insert(guiArgv.begin() + 1, {platform, offscreen}); // before the subcommand's own arguments
+    guiArgv.push_back(nullptr);
+    static int guiArgc = argc + 2;
+    g_handler = qInstallMessageHandler(withoutRuntimeDirWarning);
+    auto application = std::make_unique<QGuiApplication>(guiArgc, guiArgv.data());
+    qInstallMessageHandler(g_handler);
+    return application;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    const std::unique_ptr<QCoreApplication> application = makeApplication(argc, argv);
+    const QCoreApplication &app = *application;
     QCoreApplication::setApplicationName(QStringLiteral("oplensctl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(OPLENS_VERSION));
     const QStringList args = app.arguments().mid(1);

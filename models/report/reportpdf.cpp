@@ -185,6 +185,7 @@ void PdfReport::drawTimeline(double top, double sliceTop, double sliceHeight, bo
     m_painter.translate(0, top - sliceTop * m_figureScale);
     m_painter.scale(m_figureScale, m_figureScale);
     const double width = m_pageWidth / m_figureScale; // the whole page's width, also when scaled down to fit
+    m_painter.setFont(timelineFigureFont());
     paintTimelineFigure(m_painter, QRectF(0, 0, width, m_figureHeight), m_report.timeline, m_report.utc);
     m_painter.restore();
 }

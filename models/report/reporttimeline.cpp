@@ -11,6 +11,14 @@
 
 namespace oplens {
 
+QFont timelineFigureFont()
+{
+    QFont font(QStringLiteral("DejaVu Sans"));
+    font.setPixelSize(11);
+    font.setStyleStrategy(QFont::PreferNoShaping);
+    return font;
+}
+
 std::vector<uint32_t> viewOperations(const ExportRequest &request)
 {
     if (!request.data)
@@ -60,6 +68,7 @@ QByteArray timelineSvgDocument(const TimelineLayout &layout, bool utc)
     QPainter painter;
     if (!painter.begin(&generator))
         return {};
+    painter.setFont(timelineFigureFont());
     paintTimelineFigure(painter, QRectF(0, 0, kTimelineFigureWidth, height), layout, utc);
     painter.end();
     return buffer.data();

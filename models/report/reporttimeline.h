@@ -5,6 +5,7 @@
 #include "exporter.h"
 #include "timelinelayout.h"
 
+#include <QFont>
 #include <QString>
 #include <atomic>
 #include <vector>
@@ -14,6 +15,10 @@ namespace oplens {
 // The width the figure is drawn at, in CSS pixels (the SVG's user units): about the width of the landscape A4 page
 // the report is laid out for. The PDF scales it to its page.
 constexpr double kTimelineFigureWidth = 1000;
+
+// The figure's base font, on every device alike: DejaVu Sans at 11 CSS pixels, without ligatures (text taken from the
+// PDF reads as the data).
+QFont timelineFigureFont();
 
 // The operations of the view: its rows (Operations), or the distinct operations of its events (Events), in view
 // order. ServiceStarted markers have none.
