@@ -1,6 +1,6 @@
 // File > Export… in the console (offscreen): the dialog's checks, exported rows equal to the view, JSON Lines read back,
-// the HTML and PDF reports, a failure said and nothing written, Cancel, and a 2-million-event export that leaves the
-// GUI thread free.
+// the HTML and PDF reports with the view's timeline, a failure said and nothing written, Cancel, and a 2-million-event
+// export that leaves the GUI thread free.
 #include "consolefixture.h"
 #include "csvreader.h"
 #include "exportdialog.h"
@@ -8,7 +8,9 @@
 #include "filterbar.h"
 #include "mainwindow.h"
 #include "oplogreader.h"
+#include "reporttimeline.h"
 #include "reportwriter.h"
+#include "statuscolor.h"
 #include "tablepane.h"
 #include "testfiles.h"
 #include "testoplog.h"
@@ -23,7 +25,9 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QPainter>
 #include <QStatusBar>
+#include <QSvgRenderer>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -54,6 +58,21 @@ class TestExport : public QObject
     {
         return consolefixture::openWindow(files, {.pollMs = 0, .loadTimeoutMs = timeoutMs});
     }
+
+    // The report's inline SVG, from <svg to </svg>; empty when there is none.
+    static QString svgOf(const QString &html)
+    {
+        const qsizetype from = html.indexOf(QStringLiteral("<svg")), to = html.indexOf(QStringLiteral("</svg>"));
+        return from >= 0 && to > from ? html.mid(from, to + 6 - from) : QString();
+    }
+    // The shapes an SVG draws: every bar is one of them at least.
+    static qsizetype shapesIn(const QString &svg)
+    {
+        return svg.count(QStringLiteral("<rect")) + svg.count(QStringLiteral("<path"))
+            + svg.count(QStringLiteral("<polygon")) + svg.count(QStringLiteral("<polyline"));
+    }
+    // A lane's label as the SVG writes text.
+    static QString svgText(const QString &text) { return QStringLiteral(">%1</text>").arg(text); }
 
     static ExportJob *job(MainWindow &w) { return w.findChild<ExportJob *>(); }
     static QAction *exportAction(MainWindow &w) { return w.findChild<QAction *>(QStringLiteral("exportAction")); }
@@ -268,6 +287,23 @@ private Q_SLOTS:
             QVERIFY(process.waitForFinished(30000));
             QCOMPARE(process.exitCode(), 0); // it opens
             text = QString::fromUtf8(process.readAllStandardOutput());
+            // The timeline after the front matter, before the table (on the first page when it fits there, else on
+            // its own): its lane labels are text (vectors, no picture).
+            const qsizetype timeline = text.indexOf(QStringLiteral("Timeline\n"));
+            const qsizetype table = text.indexOf(columnTitle(events ? ViewKind::Events : ViewKind::Operations,
+                                                             events ? int(EventColumn::OperationId) : int(OperationColumn::OperationId)));
+            QVERIFY2(timeline > text.indexOf(QStringLiteral("By module")) && table > timeline, qPrintable(text.left(3000)));
+            for (const QString host : {QStringLiteral("mail1.example.com"), QStringLiteral("mail2.example.com")}) {
+                const qsizetype label = text.indexOf(host + QLatin1Char('\n'), timeline);
+                QVERIFY2(label > timeline && label < table, qPrintable(text.mid(timeline, 2000)));
+            }
+            const QString pdfimages = QStandardPaths::findExecutable(QStringLiteral("pdfimages"));
+            if (!pdfimages.isEmpty()) {
+                QProcess images;
+                images.start(pdfimages, {QStringLiteral("-list"), path});
+                QVERIFY(images.waitForFinished(30000));
+                QCOMPARE(QString::fromUtf8(images.readAllStandardOutput()).trimmed().count(QLatin1Char('\n')), 1); // its header only
+            }
             // A picture of the first page, for a person to look at.
             const QString pdftoppm = QStandardPaths::findExecutable(QStringLiteral("pdftoppm"));
             if (!pdftoppm.isEmpty())
@@ -279,6 +315,26 @@ private Q_SLOTS:
             QVERIFY(text.startsWith(QStringLiteral("<!DOCTYPE html>")));
             QVERIFY(!text.contains(QStringLiteral("src=")) && !text.contains(QStringLiteral("href="))); // stands alone
             QVERIFY(text.contains(QStringLiteral("<td class=\"p\">") + QString::fromLatin1(QCryptographicHash::hash(readAll(m_demo[0]), QCryptographicHash::Sha256).toHex())));
+            // The timeline of the view, inline between the counts and the table: a lane per server, a shape per bar.
+            const QString svg = svgOf(text);
+            QVERIFY(!svg.isEmpty());
+            QVERIFY(text.indexOf(svg) > text.indexOf(QStringLiteral("By module")));
+            QVERIFY(text.indexOf(svg) < text.indexOf(QStringLiteral("<table class=\"grid view\"")));
+            QVERIFY(svg.contains(svgText(QStringLiteral("mail1.example.com"))));
+            QVERIFY(svg.contains(svgText(QStringLiteral("mail2.example.com"))));
+            const size_t operations = viewOperations(ExportJob::requestFor(pane)).size();
+            QVERIFY(operations > 10);
+            QVERIFY2(size_t(shapesIn(svg)) > operations, qPrintable(QString::number(shapesIn(svg))));
+            QVERIFY(!svg.contains(QStringLiteral("<script")) && !svg.contains(QStringLiteral("<image")));
+            // The picture itself, for a person to look at.
+            QSvgRenderer renderer(svg.toUtf8());
+            QVERIFY(renderer.isValid());
+            QImage picture(renderer.viewBox().size(), QImage::Format_RGB32);
+            picture.fill(Qt::white);
+            QPainter painter(&picture);
+            renderer.render(&painter);
+            painter.end();
+            QVERIFY(picture.save(consolefixture::screenshotPath(QStringLiteral("export-report-timeline-") + view)));
         }
         QVERIFY(text.contains(events ? QStringLiteral("OpLens report: Events view") : QStringLiteral("OpLens report: Operations view")));
         QVERIFY(text.contains(QStringLiteral("By status")));
@@ -299,6 +355,55 @@ private Q_SLOTS:
             QVERIFY2(at >= 0, qPrintable(QStringLiteral("row %1: %2 is not in the report after the previous row").arg(row).arg(id)));
             from = at + int(id.size());
         }
+    }
+
+    // An Events view's timeline shows the operations of its events, once each, and only their servers' lanes; a view
+    // without any operation says so instead of drawing an empty picture.
+    void eventsTimelineHasTheOperationsOfTheirEvents()
+    {
+        auto w = openWindow(m_demo);
+        ExportRequest request = ExportJob::requestFor(w->eventsPane());
+        const Dataset &data = *request.data;
+        uint32_t interrupted = kNone, finished = kNone, marker = kNone;
+        for (uint32_t op = 0; op < data.operationCount(); ++op) {
+            if (!data.exists(op) || data.source(op) != 0)
+                continue;
+            const Status status = data.operation(op).status;
+            if (status == Status::Interrupted && interrupted == kNone)
+                interrupted = op;
+            else if (status == Status::Finished && finished == kNone)
+                finished = op;
+        }
+        QVERIFY(interrupted != kNone && finished != kNone);
+        const EventStore &events = data.events();
+        std::vector<uint32_t> finishedRows, interruptedRows;
+        for (uint32_t row = 0; row < events.size(); ++row) {
+            if (events.operation(row) == finished)
+                finishedRows.push_back(row);
+            else if (events.operation(row) == interrupted)
+                interruptedRows.push_back(row);
+            else if (events.operation(row) == kNone && marker == kNone)
+                marker = row;
+        }
+        QVERIFY(finishedRows.size() >= 2 && interruptedRows.size() >= 2 && marker != kNone);
+
+        request.rows = {finishedRows[0], marker, interruptedRows[0], finishedRows[1], interruptedRows[1]};
+        QCOMPARE(viewOperations(request), (std::vector<uint32_t>{finished, interrupted}));
+        const QString both = svgOf(reportHtml(request, {}));
+        QVERIFY(both.contains(svgText(QStringLiteral("mail1.example.com"))));
+        QVERIFY(!both.contains(svgText(QStringLiteral("mail2.example.com"))));
+        request.rows = finishedRows;
+        const QString finishedOnly = svgOf(reportHtml(request, {}));
+        QVERIFY(finishedOnly.contains(svgText(QStringLiteral("mail1.example.com"))));
+        // The Interrupted one's bar is red: more of that red than in the picture without it (its legend alone).
+        const QString red = statusColor(Status::Interrupted).name();
+        QCOMPARE(red, QStringLiteral("#d32f2f"));
+        QVERIFY2(both.count(red) > finishedOnly.count(red), qPrintable(both));
+
+        request.rows = {marker};
+        const QString none = reportHtml(request, {});
+        QVERIFY(svgOf(none).isEmpty());
+        QVERIFY(none.contains(noTimelineText()));
     }
 
     void reportCancelOrFailureLeavesNothing_data() { reports_data(); }
