@@ -10,6 +10,7 @@
 #include "sourcespane.h"
 #include "tablepane.h"
 #include "timedisplay.h"
+#include "timelinepane.h"
 
 #include <QAction>
 #include <QApplication>
@@ -58,6 +59,7 @@ MainWindow::MainWindow(QWidget *parent)
     createStatusBar();
     createActions(); // mainwindowmenus.cpp
     connectSession();
+    connectTimeline(); // before the tables: the timeline is busy by the time a table's result asks whether all is idle
     connectTables();
     connectNotificationsAndRestarts();
     // Stale depends on the clock: the notifications are looked at again every minute.
@@ -78,6 +80,8 @@ void MainWindow::createCenter()
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_operations, tr("Operations"));
     m_tabs->addTab(m_events, tr("Events"));
+    m_timeline = new TimelinePane(this);
+    m_tabs->addTab(m_timeline, tr("Timeline"));
     m_counts = new QLabel(this);
     m_counts->setObjectName(QStringLiteral("counts"));
     m_counts->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -396,6 +400,7 @@ void MainWindow::selectEverywhere(uint32_t op)
         if (pane->currentOperation() != op)
             pane->selectOperation(op);
     m_notifications->selectOperation(op);
+    m_timeline->selectOperation(op);
     m_details->setHiddenByFilter(!m_operations->shows(op));
     m_selecting = false;
 }
@@ -433,7 +438,7 @@ bool MainWindow::isIdle() const
     const bool allRemote = !sources.isEmpty() && std::all_of(sources.begin(), sources.end(), [](const SourceState &s) { return bool(s.remote); });
     return (m_loadedOnce || allRemote) && !m_session->isLoading() && m_session->remotesSettled() && !m_operations->query()->isRunning()
         && !m_events->query()->isRunning() && acknowledgementsSettled() && !m_session->isSummarizing()
-        && !m_servers->model()->isCounting();
+        && !m_servers->model()->isCounting() && !(m_tabs->currentWidget() == m_timeline && m_timeline->isBusy());
 }
 
 void MainWindow::checkIdle()

@@ -23,6 +23,7 @@ class NotificationsPane;
 class ServersPane;
 class SourcesPane;
 class TablePane;
+class TimelinePane;
 class Workspaces;
 
 class MainWindow : public QMainWindow
@@ -42,6 +43,7 @@ public:
     FilterBar *filterBar() const { return m_filterBar; }
     TablePane *operationsPane() const { return m_operations; }
     TablePane *eventsPane() const { return m_events; }
+    TimelinePane *timelinePane() const { return m_timeline; }
     NotificationsPane *notificationsPane() const { return m_notifications; }
     DetailsPane *detailsPane() const { return m_details; }
     SourcesPane *sourcesPane() const { return m_sources; }
@@ -67,6 +69,7 @@ private:
     void createStatusBar();
     void connectSession();
     void connectTables();
+    void connectTimeline(); // the Timeline tab: the Operations tab's result, selection both ways, brushing (mainwindowtimeline.cpp)
     void connectNotificationsAndRestarts();
     void connectSharedAcknowledgements(); // agent sources' acknowledgements are their agent's (mainwindowacks.cpp)
     bool acknowledgementsSettled() const; // every agent source's acknowledgements were asked for once
@@ -109,6 +112,7 @@ private:
     QPair<uint16_t, QString> m_pendingRestart; // a restart to select once its operation appears
     FilterBar *m_filterBar;
     TablePane *m_operations, *m_events;
+    TimelinePane *m_timeline;
     QTabWidget *m_tabs;
     QStackedWidget *m_center;
     NotificationsPane *m_notifications;

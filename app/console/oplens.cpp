@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
+#include <QTabWidget>
 #include <QFile>
 #include <QTimer>
 
@@ -22,6 +23,7 @@ struct Options {
     QList<RemoteSpec> remotes;
     CommandLineCredentials credentials;
     QString screenshot, workspace;
+    int tab = -1; // --view: the tab shown (0 Operations, 1 Events, 2 Timeline); -1 keeps the last one
     bool notifications = false;
     bool batch() const { return notifications || !screenshot.isEmpty(); }
 };
@@ -33,6 +35,7 @@ void addOptions(QCommandLineParser &parser)
     parser.addVersionOption();
     parser.addOptions({
         {QStringLiteral("screenshot"), QStringLiteral("Load the sources, save the window as a PNG and exit."), QStringLiteral("FILE.png")},
+        {QStringLiteral("view"), QStringLiteral("Show this tab: operations, events or timeline."), QStringLiteral("TAB")},
         {QStringLiteral("notifications"), QStringLiteral("Print what the Notifications pane shows and exit.")},
         {QStringLiteral("agent"), QStringLiteral("Open an agent's oplog (agent+https://host:port#log); repeatable."), QStringLiteral("URL")},
         {QStringLiteral("token-file"), QStringLiteral("Remote sources' bearer token (or OPLENS_TOKEN)."), QStringLiteral("FILE")},
@@ -71,6 +74,15 @@ std::optional<Options> readOptions(const QCommandLineParser &parser)
     }
     o.screenshot = parser.value(QStringLiteral("screenshot"));
     o.notifications = parser.isSet(QStringLiteral("notifications"));
+    if (parser.isSet(QStringLiteral("view"))) {
+        const QStringList tabs{QStringLiteral("operations"), QStringLiteral("events"), QStringLiteral("timeline")};
+        o.tab = int(tabs.indexOf(parser.value(QStringLiteral("view")).toLower()));
+        if (o.tab < 0) {
+            std::fprintf(stderr, "oplens: --view: \"%s\" is not operations, events or timeline\n",
+                         qPrintable(parser.value(QStringLiteral("view"))));
+            return std::nullopt;
+        }
+    }
     o.workspace = parser.value(QStringLiteral("workspace"));
     if (o.batch() && o.files.isEmpty() && o.remotes.isEmpty() && o.workspace.isEmpty()) {
         std::fprintf(stderr, "oplens: --screenshot and --notifications need at least one SOURCE or a --workspace\n");
@@ -176,6 +188,8 @@ int main(int argc, char *argv[])
     ui::MainWindow window;
     if (options->batch())
         exitWhenLoaded(app, window, *options);
+    if (options->tab >= 0)
+        window.tabs()->setCurrentIndex(options->tab);
     window.workspaces()->setInteractive(!options->batch());
     window.workspaces()->setCommandLineCredentials(options->credentials);
     window.show();

@@ -294,10 +294,10 @@ void paintTimeline(QPainter &painter, const TimelineFrame &frame)
     paintLanes(painter, frame);
     paintAxis(painter, frame);
     painter.setClipRect(frame.geometry.plot());
-    if (frame.density && frame.density->valid())
-        paintDensity(painter, frame);
-    else
+    if (!frame.density)
         paintBars(painter, frame);
+    else if (frame.density->valid())
+        paintDensity(painter, frame); // an invalid one: not binned yet, nothing drawn rather than every bar
     paintMarkers(painter, frame);
     painter.setClipRect(frame.geometry.area());
     paintNowAndBrush(painter, frame);

@@ -60,7 +60,8 @@ private:
 struct TimelineFrame {
     const TimelineLayout *layout = nullptr;
     const Dataset *data = nullptr;            // when set, bars wide enough say their operation's name
-    const TimelineDensity *density = nullptr; // when set, drawn instead of bars (it may cover another range: scaled)
+    const TimelineDensity *density = nullptr; // when set, drawn instead of bars (it may cover another range: scaled;
+                                              // an invalid one draws nothing)
     TimelineGeometry geometry;
     TimelineColors colors;
     bool utc = false;

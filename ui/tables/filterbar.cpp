@@ -322,6 +322,15 @@ void FilterBar::setFilter(const ViewFilter &filter, const QString &sourcesLabel)
     setState(state);
 }
 
+void FilterBar::setTimeRange(int64_t since, int64_t until)
+{
+    QJsonObject s = state();
+    s.insert(QStringLiteral("range"), Custom);
+    s.insert(QStringLiteral("customSince"), qint64(since));
+    s.insert(QStringLiteral("customUntil"), qint64(until));
+    setState(s);
+}
+
 void FilterBar::filterBy(const QString &field, const QString &value)
 {
     QMenu *menu = field == QLatin1String("module") ? m_moduleMenu

@@ -34,6 +34,8 @@ public:
     // Exactly `filter`, e.g. one server's Interrupted operations from the Servers view; its sources are shown as a
     // button named `sourcesLabel` that clears them. A time range becomes a custom one.
     void setFilter(const ViewFilter &filter, const QString &sourcesLabel = {});
+    // The time range alone becomes [since, until] (a custom one); the rest of the filter stays (the timeline's brush).
+    void setTimeRange(int64_t since, int64_t until);
     void saveState(QSettings &settings) const;
     void restoreState(const QSettings &settings);
     // The same state for a workspace: relative time ranges stay relative.

@@ -1,0 +1,236 @@
+#include "timelinecanvas.h"
+
+#include "timedisplay.h"
+
+#include <QFontMetricsF>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+
+namespace oplens::ui {
+
+namespace {
+
+QColor mix(const QColor &a, const QColor &b, double t)
+{
+    return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t), float(a.greenF() * (1 - t) + b.greenF() * t),
+                            float(a.blueF() * (1 - t) + b.blueF() * t));
+}
+
+} // namespace
+
+TimelineCanvas::TimelineCanvas(QWidget *parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("timelineCanvas"));
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(true);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMinimumHeight(120);
+    connect(&TimeDisplay::instance(), &TimeDisplay::changed, this, qOverload<>(&QWidget::update));
+}
+
+void TimelineCanvas::setContent(std::shared_ptr<const Dataset> data, std::shared_ptr<const TimelineLayout> layout)
+{
+    const auto old = m_layout;
+    m_data = std::move(data);
+    m_layout = std::move(layout);
+    m_density.reset();
+    m_hoveredBar = kNone;
+    if (!m_layout || m_layout->empty()) {
+        update();
+        Q_EMIT viewChanged();
+        return;
+    }
+    const int64_t first = m_layout->first(), last = m_layout->last();
+    if (!old || old->empty() || m_to < first || m_from > last) {
+        fitAll();
+        return;
+    }
+    // A view that showed the newest time keeps showing it as the data grows (following a source).
+    if (old->last() != kNoTime && last > old->last() && m_to >= old->last() && m_from <= old->last())
+        setRange(m_from + (last - old->last()), m_to + (last - old->last()));
+    clampScroll();
+    update();
+    Q_EMIT viewChanged();
+}
+
+void TimelineCanvas::setDensity(std::shared_ptr<const TimelineDensity> density)
+{
+    m_density = std::move(density);
+    update();
+}
+
+void TimelineCanvas::setMessage(const QString &message)
+{
+    m_message = message;
+    update();
+}
+
+void TimelineCanvas::setShowNow(bool show)
+{
+    m_showNow = show;
+    update();
+}
+
+void TimelineCanvas::setRange(int64_t from, int64_t to)
+{
+    if (to - from < kMinSpanMs) {
+        const int64_t middle = from / 2 + to / 2;
+        from = middle - kMinSpanMs / 2;
+        to = from + kMinSpanMs;
+    }
+    // Never more than a few times what there is (or a century): zooming out stops where nothing more is seen.
+    int64_t most = 100LL * 365 * 24 * 3600 * 1000;
+    if (m_layout && !m_layout->empty())
+        most = std::min(most, std::max<int64_t>(4 * (m_layout->last() - m_layout->first()), 24LL * 3600 * 1000));
+    if (to - from > most) {
+        const int64_t middle = from / 2 + to / 2;
+        from = middle - most / 2;
+        to = from + most;
+    }
+    if (from == m_from && to == m_to)
+        return;
+    m_from = from;
+    m_to = to;
+    update();
+    Q_EMIT viewChanged();
+}
+
+void TimelineCanvas::fitAll()
+{
+    if (!m_layout || m_layout->empty())
+        return;
+    const int64_t span = std::max<int64_t>(m_layout->last() - m_layout->first(), 60 * 1000);
+    m_scrollY = 0;
+    setRange(m_layout->first() - span / 50, m_layout->last() + span / 50);
+    update();
+    Q_EMIT viewChanged();
+}
+
+void TimelineCanvas::zoomAt(double x, double factor)
+{
+    const TimelineGeometry g = frameGeometry();
+    const double share = std::clamp((x - g.plot().left()) / g.plot().width(), 0.0, 1.0);
+    const int64_t anchor = g.timeAt(g.plot().left() + share * g.plot().width());
+    const double span = std::max(double(m_to - m_from) * factor, double(kMinSpanMs));
+    const auto from = int64_t(std::llround(double(anchor) - share * span));
+    setRange(from, from + int64_t(std::llround(span)));
+}
+
+double TimelineCanvas::scrollRange() const
+{
+    const TimelineGeometry g = frameGeometry();
+    return std::max(0.0, g.contentHeight() - g.plot().height());
+}
+
+void TimelineCanvas::setScrollY(double y)
+{
+    const double clamped = std::clamp(y, 0.0, scrollRange());
+    if (clamped == m_scrollY)
+        return;
+    m_scrollY = clamped;
+    update();
+    Q_EMIT viewChanged();
+}
+
+void TimelineCanvas::scrollBy(double dy) { setScrollY(m_scrollY + dy); }
+
+void TimelineCanvas::clampScroll() { m_scrollY = std::clamp(m_scrollY, 0.0, scrollRange()); }
+
+void TimelineCanvas::selectOperation(uint32_t op)
+{
+    m_selectedOp = op;
+    if (m_layout && m_layout->barOf(op) != kNone)
+        bringIntoView(m_layout->barOf(op));
+    update();
+}
+
+// Across: centred when it is out of view (whole when it is longer than the view). Down: its lane's sub-row in view.
+void TimelineCanvas::bringIntoView(uint32_t barIndex)
+{
+    const TimelineBar &bar = m_layout->bars()[barIndex];
+    const int64_t span = m_to - m_from;
+    if (bar.end < m_from || bar.start > m_to) {
+        if (bar.end - bar.start > span * 9 / 10) {
+            const int64_t margin = (bar.end - bar.start) / 10;
+            setRange(bar.start - margin, bar.end + margin);
+        } else {
+            const int64_t middle = bar.start + (bar.end - bar.start) / 2;
+            setRange(middle - span / 2, middle - span / 2 + span);
+        }
+    }
+    const TimelineGeometry g = frameGeometry();
+    const QRectF rect = g.barRect(bar);
+    if (rect.top() < g.plot().top())
+        scrollBy(rect.top() - g.plot().top() - TimelineGeometry::kRowHeight);
+    else if (rect.bottom() > g.plot().bottom())
+        scrollBy(rect.bottom() - g.plot().bottom() + TimelineGeometry::kRowHeight);
+}
+
+double TimelineCanvas::labelWidth() const
+{
+    double widest = 0;
+    const QFontMetricsF metrics(font());
+    if (m_layout)
+        for (const TimelineLane &lane : m_layout->lanes())
+            widest = std::max(widest, metrics.horizontalAdvance(lane.label));
+    return std::clamp(widest + 20, 110.0, std::min(280.0, width() / 3.0));
+}
+
+TimelineGeometry TimelineCanvas::frameGeometry() const
+{
+    static const TimelineLayout empty;
+    return TimelineGeometry(m_layout ? *m_layout : empty, QRectF(rect()), labelWidth(), m_from, m_to, m_scrollY);
+}
+
+bool TimelineCanvas::wantsDensity() const
+{
+    return m_layout && m_layout->countVisible(m_from, m_to) > kMaxBarsInView;
+}
+
+int TimelineCanvas::densityColumns() const
+{
+    return std::max(1, int(std::lround(frameGeometry().plot().width() * devicePixelRatioF())));
+}
+
+bool TimelineCanvas::showsDensity() const { return m_drewDensity; }
+
+// The palette's colours: a dark theme gets a dark timeline.
+TimelineColors TimelineCanvas::colors() const
+{
+    const QPalette &p = palette();
+    const QColor base = p.color(QPalette::Base), text = p.color(QPalette::Text);
+    return {base, text, mix(text, base, 0.4), mix(text, base, 0.85), p.color(QPalette::AlternateBase), p.color(QPalette::Highlight)};
+}
+
+void TimelineCanvas::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    TimelineFrame frame;
+    frame.layout = m_layout.get();
+    frame.data = m_data.get();
+    frame.geometry = frameGeometry();
+    frame.colors = colors();
+    frame.utc = TimeDisplay::instance().utc();
+    frame.showNow = m_showNow;
+    frame.brushFrom = m_brushFrom;
+    frame.brushTo = m_brushTo;
+    m_drewDensity = wantsDensity();
+    if (m_layout) {
+        frame.selectedBar = m_layout->barOf(m_selectedOp);
+        frame.hoveredBar = m_hoveredBar;
+    }
+    static const TimelineDensity none;
+    // Too many bars to draw: the density (scaled from the last range until this one's is binned), never 800k bars.
+    frame.density = m_drewDensity ? (m_density ? m_density.get() : &none) : nullptr;
+    paintTimeline(painter, frame);
+    const bool binning = m_drewDensity && (!m_density || m_density->from != m_from || m_density->to != m_to);
+    const QString note = !m_layout || m_layout->lanes().empty() ? m_message : binning && !m_density ? tr("Counting…") : QString();
+    if (!note.isEmpty()) {
+        painter.setPen(frame.colors.mutedText);
+        painter.drawText(rect(), Qt::AlignCenter, note);
+    }
+}
+
+} // namespace oplens::ui

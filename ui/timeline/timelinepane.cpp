@@ -1,0 +1,215 @@
+#include "timelinepane.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QScrollBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace oplens::ui {
+
+namespace {
+constexpr size_t kDensitiesKept = 8; // zooming back and forth finds its levels binned
+} // namespace
+
+TimelinePane::TimelinePane(QWidget *parent) : QWidget(parent), m_canvas(new TimelineCanvas(this))
+{
+    setObjectName(QStringLiteral("timelinePane"));
+    m_scroll = new QScrollBar(Qt::Vertical, this);
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("timelineSummary"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    createBar();
+    auto *row = new QHBoxLayout;
+    row->setSpacing(0);
+    row->addWidget(m_canvas, 1);
+    row->addWidget(m_scroll);
+    layout->addLayout(row, 1);
+    m_canvas->setMessage(tr("No operation to show"));
+    connect(m_canvas, &TimelineCanvas::operationClicked, this, &TimelinePane::operationClicked);
+    connect(m_canvas, &TimelineCanvas::rangeBrushed, this, &TimelinePane::rangeBrushed);
+    connect(m_canvas, &TimelineCanvas::viewChanged, this, [this] {
+        requestDensity();
+        syncScrollBar();
+    });
+    connect(m_scroll, &QScrollBar::valueChanged, this, [this](int value) {
+        if (!m_syncing)
+            m_canvas->setScrollY(value);
+    });
+    connect(&m_layoutWatcher, &QFutureWatcher<LayoutPtr>::finished, this, &TimelinePane::built);
+    connect(&m_densityWatcher, &QFutureWatcher<DensityPtr>::finished, this, &TimelinePane::binned);
+}
+
+TimelinePane::~TimelinePane()
+{
+    for (const auto &cancel : {m_layoutCancel, m_densityCancel})
+        if (cancel)
+            cancel->store(true);
+    m_layoutWatcher.waitForFinished();
+    m_densityWatcher.waitForFinished();
+}
+
+// Fit, zoom, and what the mouse does, said once where it is seen.
+void TimelinePane::createBar()
+{
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(6, 3, 6, 3);
+    const auto button = [this, bar](const QString &text, const QString &tip, const QString &name, auto slot) {
+        auto *b = new QToolButton(this);
+        b->setText(text);
+        b->setToolTip(tip);
+        b->setObjectName(name);
+        b->setAutoRaise(true);
+        connect(b, &QToolButton::clicked, m_canvas, slot);
+        bar->addWidget(b);
+    };
+    button(tr("Fit all"), tr("Show every operation (Home)"), QStringLiteral("timelineFit"), [this] { m_canvas->fitAll(); });
+    button(QStringLiteral("+"), tr("Zoom in (+, or the mouse wheel)"), QStringLiteral("timelineZoomIn"),
+           [this] { m_canvas->zoomAt(m_canvas->frameGeometry().plot().center().x(), 0.5); });
+    button(QStringLiteral("−"), tr("Zoom out (−, or the mouse wheel)"), QStringLiteral("timelineZoomOut"),
+           [this] { m_canvas->zoomAt(m_canvas->frameGeometry().plot().center().x(), 2.0); });
+    bar->addSpacing(8);
+    bar->addWidget(m_summary, 1);
+    auto *hint = new QLabel(tr("Wheel: zoom · Drag: pan · Shift+drag: filter to a time range · Click: select"), this);
+    hint->setEnabled(false); // muted
+    bar->addWidget(hint);
+    static_cast<QVBoxLayout *>(layout())->addLayout(bar);
+}
+
+void TimelinePane::setOperations(std::shared_ptr<const Dataset> data, std::vector<uint32_t> ops, int64_t now)
+{
+    m_data = std::move(data);
+    m_ops = std::move(ops);
+    m_now = now;
+    m_dirty = true;
+    build();
+}
+
+void TimelinePane::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    build();
+}
+
+void TimelinePane::build()
+{
+    if (!m_dirty || !isVisible())
+        return; // hidden: laid out when shown
+    if (m_layoutWatcher.isRunning()) {
+        m_layoutCancel->store(true); // built() starts again with the newest operations
+        return;
+    }
+    m_dirty = false;
+    if (!m_data) {
+        m_canvas->setContent(nullptr, nullptr);
+        return;
+    }
+    m_layoutCancel = std::make_shared<std::atomic_bool>(false);
+    m_building = m_data;
+    if (!m_canvas->layout())
+        m_canvas->setMessage(tr("Laying out %1 operations…").arg(QLocale().toString(qulonglong(m_ops.size()))));
+    m_layoutWatcher.setFuture(QtConcurrent::run(
+        [data = m_data, ops = m_ops, now = m_now, cancel = m_layoutCancel]() -> LayoutPtr {
+            auto layout = std::make_shared<TimelineLayout>(TimelineLayout::build(*data, ops, now, cancel.get()));
+            return cancel->load() ? nullptr : LayoutPtr(std::move(layout));
+        }));
+}
+
+void TimelinePane::built()
+{
+    const LayoutPtr layout = m_layoutWatcher.result();
+    if (layout && !m_dirty) {
+        m_densities.clear();
+        m_canvas->setMessage(tr("No operation matches the filter"));
+        m_canvas->setContent(m_building, layout);
+        updateSummary();
+        requestDensity();
+        syncScrollBar();
+    }
+    m_building.reset();
+    build();
+    if (!isBusy())
+        Q_EMIT settled();
+}
+
+void TimelinePane::requestDensity()
+{
+    const TimelineLayout *layout = m_canvas->layout();
+    if (!layout || !m_canvas->wantsDensity())
+        return;
+    const DensityKey key{layout, m_canvas->from(), m_canvas->to(), m_canvas->densityColumns()};
+    for (const auto &[k, density] : m_densities)
+        if (k == key) {
+            m_canvas->setDensity(density);
+            return;
+        }
+    m_wanted = key;
+    if (m_densityWatcher.isRunning())
+        return; // binned() asks for the newest
+    m_binning = key;
+    m_densityCancel = std::make_shared<std::atomic_bool>(false);
+    m_densityWatcher.setFuture(QtConcurrent::run(
+        [layout = m_canvas->sharedLayout(), key, cancel = m_densityCancel]() -> DensityPtr {
+            auto density = std::make_shared<TimelineDensity>(binTimeline(*layout, key.from, key.to, key.columns, cancel.get()));
+            return density->valid() ? DensityPtr(std::move(density)) : nullptr;
+        }));
+}
+
+void TimelinePane::binned()
+{
+    const DensityPtr density = m_densityWatcher.result();
+    if (density && m_binning.layout == m_canvas->layout()) {
+        m_densities.emplace_back(m_binning, density);
+        if (m_densities.size() > kDensitiesKept)
+            m_densities.erase(m_densities.begin());
+        m_canvas->setDensity(density);
+    }
+    if (!(m_wanted == m_binning))
+        requestDensity();
+    if (!isBusy())
+        Q_EMIT settled();
+}
+
+bool TimelinePane::isBusy() const
+{
+    if (m_layoutWatcher.isRunning() || m_densityWatcher.isRunning() || (m_dirty && isVisible()))
+        return true;
+    return false;
+}
+
+void TimelinePane::selectOperation(uint32_t op) { m_canvas->selectOperation(op); }
+
+void TimelinePane::setFollowing(bool following) { m_canvas->setShowNow(following); }
+
+void TimelinePane::syncScrollBar()
+{
+    m_syncing = true;
+    const double range = m_canvas->scrollRange();
+    m_scroll->setRange(0, int(std::ceil(range)));
+    m_scroll->setPageStep(int(m_canvas->frameGeometry().plot().height()));
+    m_scroll->setSingleStep(int(TimelineGeometry::kRowHeight));
+    m_scroll->setValue(int(m_canvas->scrollY()));
+    m_scroll->setVisible(range > 0);
+    m_syncing = false;
+}
+
+void TimelinePane::updateSummary()
+{
+    const TimelineLayout *layout = m_canvas->layout();
+    if (!layout || layout->empty()) {
+        m_summary->clear();
+        return;
+    }
+    const QLocale locale;
+    const size_t lanes = layout->lanes().size(), starts = layout->markers().size();
+    m_summary->setText(tr("%1 operations on %2 · %3")
+                           .arg(locale.toString(qulonglong(layout->bars().size())),
+                                lanes == 1 ? tr("1 server") : tr("%1 servers").arg(lanes),
+                                starts == 1 ? tr("1 service start") : tr("%1 service starts").arg(starts)));
+}
+
+} // namespace oplens::ui
