@@ -9,23 +9,31 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <functional>
 
 namespace {
 
 struct Run {
     int exitCode = -1;
     QString out, err;
+    QByteArray bytes; // standard output as written
 };
 
-Run oplensctl(const QStringList &args, const QByteArray &input = {})
+// `adjust` changes the child's environment (TZ=UTC already).
+Run oplensctl(const QStringList &args, const QByteArray &input = {},
+              const std::function<void(QProcessEnvironment &)> &adjust = {})
 {
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("TZ"), QStringLiteral("UTC"));
+    if (adjust)
+        adjust(env);
     process.setProcessEnvironment(env);
     process.start(QStringLiteral(OPLENSCTL), args);
     if (!process.waitForStarted())
@@ -33,8 +41,24 @@ Run oplensctl(const QStringList &args, const QByteArray &input = {})
     process.write(input);
     process.closeWriteChannel();
     process.waitForFinished(60000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    const QByteArray out = process.readAllStandardOutput();
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, QString::fromUtf8(out),
+            QString::fromUtf8(process.readAllStandardError()), out};
+}
+
+// No display at all, and a platform that would need one: a report must not use it.
+void withoutDisplay(QProcessEnvironment &env)
+{
+    env.remove(QStringLiteral("DISPLAY"));
+    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+}
+
+// The report's inline SVG, from <svg to </svg>; empty when there is none.
+QString svgOf(const QString &html)
+{
+    const qsizetype from = html.indexOf(QStringLiteral("<svg")), to = html.indexOf(QStringLiteral("</svg>"));
+    return from >= 0 && to > from ? html.mid(from, to + 6 - from) : QString();
 }
 
 QString data(const char *name) { return QStringLiteral(TEST_DATA "/") + QLatin1String(name); }
@@ -236,7 +260,7 @@ private Q_SLOTS:
         QTest::newRow("restart, web server") << QStringList{QStringLiteral("restart"), QStringLiteral("x"), QStringLiteral("--reason"), QStringLiteral("r"), QStringLiteral("https://mail.example.com/oplog")} << 1 << QStringLiteral("read-only");
         QTest::newRow("--user without password") << QStringList{QStringLiteral("get-operation-log"), QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("https://mail.example.com/oplog")} << 1 << QStringLiteral("--password-file");
         QTest::newRow("export without --format") << QStringList{QStringLiteral("export"), data("seed-example.jsonl")} << 1 << QStringLiteral("--format is required");
-        QTest::newRow("export, bad format") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("xlsx"), data("seed-example.jsonl")} << 1 << QStringLiteral("xlsx");
+        QTest::newRow("export, bad format") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("xlsx"), data("seed-example.jsonl")} << 1 << QStringLiteral("\"xlsx\" is not csv, jsonl, json, html or pdf");
         QTest::newRow("export, bad view") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--view"), QStringLiteral("tree"), data("seed-example.jsonl")} << 1 << QStringLiteral("--view");
         QTest::newRow("export, no --json") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--json"), data("seed-example.jsonl")} << 1 << QStringLiteral("json");
         QTest::newRow("export, no source") << QStringList{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv")} << 1 << QStringLiteral("no SOURCE");
@@ -313,6 +337,7 @@ private Q_SLOTS:
         QTest::newRow("get-unfinished-operation-log") << QStringList{QStringLiteral("get-unfinished-operation-log"), QStringLiteral("--help")} << QStringLiteral("--status");
         QTest::newRow("export") << QStringList{QStringLiteral("export"), QStringLiteral("--help")} << QStringLiteral("--all-fields");
         QTest::newRow("export in the program's help") << QStringList{QStringLiteral("--help")} << QStringLiteral("export --format");
+        QTest::newRow("export's reports") << QStringList{QStringLiteral("export"), QStringLiteral("--help")} << QStringLiteral("html (one page, with the");
     }
 
     void help()
@@ -420,6 +445,65 @@ private Q_SLOTS:
                                    QStringLiteral("44444444-4444-4444-8444-444444444444"),
                                    QStringLiteral("33333333-3333-4333-8333-333333333333")})); // newest start first
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("operations.csv")});
+    }
+
+    // An HTML report with the view's timeline, written with no display (on the offscreen platform whatever
+    // QT_QPA_PLATFORM says), to a file and to standard output alike.
+    void exportHtmlReportNeedsNoDisplay()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("report.html"));
+        const QStringList args{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("html"),
+                               QStringLiteral("--view"), QStringLiteral("operations"), data("seed-example.jsonl"),
+                               data("interrupted.jsonl")};
+        const Run run = oplensctl(args + QStringList{QStringLiteral("-o"), path}, {}, withoutDisplay);
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.isEmpty(), qPrintable(run.err));
+        QVERIFY(run.out.isEmpty());
+        const QString html = QString::fromUtf8(testfiles::readAll(path));
+        QVERIFY(html.startsWith(QStringLiteral("<!DOCTYPE html>")));
+        QVERIFY(html.contains(QStringLiteral("OpLens report: Operations view")));
+        // One lane per source (no host named: its file name), and a shape per bar at least (9 operations).
+        const QString svg = svgOf(html);
+        QVERIFY(svg.contains(QStringLiteral(">seed-example.jsonl</text>")));
+        QVERIFY(svg.contains(QStringLiteral(">interrupted.jsonl</text>")));
+        QVERIFY(svg.count(QStringLiteral("<rect")) + svg.count(QStringLiteral("<path")) > 9);
+        // One file that stands alone.
+        for (const char *outside : {"src=", "href=", "<script", "<?xml"})
+            QVERIFY2(!html.contains(QLatin1String(outside)), outside);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("report.html")});
+
+        const Run toOutput = oplensctl(args, {}, withoutDisplay);
+        QCOMPARE(toOutput.exitCode, 0);
+        QVERIFY2(toOutput.err.isEmpty(), qPrintable(toOutput.err));
+        QVERIFY(svgOf(toOutput.out).contains(QStringLiteral(">interrupted.jsonl</text>")));
+        // The other subcommands start no GUI: the same environment does not stop them.
+        const Run text = oplensctl({QStringLiteral("get-operation-log"), data("seed-example.jsonl")}, {}, withoutDisplay);
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.startsWith(QStringLiteral("operationList")));
+    }
+
+    // The PDF report to a pipe (not a terminal); its timeline's lane labels are text.
+    void exportPdfReportToAPipe()
+    {
+        const QString pdftotext = QStandardPaths::findExecutable(QStringLiteral("pdftotext"));
+        if (pdftotext.isEmpty())
+            QSKIP("pdftotext (poppler-utils) is not installed: scripts/setup.sh installs it");
+        const Run run = oplensctl({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("pdf"),
+                                   data("interrupted.jsonl")}, {}, withoutDisplay);
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.isEmpty(), qPrintable(run.err));
+        QVERIFY(run.bytes.startsWith("%PDF-"));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("report.pdf"));
+        QVERIFY(testfiles::writeFile(path, run.bytes));
+        QProcess process;
+        process.start(pdftotext, {path, QStringLiteral("-")});
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitCode(), 0);
+        const QString text = QString::fromUtf8(process.readAllStandardOutput());
+        const qsizetype timeline = text.indexOf(QStringLiteral("Timeline\n"));
+        QVERIFY2(timeline > 0 && text.indexOf(QStringLiteral("interrupted.jsonl\n"), timeline) > timeline, qPrintable(text));
     }
 };
 
