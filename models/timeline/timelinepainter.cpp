@@ -63,20 +63,21 @@ void paintAxis(QPainter &p, const TimelineFrame &f)
     const double axisTop = g.area().top();
     p.save();
     p.setPen(f.colors.mutedText);
-    p.drawText(QRectF(g.area().left() + 6, axisTop, plot.left() - g.area().left() - 8, TimelineGeometry::kAxisHeight),
-               Qt::AlignLeft | Qt::AlignVCenter, axis.context);
     const QFontMetricsF metrics(p.font());
+    const double labelsHeight = TimelineGeometry::kAxisHeight - TimelineGeometry::kMarkerStrip;
+    const QRectF contextBox(g.area().left() + 6, axisTop, plot.left() - g.area().left() - 10, labelsHeight);
+    p.drawText(contextBox, Qt::AlignLeft | Qt::AlignVCenter, metrics.elidedText(axis.context, Qt::ElideRight, contextBox.width()));
     for (const TimelineTick &tick : axis.ticks) {
         const double x = std::round(g.x(tick.time)) + 0.5;
         p.setPen(tick.major ? f.colors.mutedText : f.colors.grid);
-        p.drawLine(QPointF(x, axisTop + TimelineGeometry::kAxisHeight - 8), QPointF(x, plot.bottom()));
+        p.drawLine(QPointF(x, axisTop + labelsHeight - 4), QPointF(x, plot.bottom()));
         QFont font = p.font();
         font.setBold(tick.major);
         p.setFont(font);
         p.setPen(tick.major ? f.colors.text : f.colors.mutedText);
         const double width = metrics.horizontalAdvance(tick.label) + 8;
-        if (x + width / 2 <= g.area().right() && x - width / 2 >= plot.left() - 4)
-            p.drawText(QRectF(x - width / 2, axisTop + 4, width, TimelineGeometry::kAxisHeight - 14), Qt::AlignCenter, tick.label);
+        if (x + width / 2 <= g.area().right() && x - width / 2 >= plot.left())
+            p.drawText(QRectF(x - width / 2, axisTop + 2, width, labelsHeight - 6), Qt::AlignCenter, tick.label);
     }
     p.setPen(f.colors.mutedText);
     p.drawLine(QPointF(plot.left(), plot.top() - 0.5), QPointF(plot.right(), plot.top() - 0.5));
@@ -225,14 +226,15 @@ void paintDensity(QPainter &p, const TimelineFrame &f)
     }
 }
 
-// A dashed line over every lane for each start of a service, solid in its own lane, labelled there once there is
-// room for the label.
+// A dashed line over every lane for each start of a service, solid in its own lane; its label in the strip under the
+// axis' times (never over bars), when there is room for it.
 void paintMarkers(QPainter &p, const TimelineFrame &f)
 {
     const TimelineGeometry &g = f.geometry;
     const QRectF plot = g.plot();
     const QFontMetricsF metrics(p.font());
-    std::vector<double> labelEnd(f.layout->lanes().size(), -1e9);
+    const bool manyLanes = f.layout->lanes().size() > 1;
+    double labelEnd = -1e9;
     for (const TimelineMarker &m : f.layout->markers()) {
         if (m.time < g.from() || m.time > g.to())
             continue;
@@ -240,22 +242,29 @@ void paintMarkers(QPainter &p, const TimelineFrame &f)
         const QColor color = markerColor(m.kind);
         QColor faint = color;
         faint.setAlpha(110);
+        p.setClipRect(plot);
         p.setPen(QPen(faint, 1, Qt::DashLine));
         p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
         const double top = g.laneTop(m.lane), bottom = top + g.laneHeight(m.lane);
         p.setPen(QPen(color, 2));
         p.drawLine(QPointF(x, std::max(top, plot.top())), QPointF(x, std::min(bottom, plot.bottom())));
-        const QString text = m.label + QStringLiteral(" ") + timelineTimeText(m.time, f.utc).mid(11);
+        p.setClipRect(g.area());
+        QString text = m.label + QStringLiteral(" ") + timelineTimeText(m.time, f.utc).mid(11, 5);
+        if (manyLanes)
+            text = f.layout->lanes()[m.lane].label.section(QLatin1Char('.'), 0, 0) + QStringLiteral(": ") + text;
         const double width = metrics.horizontalAdvance(text) + 8;
-        if (x + 3 < labelEnd[m.lane] || top < plot.top())
-            continue;
-        const QRectF box(std::min(x + 3, plot.right() - width), top + 1, width, metrics.height() + 2);
+        const QRectF box(std::min(x - 1, plot.right() - width), plot.top() - TimelineGeometry::kMarkerStrip - 1, width,
+                         TimelineGeometry::kMarkerStrip - 2);
+        p.setPen(QPen(color, 2));
+        p.drawLine(QPointF(x, box.bottom()), QPointF(x, plot.top()));
+        if (box.left() < labelEnd || box.left() < plot.left())
+            continue; // the previous label is there: the line and the tooltip say it
         QColor back = f.colors.background;
-        back.setAlpha(225);
+        back.setAlpha(235);
         p.fillRect(box, back);
         p.setPen(color);
         p.drawText(box, Qt::AlignCenter, text);
-        labelEnd[m.lane] = box.right() + 6;
+        labelEnd = box.right() + 4;
     }
 }
 
@@ -268,7 +277,8 @@ void paintNowAndBrush(QPainter &p, const TimelineFrame &f)
         const double x = std::round(g.x(now)) + 0.5;
         p.setPen(QPen(f.colors.highlight, 1.5));
         p.drawLine(QPointF(x, plot.top() - 6), QPointF(x, plot.bottom()));
-        p.drawText(QRectF(x - 30, plot.top() - 18, 60, 12), Qt::AlignCenter, QStringLiteral("now"));
+        p.drawText(QRectF(x - 30, plot.top() - TimelineGeometry::kMarkerStrip, 60, TimelineGeometry::kMarkerStrip - 2),
+                   Qt::AlignCenter, QStringLiteral("now"));
     }
     if (f.brushFrom != kNoTime && f.brushTo != kNoTime) {
         const double a = g.x(std::min(f.brushFrom, f.brushTo)), b = g.x(std::max(f.brushFrom, f.brushTo));

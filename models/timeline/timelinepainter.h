@@ -23,7 +23,7 @@ struct TimelineColors {
 class TimelineGeometry
 {
 public:
-    static constexpr double kAxisHeight = 38, kRowHeight = 14, kBarHeight = 10, kLaneGap = 8, kMinLabelWidth = 90;
+    static constexpr double kAxisHeight = 52, kMarkerStrip = 18, kRowHeight = 14, kBarHeight = 10, kLaneGap = 8, kMinLabelWidth = 90;
 
     TimelineGeometry() = default;
     // `area` is the whole picture; `labelWidth` the room for lane labels at its left; `scrollY` how far the lanes are

@@ -99,7 +99,7 @@ void TimelinePane::build()
 {
     if (!m_dirty || !isVisible())
         return; // hidden: laid out when shown
-    if (m_layoutWatcher.isRunning()) {
+    if (m_laying) {
         m_layoutCancel->store(true); // built() starts again with the newest operations
         return;
     }
@@ -110,6 +110,7 @@ void TimelinePane::build()
     }
     m_layoutCancel = std::make_shared<std::atomic_bool>(false);
     m_building = m_data;
+    m_laying = true;
     if (!m_canvas->layout())
         m_canvas->setMessage(tr("Laying out %1 operations…").arg(QLocale().toString(qulonglong(m_ops.size()))));
     m_layoutWatcher.setFuture(QtConcurrent::run(
@@ -122,6 +123,7 @@ void TimelinePane::build()
 void TimelinePane::built()
 {
     const LayoutPtr layout = m_layoutWatcher.result();
+    m_laying = false;
     if (layout && !m_dirty) {
         m_densities.clear();
         m_canvas->setMessage(tr("No operation matches the filter"));
@@ -148,9 +150,10 @@ void TimelinePane::requestDensity()
             return;
         }
     m_wanted = key;
-    if (m_densityWatcher.isRunning())
+    if (m_binningNow)
         return; // binned() asks for the newest
     m_binning = key;
+    m_binningNow = true;
     m_densityCancel = std::make_shared<std::atomic_bool>(false);
     m_densityWatcher.setFuture(QtConcurrent::run(
         [layout = m_canvas->sharedLayout(), key, cancel = m_densityCancel]() -> DensityPtr {
@@ -162,6 +165,7 @@ void TimelinePane::requestDensity()
 void TimelinePane::binned()
 {
     const DensityPtr density = m_densityWatcher.result();
+    m_binningNow = false;
     if (density && m_binning.layout == m_canvas->layout()) {
         m_densities.emplace_back(m_binning, density);
         if (m_densities.size() > kDensitiesKept)
@@ -176,9 +180,7 @@ void TimelinePane::binned()
 
 bool TimelinePane::isBusy() const
 {
-    if (m_layoutWatcher.isRunning() || m_densityWatcher.isRunning() || (m_dirty && isVisible()))
-        return true;
-    return false;
+    return m_laying || m_binningNow || (m_dirty && isVisible());
 }
 
 void TimelinePane::selectOperation(uint32_t op) { m_canvas->selectOperation(op); }

@@ -60,6 +60,8 @@ private:
     std::vector<uint32_t> m_ops;
     int64_t m_now = 0;
     bool m_dirty = false;
+    // Until a worker's result is taken in (QFutureWatcher::isRunning() turns false before that).
+    bool m_laying = false, m_binningNow = false;
     QFutureWatcher<LayoutPtr> m_layoutWatcher;
     std::shared_ptr<std::atomic_bool> m_layoutCancel;
     QFutureWatcher<DensityPtr> m_densityWatcher;

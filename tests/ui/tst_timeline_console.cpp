@@ -1,0 +1,258 @@
+// The Timeline tab (issue 15): the Operations tab's operations on lanes per server. A click on a bar selects it in
+// Details and the tables, a selection elsewhere is brought into view, Shift-drag sets the filter's time range, the
+// wheel zooms around the pointer, the filter applies, tooltips explain, and a zoomed-out view of many operations is
+// drawn as density. Screenshots of the crash story and the demo for a person to judge.
+#include "consolefixture.h"
+#include "detailspane.h"
+#include "filterbar.h"
+#include "mainwindow.h"
+#include "tablepane.h"
+#include "testfiles.h"
+#include "testoplog.h"
+#include "timelinepane.h"
+
+#include <QDateTime>
+#include <QMenu>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWheelEvent>
+
+using namespace oplens;
+using namespace oplens::ui;
+using testoplog::eventLine;
+
+namespace {
+constexpr qint64 kMinute = 60 * 1000;
+
+// The crash story: at 23:00 mailboxd restarted on mail1 and cut three operations short; SmartScan was restarted at
+// 23:10 and finished. mail2 ran on, untouched.
+QByteArray mail1(qint64 t0)
+{
+    const QByteArray host = ",\"host\":\"mail1.example.com\"";
+    QByteArray log;
+    log += eventLine("done", "Started", t0 - 60 * kMinute, host, "ZxBackup", "Purge")
+         + eventLine("done", "Finished", t0 - 35 * kMinute, host, "ZxBackup", "Purge");
+    log += eventLine("scan", "Started", t0 - 20 * kMinute, host, "ZxBackup", "SmartScan");
+    log += eventLine("move", "Started", t0 - 10 * kMinute, host, "ZxPowerstore", "MoveBlobs");
+    log += eventLine("restore", "Started", t0 - 5 * kMinute, host, "ZxBackup", "RestoreOnNewAccount");
+    log += testoplog::eventLine(QByteArray(), "ServiceStarted", t0, host, "mailboxd", "ServiceStarted");
+    log += eventLine("scan2", "Started", t0 + 10 * kMinute, host + ",\"restartOf\":\"scan\"", "ZxBackup", "SmartScan")
+         + eventLine("scan2", "Finished", t0 + 40 * kMinute, host, "ZxBackup", "SmartScan");
+    return log;
+}
+
+QByteArray mail2(qint64 t0)
+{
+    const QByteArray host = ",\"host\":\"mail2.example.com\"";
+    QByteArray log;
+    for (int i = 0; i < 4; ++i)
+        log += eventLine("m2-" + QByteArray::number(i), "Started", t0 - (50 - 20 * i) * kMinute, host, "ZxMobile", "ResetDevice")
+             + eventLine("m2-" + QByteArray::number(i), "Finished", t0 - (50 - 20 * i - 15) * kMinute, host, "ZxMobile", "ResetDevice");
+    return log;
+}
+
+TimelineCanvas *showTimeline(MainWindow &w)
+{
+    w.tabs()->setCurrentWidget(w.timelinePane());
+    TimelineCanvas *canvas = w.timelinePane()->canvas();
+    if (!QTest::qWaitFor([&] { return canvas->layout() && !w.timelinePane()->isBusy(); }, 20000))
+        qWarning("the timeline was not laid out in time");
+    return canvas;
+}
+
+QPoint centreOf(TimelineCanvas *canvas, uint32_t op)
+{
+    const uint32_t bar = canvas->layout()->barOf(op);
+    return bar == kNone ? QPoint() : canvas->frameGeometry().barRect(canvas->layout()->bars()[bar]).center().toPoint();
+}
+
+void wheel(QWidget *widget, QPoint at, int notches)
+{
+    QWheelEvent event(at, widget->mapToGlobal(at), QPoint(), QPoint(0, 120 * notches), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+    QApplication::sendEvent(widget, &event);
+}
+} // namespace
+
+class TestTimeline : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    QString m_mail1, m_mail2;
+    qint64 m_t0 = 0;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        consolefixture::useTestSettings();
+        m_t0 = QDateTime(QDate(2026, 11, 29), QTime(23, 0)).toMSecsSinceEpoch();
+        m_mail1 = m_dir.filePath(QStringLiteral("mail1.jsonl"));
+        m_mail2 = m_dir.filePath(QStringLiteral("mail2.jsonl"));
+        testfiles::writeFile(m_mail1, mail1(m_t0));
+        testfiles::writeFile(m_mail2, mail2(m_t0));
+    }
+
+    void showsTheCrashStory();
+    void clickSelectsInDetailsAndTables();
+    void selectionElsewhereIsBroughtIntoView();
+    void brushSetsTheTimeFilter();
+    void wheelZoomKeepsThePointUnderThePointer();
+    void filterApplies();
+    void manyOperationsAreDrawnAsDensity();
+    void demoScreenshot();
+};
+
+void TestTimeline::showsTheCrashStory()
+{
+    auto w = consolefixture::openWindow({m_mail1, m_mail2}, {.size = QSize(1400, 800)});
+    TimelineCanvas *canvas = showTimeline(*w);
+    QVERIFY(canvas->layout());
+    const TimelineLayout &layout = *canvas->layout();
+    QCOMPARE(layout.lanes().size(), size_t(2));
+    QCOMPARE(layout.lanes()[0].label, QStringLiteral("mail1.example.com"));
+    QCOMPARE(layout.lanes()[0].subRows, uint16_t(3)); // three runs at once before the restart
+    QCOMPARE(layout.markers().size(), size_t(1));
+    const auto data = w->session()->data();
+    int cut = 0;
+    for (const TimelineBar &bar : layout.bars())
+        if (bar.cutShort) {
+            ++cut;
+            QCOMPARE(bar.end, m_t0); // each ends at the service start
+        }
+    QCOMPARE(cut, 3);
+    // The restart is linked to what it restarts.
+    const TimelineBar &restart = layout.bars()[layout.barOf(data->findOperation(0, "scan2"))];
+    QCOMPARE(restart.restartOf, layout.barOf(data->findOperation(0, "scan")));
+    // Hovering a cut bar says why it was cut.
+    const QString tip = canvas->toolTipAt(centreOf(canvas, data->findOperation(0, "move")));
+    QVERIFY2(tip.contains(QStringLiteral("MoveBlobs")) && tip.contains(QStringLiteral("Interrupted"))
+                 && tip.contains(QStringLiteral("service restarted")),
+             qPrintable(tip));
+    canvas->setRange(m_t0 - 70 * kMinute, m_t0 + 50 * kMinute);
+    QVERIFY(consolefixture::saveScreenshot(w.get(), QStringLiteral("timeline-crash")));
+}
+
+void TestTimeline::clickSelectsInDetailsAndTables()
+{
+    auto w = consolefixture::openWindow({m_mail1, m_mail2});
+    TimelineCanvas *canvas = showTimeline(*w);
+    const uint32_t op = w->session()->data()->findOperation(0, "restore");
+    const QPoint at = centreOf(canvas, op);
+    QVERIFY(canvas->rect().contains(at));
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, at);
+    QCOMPARE(w->detailsPane()->operation(), op);
+    QCOMPARE(w->operationsPane()->currentOperation(), op);
+    QCOMPARE(canvas->selectedOperation(), op);
+    // A click on nothing selects nothing new.
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, QPoint(canvas->width() - 5, canvas->height() - 5));
+    QCOMPARE(w->detailsPane()->operation(), op);
+}
+
+void TestTimeline::selectionElsewhereIsBroughtIntoView()
+{
+    auto w = consolefixture::openWindow({m_mail1, m_mail2});
+    TimelineCanvas *canvas = showTimeline(*w);
+    const uint32_t op = w->session()->data()->findOperation(1, "m2-0");
+    canvas->setRange(m_t0 + 100 * kMinute, m_t0 + 110 * kMinute); // far from it
+    w->operationsPane()->selectOperation(op);                      // as if the admin clicked its row
+    QCOMPARE(w->detailsPane()->operation(), op);
+    QCOMPARE(canvas->selectedOperation(), op);
+    const TimelineBar &bar = canvas->layout()->bars()[canvas->layout()->barOf(op)];
+    QVERIFY(canvas->from() <= bar.start && bar.end <= canvas->to());
+    QVERIFY(canvas->frameGeometry().plot().contains(centreOf(canvas, op)));
+}
+
+void TestTimeline::brushSetsTheTimeFilter()
+{
+    auto w = consolefixture::openWindow({m_mail1, m_mail2});
+    TimelineCanvas *canvas = showTimeline(*w);
+    canvas->setRange(m_t0 - 70 * kMinute, m_t0 + 50 * kMinute);
+    const TimelineGeometry g = canvas->frameGeometry();
+    const QPoint from(int(g.x(m_t0 + 15 * kMinute)), int(g.plot().top() + 5)), to(int(g.x(m_t0 + 30 * kMinute)), from.y());
+    QTest::mousePress(canvas, Qt::LeftButton, Qt::ShiftModifier, from);
+    QTest::mouseMove(canvas, (from + to) / 2);
+    QTest::mouseMove(canvas, to);
+    QTest::mouseRelease(canvas, Qt::LeftButton, Qt::ShiftModifier, to);
+    const ViewFilter filter = w->filterBar()->filter();
+    QVERIFY2(std::abs(filter.since - (m_t0 + 15 * kMinute)) <= 2 * g.msPerPixel(), qPrintable(QString::number(filter.since - m_t0)));
+    QVERIFY(std::abs(filter.until - (m_t0 + 30 * kMinute)) <= 2 * g.msPerPixel());
+    // Only what ran then is left: the restarted SmartScan (23:10-23:40) and mail2's last run (23:10-23:25).
+    QTRY_COMPARE(w->operationsPane()->shown(), size_t(2));
+    QTRY_VERIFY(canvas->layout() && canvas->layout()->bars().size() == 2 && !w->timelinePane()->isBusy());
+    QVERIFY(std::abs(canvas->from() - filter.since) <= 2 * g.msPerPixel()); // the view is the brushed range
+}
+
+void TestTimeline::wheelZoomKeepsThePointUnderThePointer()
+{
+    auto w = consolefixture::openWindow({m_mail1, m_mail2});
+    TimelineCanvas *canvas = showTimeline(*w);
+    canvas->setFocus();
+    const QPoint at(int(canvas->frameGeometry().plot().left() + canvas->frameGeometry().plot().width() * 0.3), 80);
+    const int64_t under = canvas->frameGeometry().timeAt(at.x());
+    const int64_t span = canvas->to() - canvas->from();
+    wheel(canvas, at, 2);
+    QVERIFY(canvas->to() - canvas->from() < span * 0.7);
+    QVERIFY(std::abs(canvas->frameGeometry().timeAt(at.x()) - under) <= canvas->frameGeometry().msPerPixel() + 1);
+    wheel(canvas, at, -1);
+    QVERIFY(std::abs(canvas->frameGeometry().timeAt(at.x()) - under) <= canvas->frameGeometry().msPerPixel() + 1);
+    // Home fits everything again; + and - zoom around the middle.
+    QTest::keyClick(canvas, Qt::Key_Home);
+    QCOMPARE(canvas->to() - canvas->from(), span);
+    QTest::keyClick(canvas, Qt::Key_Plus);
+    QVERIFY(canvas->to() - canvas->from() < span);
+}
+
+void TestTimeline::filterApplies()
+{
+    auto w = consolefixture::openWindow({m_mail1, m_mail2});
+    TimelineCanvas *canvas = showTimeline(*w);
+    QCOMPARE(canvas->layout()->bars().size(), size_t(9));
+    w->filterBar()->filterBy(QStringLiteral("status"), QStringLiteral("Interrupted"));
+    QTRY_COMPARE(w->operationsPane()->shown(), size_t(3));
+    QTRY_VERIFY(!w->timelinePane()->isBusy() && canvas->layout()->bars().size() == 3);
+    QCOMPARE(canvas->layout()->lanes().size(), size_t(1)); // mail2 had none of them
+    for (const TimelineBar &bar : canvas->layout()->bars())
+        QVERIFY(w->operationsPane()->shows(bar.op));
+}
+
+void TestTimeline::manyOperationsAreDrawnAsDensity()
+{
+    QByteArray log;
+    for (int i = 0; i < 12000; ++i) {
+        const QByteArray id = "op" + QByteArray::number(i);
+        const qint64 start = m_t0 + qint64(i) * 20000;
+        log += eventLine(id, "Started", start) + eventLine(id, i % 97 == 0 ? "Failed" : "Finished", start + 90000);
+    }
+    const QString path = m_dir.filePath(QStringLiteral("many.jsonl"));
+    testfiles::writeFile(path, log);
+    auto w = consolefixture::openWindow({path});
+    TimelineCanvas *canvas = showTimeline(*w);
+    QVERIFY(canvas->wantsDensity());
+    QTRY_VERIFY(!w->timelinePane()->isBusy());
+    canvas->repaint();
+    QVERIFY(canvas->showsDensity());
+    QVERIFY(consolefixture::saveScreenshot(w->timelinePane(), QStringLiteral("timeline-density")));
+    // Zoomed in to a few minutes: bars again, and a click selects.
+    canvas->setRange(m_t0 + 3600 * 1000, m_t0 + 3600 * 1000 + 5 * kMinute);
+    QVERIFY(!canvas->wantsDensity());
+    canvas->repaint();
+    QVERIFY(!canvas->showsDensity());
+    const uint32_t op = w->session()->data()->findOperation(0, "op181");
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, centreOf(canvas, op));
+    QCOMPARE(w->detailsPane()->operation(), op);
+}
+
+void TestTimeline::demoScreenshot()
+{
+    QTemporaryDir dir;
+    const QStringList demo = consolefixture::writeDemo(dir.path());
+    QCOMPARE(demo.size(), 2);
+    auto w = consolefixture::openWindow(demo, {.size = QSize(1400, 800)});
+    TimelineCanvas *canvas = showTimeline(*w);
+    QCOMPARE(canvas->layout()->lanes().size(), size_t(2));
+    QVERIFY(consolefixture::saveScreenshot(w.get(), QStringLiteral("timeline-demo")));
+}
+
+QTEST_MAIN(TestTimeline)
+#include "tst_timeline_console.moc"
