@@ -226,6 +226,14 @@ void paintDensity(QPainter &p, const TimelineFrame &f)
     }
 }
 
+// Where "now" is said, in the strip under the axis' times.
+QRectF nowLabelBox(const TimelineGeometry &g, int64_t now)
+{
+    const double x = std::round(g.x(now)) + 0.5;
+    return {std::min(x - 18, g.plot().right() - 36), g.plot().top() - TimelineGeometry::kMarkerStrip, 36,
+            TimelineGeometry::kMarkerStrip - 2};
+}
+
 // A dashed line over every lane for each start of a service, solid in its own lane; its label in the strip under the
 // axis' times (never over bars), when there is room for it.
 void paintMarkers(QPainter &p, const TimelineFrame &f)
@@ -235,6 +243,9 @@ void paintMarkers(QPainter &p, const TimelineFrame &f)
     const QFontMetricsF metrics(p.font());
     const bool manyLanes = f.layout->lanes().size() > 1;
     double labelEnd = -1e9;
+    const int64_t now = f.layout->now();
+    const bool nowShown = f.showNow && now >= g.from() && now <= g.to();
+    const QRectF nowBox = nowShown ? nowLabelBox(g, now) : QRectF();
     for (const TimelineMarker &m : f.layout->markers()) {
         if (m.time < g.from() || m.time > g.to())
             continue;
@@ -257,8 +268,8 @@ void paintMarkers(QPainter &p, const TimelineFrame &f)
                          TimelineGeometry::kMarkerStrip - 2);
         p.setPen(QPen(color, 2));
         p.drawLine(QPointF(x, box.bottom()), QPointF(x, plot.top()));
-        if (box.left() < labelEnd || box.left() < plot.left())
-            continue; // the previous label is there: the line and the tooltip say it
+        if (box.left() < labelEnd || box.left() < plot.left() || box.intersects(nowBox))
+            continue; // another label is there: the line and the tooltip say it
         QColor back = f.colors.background;
         back.setAlpha(235);
         p.fillRect(box, back);
@@ -277,8 +288,7 @@ void paintNowAndBrush(QPainter &p, const TimelineFrame &f)
         const double x = std::round(g.x(now)) + 0.5;
         p.setPen(QPen(f.colors.highlight, 1.5));
         p.drawLine(QPointF(x, plot.top() - 6), QPointF(x, plot.bottom()));
-        p.drawText(QRectF(x - 30, plot.top() - TimelineGeometry::kMarkerStrip, 60, TimelineGeometry::kMarkerStrip - 2),
-                   Qt::AlignCenter, QStringLiteral("now"));
+        p.drawText(nowLabelBox(g, now), Qt::AlignCenter, QStringLiteral("now"));
     }
     if (f.brushFrom != kNoTime && f.brushTo != kNoTime) {
         const double a = g.x(std::min(f.brushFrom, f.brushTo)), b = g.x(std::max(f.brushFrom, f.brushTo));
