@@ -256,16 +256,19 @@ void paintMarkers(QPainter &p, const TimelineFrame &f)
         p.setClipRect(plot);
         p.setPen(QPen(faint, 1, Qt::DashLine));
         p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-        const double top = g.laneTop(m.lane), bottom = top + g.laneHeight(m.lane);
+        const double laneTop = g.laneTop(m.lane), laneBottom = laneTop + g.laneHeight(m.lane);
         p.setPen(QPen(color, 2));
-        p.drawLine(QPointF(x, std::max(top, plot.top())), QPointF(x, std::min(bottom, plot.bottom())));
+        p.drawLine(QPointF(x, std::max(laneTop, plot.top())), QPointF(x, std::min(laneBottom, plot.bottom())));
         p.setClipRect(g.area());
         QString text = m.label + QStringLiteral(" ") + timelineTimeText(m.time, f.utc).mid(11, 5);
         if (manyLanes)
             text = f.layout->lanes()[m.lane].label.section(QLatin1Char('.'), 0, 0) + QStringLiteral(": ") + text;
         const double width = metrics.horizontalAdvance(text) + 8;
-        const QRectF box(std::min(x - 1, plot.right() - width), plot.top() - TimelineGeometry::kMarkerStrip - 1, width,
-                         TimelineGeometry::kMarkerStrip - 2);
+        // Right of its line, else left of it, where no other label (or "now") is.
+        const double top = plot.top() - TimelineGeometry::kMarkerStrip - 1;
+        QRectF box(std::min(x - 1, plot.right() - width), top, width, TimelineGeometry::kMarkerStrip - 2);
+        if (box.intersects(nowBox))
+            box.moveRight(x + 1);
         p.setPen(QPen(color, 2));
         p.drawLine(QPointF(x, box.bottom()), QPointF(x, plot.top()));
         if (box.left() < labelEnd || box.left() < plot.left() || box.intersects(nowBox))
