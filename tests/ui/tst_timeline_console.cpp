@@ -101,6 +101,7 @@ private Q_SLOTS:
     void filterApplies();
     void manyOperationsAreDrawnAsDensity();
     void demoScreenshot();
+    void followsADarkPalette();
 };
 
 void TestTimeline::showsTheCrashStory()
@@ -252,6 +253,33 @@ void TestTimeline::demoScreenshot()
     TimelineCanvas *canvas = showTimeline(*w);
     QCOMPARE(canvas->layout()->lanes().size(), size_t(2));
     QVERIFY(consolefixture::saveScreenshot(w.get(), QStringLiteral("timeline-demo")));
+}
+
+void TestTimeline::followsADarkPalette()
+{
+    const QPalette before = QApplication::palette();
+    QPalette dark = before;
+    dark.setColor(QPalette::Base, QColor(0x1E, 0x1E, 0x1E));
+    dark.setColor(QPalette::AlternateBase, QColor(0x2A, 0x2A, 0x2A));
+    dark.setColor(QPalette::Window, QColor(0x2D, 0x2D, 0x2D));
+    dark.setColor(QPalette::Text, QColor(0xE6, 0xE6, 0xE6));
+    dark.setColor(QPalette::WindowText, QColor(0xE6, 0xE6, 0xE6));
+    dark.setColor(QPalette::Highlight, QColor(0x4F, 0x9D, 0xFF));
+    QApplication::setPalette(dark);
+    auto w = consolefixture::openWindow({m_mail1, m_mail2}, {.size = QSize(1400, 800)});
+    TimelineCanvas *canvas = showTimeline(*w);
+    canvas->setRange(m_t0 - 70 * kMinute, m_t0 + 50 * kMinute);
+    const QImage image = canvas->grab().toImage();
+    QApplication::setPalette(before);
+    // The empty plot under the lanes is the dark base; the first lane's label is drawn in the light text colour.
+    const QPointF blank(canvas->frameGeometry().plot().center().x(), canvas->height() - 10);
+    QCOMPARE(image.pixelColor(blank.toPoint()).rgb(), QColor(0x1E, 0x1E, 0x1E).rgb());
+    bool lightText = false;
+    const int laneY = int(canvas->frameGeometry().laneTop(0) + 12);
+    for (int x = 4; x < 120 && !lightText; ++x)
+        lightText = qGray(image.pixel(x, laneY)) > 170;
+    QVERIFY(lightText);
+    QVERIFY(image.save(consolefixture::screenshotPath(QStringLiteral("timeline-dark"))));
 }
 
 QTEST_MAIN(TestTimeline)
