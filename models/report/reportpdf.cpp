@@ -23,6 +23,27 @@ namespace oplens {
 
 namespace {
 
+// Where the pages of lanes `height` high begin (figure pixels, from the first lane's top), the first with `firstRoom`,
+// the others with `room`: at the top of the last lane that starts within the page, so that a lane is cut only when it
+// is taller than a page. Ends with `height`.
+std::vector<double> pageCuts(const TimelineLayout &layout, double height, double firstRoom, double room)
+{
+    const TimelineGeometry geometry(layout, QRectF(0, 0, kTimelineFigureWidth, height), kTimelineFigureLabelWidth, 0, 1);
+    const auto lanes = uint32_t(layout.lanes().size());
+    std::vector<double> cuts{0};
+    for (double limit = firstRoom; height > limit + 0.5; limit = cuts.back() + room) {
+        double cut = limit;
+        for (uint32_t lane = 0; lane <= lanes; ++lane) {
+            const double top = geometry.laneTop(lane) - geometry.plot().top();
+            if (top > cuts.back() + 1 && top <= limit)
+                cut = top;
+        }
+        cuts.push_back(cut);
+    }
+    cuts.push_back(height);
+    return cuts;
+}
+
 // One report written to one device. Pages are numbered as they are drawn: the total comes from a first pass over the
 // rows' heights.
 class PdfReport
@@ -42,6 +63,7 @@ private:
     void setUpTable();
     void planTimeline();
     void drawTimeline(double top, double sliceTop, double sliceHeight, bool withHeading);
+    void drawTimelineLanes(const QRectF &area, double scrollY);
     void drawTimelinePages();
     double layoutCell(QTextLayout &layout, size_t column) const;
     Row makeRow(const QStringList &texts, const QFont &font, size_t row);
@@ -64,7 +86,10 @@ private:
     // The timeline: drawn scaled to the page (`m_figureScale` device pixels a figure pixel), after the front matter
     // when it fits there (`m_timelineTop` >= 0), else on pages of its own, each a slice of the figure.
     double m_figureHeight = 0, m_figureScale = 1, m_timelineHeadingHeight = 0, m_timelineTop = -1;
-    std::vector<double> m_slices; // the figure's y (in figure pixels) where each page of its own begins; one more
+    // Its pages of its own: [m_slices[i], m_slices[i + 1]) of the figure, or when `m_sliced` (taller than two pages)
+    // of its lanes, each page under an axis of its own.
+    std::vector<double> m_slices;
+    bool m_sliced = false;
     std::vector<double> m_x; // the columns' left edges, and the right edge of the last
     double m_padX = 0, m_padY = 0;
     QTextOption m_wrap;
@@ -138,7 +163,8 @@ void PdfReport::setUpTable()
 }
 
 // Where the timeline goes: after the front matter if it fits in what is left of its last page, else on a page of
-// its own, scaled down to fit one page when that keeps it at least half its size, else over as many pages as it takes.
+// its own, shrunk to fit one page when that keeps it at least half its size, else its lanes over as many pages as they
+// take.
 void PdfReport::planTimeline()
 {
     m_timelineHeadingHeight = QFontMetricsF(m_heading, &m_pdf).height() * 1.6;
@@ -154,15 +180,22 @@ void PdfReport::planTimeline()
         m_timelineTop = top;
         return;
     }
+    // A page of its own, the figure whole: shrunk to fit when that keeps it at least half its size.
     const double room = m_pageHeight - m_timelineHeadingHeight;
-    if (needed > m_pageHeight && room / (m_figureHeight * m_figureScale) >= 0.5)
-        m_figureScale = room / m_figureHeight;
-    for (double y = 0; y < m_figureHeight - 0.5; y += (y == 0 ? room : m_pageHeight) / m_figureScale)
-        m_slices.push_back(y);
-    m_slices.push_back(m_figureHeight);
+    if (nothing || room / (m_figureHeight * m_figureScale) >= 0.5) {
+        m_figureScale = std::min(m_figureScale, room / m_figureHeight);
+        m_slices = {0, m_figureHeight};
+        return;
+    }
+    // Else its lanes over as many pages as they take, each under the axis.
+    m_sliced = true;
+    const double axis = TimelineGeometry::kAxisHeight;
+    m_slices = pageCuts(m_report.timeline, m_figureHeight - axis - kTimelineLegendHeight, room / m_figureScale - axis,
+                        m_pageHeight / m_figureScale - axis);
 }
 
-// The figure's rows [sliceTop, sliceTop + sliceHeight) (figure pixels) at `top` of the page, under the heading.
+// The figure at `top` of the page, under the heading; when sliced, its lanes [sliceTop, sliceTop + sliceHeight)
+// (figure pixels) under the axis.
 void PdfReport::drawTimeline(double top, double sliceTop, double sliceHeight, bool withHeading)
 {
     m_painter.save();
@@ -181,13 +214,37 @@ void PdfReport::drawTimeline(double top, double sliceTop, double sliceHeight, bo
         m_painter.restore();
         return;
     }
-    m_painter.setClipRect(QRectF(0, top, m_pageWidth, sliceHeight * m_figureScale));
-    m_painter.translate(0, top - sliceTop * m_figureScale);
+    m_painter.translate(0, top);
     m_painter.scale(m_figureScale, m_figureScale);
-    const double width = m_pageWidth / m_figureScale; // the whole page's width, also when scaled down to fit
     m_painter.setFont(timelineFigureFont());
-    paintTimelineFigure(m_painter, QRectF(0, 0, width, m_figureHeight), m_report.timeline, m_report.utc);
+    const double width = m_pageWidth / m_figureScale; // the whole page's width, also when shrunk to fit
+    // (A pixel less than the slice: the next page's first lane, which starts at its end, is not drawn here at all.)
+    if (m_sliced)
+        drawTimelineLanes(QRectF(0, 0, width, TimelineGeometry::kAxisHeight + sliceHeight - 1), sliceTop);
+    else
+        paintTimelineFigure(m_painter, QRectF(0, 0, width, m_figureHeight), m_report.timeline, m_report.utc);
     m_painter.restore();
+}
+
+// A page of a figure taller than two pages: the axis, and the lanes from `scrollY` (figure pixels) down. The range and
+// the choice between bars and density are paintTimelineFigure()'s, so that every page reads alike.
+void PdfReport::drawTimelineLanes(const QRectF &area, double scrollY)
+{
+    const TimelineLayout &layout = m_report.timeline;
+    const int64_t span = std::max<int64_t>(layout.last() - layout.first(), 60 * 1000);
+    const int64_t from = layout.first() - span / 50, to = layout.last() + span / 50;
+    TimelineFrame frame;
+    frame.layout = &layout;
+    frame.geometry = TimelineGeometry(layout, area, kTimelineFigureLabelWidth, from, to, scrollY);
+    frame.colors = TimelineColors::light();
+    frame.utc = m_report.utc;
+    frame.vectorDensity = true;
+    TimelineDensity density;
+    if (layout.countVisible(from, to) > size_t(frame.geometry.plot().width() / 2)) {
+        density = binTimeline(layout, from, to, int(std::max(1.0, frame.geometry.plot().width())));
+        frame.density = &density;
+    }
+    paintTimeline(m_painter, frame);
 }
 
 // The timeline's pages of its own, when it did not fit after the front matter.

@@ -505,6 +505,54 @@ private Q_SLOTS:
         const qsizetype timeline = text.indexOf(QStringLiteral("Timeline\n"));
         QVERIFY2(timeline > 0 && text.indexOf(QStringLiteral("interrupted.jsonl\n"), timeline) > timeline, qPrintable(text));
     }
+
+    // A timeline taller than two pages goes on over the next pages, each under an axis of its own, a lane never cut:
+    // every server's label once, as text, in order, on more than one page.
+    void exportPdfReportOfManyServers()
+    {
+        const QString pdftotext = QStandardPaths::findExecutable(QStringLiteral("pdftotext"));
+        if (pdftotext.isEmpty())
+            QSKIP("pdftotext (poppler-utils) is not installed: scripts/setup.sh installs it");
+        QTemporaryDir dir;
+        QStringList args{QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("pdf"), QStringLiteral("--view"),
+                         QStringLiteral("operations"), QStringLiteral("-o"), dir.filePath(QStringLiteral("report.pdf"))};
+        constexpr int kServers = 30, kConcurrent = 10;
+        for (int server = 0; server < kServers; ++server) {
+            QByteArray lines;
+            for (int k = 0; k < kConcurrent; ++k) { // ten at once: ten sub-rows a lane
+                const QByteArray start = QByteArray::number(1764500000000LL + k * 60000);
+                const QByteArray end = QByteArray::number(1764503600000LL + k * 60000);
+                const QByteArray id = QStringLiteral("%1-0000-4000-8000-%2").arg(server + 1, 8, 10, QLatin1Char('0'))
+                                          .arg(k + 1, 12, 10, QLatin1Char('0')).toLatin1();
+                const QByteArray host = QStringLiteral("mail%1.example.com").arg(server, 2, 10, QLatin1Char('0')).toLatin1();
+                for (const auto &[time, type] : {std::pair{start, "Started"}, std::pair{end, "Finished"}})
+                    lines += "{\"module\":\"ZxBackup\",\"name\":\"SmartScan\",\"operationId\":\"" + id
+                        + "\",\"startTime\":" + time + ",\"host\":\"" + host + "\",\"type\":\"" + type + "\"}\n";
+            }
+            const QString path = dir.filePath(QStringLiteral("mail%1.jsonl").arg(server, 2, 10, QLatin1Char('0')));
+            QVERIFY(testfiles::writeFile(path, lines));
+            args << path;
+        }
+        const Run run = oplensctl(args, {}, withoutDisplay);
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.isEmpty(), qPrintable(run.err));
+        QProcess process;
+        process.start(pdftotext, {dir.filePath(QStringLiteral("report.pdf")), QStringLiteral("-")});
+        QVERIFY(process.waitForFinished(30000));
+        const QString text = QString::fromUtf8(process.readAllStandardOutput());
+        const qsizetype timeline = text.indexOf(QStringLiteral("Timeline\n"));
+        const qsizetype table = text.indexOf(QStringLiteral("Operation id"));
+        QVERIFY(timeline > 0 && table > timeline);
+        const QString figure = text.mid(timeline, table - timeline);
+        qsizetype previous = 0;
+        for (int server = 0; server < kServers; ++server) {
+            const QString label = QStringLiteral("mail%1.example.com\n").arg(server, 2, 10, QLatin1Char('0'));
+            QCOMPARE(figure.count(label), 1);
+            QVERIFY(figure.indexOf(label) > previous);
+            previous = figure.indexOf(label);
+        }
+        QVERIFY2(figure.count(QLatin1Char('\f')) >= 3, qPrintable(figure)); // over several pages
+    }
 };
 
 QTEST_GUILESS_MAIN(TestOplensctl)
