@@ -12,6 +12,8 @@ namespace {
 
 bool cancelled(const std::atomic_bool *cancel) { return cancel && cancel->load(std::memory_order_relaxed); }
 
+int64_t shown(int64_t time) { return std::clamp(time, -TimelineLayout::kTimeLimit, TimelineLayout::kTimeLimit); }
+
 // From its start to its end; to now while it is Queued or Running; an Interrupted one to its evidence.
 TimelineBar makeBar(const Dataset &data, uint32_t op, int64_t now)
 {
@@ -30,7 +32,8 @@ TimelineBar makeBar(const Dataset &data, uint32_t op, int64_t now)
     } else {
         bar.end = events.time(o.latestRow);
     }
-    bar.end = std::max(bar.end, bar.start);
+    bar.start = shown(bar.start);
+    bar.end = std::max(shown(bar.end), bar.start);
     bar.cutShort = o.status == Status::Interrupted;
     return bar;
 }
@@ -71,7 +74,7 @@ std::vector<std::vector<TimelineMarker>> markersBySource(const Dataset &data, co
         const auto row = EventStore::Row(r);
         const bool recovery = events.otherFields(row).find("\"runner\"") != std::string_view::npos;
         const QString module = events.string(events.module(row));
-        TimelineMarker m{events.time(row), 0, recovery ? TimelineMarker::Kind::AgentRecovery : TimelineMarker::Kind::ServiceStarted,
+        TimelineMarker m{shown(events.time(row)), 0, recovery ? TimelineMarker::Kind::AgentRecovery : TimelineMarker::Kind::ServiceStarted,
                          recovery ? QStringLiteral("%1 recovered").arg(module)
                                   : QStringLiteral("%1 started").arg(module.isEmpty() ? QStringLiteral("service") : module)};
         const uint16_t source = events.source(row);
@@ -81,7 +84,7 @@ std::vector<std::vector<TimelineMarker>> markersBySource(const Dataset &data, co
     for (size_t s = 0; s < markers.size(); ++s) {
         const int64_t reported = data.reportedServiceStart(uint16_t(s));
         if (reported != kNoTime)
-            markers[s].push_back({reported, 0, TimelineMarker::Kind::AgentReport, QStringLiteral("service started (agent)")});
+            markers[s].push_back({shown(reported), 0, TimelineMarker::Kind::AgentReport, QStringLiteral("service started (agent)")});
     }
     return markers;
 }
@@ -92,7 +95,7 @@ TimelineLayout TimelineLayout::build(const Dataset &data, const std::vector<uint
                                      const std::atomic_bool *cancel)
 {
     TimelineLayout layout;
-    layout.m_now = now;
+    layout.m_now = shown(now);
     std::vector<std::vector<TimelineBar>> bySource(size_t(std::max(data.events().sourceCount(), 1)));
     for (size_t i = 0; i < ops.size(); ++i) {
         if ((i & 0xFFFF) == 0 && cancelled(cancel))

@@ -41,6 +41,10 @@ struct TimelineLane {
 class TimelineLayout
 {
 public:
+    // Times are kept within ±this (ms, about ±31,700 years): a file may say any 64-bit startTime, and spans, columns
+    // and pixels are worked out from differences of times.
+    static constexpr int64_t kTimeLimit = 1'000'000'000'000'000;
+
     // A lane keeps at most this many sub-rows: more concurrent bars share the sub-row that frees first (and overlap).
     static constexpr uint16_t kMaxSubRows = 40;
 

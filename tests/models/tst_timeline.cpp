@@ -3,6 +3,7 @@
 #include "timelineaxis.h"
 #include "timelinedensity.h"
 #include "timelinelayout.h"
+#include "timelinepainter.h"
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -120,6 +121,7 @@ private Q_SLOTS:
     void densityCountsEachColumnABarTouches_data();
     void densityCountsEachColumnABarTouches();
     void densityMatchesCountingByHand();
+    void extremeTimesStayInRange();
     void axisStepsFollowTheZoom_data();
     void axisStepsFollowTheZoom();
 };
@@ -317,6 +319,40 @@ void TimelineTest::densityMatchesCountingByHand()
             }
             QCOMPARE(density.count(lane, c), expected);
         }
+}
+
+// startTime is any 64-bit number: the timeline's arithmetic (spans, columns, ticks, pixels) must not overflow on
+// what a file says.
+void TimelineTest::extremeTimesStayInRange()
+{
+    constexpr qint64 kMax = std::numeric_limits<qint64>::max(), kMin = std::numeric_limits<qint64>::min() + 1;
+    QByteArray text = Event("min", "Started", kMin).line() + Event("min", "Finished", kMin + 5).line();
+    text += Event("max", "Started", kMax - 5).line() + Event("max", "Finished", kMax).line();
+    text += Event("zero", "Started", 0).line() + Event("open", "Started", -1000).line();
+    text += Event("whole", "Started", kMin).line() + Event("whole", "Finished", kMax).line();
+    text += testoplog::serviceStarted(kMax) + testoplog::serviceStarted(kMin);
+    Dataset data;
+    testoplog::load(data, text);
+    const TimelineLayout layout = TimelineLayout::build(data, everyOperation(data), kNow);
+    checkInvariants(layout, everyOperation(data));
+    QVERIFY(layout.first() < 0 && layout.last() > kNow);
+    const int64_t span = layout.last() - layout.first(); // no overflow: times are kept within a range that allows it
+    QVERIFY(span > 0);
+    for (const TimelineBar &bar : layout.bars())
+        QVERIFY(bar.start <= bar.end);
+    const TimelineDensity density = binTimeline(layout, layout.first(), layout.last(), 500);
+    QVERIFY(density.valid());
+    QCOMPARE(density.count(0, 0), 2u);   // "min" and "whole"
+    // "whole", and "zero" and "open" that the service start at the end of time cut short there; "max" starts at
+    // the end of the range, which is not in it.
+    QCOMPARE(density.count(0, 250), 3u);
+    QCOMPARE(density.count(0, 499), 3u);
+    const TimelineAxis axis = timelineAxis(layout.first(), layout.last(), 1000, true);
+    QVERIFY(axis.ticks.size() <= 2000);
+    const TimelineGeometry geometry(layout, QRectF(0, 0, 1000, 400), 100, layout.first(), layout.last());
+    for (const TimelineBar &bar : layout.bars())
+        QVERIFY(std::isfinite(geometry.barRect(bar).left()) && std::isfinite(geometry.barRect(bar).right()));
+    QCOMPARE(layout.barAt(layout.lanes()[0].firstRow, 0, 10) != kNone, true);
 }
 
 void TimelineTest::axisStepsFollowTheZoom_data()

@@ -102,6 +102,7 @@ private Q_SLOTS:
     void manyOperationsAreDrawnAsDensity();
     void demoScreenshot();
     void followsADarkPalette();
+    void extremeTimesAreDrawnWithoutHarm();
 };
 
 void TestTimeline::showsTheCrashStory()
@@ -280,6 +281,38 @@ void TestTimeline::followsADarkPalette()
         lightText = qGray(image.pixel(x, laneY)) > 170;
     QVERIFY(lightText);
     QVERIFY(image.save(consolefixture::screenshotPath(QStringLiteral("timeline-dark"))));
+}
+
+// A file may say any 64-bit startTime: the timeline fits, zooms, pans, draws and explains such runs like others.
+void TestTimeline::extremeTimesAreDrawnWithoutHarm()
+{
+    constexpr qint64 kMax = std::numeric_limits<qint64>::max(), kMin = std::numeric_limits<qint64>::min() + 1;
+    QByteArray log = eventLine("min", "Started", kMin) + eventLine("min", "Finished", kMin + 5);
+    log += eventLine("max", "Started", kMax - 5) + eventLine("max", "Finished", kMax);
+    log += eventLine("whole", "Started", kMin) + eventLine("whole", "Failed", kMax);
+    log += eventLine("now", "Started", m_t0) + testoplog::serviceStarted(kMax);
+    const QString path = m_dir.filePath(QStringLiteral("extreme.jsonl"));
+    QVERIFY(testfiles::writeFile(path, log));
+    auto w = consolefixture::openWindow({path});
+    TimelineCanvas *canvas = showTimeline(*w);
+    QVERIFY(canvas->layout() && canvas->layout()->bars().size() == 4);
+    QVERIFY(!canvas->grab().isNull());
+    const QRectF plot = canvas->frameGeometry().plot();
+    for (const double share : {0.0, 0.5, 1.0}) {
+        wheel(canvas, QPoint(int(plot.left() + share * (plot.width() - 1)), int(plot.top() + 5)), 60); // deep in
+        QVERIFY(canvas->to() - canvas->from() >= TimelineCanvas::kMinSpanMs);
+        QVERIFY(!canvas->grab().isNull());
+        for (int i = 0; i < 20; ++i)
+            QTest::keyClick(canvas, share < 0.5 ? Qt::Key_Left : Qt::Key_Right);
+        canvas->toolTipAt(plot.center());
+        wheel(canvas, plot.center().toPoint(), -80); // far out
+        QVERIFY(canvas->from() < canvas->to());
+        QVERIFY(!canvas->grab().isNull());
+        QTest::keyClick(canvas, Qt::Key_Home);
+    }
+    QTRY_VERIFY(!w->timelinePane()->isBusy());
+    canvas->selectOperation(w->session()->data()->findOperation(0, "max"));
+    QVERIFY(!canvas->grab().isNull());
 }
 
 QTEST_MAIN(TestTimeline)

@@ -89,6 +89,12 @@ void TimelineCanvas::setRange(int64_t from, int64_t to)
         from = middle - most / 2;
         to = from + most;
     }
+    // Panning stops a little past what can be shown at all (the layout keeps times within kTimeLimit).
+    constexpr int64_t kBound = 4 * TimelineLayout::kTimeLimit;
+    if (from < -kBound)
+        to += -kBound - from, from = -kBound;
+    if (to > kBound)
+        from -= to - kBound, to = kBound;
     if (from == m_from && to == m_to)
         return;
     m_from = from;
