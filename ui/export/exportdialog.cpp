@@ -195,8 +195,8 @@ void ExportDialog::formatChanged()
         break;
     case Html:
     case Pdf:
-        m_formatNote->setText(tr("For people: the filter, counts by status and by module, the table (its first "
-                                 "%1 rows), and the sources with their SHA-256.")
+        m_formatNote->setText(tr("For people: the filter, counts by status and by module, the sources with their "
+                                 "SHA-256, the timeline of the view's operations, and the table (its first %1 rows).")
                                   .arg(reportRows));
         break;
     }
