@@ -12,6 +12,7 @@
 #include "timelinepane.h"
 
 #include <QDateTime>
+#include <numeric>
 #include <QMenu>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -96,6 +97,7 @@ private Q_SLOTS:
     void showsTheCrashStory();
     void clickSelectsInDetailsAndTables();
     void selectionElsewhereIsBroughtIntoView();
+    void selectionOutlivesReadingAgain();
     void brushSetsTheTimeFilter();
     void wheelZoomKeepsThePointUnderThePointer();
     void filterApplies();
@@ -163,6 +165,31 @@ void TestTimeline::selectionElsewhereIsBroughtIntoView()
     const TimelineBar &bar = canvas->layout()->bars()[canvas->layout()->barOf(op)];
     QVERIFY(canvas->from() <= bar.start && bar.end <= canvas->to());
     QVERIFY(canvas->frameGeometry().plot().contains(centreOf(canvas, op)));
+}
+
+// A dataset read again numbers its operations anew: the selection stays on the same (source, operation id).
+void TestTimeline::selectionOutlivesReadingAgain()
+{
+    const auto datasetOf = [this](const QByteArray &first) {
+        auto data = std::make_shared<Dataset>();
+        testoplog::parseInto(data->events(), data->addSource(m_mail1), first + mail1(m_t0));
+        testoplog::parseInto(data->events(), data->addSource(m_mail2), mail2(m_t0));
+        data->aggregate();
+        return data;
+    };
+    const auto before = datasetOf({}), after = datasetOf(eventLine("new", "Started", m_t0 - 90 * kMinute));
+    const auto layoutOf = [this](const Dataset &data) {
+        std::vector<uint32_t> ops(data.operationCount());
+        std::iota(ops.begin(), ops.end(), 0u);
+        return std::make_shared<TimelineLayout>(TimelineLayout::build(data, ops, m_t0 + 60 * kMinute));
+    };
+    TimelineCanvas canvas;
+    canvas.resize(1000, 400);
+    canvas.setContent(before, layoutOf(*before));
+    canvas.selectOperation(before->findOperation(1, "m2-2"));
+    canvas.setContent(after, layoutOf(*after));
+    QVERIFY(after->findOperation(1, "m2-2") != before->findOperation(1, "m2-2")); // numbered anew
+    QCOMPARE(canvas.selectedOperation(), after->findOperation(1, "m2-2"));
 }
 
 void TestTimeline::brushSetsTheTimeFilter()

@@ -33,6 +33,9 @@ TimelineCanvas::TimelineCanvas(QWidget *parent) : QWidget(parent)
 void TimelineCanvas::setContent(std::shared_ptr<const Dataset> data, std::shared_ptr<const TimelineLayout> layout)
 {
     const auto old = m_layout;
+    // A new dataset numbers its operations anew: the selection is the same (source, operation id).
+    if (m_data && data && data != m_data && m_data->exists(m_selectedOp))
+        m_selectedOp = data->findOperation(m_data->source(m_selectedOp), m_data->events().ids().text(m_selectedOp));
     m_data = std::move(data);
     m_layout = std::move(layout);
     m_density.reset();
