@@ -98,6 +98,7 @@ private Q_SLOTS:
     void clickSelectsInDetailsAndTables();
     void selectionElsewhereIsBroughtIntoView();
     void selectionOutlivesReadingAgain();
+    void newestOperationsWin();
     void brushSetsTheTimeFilter();
     void wheelZoomKeepsThePointUnderThePointer();
     void filterApplies();
@@ -190,6 +191,29 @@ void TestTimeline::selectionOutlivesReadingAgain()
     canvas.setContent(after, layoutOf(*after));
     QVERIFY(after->findOperation(1, "m2-2") != before->findOperation(1, "m2-2")); // numbered anew
     QCOMPARE(canvas.selectedOperation(), after->findOperation(1, "m2-2"));
+}
+
+// Operations handed over faster than they are laid out (a followed source): each layout is shown when done, and the
+// last one handed over is the one left.
+void TestTimeline::newestOperationsWin()
+{
+    auto data = std::make_shared<Dataset>();
+    testoplog::parseInto(data->events(), data->addSource(m_mail1), mail1(m_t0));
+    data->aggregate();
+    TimelinePane pane;
+    pane.resize(1000, 400);
+    pane.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&pane));
+    int shown = 0;
+    connect(&pane, &TimelinePane::settled, this, [&] { ++shown; });
+    for (uint32_t count = 1; count <= 5; ++count) {
+        std::vector<uint32_t> ops(count);
+        std::iota(ops.begin(), ops.end(), 0u);
+        pane.setOperations(data, ops, m_t0);
+    }
+    QTRY_VERIFY(!pane.isBusy() && pane.canvas()->layout());
+    QCOMPARE(pane.canvas()->layout()->bars().size(), size_t(5));
+    QVERIFY(shown >= 1);
 }
 
 void TestTimeline::brushSetsTheTimeFilter()

@@ -38,6 +38,7 @@ void TimelineCanvas::setContent(std::shared_ptr<const Dataset> data, std::shared
         m_selectedOp = data->findOperation(m_data->source(m_selectedOp), m_data->events().ids().text(m_selectedOp));
     m_data = std::move(data);
     m_layout = std::move(layout);
+    m_widestLabel = -1;
     m_density.reset();
     m_hoveredBar = kNone;
     if (!m_layout || m_layout->empty()) {
@@ -177,14 +178,17 @@ void TimelineCanvas::bringIntoView(uint32_t barIndex)
         scrollBy(rect.bottom() - g.plot().bottom() + TimelineGeometry::kRowHeight);
 }
 
+// The widest lane label, measured once per layout (frameGeometry() is asked at every mouse move).
 double TimelineCanvas::labelWidth() const
 {
-    double widest = 0;
-    const QFontMetricsF metrics(font());
-    if (m_layout)
-        for (const TimelineLane &lane : m_layout->lanes())
-            widest = std::max(widest, metrics.horizontalAdvance(lane.label));
-    return std::clamp(widest + 20, 110.0, std::min(280.0, width() / 3.0));
+    if (m_widestLabel < 0) {
+        m_widestLabel = 0;
+        const QFontMetricsF metrics(font());
+        if (m_layout)
+            for (const TimelineLane &lane : m_layout->lanes())
+                m_widestLabel = std::max(m_widestLabel, metrics.horizontalAdvance(lane.label));
+    }
+    return std::clamp(m_widestLabel + 20, 110.0, std::max(110.0, std::min(280.0, width() / 3.0)));
 }
 
 TimelineGeometry TimelineCanvas::frameGeometry() const

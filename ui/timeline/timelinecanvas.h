@@ -78,6 +78,7 @@ private:
     std::shared_ptr<const TimelineLayout> m_layout;
     std::shared_ptr<const TimelineDensity> m_density;
     QString m_message;
+    mutable double m_widestLabel = -1; // -1: not measured for this layout
     int64_t m_from = 0, m_to = 1;
     double m_scrollY = 0;
     uint32_t m_selectedOp = kNone, m_hoveredBar = kNone;

@@ -99,10 +99,8 @@ void TimelinePane::build()
 {
     if (!m_dirty || !isVisible())
         return; // hidden: laid out when shown
-    if (m_laying) {
-        m_layoutCancel->store(true); // built() starts again with the newest operations
-        return;
-    }
+    if (m_laying)
+        return; // built() shows that one (a following source never starves the tab), then starts again with these
     m_dirty = false;
     if (!m_data) {
         m_canvas->setContent(nullptr, nullptr);
@@ -124,7 +122,7 @@ void TimelinePane::built()
 {
     const LayoutPtr layout = m_layoutWatcher.result();
     m_laying = false;
-    if (layout && !m_dirty) {
+    if (layout) {
         m_densities.clear();
         m_canvas->setMessage(tr("No operation matches the filter"));
         m_canvas->setContent(m_building, layout);

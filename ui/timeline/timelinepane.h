@@ -1,6 +1,6 @@
 // The Timeline tab: the operations of the Operations tab (the filter applies) on lanes per server, with its buttons
-// and scroll bar. Builds the layout and bins the density in workers, never on the GUI thread; a newer request
-// cancels the one running.
+// and scroll bar. Builds the layout and bins the density in workers, never on the GUI thread; what arrives meanwhile
+// is laid out once the running one is shown, the newest only.
 #pragma once
 
 #include "timelinecanvas.h"
