@@ -1,6 +1,6 @@
 // File > Export… in the console (offscreen): the dialog's checks, exported rows equal to the view, JSON Lines read back,
-// the HTML and PDF reports with the view's timeline, a failure said and nothing written, Cancel, and a 2-million-event
-// export that leaves the GUI thread free.
+// the HTML and PDF reports with the view's timeline (which operations it shows: tests/models/tst_report), a failure
+// said and nothing written, Cancel, and a 2-million-event export that leaves the GUI thread free.
 #include "consolefixture.h"
 #include "csvreader.h"
 #include "exportdialog.h"
@@ -8,9 +8,9 @@
 #include "filterbar.h"
 #include "mainwindow.h"
 #include "oplogreader.h"
+#include "reportsvg.h"
 #include "reporttimeline.h"
 #include "reportwriter.h"
-#include "statuscolor.h"
 #include "tablepane.h"
 #include "testfiles.h"
 #include "testoplog.h"
@@ -37,6 +37,9 @@
 
 using namespace oplens;
 using namespace oplens::ui;
+using reportsvg::shapesIn;
+using reportsvg::svgOf;
+using reportsvg::svgText;
 using testcsv::readCsv;
 
 using consolefixture::GapMeter;
@@ -58,21 +61,6 @@ class TestExport : public QObject
     {
         return consolefixture::openWindow(files, {.pollMs = 0, .loadTimeoutMs = timeoutMs});
     }
-
-    // The report's inline SVG, from <svg to </svg>; empty when there is none.
-    static QString svgOf(const QString &html)
-    {
-        const qsizetype from = html.indexOf(QStringLiteral("<svg")), to = html.indexOf(QStringLiteral("</svg>"));
-        return from >= 0 && to > from ? html.mid(from, to + 6 - from) : QString();
-    }
-    // The shapes an SVG draws: every bar is one of them at least.
-    static qsizetype shapesIn(const QString &svg)
-    {
-        return svg.count(QStringLiteral("<rect")) + svg.count(QStringLiteral("<path"))
-            + svg.count(QStringLiteral("<polygon")) + svg.count(QStringLiteral("<polyline"));
-    }
-    // A lane's label as the SVG writes text.
-    static QString svgText(const QString &text) { return QStringLiteral(">%1</text>").arg(text); }
 
     static ExportJob *job(MainWindow &w) { return w.findChild<ExportJob *>(); }
     static QAction *exportAction(MainWindow &w) { return w.findChild<QAction *>(QStringLiteral("exportAction")); }
@@ -355,55 +343,6 @@ private Q_SLOTS:
             QVERIFY2(at >= 0, qPrintable(QStringLiteral("row %1: %2 is not in the report after the previous row").arg(row).arg(id)));
             from = at + int(id.size());
         }
-    }
-
-    // An Events view's timeline shows the operations of its events, once each, and only their servers' lanes; a view
-    // without any operation says so instead of drawing an empty picture.
-    void eventsTimelineHasTheOperationsOfTheirEvents()
-    {
-        auto w = openWindow(m_demo);
-        ExportRequest request = ExportJob::requestFor(w->eventsPane());
-        const Dataset &data = *request.data;
-        uint32_t interrupted = kNone, finished = kNone, marker = kNone;
-        for (uint32_t op = 0; op < data.operationCount(); ++op) {
-            if (!data.exists(op) || data.source(op) != 0)
-                continue;
-            const Status status = data.operation(op).status;
-            if (status == Status::Interrupted && interrupted == kNone)
-                interrupted = op;
-            else if (status == Status::Finished && finished == kNone)
-                finished = op;
-        }
-        QVERIFY(interrupted != kNone && finished != kNone);
-        const EventStore &events = data.events();
-        std::vector<uint32_t> finishedRows, interruptedRows;
-        for (uint32_t row = 0; row < events.size(); ++row) {
-            if (events.operation(row) == finished)
-                finishedRows.push_back(row);
-            else if (events.operation(row) == interrupted)
-                interruptedRows.push_back(row);
-            else if (events.operation(row) == kNone && marker == kNone)
-                marker = row;
-        }
-        QVERIFY(finishedRows.size() >= 2 && interruptedRows.size() >= 2 && marker != kNone);
-
-        request.rows = {finishedRows[0], marker, interruptedRows[0], finishedRows[1], interruptedRows[1]};
-        QCOMPARE(viewOperations(request), (std::vector<uint32_t>{finished, interrupted}));
-        const QString both = svgOf(reportHtml(request, {}));
-        QVERIFY(both.contains(svgText(QStringLiteral("mail1.example.com"))));
-        QVERIFY(!both.contains(svgText(QStringLiteral("mail2.example.com"))));
-        request.rows = finishedRows;
-        const QString finishedOnly = svgOf(reportHtml(request, {}));
-        QVERIFY(finishedOnly.contains(svgText(QStringLiteral("mail1.example.com"))));
-        // The Interrupted one's bar is red: more of that red than in the picture without it (its legend alone).
-        const QString red = statusColor(Status::Interrupted).name();
-        QCOMPARE(red, QStringLiteral("#d32f2f"));
-        QVERIFY2(both.count(red) > finishedOnly.count(red), qPrintable(both));
-
-        request.rows = {marker};
-        const QString none = reportHtml(request, {});
-        QVERIFY(svgOf(none).isEmpty());
-        QVERIFY(none.contains(noTimelineText()));
     }
 
     void reportCancelOrFailureLeavesNothing_data() { reports_data(); }
