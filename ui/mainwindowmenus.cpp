@@ -9,6 +9,7 @@
 #include "recentmenu.h"
 #include "restarter.h"
 #include "tablepane.h"
+#include "timelinepane.h"
 #include "timedisplay.h"
 #include "workspaces.h"
 
@@ -79,6 +80,12 @@ void MainWindow::createViewMenu()
         utc->setChecked(TimeDisplay::instance().utc());
         showOperation(m_details->operation());
     });
+    view->addSeparator();
+    const QList<QPair<QWidget *, QString>> tabs{{m_operations, tr("&Operations")}, {m_events, tr("&Events")}, {m_timeline, tr("&Timeline")}};
+    for (int i = 0; i < tabs.size(); ++i) {
+        QAction *tab = view->addAction(tabs[i].second, this, [this, page = tabs[i].first] { m_tabs->setCurrentWidget(page); });
+        tab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
     view->addSeparator();
     view->addAction(m_sourcesDock->toggleViewAction());
     view->addAction(m_serversDock->toggleViewAction());
@@ -218,6 +225,10 @@ void MainWindow::createHelpMenu()
                 collectShortcuts(action->menu(), QString(action->text()).remove(QLatin1Char('&')), shortcuts);
         shortcuts.append({tr("Filter field: clear it"), tr("Esc")});
         shortcuts.append({tr("Notifications, Operations: show in log, details"), tr("Enter")});
+        shortcuts.append({tr("Timeline: zoom in, out (or the mouse wheel)"), tr("+, −")});
+        shortcuts.append({tr("Timeline: earlier, later; lanes up, down"), tr("←, →; ↑, ↓, Page Up, Page Down")});
+        shortcuts.append({tr("Timeline: fit everything"), tr("Home")});
+        shortcuts.append({tr("Timeline: set the filter's time range"), tr("Shift+drag")});
         QString table = tr("| Action | Keys |\n|---|---|\n");
         for (const auto &[name, key] : shortcuts)
             table += QStringLiteral("| %1 | %2 |\n").arg(name, key);

@@ -104,6 +104,7 @@ private Q_SLOTS:
     void filterApplies();
     void manyOperationsAreDrawnAsDensity();
     void demoScreenshot();
+    void ctrl3ShowsTheTimeline();
     void followsADarkPalette();
     void extremeTimesAreDrawnWithoutHarm();
 };
@@ -305,6 +306,16 @@ void TestTimeline::demoScreenshot()
     TimelineCanvas *canvas = showTimeline(*w);
     QCOMPARE(canvas->layout()->lanes().size(), size_t(2));
     QVERIFY(consolefixture::saveScreenshot(w.get(), QStringLiteral("timeline-demo")));
+}
+
+void TestTimeline::ctrl3ShowsTheTimeline()
+{
+    auto w = consolefixture::openWindow({m_mail1});
+    QTest::keyClick(w.get(), Qt::Key_3, Qt::ControlModifier);
+    QCOMPARE(w->tabs()->currentWidget(), w->timelinePane());
+    QTRY_VERIFY(w->timelinePane()->canvas()->layout() && !w->timelinePane()->isBusy());
+    QTest::keyClick(w.get(), Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(w->tabs()->currentWidget(), w->operationsPane());
 }
 
 void TestTimeline::followsADarkPalette()
