@@ -6,7 +6,9 @@
 //   oplens_console_bench --url https://host/oplog.jsonl [--cacert CA.pem]    (the same file served by a web server)
 //       The time until the window is idle, the largest and 99th-percentile gap between ticks of a 10 ms timer on the
 //       GUI thread (how long the window could not repaint or take input), then the same for filter keystrokes, header
-//       clicks, the switch to the Events tab and a reload (F5), and the process's RssAnon once loaded.
+//       clicks, the switch to the Events tab and a reload (F5), and the process's RssAnon once loaded. Then the
+//       Timeline tab (console_bench_timeline.cpp): the time until its layout is shown, and the frames' p50, p99 and
+//       longest while the view is zoomed, panned and scrolled, and how long a zoom level waits for its density.
 //   oplens_console_bench --file PATH --append-rate R [--seconds S]
 //       Copies PATH to a temporary folder (PATH is never written), opens the copy (followed) and waits until idle, then
 //       appends R lines a second (each a new operation's Queued event, written by a 10 ms timer, plain write + flush)
@@ -206,7 +208,8 @@ int runLoad(const QString &path, const std::optional<RemoteSpec> &remote)
     print("rss anon after load", double(rssAnonKb()) / 1024, "MB");
     std::printf("operations loaded: %zu operations\nevents loaded: %zu events\n", window.operationsPane()->total(),
                 window.eventsPane()->total());
-    return interact(window, meter);
+    const int code = interact(window, meter);
+    return code != 0 ? code : runTimeline(window);
 }
 
 void addOptions(QCommandLineParser &cli)
