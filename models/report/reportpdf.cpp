@@ -226,25 +226,12 @@ void PdfReport::drawTimeline(double top, double sliceTop, double sliceHeight, bo
     m_painter.restore();
 }
 
-// A page of a figure taller than two pages: the axis, and the lanes from `scrollY` (figure pixels) down. The range and
-// the choice between bars and density are paintTimelineFigure()'s, so that every page reads alike.
+// A page of a figure taller than two pages: the axis, and the lanes from `scrollY` (figure pixels) down, framed as the
+// whole figure is (timelineFigureFrame) so that every page reads alike.
 void PdfReport::drawTimelineLanes(const QRectF &area, double scrollY)
 {
-    const TimelineLayout &layout = m_report.timeline;
-    const int64_t span = std::max<int64_t>(layout.last() - layout.first(), 60 * 1000);
-    const int64_t from = layout.first() - span / 50, to = layout.last() + span / 50;
-    TimelineFrame frame;
-    frame.layout = &layout;
-    frame.geometry = TimelineGeometry(layout, area, kTimelineFigureLabelWidth, from, to, scrollY);
-    frame.colors = TimelineColors::light();
-    frame.utc = m_report.utc;
-    frame.vectorDensity = true;
     TimelineDensity density;
-    if (layout.countVisible(from, to) > size_t(frame.geometry.plot().width() / 2)) {
-        density = binTimeline(layout, from, to, int(std::max(1.0, frame.geometry.plot().width())));
-        frame.density = &density;
-    }
-    paintTimeline(m_painter, frame);
+    paintTimeline(m_painter, timelineFigureFrame(m_report.timeline, area, m_report.utc, scrollY, density));
 }
 
 // The timeline's pages of its own, when it did not fit after the front matter.

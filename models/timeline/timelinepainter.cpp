@@ -38,7 +38,7 @@ void paintLanes(QPainter &p, const TimelineFrame &f)
     const auto &lanes = f.layout->lanes();
     const QRectF plot = g.plot();
     p.save();
-    p.setClipRect(QRectF(g.area().left(), plot.top(), g.area().width(), plot.height()));
+    p.setClipRect(QRectF(g.area().left(), plot.top(), g.area().width(), plot.height()), Qt::IntersectClip);
     const QFontMetricsF metrics(p.font());
     for (uint32_t lane = 0; lane < lanes.size(); ++lane) {
         const double top = g.laneTop(lane), height = g.laneHeight(lane);
@@ -253,13 +253,14 @@ void paintMarkers(QPainter &p, const TimelineFrame &f)
         const QColor color = markerColor(m.kind);
         QColor faint = color;
         faint.setAlpha(110);
-        p.setClipRect(plot);
+        p.save();
+        p.setClipRect(plot, Qt::IntersectClip);
         p.setPen(QPen(faint, 1, Qt::DashLine));
         p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
         const double laneTop = g.laneTop(m.lane), laneBottom = laneTop + g.laneHeight(m.lane);
         p.setPen(QPen(color, 2));
         p.drawLine(QPointF(x, std::max(laneTop, plot.top())), QPointF(x, std::min(laneBottom, plot.bottom())));
-        p.setClipRect(g.area());
+        p.restore();
         QString text = m.label + QStringLiteral(" ") + timelineTimeText(m.time, f.utc).mid(11, 5);
         if (manyLanes)
             text = f.layout->lanes()[m.lane].label.section(QLatin1Char('.'), 0, 0) + QStringLiteral(": ") + text;
@@ -314,15 +315,18 @@ void paintTimeline(QPainter &painter, const TimelineFrame &frame)
         painter.restore();
         return;
     }
+    // Clips only narrow the caller's (a PDF page's slice of a figure).
+    painter.setClipRect(frame.geometry.area(), Qt::IntersectClip);
     paintLanes(painter, frame);
     paintAxis(painter, frame);
-    painter.setClipRect(frame.geometry.plot());
+    painter.save();
+    painter.setClipRect(frame.geometry.plot(), Qt::IntersectClip);
     if (!frame.density)
         paintBars(painter, frame);
     else if (frame.density->valid())
         paintDensity(painter, frame); // an invalid one: not binned yet, nothing drawn rather than every bar
+    painter.restore();
     paintMarkers(painter, frame);
-    painter.setClipRect(frame.geometry.area());
     paintNowAndBrush(painter, frame);
     painter.restore();
 }
@@ -358,25 +362,32 @@ void paintLegend(QPainter &p, const QRectF &area, const TimelineColors &colors)
 
 } // namespace
 
-void paintTimelineFigure(QPainter &painter, const QRectF &area, const TimelineLayout &layout, bool utc)
+TimelineFrame timelineFigureFrame(const TimelineLayout &layout, const QRectF &area, bool utc, double scrollY,
+                                  TimelineDensity &density)
 {
-    if (layout.empty())
-        return;
     const int64_t span = std::max<int64_t>(layout.last() - layout.first(), 60 * 1000);
     const int64_t from = layout.first() - span / 50, to = layout.last() + span / 50;
-    const QRectF picture(area.left(), area.top(), area.width(), area.height() - kTimelineLegendHeight);
     TimelineFrame frame;
     frame.layout = &layout;
-    frame.geometry = TimelineGeometry(layout, picture, kTimelineFigureLabelWidth, from, to);
+    frame.geometry = TimelineGeometry(layout, area, kTimelineFigureLabelWidth, from, to, scrollY);
     frame.colors = TimelineColors::light();
     frame.utc = utc;
     frame.vectorDensity = true;
     // Bars while a bar gets about two pixels of its own; past that, how many ran when, per column.
-    TimelineDensity density;
     if (layout.countVisible(from, to) > size_t(frame.geometry.plot().width() / 2)) {
         density = binTimeline(layout, from, to, int(std::max(1.0, frame.geometry.plot().width())));
         frame.density = &density;
     }
+    return frame;
+}
+
+void paintTimelineFigure(QPainter &painter, const QRectF &area, const TimelineLayout &layout, bool utc)
+{
+    if (layout.empty())
+        return;
+    const QRectF picture(area.left(), area.top(), area.width(), area.height() - kTimelineLegendHeight);
+    TimelineDensity density;
+    const TimelineFrame frame = timelineFigureFrame(layout, picture, utc, 0, density);
     paintTimeline(painter, frame);
     painter.save();
     paintLegend(painter, QRectF(area.left(), picture.bottom(), area.width(), kTimelineLegendHeight), frame.colors);

@@ -79,5 +79,9 @@ void paintTimeline(QPainter &painter, const TimelineFrame &frame);
 double timelineFigureHeight(const TimelineLayout &layout);
 constexpr double kTimelineFigureLabelWidth = 150, kTimelineLegendHeight = 24;
 void paintTimelineFigure(QPainter &painter, const QRectF &area, const TimelineLayout &layout, bool utc);
+// The frame of such a figure in `area` (no legend), its lanes scrolled up by `scrollY`: the whole extent with a little
+// margin, bars or density (kept in `density`) by how crowded it is. A figure cut over several pages draws each with it.
+TimelineFrame timelineFigureFrame(const TimelineLayout &layout, const QRectF &area, bool utc, double scrollY,
+                                  TimelineDensity &density);
 
 } // namespace oplens
