@@ -50,14 +50,14 @@ TimelineDensity binTimeline(const TimelineLayout &layout, int64_t from, int64_t 
     std::vector<int32_t> steps(size_t(lanes) * kClasses * stride, 0); // lane, class, column
     const int64_t span = to - from;
     const auto &bars = layout.bars();
+    std::vector<uint32_t> inRange;
     for (uint32_t row = 0; row < layout.rowCount(); ++row) {
         if (cancel && cancel->load(std::memory_order_relaxed))
             return {};
-        const auto [begin, end] = layout.candidates(row, from, to);
-        for (uint32_t i = begin; i < end; ++i) {
+        inRange.clear();
+        layout.barsIn(row, from, to, inRange);
+        for (const uint32_t i : inRange) {
             const TimelineBar &bar = bars[i];
-            if (bar.end < from || bar.start >= to)
-                continue;
             const size_t base = (size_t(bar.lane) * kClasses + size_t(densityClassOf(bar.status, bar.stale))) * stride;
             ++steps[base + size_t(columnOf(bar.start, from, span, columns))];
             --steps[base + size_t(columnOf(bar.end, from, span, columns)) + 1];

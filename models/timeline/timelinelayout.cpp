@@ -195,6 +195,7 @@ void TimelineLayout::index(const Dataset &data)
     }
     for (TimelineBar &bar : m_bars)
         bar.restartOf = barOf(data.operation(bar.op).restartOf);
+    indexBlocks(rows);
     if (m_bars.empty())
         for (const TimelineMarker &m : m_markers) {
             m_first = m_first == kNoTime ? m.time : std::min(m_first, m.time);
@@ -204,39 +205,79 @@ void TimelineLayout::index(const Dataset &data)
 
 uint32_t TimelineLayout::barOf(uint32_t op) const { return op < m_barOfOp.size() ? m_barOfOp[op] : kNone; }
 
-std::pair<uint32_t, uint32_t> TimelineLayout::candidates(uint32_t row, int64_t from, int64_t to) const
+// Each sub-row's bars in blocks of kBlock with their latest end, so that a search skips a block of bars that all
+// ended before its range (the running latest end alone would not, after a long bar in an overflowed sub-row); and
+// every start and end sorted, for counting.
+void TimelineLayout::indexBlocks(uint32_t rows)
 {
-    if (row + 1 >= m_rowBegin.size())
-        return {0, 0};
-    const auto begin = m_maxEnd.begin() + m_rowBegin[row], end = m_maxEnd.begin() + m_rowBegin[row + 1];
-    // The first bar whose sub-row reached `from` by its end; then the bars that start before `to`.
-    const auto first = std::upper_bound(begin, end, from - 1);
-    const auto last = std::lower_bound(m_bars.begin() + (first - m_maxEnd.begin()), m_bars.begin() + m_rowBegin[row + 1], to,
+    m_rowBlock.assign(size_t(rows) + 1, 0);
+    m_blockEnd.clear();
+    for (uint32_t row = 0; row < rows; ++row) {
+        m_rowBlock[row] = uint32_t(m_blockEnd.size());
+        for (uint32_t i = m_rowBegin[row]; i < m_rowBegin[row + 1]; ++i) {
+            if ((i - m_rowBegin[row]) % kBlock == 0)
+                m_blockEnd.push_back(m_bars[i].end);
+            m_blockEnd.back() = std::max(m_blockEnd.back(), m_bars[i].end);
+        }
+    }
+    m_rowBlock[rows] = uint32_t(m_blockEnd.size());
+    m_starts.resize(m_bars.size());
+    m_ends.resize(m_bars.size());
+    for (size_t i = 0; i < m_bars.size(); ++i) {
+        m_starts[i] = m_bars[i].start;
+        m_ends[i] = m_bars[i].end;
+    }
+    std::sort(m_starts.begin(), m_starts.end());
+    std::sort(m_ends.begin(), m_ends.end());
+}
+
+void TimelineLayout::barsIn(uint32_t row, int64_t from, int64_t to, std::vector<uint32_t> &out) const
+{
+    if (row + 1 >= m_rowBegin.size() || from >= to)
+        return;
+    const uint32_t rowBegin = m_rowBegin[row], rowEnd = m_rowBegin[row + 1];
+    // From the first bar by which the sub-row reached `from`, to the last that starts before `to`.
+    uint32_t i = uint32_t(std::upper_bound(m_maxEnd.begin() + rowBegin, m_maxEnd.begin() + rowEnd, from - 1) - m_maxEnd.begin());
+    const auto last = std::lower_bound(m_bars.begin() + i, m_bars.begin() + rowEnd, to,
                                        [](const TimelineBar &bar, int64_t t) { return bar.start < t; });
-    return {uint32_t(first - m_maxEnd.begin()), uint32_t(last - m_bars.begin())};
+    const auto end = uint32_t(last - m_bars.begin());
+    while (i < end) {
+        const uint32_t inRow = i - rowBegin;
+        if (inRow % kBlock == 0 && m_blockEnd[m_rowBlock[row] + inRow / kBlock] < from) {
+            i += kBlock; // the whole block ended before the range
+            continue;
+        }
+        if (m_bars[i].end >= from)
+            out.push_back(i);
+        ++i;
+    }
 }
 
 size_t TimelineLayout::countVisible(int64_t from, int64_t to) const
 {
-    size_t count = 0;
-    for (uint32_t row = 0; row < rowCount(); ++row) {
-        const auto [begin, end] = candidates(row, from, to);
-        count += end - begin;
-    }
-    return count;
+    if (from >= to)
+        return 0;
+    // Started before `to`, less those that ended before `from` (they started before it too).
+    const auto started = std::lower_bound(m_starts.begin(), m_starts.end(), to) - m_starts.begin();
+    const auto ended = std::lower_bound(m_ends.begin(), m_ends.end(), from) - m_ends.begin();
+    return size_t(started - ended);
 }
 
+// The nearest bar; among bars under `time`, the shortest (a short run drawn over a long one in a full lane).
 uint32_t TimelineLayout::barAt(uint32_t row, int64_t time, int64_t tolerance) const
 {
-    const auto [begin, end] = candidates(row, time - tolerance, time + tolerance + 1);
+    std::vector<uint32_t> near;
+    barsIn(row, time - tolerance, time + tolerance + 1, near);
     uint32_t best = kNone;
-    int64_t bestDistance = tolerance + 1;
-    for (uint32_t i = begin; i < end; ++i) {
+    int64_t bestDistance = tolerance + 1, bestLength = 0;
+    for (const uint32_t i : near) {
         const TimelineBar &bar = m_bars[i];
         const int64_t distance = time < bar.start ? bar.start - time : time > bar.end ? time - bar.end : 0;
-        if (distance < bestDistance) {
+        const int64_t length = bar.end - bar.start;
+        if (distance < bestDistance || (distance == bestDistance && length < bestLength)) {
             best = i;
             bestDistance = distance;
+            bestLength = length;
         }
     }
     return best;

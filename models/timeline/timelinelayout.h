@@ -66,10 +66,11 @@ public:
 
     // The bar of `op`, kNone when it is not shown.
     uint32_t barOf(uint32_t op) const;
-    // The bars of sub-row `row` (of rowCount()) that may overlap [from, to): [begin, end) in bars(); each of them
-    // starts before `to`, and those that end before `from` are few (only where a sub-row overflowed).
-    std::pair<uint32_t, uint32_t> candidates(uint32_t row, int64_t from, int64_t to) const;
-    // How many bars overlap [from, to), at most (what decides between bars and density).
+    // Appends to `out` the bars of sub-row `row` (of rowCount()) that overlap [from, to) (start < to, end >= from), in
+    // start order, by index in bars(). Looks at about (bars of the row before `to`) / kBlock + what it finds, also in
+    // a sub-row that overflowed, where a long bar lies under many short ones.
+    void barsIn(uint32_t row, int64_t from, int64_t to, std::vector<uint32_t> &out) const;
+    // How many bars overlap [from, to): what decides between bars and density. Two binary searches.
     size_t countVisible(int64_t from, int64_t to) const;
     // The bar of sub-row `row` under `time`, or the nearest within `tolerance` ms; kNone for none.
     uint32_t barAt(uint32_t row, int64_t time, int64_t tolerance) const;
@@ -77,12 +78,17 @@ public:
 private:
     void packLane(uint16_t lane, std::vector<TimelineBar> &bars);
     void index(const Dataset &data);
+    void indexBlocks(uint32_t rows);
 
     std::vector<TimelineLane> m_lanes;
     std::vector<TimelineBar> m_bars;
     std::vector<TimelineMarker> m_markers;
     std::vector<uint32_t> m_rowBegin; // per sub-row, its first bar; one more at the end
+    static constexpr uint32_t kBlock = 64;
     std::vector<int64_t> m_maxEnd;    // per bar, the latest end of its sub-row's bars up to it
+    std::vector<int64_t> m_blockEnd;  // per kBlock bars of a sub-row (counted from its first), their latest end
+    std::vector<uint32_t> m_rowBlock; // per sub-row, its first block in m_blockEnd
+    std::vector<int64_t> m_starts, m_ends; // every bar's start, and end, sorted: countVisible()
     std::vector<uint32_t> m_barOfOp;  // indexed by operation
     int64_t m_now = 0, m_first = kNoTime, m_last = kNoTime;
 };

@@ -89,16 +89,16 @@ template <typename Draw>
 void forBarsInView(const TimelineFrame &f, Draw draw)
 {
     const TimelineGeometry &g = f.geometry;
-    const auto &bars = f.layout->bars();
     const int64_t pad = int64_t(std::ceil(3 * g.msPerPixel())); // bars at least 2 px wide reach a little left
+    std::vector<uint32_t> inView;
     for (uint32_t row = 0; row < f.layout->rowCount(); ++row) {
         const double top = g.rowTop(row);
         if (top > g.plot().bottom() || top + TimelineGeometry::kRowHeight < g.plot().top())
             continue;
-        const auto [begin, end] = f.layout->candidates(row, g.from() - pad, g.to() + pad);
-        for (uint32_t i = begin; i < end; ++i)
-            if (bars[i].end >= g.from() - pad)
-                draw(i);
+        inView.clear();
+        f.layout->barsIn(row, g.from() - pad, g.to() + pad, inView);
+        for (const uint32_t i : inView)
+            draw(i);
     }
 }
 

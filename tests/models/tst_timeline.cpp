@@ -72,8 +72,8 @@ const TimelineBar &barOfId(const TimelineLayout &layout, const Dataset &data, co
     return layout.bars()[bar];
 }
 
-// What holds for every layout: each operation once; bars of one sub-row do not overlap (unless it overflowed);
-// candidates() finds every bar that overlaps a range.
+// What holds for every layout: each operation once; bars of one sub-row do not overlap (unless its lane is full);
+// barsIn() finds exactly the bars that overlap a range, countVisible() counts them.
 void checkInvariants(const TimelineLayout &layout, const std::vector<uint32_t> &ops)
 {
     QCOMPARE(layout.bars().size(), ops.size());
@@ -81,11 +81,13 @@ void checkInvariants(const TimelineLayout &layout, const std::vector<uint32_t> &
         QVERIFY(layout.barOf(op) != kNone && layout.bars()[layout.barOf(op)].op == op);
     for (const TimelineLane &lane : layout.lanes()) {
         const bool full = lane.subRows == TimelineLayout::kMaxSubRows;
-        for (uint32_t row = lane.firstRow; row < lane.firstRow + lane.subRows; ++row) {
-            const auto [begin, end] = layout.candidates(row, std::numeric_limits<int64_t>::min() / 2, std::numeric_limits<int64_t>::max() / 2);
-            for (uint32_t i = begin + 1; i < end && !full; ++i)
-                QVERIFY2(std::max(layout.bars()[i - 1].end, layout.bars()[i - 1].start + 1) <= layout.bars()[i].start,
-                         "two bars of one sub-row overlap");
+        for (uint32_t row = lane.firstRow; row < lane.firstRow + lane.subRows && !full; ++row) {
+            std::vector<uint32_t> all;
+            layout.barsIn(row, -TimelineLayout::kTimeLimit, TimelineLayout::kTimeLimit + 1, all);
+            for (size_t i = 1; i < all.size(); ++i) {
+                const TimelineBar &a = layout.bars()[all[i - 1]], &b = layout.bars()[all[i]];
+                QVERIFY2(std::max(a.end, a.start + 1) <= b.start, "two bars of one sub-row overlap");
+            }
         }
     }
     QRandomGenerator random(7);
@@ -93,15 +95,15 @@ void checkInvariants(const TimelineLayout &layout, const std::vector<uint32_t> &
         const int64_t span = std::max<int64_t>(layout.last() - layout.first(), 1);
         const int64_t from = layout.first() + qint64(random.bounded(qint64(span))) - span / 4;
         const int64_t to = from + qint64(random.bounded(qint64(span / 2 + 1))) + 1;
-        size_t found = 0, expected = 0;
-        for (uint32_t row = 0; row < layout.rowCount(); ++row) {
-            const auto [begin, end] = layout.candidates(row, from, to);
-            for (uint32_t i = begin; i < end; ++i)
-                found += layout.bars()[i].end >= from;
-        }
-        for (const TimelineBar &bar : layout.bars())
-            expected += bar.end >= from && bar.start < to;
+        std::vector<uint32_t> found, expected;
+        for (uint32_t row = 0; row < layout.rowCount(); ++row)
+            layout.barsIn(row, from, to, found);
+        for (uint32_t i = 0; i < layout.bars().size(); ++i)
+            if (layout.bars()[i].end >= from && layout.bars()[i].start < to)
+                expected.push_back(i);
+        std::sort(found.begin(), found.end());
         QCOMPARE(found, expected);
+        QCOMPARE(layout.countVisible(from, to), expected.size());
     }
 }
 
@@ -116,6 +118,7 @@ private Q_SLOTS:
     void endsAtNowOrAtTheEvidence();
     void lanesPerServerWithLabels();
     void overflowSharesTheRowThatFreesFirst();
+    void shortRunsOverLongOnesInAFullLane();
     void restartIsLinked();
     void filterDecidesTheLanes();
     void densityCountsEachColumnABarTouches_data();
@@ -225,6 +228,30 @@ void TimelineTest::overflowSharesTheRowThatFreesFirst()
     QCOMPARE(layout.lanes()[0].subRows, TimelineLayout::kMaxSubRows);
     // The first run past the rows shares the row of the run that ends first: the first one's.
     QCOMPARE(barOfId(layout, *data, QByteArray("op" + QByteArray::number(TimelineLayout::kMaxSubRows)).constData()).subRow, uint16_t(0));
+}
+
+// A lane full of runs that never end (Running on a server that was never restarted), then many short ones: they all
+// lie over a long bar. A short range still counts and finds only what is in it, and a short run under the pointer
+// wins over the long one (helper-23's probe).
+void TimelineTest::shortRunsOverLongOnesInAFullLane()
+{
+    QList<Run> runs;
+    for (int i = 0; i <= TimelineLayout::kMaxSubRows; ++i)
+        runs.append({0, "open" + QByteArray::number(i), i, kOpen});
+    for (int i = 0; i < 20000; ++i)
+        runs.append({0, "short" + QByteArray::number(i), 100 + i * 3, 100 + i * 3 + 2});
+    const auto data = datasetOf(runs, 1);
+    const auto ops = everyOperation(*data);
+    const TimelineLayout layout = TimelineLayout::build(*data, ops, kNow);
+    checkInvariants(layout, ops);
+    const int64_t from = T0 + 3001 * 1000, to = from + 60 * 1000; // one minute: 20 short runs and the 41 long ones
+    QCOMPARE(layout.countVisible(from, to), size_t(20 + 41));
+    std::vector<uint32_t> inRow;
+    layout.barsIn(0, from, to, inRow);
+    QVERIFY(inRow.size() < 40);
+    const uint32_t under = layout.barAt(0, T0 + (100 + 900 * 3 + 1) * 1000, 0);
+    QVERIFY(under != kNone);
+    QCOMPARE(layout.bars()[under].op, data->findOperation(0, "short900"));
 }
 
 void TimelineTest::restartIsLinked()
