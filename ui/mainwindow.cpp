@@ -400,7 +400,8 @@ void MainWindow::selectEverywhere(uint32_t op)
         if (pane->currentOperation() != op)
             pane->selectOperation(op);
     m_notifications->selectOperation(op);
-    m_timeline->selectOperation(op);
+    if (const auto data = m_session->data())
+        m_timeline->selectOperation(*data, op);
     m_details->setHiddenByFilter(!m_operations->shows(op));
     m_selecting = false;
 }

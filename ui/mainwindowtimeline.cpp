@@ -26,8 +26,9 @@ void MainWindow::connectTimeline()
         m_timeline->setFollowing(std::any_of(sources.begin(), sources.end(), [](const SourceState &s) { return s.follow; }));
     });
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
-        if (m_tabs->currentWidget() == m_timeline && m_details->operation() != kNone)
-            m_timeline->selectOperation(m_details->operation());
+        const auto data = m_session->data();
+        if (m_tabs->currentWidget() == m_timeline && data && m_details->operation() != kNone)
+            m_timeline->selectOperation(*data, m_details->operation());
     });
 }
 

@@ -188,10 +188,14 @@ void TestTimeline::selectionOutlivesReadingAgain()
     TimelineCanvas canvas;
     canvas.resize(1000, 400);
     canvas.setContent(before, layoutOf(*before));
-    canvas.selectOperation(before->findOperation(1, "m2-2"));
+    canvas.selectOperation(*before, before->findOperation(1, "m2-2"));
     canvas.setContent(after, layoutOf(*after));
     QVERIFY(after->findOperation(1, "m2-2") != before->findOperation(1, "m2-2")); // numbered anew
     QCOMPARE(canvas.selectedOperation(), after->findOperation(1, "m2-2"));
+    // Selected in a newer dataset than the one drawn (the tab lays out the new one later): the same operation.
+    canvas.setContent(before, layoutOf(*before));
+    canvas.selectOperation(*after, after->findOperation(1, "m2-1"));
+    QCOMPARE(canvas.selectedOperation(), before->findOperation(1, "m2-1"));
 }
 
 // Operations handed over faster than they are laid out (a followed source): each layout is shown when done, and the
@@ -373,7 +377,7 @@ void TestTimeline::extremeTimesAreDrawnWithoutHarm()
         QTest::keyClick(canvas, Qt::Key_Home);
     }
     QTRY_VERIFY(!w->timelinePane()->isBusy());
-    canvas->selectOperation(w->session()->data()->findOperation(0, "max"));
+    canvas->selectOperation(*w->session()->data(), w->session()->data()->findOperation(0, "max"));
     QVERIFY(!canvas->grab().isNull());
 }
 

@@ -33,10 +33,8 @@ TimelineCanvas::TimelineCanvas(QWidget *parent) : QWidget(parent)
 void TimelineCanvas::setContent(std::shared_ptr<const Dataset> data, std::shared_ptr<const TimelineLayout> layout)
 {
     const auto old = m_layout;
-    // A new dataset numbers its operations anew: the selection is the same (source, operation id).
-    if (m_data && data && data != m_data && m_data->exists(m_selectedOp))
-        m_selectedOp = data->findOperation(m_data->source(m_selectedOp), m_data->events().ids().text(m_selectedOp));
     m_data = std::move(data);
+    resolveSelection(); // a new dataset numbers its operations anew
     m_layout = std::move(layout);
     m_widestLabel = -1;
     m_density.reset();
@@ -148,12 +146,21 @@ void TimelineCanvas::scrollBy(double dy) { setScrollY(m_scrollY + dy); }
 
 void TimelineCanvas::clampScroll() { m_scrollY = std::clamp(m_scrollY, 0.0, scrollRange()); }
 
-void TimelineCanvas::selectOperation(uint32_t op)
+void TimelineCanvas::selectOperation(const Dataset &data, uint32_t op)
 {
-    m_selectedOp = op;
-    if (m_layout && m_layout->barOf(op) != kNone)
-        bringIntoView(m_layout->barOf(op));
+    m_selectedKey = data.exists(op) ? std::pair(data.source(op), data.events().ids().text(op)) : SelectionKey();
+    resolveSelection();
+    const uint32_t selected = m_selectedOp;
+    if (m_layout && m_layout->barOf(selected) != kNone)
+        bringIntoView(m_layout->barOf(selected));
     update();
+}
+
+// The selection is (source, operation id), as the tables keep theirs: its index in the dataset drawn.
+void TimelineCanvas::resolveSelection()
+{
+    m_selectedOp = m_data && !m_selectedKey.second.empty() ? m_data->findOperation(m_selectedKey.first, m_selectedKey.second)
+                                                           : kNone;
 }
 
 // Across: centred when it is out of view (whole when it is longer than the view). Down: its lane's sub-row in view.

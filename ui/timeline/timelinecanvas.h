@@ -37,9 +37,10 @@ public:
     double scrollRange() const; // how far the lanes can be scrolled
     void setScrollY(double y);
 
-    // Highlights the operation's bar and brings it into view (another pane selected it).
-    void selectOperation(uint32_t op);
-    uint32_t selectedOperation() const { return m_selectedOp; }
+    // Highlights the bar of operation `op` of `data` (the session's dataset, which may be newer than the one drawn)
+    // and brings it into view: another pane selected it.
+    void selectOperation(const Dataset &data, uint32_t op);
+    uint32_t selectedOperation() const { return m_selectedOp; } // in the dataset drawn; kNone when not in it
     TimelineGeometry frameGeometry() const;
     // More bars in view than a frame can draw: the density is shown instead.
     bool wantsDensity() const;
@@ -81,6 +82,9 @@ private:
     mutable double m_widestLabel = -1; // -1: not measured for this layout
     int64_t m_from = 0, m_to = 1;
     double m_scrollY = 0;
+    using SelectionKey = std::pair<uint16_t, std::string>; // (source, operation id); an empty id for none
+    void resolveSelection();
+    SelectionKey m_selectedKey;
     uint32_t m_selectedOp = kNone, m_hoveredBar = kNone;
     bool m_showNow = false, m_drewDensity = false;
     // A drag: panning, or with Shift a brush over a time range.

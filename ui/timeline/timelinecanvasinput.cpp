@@ -151,9 +151,11 @@ void TimelineCanvas::mouseReleaseEvent(QMouseEvent *event)
     }
     if (!m_moved)
         if (const uint32_t bar = barAt(event->position()); bar != kNone) {
-            m_selectedOp = m_layout->bars()[bar].op;
+            const uint32_t op = m_layout->bars()[bar].op;
+            m_selectedKey = {m_data->source(op), m_data->events().ids().text(op)};
+            resolveSelection();
             update();
-            Q_EMIT operationClicked(m_selectedOp);
+            Q_EMIT operationClicked(op);
         }
 }
 

@@ -181,7 +181,7 @@ bool TimelinePane::isBusy() const
     return m_laying || m_binningNow || (m_dirty && isVisible());
 }
 
-void TimelinePane::selectOperation(uint32_t op) { m_canvas->selectOperation(op); }
+void TimelinePane::selectOperation(const Dataset &data, uint32_t op) { m_canvas->selectOperation(data, op); }
 
 void TimelinePane::setFollowing(bool following) { m_canvas->setShowNow(following); }
 

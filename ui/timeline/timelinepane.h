@@ -27,7 +27,7 @@ public:
     // The operations shown (in any order) of `data` at `now`: laid out in a worker while the pane is shown, else
     // when it is shown next.
     void setOperations(std::shared_ptr<const Dataset> data, std::vector<uint32_t> ops, int64_t now);
-    void selectOperation(uint32_t op);
+    void selectOperation(const Dataset &data, uint32_t op); // TimelineCanvas::selectOperation()
     void setFollowing(bool following); // a marker at now
     TimelineCanvas *canvas() const { return m_canvas; }
     // Laying out or binning, or waiting to: what a screenshot waits for.
