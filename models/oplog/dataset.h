@@ -89,6 +89,15 @@ public:
     uint32_t host(uint32_t op) const { return m_events.host(m_ops[op].firstRow); }
     uint16_t source(uint32_t op) const { return m_events.ids().source(op); }
     int64_t duration(uint32_t op, int64_t now) const;
+    // When it was there to see: from its earliest event (Queued, else Started) to when it became terminal, to `now`
+    // while Queued or Running, else to its latest event. What the filters' time range overlaps and the timeline draws.
+    std::pair<int64_t, int64_t> span(uint32_t op, int64_t now) const
+    {
+        const Operation &o = m_ops[op];
+        const int64_t begin = m_events.time(o.firstRow);
+        const int64_t end = o.endedAt != kNoTime ? o.endedAt : isActive(o.status) ? now : m_events.time(o.latestRow);
+        return {begin, end};
+    }
 
     bool isUnfinished(uint32_t op) const;
     bool isRestarted(uint32_t op) const;

@@ -14,26 +14,20 @@ bool cancelled(const std::atomic_bool *cancel) { return cancel && cancel->load(s
 
 int64_t shown(int64_t time) { return std::clamp(time, -TimelineLayout::kTimeLimit, TimelineLayout::kTimeLimit); }
 
-// From its start to its end; to now while it is Queued or Running; an Interrupted one to its evidence.
+// Dataset::span(): from its first event to its end, to now while it is Queued or Running, an Interrupted one to its
+// evidence; the part before its first Started event is its wait in the queue.
 TimelineBar makeBar(const Dataset &data, uint32_t op, int64_t now)
 {
     const Operation &o = data.operation(op);
-    const EventStore &events = data.events();
+    const auto [begin, end] = data.span(op, now);
     TimelineBar bar;
     bar.op = op;
     bar.status = o.status;
-    bar.start = o.startedAt != kNoTime ? o.startedAt : events.time(o.firstRow);
-    if (isTerminal(o.status) && o.endedAt != kNoTime) {
-        bar.end = o.endedAt;
-    } else if (isActive(o.status)) {
-        bar.end = now;
-        bar.open = true;
-        bar.stale = data.isStale(op, now);
-    } else {
-        bar.end = events.time(o.latestRow);
-    }
-    bar.start = shown(bar.start);
-    bar.end = std::max(shown(bar.end), bar.start);
+    bar.start = shown(begin);
+    bar.end = std::max(shown(end), bar.start);
+    bar.startedAt = o.startedByEvent ? std::clamp(shown(o.startedAt), bar.start, bar.end) : bar.start;
+    bar.open = isActive(o.status);
+    bar.stale = bar.open && data.isStale(op, now);
     bar.cutShort = o.status == Status::Interrupted;
     return bar;
 }
@@ -196,11 +190,21 @@ void TimelineLayout::index(const Dataset &data)
     for (TimelineBar &bar : m_bars)
         bar.restartOf = barOf(data.operation(bar.op).restartOf);
     indexBlocks(rows);
+    for (const TimelineBar &bar : m_bars)
+        for (const int64_t t : {bar.start, bar.end})
+            if (t > -kTimeLimit && t < kTimeLimit) {
+                m_fitFirst = m_fitFirst == kNoTime ? t : std::min(m_fitFirst, t);
+                m_fitLast = m_fitLast == kNoTime ? t : std::max(m_fitLast, t);
+            }
     if (m_bars.empty())
         for (const TimelineMarker &m : m_markers) {
             m_first = m_first == kNoTime ? m.time : std::min(m_first, m.time);
             m_last = m_last == kNoTime ? m.time : std::max(m_last, m.time);
         }
+    if (m_fitFirst == kNoTime) {
+        m_fitFirst = m_first;
+        m_fitLast = m_last;
+    }
 }
 
 uint32_t TimelineLayout::barOf(uint32_t op) const { return op < m_barOfOp.size() ? m_barOfOp[op] : kNone; }

@@ -1,5 +1,5 @@
-// What the timeline shows of a set of operations: one lane per source (a server), each operation a bar from its start
-// to its end (or to now while it runs, or to the evidence of its interruption), packed into sub-rows so that the bars
+// What the timeline shows of a set of operations: one lane per source (a server), each operation a bar from its first
+// event to its end (or to now while it runs, or to the evidence of its interruption), packed into sub-rows so that the bars
 // of a sub-row never overlap; and a marker for every start of a service. No widgets: the console, the reports and the
 // tests use it alike. Built in a worker; read-only afterwards.
 #pragma once
@@ -13,7 +13,8 @@
 namespace oplens {
 
 struct TimelineBar {
-    int64_t start = 0, end = 0;   // epoch ms, end >= start
+    int64_t start = 0, end = 0;   // epoch ms, end >= start: Dataset::span(), what the filters' time range overlaps
+    int64_t startedAt = 0;        // start <= startedAt <= end: it waited in the queue until then
     uint32_t op = kNone;
     uint32_t restartOf = kNone;   // the bar of the operation this one restarts, when it is shown
     uint16_t lane = 0, subRow = 0;
@@ -61,6 +62,10 @@ public:
     // The extent of the bars and markers; kNoTime for both when there is none.
     int64_t first() const { return m_first; }
     int64_t last() const { return m_last; }
+    // What "fit all" shows: the extent of the bars' believable times (not at ±kTimeLimit, where a file's absurd
+    // startTime was put), or the whole extent when none is.
+    int64_t fitFirst() const { return m_fitFirst; }
+    int64_t fitLast() const { return m_fitLast; }
     bool empty() const { return m_bars.empty() && m_markers.empty(); }
     uint32_t rowCount() const { return uint32_t(m_rowBegin.empty() ? 0 : m_rowBegin.size() - 1); } // every sub-row
 
@@ -90,7 +95,7 @@ private:
     std::vector<uint32_t> m_rowBlock; // per sub-row, its first block in m_blockEnd
     std::vector<int64_t> m_starts, m_ends; // every bar's start, and end, sorted: countVisible()
     std::vector<uint32_t> m_barOfOp;  // indexed by operation
-    int64_t m_now = 0, m_first = kNoTime, m_last = kNoTime;
+    int64_t m_now = 0, m_first = kNoTime, m_last = kNoTime, m_fitFirst = kNoTime, m_fitLast = kNoTime;
 };
 
 } // namespace oplens

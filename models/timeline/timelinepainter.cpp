@@ -116,6 +116,13 @@ void paintBar(QPainter &p, const TimelineFrame &f, const TimelineBar &bar, const
     } else {
         p.fillRect(rect, color);
     }
+    if (bar.startedAt > bar.start) { // its wait in the queue, before it started: paler
+        QRectF queued = rect;
+        queued.setRight(std::clamp(f.geometry.x(bar.startedAt), rect.left(), rect.right()));
+        QColor wait = f.colors.background;
+        wait.setAlpha(150);
+        p.fillRect(queued, wait);
+    }
     if (bar.cutShort) { // the evidence: a red cut at the end, taller than the bar
         const double x = rect.right();
         p.setPen(QPen(QColor(0xB7, 0x1C, 0x1C), 2));
@@ -365,8 +372,8 @@ void paintLegend(QPainter &p, const QRectF &area, const TimelineColors &colors)
 TimelineFrame timelineFigureFrame(const TimelineLayout &layout, const QRectF &area, bool utc, double scrollY,
                                   TimelineDensity &density)
 {
-    const int64_t span = std::max<int64_t>(layout.last() - layout.first(), 60 * 1000);
-    const int64_t from = layout.first() - span / 50, to = layout.last() + span / 50;
+    const int64_t span = std::max<int64_t>(layout.fitLast() - layout.fitFirst(), 60 * 1000);
+    const int64_t from = layout.fitFirst() - span / 50, to = layout.fitLast() + span / 50;
     TimelineFrame frame;
     frame.layout = &layout;
     frame.geometry = TimelineGeometry(layout, area, kTimelineFigureLabelWidth, from, to, scrollY);

@@ -97,8 +97,7 @@ struct Prepared {
         if (!module.empty() && !module[s.module(o.firstRow)]) return false;
         if (!name.empty() && !name[s.name(o.firstRow)]) return false;
         if (!source.empty() && !source[s.source(o.firstRow)]) return false;
-        const int64_t begin = s.time(o.firstRow);
-        const int64_t end = o.endedAt != kNoTime ? o.endedAt : (isActive(o.status) ? now : s.time(o.latestRow));
+        const auto [begin, end] = data.span(op, now);
         return (filter.since == kNoTime || end >= filter.since) && (filter.until == kNoTime || begin <= filter.until);
     }
 

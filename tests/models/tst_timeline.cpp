@@ -116,6 +116,7 @@ private Q_SLOTS:
     void packsIntoSubRows_data();
     void packsIntoSubRows();
     void endsAtNowOrAtTheEvidence();
+    void queuedWaitIsPartOfTheBar();
     void lanesPerServerWithLabels();
     void overflowSharesTheRowThatFreesFirst();
     void shortRunsOverLongOnesInAFullLane();
@@ -190,6 +191,23 @@ void TimelineTest::endsAtNowOrAtTheEvidence()
     QVERIFY(running.open);
     QCOMPARE(running.end, kNow);
     QCOMPARE(layout2.last(), kNow);
+}
+
+// A bar covers what the filters' time range overlaps (Dataset::span): from the Queued event, with the wait drawn apart.
+void TimelineTest::queuedWaitIsPartOfTheBar()
+{
+    Dataset data;
+    testoplog::load(data, Event("q", "Queued", T0).line() + Event("q", "Started", T0 + 30000).line()
+                              + Event("q", "Finished", T0 + 60000).line() + Event("direct", "Started", T0).line());
+    const TimelineLayout layout = TimelineLayout::build(data, everyOperation(data), kNow);
+    const TimelineBar &queued = barOfId(layout, data, "q");
+    QCOMPARE(queued.start, T0);
+    QCOMPARE(queued.startedAt, T0 + 30000);
+    QCOMPARE(queued.end, T0 + 60000);
+    QCOMPARE(std::pair(queued.start, queued.end), data.span(queued.op, kNow));
+    const TimelineBar &direct = barOfId(layout, data, "direct");
+    QCOMPARE(direct.startedAt, direct.start); // no wait
+    QCOMPARE(direct.end, kNow);
 }
 
 void TimelineTest::lanesPerServerWithLabels()
@@ -363,6 +381,9 @@ void TimelineTest::extremeTimesStayInRange()
     const TimelineLayout layout = TimelineLayout::build(data, everyOperation(data), kNow);
     checkInvariants(layout, everyOperation(data));
     QVERIFY(layout.first() < 0 && layout.last() > kNow);
+    // Fit all shows the believable times only: "zero" and "open" began at 0 and -1 s; the rest was put at the limits.
+    QCOMPARE(layout.fitFirst(), qint64(-1000));
+    QCOMPARE(layout.fitLast(), qint64(0));
     const int64_t span = layout.last() - layout.first(); // no overflow: times are kept within a range that allows it
     QVERIFY(span > 0);
     for (const TimelineBar &bar : layout.bars())

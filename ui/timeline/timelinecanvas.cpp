@@ -44,14 +44,14 @@ void TimelineCanvas::setContent(std::shared_ptr<const Dataset> data, std::shared
         Q_EMIT viewChanged();
         return;
     }
-    const int64_t first = m_layout->first(), last = m_layout->last();
+    const int64_t first = m_layout->fitFirst(), last = m_layout->fitLast();
     if (!old || old->empty() || m_to < first || m_from > last) {
         fitAll();
         return;
     }
     // A view that showed the newest time keeps showing it as the data grows (following a source).
-    if (old->last() != kNoTime && last > old->last() && m_to >= old->last() && m_from <= old->last())
-        setRange(m_from + (last - old->last()), m_to + (last - old->last()));
+    if (old->fitLast() != kNoTime && last > old->fitLast() && m_to >= old->fitLast() && m_from <= old->fitLast())
+        setRange(m_from + (last - old->fitLast()), m_to + (last - old->fitLast()));
     clampScroll();
     update();
     Q_EMIT viewChanged();
@@ -85,7 +85,7 @@ void TimelineCanvas::setRange(int64_t from, int64_t to)
     // Never more than a few times what there is (or a century): zooming out stops where nothing more is seen.
     int64_t most = 100LL * 365 * 24 * 3600 * 1000;
     if (m_layout && !m_layout->empty())
-        most = std::min(most, std::max<int64_t>(4 * (m_layout->last() - m_layout->first()), 24LL * 3600 * 1000));
+        most = std::min(most, std::max<int64_t>(4 * (m_layout->fitLast() - m_layout->fitFirst()), 24LL * 3600 * 1000));
     if (to - from > most) {
         const int64_t middle = from / 2 + to / 2;
         from = middle - most / 2;
@@ -109,9 +109,9 @@ void TimelineCanvas::fitAll()
 {
     if (!m_layout || m_layout->empty())
         return;
-    const int64_t span = std::max<int64_t>(m_layout->last() - m_layout->first(), 60 * 1000);
+    const int64_t span = std::max<int64_t>(m_layout->fitLast() - m_layout->fitFirst(), 60 * 1000);
     m_scrollY = 0;
-    setRange(m_layout->first() - span / 50, m_layout->last() + span / 50);
+    setRange(m_layout->fitFirst() - span / 50, m_layout->fitLast() + span / 50);
     update();
     Q_EMIT viewChanged();
 }

@@ -43,7 +43,9 @@ QString TimelineCanvas::barToolTip(const TimelineBar &bar) const
     QString html = QStringLiteral("<b>%1 %2</b><br>").arg(text(d.module(bar.op)), text(d.name(bar.op)));
     html += QStringLiteral("<span style='font-family:monospace'>%1</span><br>")
                 .arg(QString::fromStdString(d.events().ids().text(bar.op)).toHtmlEscaped());
-    html += tr("Started: %1<br>").arg(time.format(bar.start));
+    if (bar.startedAt > bar.start)
+        html += tr("Queued: %1 (waited %2)<br>").arg(time.format(bar.start), TimeDisplay::duration(bar.startedAt - bar.start));
+    html += tr("Started: %1<br>").arg(time.format(bar.startedAt));
     html += bar.open ? tr("Still %1 (%2 so far)<br>").arg(statusName(bar.status).toLower(), TimeDisplay::duration(bar.end - bar.start))
                      : tr("Ended: %1 (%2)<br>").arg(time.format(bar.end), TimeDisplay::duration(bar.end - bar.start));
     html += tr("Status: <b style='color:%1'>%2</b>")
