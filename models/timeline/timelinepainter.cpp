@@ -158,10 +158,18 @@ void paintBars(QPainter &p, const TimelineFrame &f)
         p.drawLine(QPointF(from.right(), from.center().y()), QPointF(to.left(), to.center().y()));
     });
     forBarsInView(f, [&](uint32_t i) { paintBar(p, f, bars[i], clampedX(g.barRect(bars[i]), g.plot())); });
+}
+
+// The bar under the pointer and the selected one, outlined: over bars and over density alike.
+void paintSelection(QPainter &p, const TimelineFrame &f)
+{
+    const auto &bars = f.layout->bars();
     for (const uint32_t i : {f.hoveredBar, f.selectedBar}) {
         if (i >= bars.size())
             continue;
-        const QRectF rect = clampedX(g.barRect(bars[i]), g.plot()).adjusted(-2, -2, 2, 2);
+        QRectF rect = clampedX(f.geometry.barRect(bars[i]), f.geometry.plot()).adjusted(-2, -2, 2, 2);
+        if (rect.width() < 7) // a run of a pixel among thousands is still found
+            rect.adjust(-(7 - rect.width()) / 2, 0, (7 - rect.width()) / 2, 0);
         p.setPen(QPen(i == f.selectedBar ? f.colors.highlight : f.colors.text, i == f.selectedBar ? 2.5 : 1));
         p.setBrush(Qt::NoBrush);
         p.drawRect(rect);
@@ -332,6 +340,7 @@ void paintTimeline(QPainter &painter, const TimelineFrame &frame)
         paintBars(painter, frame);
     else if (frame.density->valid())
         paintDensity(painter, frame); // an invalid one: not binned yet, nothing drawn rather than every bar
+    paintSelection(painter, frame);
     painter.restore();
     paintMarkers(painter, frame);
     paintNowAndBrush(painter, frame);

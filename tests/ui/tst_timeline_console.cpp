@@ -299,6 +299,15 @@ void TestTimeline::manyOperationsAreDrawnAsDensity()
     const uint32_t op = w->session()->data()->findOperation(0, "op181");
     QTest::mouseClick(canvas, Qt::LeftButton, {}, centreOf(canvas, op));
     QCOMPARE(w->detailsPane()->operation(), op);
+    // Selected elsewhere while zoomed out over all of them: the view closes in on it, where it can be told apart.
+    QTest::keyClick(canvas, Qt::Key_Home);
+    QVERIFY(canvas->wantsDensity());
+    const uint32_t far = w->session()->data()->findOperation(0, "op9000");
+    w->operationsPane()->selectOperation(far);
+    QCOMPARE(canvas->selectedOperation(), far);
+    const TimelineBar &bar = canvas->layout()->bars()[canvas->layout()->barOf(far)];
+    QVERIFY(canvas->from() <= bar.start && bar.end <= canvas->to());
+    QVERIFY(!canvas->wantsDensity());
 }
 
 void TestTimeline::demoScreenshot()

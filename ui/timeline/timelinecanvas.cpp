@@ -163,7 +163,8 @@ void TimelineCanvas::resolveSelection()
                                                            : kNone;
 }
 
-// Across: centred when it is out of view (whole when it is longer than the view). Down: its lane's sub-row in view.
+// Across: centred when it is out of view (whole when it is longer than the view), and closer when the view is too
+// crowded to draw bars. Down: its lane's sub-row in view.
 void TimelineCanvas::bringIntoView(uint32_t barIndex)
 {
     const TimelineBar &bar = m_layout->bars()[barIndex];
@@ -175,6 +176,13 @@ void TimelineCanvas::bringIntoView(uint32_t barIndex)
         } else {
             const int64_t middle = bar.start + (bar.end - bar.start) / 2;
             setRange(middle - span / 2, middle - span / 2 + span);
+        }
+    }
+    if (wantsDensity()) { // among too many to tell apart: closer, so that it is seen among its neighbours
+        const int64_t near = std::max<int64_t>(5 * (bar.end - bar.start), 10 * 60 * 1000);
+        if (near < m_to - m_from) {
+            const int64_t middle = bar.start + (bar.end - bar.start) / 2;
+            setRange(middle - near / 2, middle - near / 2 + near);
         }
     }
     const TimelineGeometry g = frameGeometry();
