@@ -200,44 +200,61 @@ QColor densityColor(DensityClass c)
     return statusColor(Status::Unknown);
 }
 
-// One image a lane (a pixel a column) stretched over the lane, or for vector devices one rectangle per run of
-// columns that look alike. A density of another range (the last one while a new one is binned) lands where its
-// times are.
+// One lane's columns [c0, c1) as an image of a pixel a column, stretched over `rect` (theirs).
+void paintDensityImage(QPainter &p, const TimelineDensity &d, uint32_t lane, int c0, int c1, const QRectF &rect)
+{
+    QImage image(c1 - c0, 1, QImage::Format_ARGB32_Premultiplied);
+    auto *line = reinterpret_cast<QRgb *>(image.scanLine(0));
+    for (int c = c0; c < c1; ++c) {
+        QColor color = densityColor(d.urgentAt(lane, c));
+        color.setAlpha(densityAlpha(d.count(lane, c), d.maxCount));
+        line[c - c0] = qPremultiply(color.rgba());
+    }
+    p.drawImage(rect, image);
+}
+
+// The same as rectangles, one per run of columns that look alike: for vector devices (SVG, PDF).
+void paintDensityRects(QPainter &p, const TimelineDensity &d, uint32_t lane, int c0, int c1, double left,
+                       double columnWidth, const QRectF &rect)
+{
+    const auto level = [&](int c) { return densityAlpha(d.count(lane, c), d.maxCount) / 32; };
+    for (int c = c0; c < c1;) {
+        const DensityClass cls = d.urgentAt(lane, c);
+        const int alpha = level(c);
+        int end = c + 1;
+        while (end < c1 && d.urgentAt(lane, end) == cls && level(end) == alpha)
+            ++end;
+        if (cls != DensityClass::None) {
+            QColor color = densityColor(cls);
+            color.setAlpha(std::min(255, alpha * 32 + 16));
+            p.fillRect(QRectF(left + c * columnWidth, rect.top(), (end - c) * columnWidth, rect.height()), color);
+        }
+        c = end;
+    }
+}
+
+// Per lane, the columns in view. A density of another range (the last one while a new one is binned, or a wider one
+// binned for panning) lands where its times are.
 void paintDensity(QPainter &p, const TimelineFrame &f)
 {
     const TimelineDensity &d = *f.density;
     const TimelineGeometry &g = f.geometry;
-    const double left = g.x(d.from), width = g.x(d.to) - left;
+    const double left = g.x(d.from), columnWidth = (g.x(d.to) - left) / d.columns;
+    if (!(columnWidth > 0))
+        return;
+    const int c0 = int(std::clamp(std::floor((g.plot().left() - left) / columnWidth), 0.0, double(d.columns)));
+    const int c1 = int(std::clamp(std::ceil((g.plot().right() - left) / columnWidth), double(c0), double(d.columns)));
+    if (c1 <= c0)
+        return;
     for (uint32_t lane = 0; lane < d.lanes && lane < f.layout->lanes().size(); ++lane) {
-        const QRectF rect(left, g.laneTop(lane) + TimelineGeometry::kLaneGap / 2, width,
+        const QRectF rect(left + c0 * columnWidth, g.laneTop(lane) + TimelineGeometry::kLaneGap / 2, (c1 - c0) * columnWidth,
                           g.laneHeight(lane) - TimelineGeometry::kLaneGap);
         if (rect.bottom() < g.plot().top() || rect.top() > g.plot().bottom())
             continue;
-        if (!f.vectorDensity) {
-            QImage image(d.columns, 1, QImage::Format_ARGB32_Premultiplied);
-            auto *line = reinterpret_cast<QRgb *>(image.scanLine(0));
-            for (int c = 0; c < d.columns; ++c) {
-                QColor color = densityColor(d.urgentAt(lane, c));
-                color.setAlpha(densityAlpha(d.count(lane, c), d.maxCount));
-                line[c] = qPremultiply(color.rgba());
-            }
-            p.drawImage(clampedX(rect, g.plot()), image, clampedX(QRectF(0, 0, d.columns, 1), QRectF(0, 0, d.columns, 1)));
-            continue;
-        }
-        const double columnWidth = width / d.columns;
-        for (int c = 0; c < d.columns;) {
-            const DensityClass cls = d.urgentAt(lane, c);
-            const int alpha = densityAlpha(d.count(lane, c), d.maxCount) / 32;
-            int end = c + 1;
-            while (end < d.columns && d.urgentAt(lane, end) == cls && densityAlpha(d.count(lane, end), d.maxCount) / 32 == alpha)
-                ++end;
-            if (cls != DensityClass::None) {
-                QColor color = densityColor(cls);
-                color.setAlpha(std::min(255, alpha * 32 + 16));
-                p.fillRect(QRectF(left + c * columnWidth, rect.top(), (end - c) * columnWidth, rect.height()), color);
-            }
-            c = end;
-        }
+        if (f.vectorDensity)
+            paintDensityRects(p, d, lane, c0, c1, left, columnWidth, rect);
+        else
+            paintDensityImage(p, d, lane, c0, c1, rect);
     }
 }
 
@@ -261,9 +278,11 @@ void paintMarkers(QPainter &p, const TimelineFrame &f)
     const int64_t now = f.layout->now();
     const bool nowShown = f.showNow && now >= g.from() && now <= g.to();
     const QRectF nowBox = nowShown ? nowLabelBox(g, now) : QRectF();
-    for (const TimelineMarker &m : f.layout->markers()) {
-        if (m.time < g.from() || m.time > g.to())
-            continue;
+    const auto &markers = f.layout->markers(); // in time order: only those in view are looked at
+    const auto first = std::lower_bound(markers.begin(), markers.end(), g.from(),
+                                        [](const TimelineMarker &m, int64_t t) { return m.time < t; });
+    for (auto it = first; it != markers.end() && it->time <= g.to(); ++it) {
+        const TimelineMarker &m = *it;
         const double x = std::round(g.x(m.time)) + 0.5;
         const QColor color = markerColor(m.kind);
         QColor faint = color;

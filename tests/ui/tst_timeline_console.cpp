@@ -291,6 +291,14 @@ void TestTimeline::manyOperationsAreDrawnAsDensity()
     canvas->repaint();
     QVERIFY(canvas->showsDensity());
     QVERIFY(consolefixture::saveScreenshot(w->timelinePane(), QStringLiteral("timeline-density")));
+    // Density is binned per zoom level a view's width beyond each side: a pan, and zooming back, need no new binning.
+    QTest::keyClick(canvas, Qt::Key_Right);
+    QVERIFY(canvas->wantsDensity() && !w->timelinePane()->isBusy());
+    const QPoint middle = canvas->frameGeometry().plot().center().toPoint();
+    wheel(canvas, middle, 1);
+    QTRY_VERIFY(!w->timelinePane()->isBusy());
+    wheel(canvas, middle, -1);
+    QVERIFY(canvas->wantsDensity() && !w->timelinePane()->isBusy());
     // Zoomed in to a few minutes: bars again, and a click selects.
     canvas->setRange(m_t0 + 3600 * 1000, m_t0 + 3600 * 1000 + 5 * kMinute);
     QVERIFY(!canvas->wantsDensity());

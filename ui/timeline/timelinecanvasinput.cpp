@@ -13,6 +13,7 @@
 #include <QToolTip>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
 
 namespace oplens::ui {
@@ -65,9 +66,13 @@ QString TimelineCanvas::toolTipAt(const QPointF &pos) const
         return barToolTip(m_layout->bars()[bar]);
     const TimelineGeometry g = frameGeometry();
     const int lane = g.laneAt(pos.y());
-    for (const TimelineMarker &m : m_layout->markers()) // a service start under the pointer, in its own lane
-        if (int(m.lane) == lane && std::abs(g.x(m.time) - pos.x()) <= 4)
-            return QStringLiteral("<b>%1</b><br>%2").arg(m.label.toHtmlEscaped(), TimeDisplay::instance().format(m.time));
+    // A service start under the pointer, in its own lane (markers are in time order).
+    const auto &markers = m_layout->markers();
+    const int64_t from = g.timeAt(pos.x() - 4), to = g.timeAt(pos.x() + 4);
+    auto it = std::lower_bound(markers.begin(), markers.end(), from, [](const TimelineMarker &m, int64_t t) { return m.time < t; });
+    for (; it != markers.end() && it->time <= to; ++it)
+        if (int(it->lane) == lane)
+            return QStringLiteral("<b>%1</b><br>%2").arg(it->label.toHtmlEscaped(), TimeDisplay::instance().format(it->time));
     if (lane >= 0 && pos.x() < g.plot().left())
         return m_layout->lanes()[size_t(lane)].label.toHtmlEscaped();
     return {};

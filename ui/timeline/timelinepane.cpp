@@ -6,6 +6,7 @@
 #include <QScrollBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <cmath>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace oplens::ui {
@@ -123,6 +124,7 @@ void TimelinePane::built()
     const LayoutPtr layout = m_layoutWatcher.result();
     m_laying = false;
     if (layout) {
+        ++m_generation;
         m_densities.clear();
         m_canvas->setMessage(tr("No operation matches the filter"));
         m_canvas->setContent(m_building, layout);
@@ -136,14 +138,28 @@ void TimelinePane::built()
         Q_EMIT settled();
 }
 
+// What to bin for the view: its zoom level (a column is 2^(level/4) ms, the first such step at least as fine as a
+// device pixel), over the view and a view's width on each side, aligned to the level's grid, so that panning and
+// zooming back find it binned.
+TimelinePane::DensityKey TimelinePane::densityKeyForView() const
+{
+    const int64_t from = m_canvas->from(), to = m_canvas->to();
+    const int columns = m_canvas->densityColumns();
+    const int level = int(std::floor(std::log2(std::max(double(to - from) / columns, 1.0)) * 4));
+    const auto step = std::max<int64_t>(1, int64_t(std::exp2(level / 4.0)));
+    const int64_t aligned = (from >= 0 ? from / step : -((-from + step - 1) / step)) * step;
+    const int binned = int(std::min<int64_t>((to - aligned) / step + 1, 4 * columns)) + 2 * columns;
+    return {m_generation, level, aligned - int64_t(columns) * step, step, binned};
+}
+
 void TimelinePane::requestDensity()
 {
-    const TimelineLayout *layout = m_canvas->layout();
-    if (!layout || !m_canvas->wantsDensity())
+    if (!m_canvas->layout() || !m_canvas->wantsDensity())
         return;
-    const DensityKey key{layout, m_canvas->from(), m_canvas->to(), m_canvas->densityColumns()};
-    for (const auto &[k, density] : m_densities)
-        if (k == key) {
+    const DensityKey key = densityKeyForView();
+    for (const auto &[k, density] : m_densities) // one of this zoom level that covers the view
+        if (k.generation == key.generation && k.level == key.level && density->from <= m_canvas->from()
+            && density->to >= m_canvas->to()) {
             m_canvas->setDensity(density);
             return;
         }
@@ -155,7 +171,8 @@ void TimelinePane::requestDensity()
     m_densityCancel = std::make_shared<std::atomic_bool>(false);
     m_densityWatcher.setFuture(QtConcurrent::run(
         [layout = m_canvas->sharedLayout(), key, cancel = m_densityCancel]() -> DensityPtr {
-            auto density = std::make_shared<TimelineDensity>(binTimeline(*layout, key.from, key.to, key.columns, cancel.get()));
+            const int64_t to = key.from + key.step * key.columns;
+            auto density = std::make_shared<TimelineDensity>(binTimeline(*layout, key.from, to, key.columns, cancel.get()));
             return density->valid() ? DensityPtr(std::move(density)) : nullptr;
         }));
 }
@@ -164,7 +181,7 @@ void TimelinePane::binned()
 {
     const DensityPtr density = m_densityWatcher.result();
     m_binningNow = false;
-    if (density && m_binning.layout == m_canvas->layout()) {
+    if (density && m_binning.generation == m_generation) { // not of a layout replaced meanwhile
         m_densities.emplace_back(m_binning, density);
         if (m_densities.size() > kDensitiesKept)
             m_densities.erase(m_densities.begin());

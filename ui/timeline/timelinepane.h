@@ -67,11 +67,14 @@ private:
     QFutureWatcher<DensityPtr> m_densityWatcher;
     std::shared_ptr<std::atomic_bool> m_densityCancel;
     struct DensityKey {
-        const TimelineLayout *layout = nullptr;
-        int64_t from = 0, to = 0;
+        uint64_t generation = 0; // of the layout binned
+        int level = 0;           // a column is 2^(level/4) ms
+        int64_t from = 0, step = 1;
         int columns = 0;
         bool operator==(const DensityKey &) const = default;
     } m_binning, m_wanted;
+    DensityKey densityKeyForView() const;
+    uint64_t m_generation = 0; // of the canvas' layout: a density binned for an earlier one is dropped
     std::vector<std::pair<DensityKey, DensityPtr>> m_densities; // the last few binned, newest last
     bool m_syncing = false;
 };
