@@ -180,7 +180,7 @@ void Dataset::returnFreedMemory()
 // the log did not restart (docs/agent.md section 5). True when `row` is evidence of a restart of its source's service.
 bool Dataset::addServiceStart(Row row)
 {
-    if (m_events.otherFields(row).find("\"runner\"") != std::string_view::npos)
+    if (isRecoveryMarker(row))
         return false;
     const uint16_t source = m_events.source(row);
     if (m_evidence.size() <= source)

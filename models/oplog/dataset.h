@@ -71,6 +71,9 @@ public:
     // The latest start of `source`'s service: its last ServiceStarted marker or the agent's serviceStartedAt; kNoTime
     // when neither is known.
     int64_t lastServiceStart(uint16_t source) const;
+    // A ServiceStarted event that OpLens's runner wrote at its recovery (it has a `runner` field): a marker, no
+    // evidence that the service restarted (docs/agent.md section 5).
+    bool isRecoveryMarker(Row row) const { return !m_events.otherField(row, "runner").empty(); }
     // The agent's serviceStartedAt for `source` (setServiceStartedAt()); kNoTime when none was given.
     int64_t reportedServiceStart(uint16_t source) const
     {

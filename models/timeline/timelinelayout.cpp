@@ -66,7 +66,7 @@ std::vector<std::vector<TimelineMarker>> markersBySource(const Dataset &data, co
         if ((r & 0xFFFF) == 0 && cancelled(cancel))
             return {};
         const auto row = EventStore::Row(r);
-        const bool recovery = events.otherFields(row).find("\"runner\"") != std::string_view::npos;
+        const bool recovery = data.isRecoveryMarker(row);
         const QString module = events.string(events.module(row));
         TimelineMarker m{shown(events.time(row)), 0, recovery ? TimelineMarker::Kind::AgentRecovery : TimelineMarker::Kind::ServiceStarted,
                          recovery ? QStringLiteral("%1 recovered").arg(module)

@@ -121,6 +121,7 @@ private Q_SLOTS:
     void overflowSharesTheRowThatFreesFirst();
     void shortRunsOverLongOnesInAFullLane();
     void restartIsLinked();
+    void markersSayWhichStart();
     void filterDecidesTheLanes();
     void densityCountsEachColumnABarTouches_data();
     void densityCountsEachColumnABarTouches();
@@ -285,6 +286,27 @@ void TimelineTest::restartIsLinked()
     // Not shown, not linked.
     const TimelineLayout alone = TimelineLayout::build(data, {data.findOperation(0, "new")}, kNow);
     QCOMPARE(alone.bars()[0].restartOf, kNone);
+}
+
+// A service's start, the agent's recovery (a ServiceStarted with `runner`: no restart of the service) and the
+// agent's report of when the service started are three markers, each said for what it is.
+void TimelineTest::markersSayWhichStart()
+{
+    QByteArray text = Event("a", "Started", T0).line();
+    text += testoplog::eventLine(QByteArray(), "ServiceStarted", T0 + 1000, ",\"note\":\"runner\"", "mailboxd", "ServiceStarted");
+    text += testoplog::eventLine(QByteArray(), "ServiceStarted", T0 + 2000, ",\"runner\":\"oplensd\"", "oplensd", "ServiceStarted");
+    Dataset data;
+    testoplog::load(data, text);
+    data.setServiceStartedAt(0, T0 + 3000);
+    const TimelineLayout layout = TimelineLayout::build(data, everyOperation(data), kNow);
+    QCOMPARE(layout.markers().size(), size_t(3));
+    QCOMPARE(layout.markers()[0].label, QStringLiteral("mailboxd started")); // "runner" as a value is no runner
+    QCOMPARE(layout.markers()[0].kind, TimelineMarker::Kind::ServiceStarted);
+    QCOMPARE(layout.markers()[1].label, QStringLiteral("oplensd recovered"));
+    QCOMPARE(layout.markers()[1].kind, TimelineMarker::Kind::AgentRecovery);
+    QCOMPARE(layout.markers()[2].kind, TimelineMarker::Kind::AgentReport);
+    QCOMPARE(layout.markers()[2].time, T0 + 3000);
+    QCOMPARE(barOfId(layout, data, "a").end, T0 + 1000); // the service's start cut it short, not the recovery
 }
 
 void TimelineTest::filterDecidesTheLanes()
