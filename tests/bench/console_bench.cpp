@@ -52,6 +52,7 @@
 #include <cstdio>
 #include <functional>
 #include <optional>
+#include <time.h>
 
 using namespace oplens;
 using namespace oplens::ui;
@@ -74,6 +75,13 @@ size_t rssAnonKb()
         std::fclose(f);
     }
     return kb;
+}
+
+qint64 threadCpuNs()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return qint64(t.tv_sec) * 1000000000 + t.tv_nsec;
 }
 
 double percentile(std::vector<double> values, int percent)

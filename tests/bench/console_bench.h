@@ -26,6 +26,8 @@ constexpr int kTimeoutMs = 300 * 1000;
 
 void print(const char *name, double value, const char *unit, int decimals = 1);
 size_t rssAnonKb();
+// The CPU time of the calling thread: what some work cost, without the time the thread waited for a core.
+qint64 threadCpuNs();
 // The value that `percent` % of `values` do not exceed (GapMeter's rule); 0 for none.
 double percentile(std::vector<double> values, int percent);
 

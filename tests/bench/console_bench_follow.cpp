@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <random>
-#include <time.h>
 
 using namespace oplens;
 using namespace oplens::ui;
@@ -27,16 +26,6 @@ using namespace oplens::ui;
 namespace consolebench {
 
 // ---- AppendTracker -------------------------------------------------------------------------------------------------
-
-namespace {
-// The CPU time of the calling thread: what a check cost, without the time the thread waited for a core.
-qint64 threadCpuNs()
-{
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return qint64(t.tv_sec) * 1000000000 + t.tv_nsec;
-}
-} // namespace
 
 AppendTracker::AppendTracker(TablePane *pane) : m_pane(pane)
 {
