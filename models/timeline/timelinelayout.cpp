@@ -190,12 +190,19 @@ void TimelineLayout::index(const Dataset &data)
     for (TimelineBar &bar : m_bars)
         bar.restartOf = barOf(data.operation(bar.op).restartOf);
     indexBlocks(rows);
-    for (const TimelineBar &bar : m_bars)
-        for (const int64_t t : {bar.start, bar.end})
+    bool anyOpen = false;
+    for (const TimelineBar &bar : m_bars) { // an open bar by its start: it runs to now, which may be years later
+        anyOpen = anyOpen || bar.open;
+        for (const int64_t t : {bar.start, bar.open ? bar.start : bar.end})
             if (t > -kTimeLimit && t < kTimeLimit) {
                 m_fitFirst = m_fitFirst == kNoTime ? t : std::min(m_fitFirst, t);
                 m_fitLast = m_fitLast == kNoTime ? t : std::max(m_fitLast, t);
             }
+    }
+    // ... but a live server's now is part of the picture: when it is near, relative to what is shown.
+    if (anyOpen && m_fitLast != kNoTime && m_now > m_fitLast
+        && m_now - m_fitLast <= std::max<int64_t>((m_fitLast - m_fitFirst) / 4, 24LL * 3600 * 1000))
+        m_fitLast = m_now;
     if (m_bars.empty())
         for (const TimelineMarker &m : m_markers) {
             m_first = m_first == kNoTime ? m.time : std::min(m_first, m.time);

@@ -129,14 +129,20 @@ void paintBar(QPainter &p, const TimelineFrame &f, const TimelineBar &bar, const
         p.drawLine(QPointF(x, rect.top() - 2), QPointF(x, rect.bottom() + 2));
         p.drawLine(QPointF(x - 3, rect.top() - 2), QPointF(x + 3, rect.bottom() + 2));
     }
-    if (f.data && rect.width() > 70) {
-        const QString name = f.data->events().string(f.data->name(bar.op));
-        const QRectF inside = rect.intersected(f.geometry.plot()).adjusted(4, 0, -4, 0);
-        if (inside.width() > 40) {
-            p.setPen(QColor(Qt::white));
-            p.drawText(inside, Qt::AlignLeft | Qt::AlignVCenter, QFontMetricsF(p.font()).elidedText(name, Qt::ElideRight, inside.width()));
-        }
-    }
+}
+
+// The operation's name on a bar with room for it, unless a name drawn on its sub-row reaches its place: bars of a
+// sub-row come in start order, and where they overlap (an overflowing lane, open bars running to now) one name is
+// shaped and drawn, not hundreds on top of each other (text is what a frame of bars costs).
+void paintName(QPainter &p, const TimelineFrame &f, const TimelineBar &bar, const QRectF &rect,
+               const QFontMetricsF &metrics, double &nameEnd)
+{
+    const QRectF inside = rect.intersected(f.geometry.plot()).adjusted(4, 0, -4, 0);
+    if (rect.width() <= 70 || inside.width() <= 40 || inside.left() < nameEnd)
+        return;
+    const QString name = metrics.elidedText(f.data->events().string(f.data->name(bar.op)), Qt::ElideRight, inside.width());
+    p.drawText(inside, Qt::AlignLeft | Qt::AlignVCenter, name);
+    nameEnd = inside.left() + metrics.horizontalAdvance(name) + 4;
 }
 
 void paintBars(QPainter &p, const TimelineFrame &f)
@@ -158,6 +164,17 @@ void paintBars(QPainter &p, const TimelineFrame &f)
         p.drawLine(QPointF(from.right(), from.center().y()), QPointF(to.left(), to.center().y()));
     });
     forBarsInView(f, [&](uint32_t i) { paintBar(p, f, bars[i], clampedX(g.barRect(bars[i]), g.plot())); });
+    if (!f.data)
+        return;
+    // The names over every bar, so that no later bar covers one.
+    const QFontMetricsF metrics(p.font());
+    std::vector<double> nameEnd(f.layout->rowCount(), -1e9); // per sub-row, where its last name ends
+    p.setPen(QColor(Qt::white));
+    forBarsInView(f, [&](uint32_t i) {
+        const TimelineBar &bar = bars[i];
+        double &end = nameEnd[f.layout->lanes()[bar.lane].firstRow + bar.subRow];
+        paintName(p, f, bar, clampedX(g.barRect(bar), g.plot()), metrics, end);
+    });
 }
 
 // The bar under the pointer and the selected one, outlined: over bars and over density alike.

@@ -117,6 +117,7 @@ private Q_SLOTS:
     void packsIntoSubRows();
     void endsAtNowOrAtTheEvidence();
     void queuedWaitIsPartOfTheBar();
+    void fitAllShowsNowOnlyWhenNear();
     void lanesPerServerWithLabels();
     void overflowSharesTheRowThatFreesFirst();
     void shortRunsOverLongOnesInAFullLane();
@@ -209,6 +210,20 @@ void TimelineTest::queuedWaitIsPartOfTheBar()
     const TimelineBar &direct = barOfId(layout, data, "direct");
     QCOMPARE(direct.startedAt, direct.start); // no wait
     QCOMPARE(direct.end, kNow);
+}
+
+// A run still going is drawn to now, but fit all shows now only when it is near what the log holds: an old log with a
+// run that never ended is not squashed into a few pixels of three years.
+void TimelineTest::fitAllShowsNowOnlyWhenNear()
+{
+    const auto data = datasetOf({{0, "done", 0, 100}, {0, "running", 200, kOpen}}, 1);
+    const qint64 threeYears = 3LL * 365 * 24 * 3600 * 1000;
+    const TimelineLayout old = TimelineLayout::build(*data, everyOperation(*data), T0 + threeYears);
+    QCOMPARE(barOfId(old, *data, "running").end, T0 + threeYears); // drawn to now
+    QCOMPARE(old.fitFirst(), T0);
+    QCOMPARE(old.fitLast(), T0 + 200 * 1000);
+    const TimelineLayout live = TimelineLayout::build(*data, everyOperation(*data), T0 + 600 * 1000);
+    QCOMPARE(live.fitLast(), T0 + 600 * 1000); // ten minutes on: now is in the picture
 }
 
 void TimelineTest::lanesPerServerWithLabels()
