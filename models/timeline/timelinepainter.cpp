@@ -24,6 +24,17 @@ QColor markerColor(TimelineMarker::Kind kind)
     return kind == TimelineMarker::Kind::AgentRecovery ? QColor(0x00, 0x83, 0x8F) : QColor(0x8E, 0x24, 0xAA);
 }
 
+// Bar names and markers' labels: a size smaller than the lanes' and the axis'.
+void useSmallFont(QPainter &p)
+{
+    QFont small = p.font();
+    if (small.pointSizeF() > 0)
+        small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.8));
+    else
+        small.setPixelSize(std::max(8, small.pixelSize() * 4 / 5));
+    p.setFont(small);
+}
+
 QRectF clampedX(QRectF r, const QRectF &plot)
 {
     const double left = std::max(r.left(), plot.left() - kFar), right = std::min(r.right(), plot.right() + kFar);
@@ -149,9 +160,7 @@ void paintBars(QPainter &p, const TimelineFrame &f)
 {
     const auto &bars = f.layout->bars();
     const TimelineGeometry &g = f.geometry;
-    QFont small = p.font();
-    small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.8));
-    p.setFont(small);
+    useSmallFont(p);
     // Restart links first, under the bars: from the end of what was cut short to the start of its restart.
     forBarsInView(f, [&](uint32_t i) {
         const TimelineBar &bar = bars[i];
@@ -289,6 +298,8 @@ void paintMarkers(QPainter &p, const TimelineFrame &f)
 {
     const TimelineGeometry &g = f.geometry;
     const QRectF plot = g.plot();
+    p.save();
+    useSmallFont(p);
     const QFontMetricsF metrics(p.font());
     const bool manyLanes = f.layout->lanes().size() > 1;
     double labelEnd = -1e9;
@@ -332,6 +343,7 @@ void paintMarkers(QPainter &p, const TimelineFrame &f)
         p.drawText(box, Qt::AlignCenter, text);
         labelEnd = box.right() + 4;
     }
+    p.restore();
 }
 
 void paintNowAndBrush(QPainter &p, const TimelineFrame &f)
