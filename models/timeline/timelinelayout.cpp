@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <queue>
+#include <unordered_map>
 
 namespace oplens {
 
@@ -32,30 +33,25 @@ TimelineBar makeBar(const Dataset &data, uint32_t op, int64_t now)
     return bar;
 }
 
-// "mail1.example.com" when every operation of the lane names that host, else the source's file name.
-QString laneLabel(const Dataset &data, uint16_t source, const std::vector<TimelineBar> &bars)
+// The host, or the source's file name for operations that name none.
+QString laneLabel(const Dataset &data, uint16_t source, uint32_t host)
 {
-    uint32_t host = kNone;
-    bool oneHost = !bars.empty();
-    for (const TimelineBar &bar : bars) {
-        const uint32_t h = data.host(bar.op);
-        if (host == kNone)
-            host = h;
-        if (h != host) {
-            oneHost = false;
-            break;
-        }
-    }
-    const QString hostName = oneHost ? data.events().string(host) : QString();
-    return !hostName.isEmpty() ? hostName : QFileInfo(data.events().sourceName(source)).fileName();
+    const QString name = host != kNone ? data.events().string(host) : QString();
+    return !name.isEmpty() ? name : QFileInfo(data.events().sourceName(source)).fileName();
 }
+
+// A marker and the host whose service started (kNone: the whole source's, as Dataset's evidence has it).
+struct HostMarker {
+    uint32_t host;
+    TimelineMarker marker;
+};
 
 // Every start of a service the data tells of, by source: ServiceStarted events (a runner's own are its recoveries,
 // docs/agent.md section 5) and the agent's serviceStartedAt.
-std::vector<std::vector<TimelineMarker>> markersBySource(const Dataset &data, const std::atomic_bool *cancel)
+std::vector<std::vector<HostMarker>> markersBySource(const Dataset &data, const std::atomic_bool *cancel)
 {
     const EventStore &events = data.events();
-    std::vector<std::vector<TimelineMarker>> markers(size_t(std::max(events.sourceCount(), 1)));
+    std::vector<std::vector<HostMarker>> markers(size_t(std::max(events.sourceCount(), 1)));
     const auto &shapes = events.shapes();
     std::vector<char> isStart(shapes.size());
     for (size_t s = 0; s < shapes.size(); ++s)
@@ -73,50 +69,54 @@ std::vector<std::vector<TimelineMarker>> markersBySource(const Dataset &data, co
                                   : QStringLiteral("%1 started").arg(module.isEmpty() ? QStringLiteral("service") : module)};
         const uint16_t source = events.source(row);
         if (source < markers.size())
-            markers[source].push_back(std::move(m));
+            markers[source].push_back({events.host(row), std::move(m)});
     }
     for (size_t s = 0; s < markers.size(); ++s) {
         const int64_t reported = data.reportedServiceStart(uint16_t(s));
         if (reported != kNoTime)
-            markers[s].push_back({shown(reported), 0, TimelineMarker::Kind::AgentReport, QStringLiteral("service started (agent)")});
+            markers[s].push_back({kNone, {shown(reported), 0, TimelineMarker::Kind::AgentReport, QStringLiteral("service started (agent)")}});
     }
     return markers;
 }
 
 } // namespace
 
+// A lane per server: per source, per host its operations name (a file of several servers has several lanes).
 TimelineLayout TimelineLayout::build(const Dataset &data, const std::vector<uint32_t> &ops, int64_t now,
                                      const std::atomic_bool *cancel)
 {
     TimelineLayout layout;
     layout.m_now = shown(now);
-    std::vector<std::vector<TimelineBar>> bySource(size_t(std::max(data.events().sourceCount(), 1)));
+    std::unordered_map<uint64_t, std::vector<TimelineBar>> byServer; // source << 32 | host
     for (size_t i = 0; i < ops.size(); ++i) {
         if ((i & 0xFFFF) == 0 && cancelled(cancel))
             return {};
         const uint32_t op = ops[i];
-        if (!data.exists(op))
-            continue;
-        const uint16_t source = data.source(op);
-        if (source >= bySource.size())
-            bySource.resize(size_t(source) + 1);
-        bySource[source].push_back(makeBar(data, op, now));
+        if (data.exists(op))
+            byServer[uint64_t(data.source(op)) << 32 | data.host(op)].push_back(makeBar(data, op, now));
     }
-    auto markers = markersBySource(data, cancel);
+    const auto markers = markersBySource(data, cancel);
     if (cancelled(cancel))
         return {};
-    for (size_t source = 0; source < bySource.size(); ++source) {
-        std::vector<TimelineBar> &bars = bySource[source];
-        if (bars.empty())
-            continue; // a server none of whose operations is shown has no lane: the filter applies
+    // A server none of whose operations is shown has no lane: the filter applies. In source order, then by host.
+    std::vector<std::pair<uint64_t, QString>> servers;
+    for (const auto &[key, bars] : byServer)
+        servers.emplace_back(key, laneLabel(data, uint16_t(key >> 32), uint32_t(key)));
+    std::sort(servers.begin(), servers.end(), [](const auto &a, const auto &b) {
+        return (a.first >> 32) != (b.first >> 32) ? a.first < b.first : a.second < b.second;
+    });
+    for (const auto &[key, label] : servers) {
+        const auto source = uint16_t(key >> 32);
+        const auto host = uint32_t(key);
         const auto lane = uint16_t(layout.m_lanes.size());
-        layout.m_lanes.push_back({uint16_t(source), laneLabel(data, uint16_t(source), bars), 1, 0});
-        layout.packLane(lane, bars);
+        layout.m_lanes.push_back({source, label, 1, 0});
+        layout.packLane(lane, byServer[key]);
         if (source < markers.size())
-            for (TimelineMarker &m : markers[source]) {
-                m.lane = lane;
-                layout.m_markers.push_back(std::move(m));
-            }
+            for (const HostMarker &m : markers[source])
+                if (m.host == kNone || m.host == host) { // a start of the whole source's service is in each of its lanes
+                    layout.m_markers.push_back(m.marker);
+                    layout.m_markers.back().lane = lane;
+                }
     }
     std::stable_sort(layout.m_markers.begin(), layout.m_markers.end(),
                      [](const TimelineMarker &a, const TimelineMarker &b) { return a.time < b.time; });

@@ -49,8 +49,8 @@ public:
     // A lane keeps at most this many sub-rows: more concurrent bars share the sub-row that frees first (and overlap).
     static constexpr uint16_t kMaxSubRows = 40;
 
-    // The lanes of the sources that `ops` (in any order) and their service starts belong to, ordered by source.
-    // Empty when `cancel` was set meanwhile.
+    // A lane per server that `ops` (in any order) run on: per source, per host its operations name (else the source's
+    // file name), in source order, then by host; with the starts of that server's service. Empty when `cancel` was set.
     static TimelineLayout build(const Dataset &data, const std::vector<uint32_t> &ops, int64_t now,
                                 const std::atomic_bool *cancel = nullptr);
 

@@ -119,6 +119,7 @@ private Q_SLOTS:
     void queuedWaitIsPartOfTheBar();
     void fitAllShowsNowOnlyWhenNear();
     void lanesPerServerWithLabels();
+    void aFileOfSeveralServersHasALaneEach();
     void overflowSharesTheRowThatFreesFirst();
     void shortRunsOverLongOnesInAFullLane();
     void restartIsLinked();
@@ -247,6 +248,37 @@ void TimelineTest::lanesPerServerWithLabels()
     }
     QCOMPARE(layout.rowCount(), firstRow);
     QCOMPARE(barOfId(layout, *data, "s3-1", 3).lane, uint16_t(3));
+}
+
+// One oplog that several servers write to (their events name their hosts): a lane per host, each with the starts of
+// its own service, and those that name no host in every lane of the file; operations that name no host in a lane of
+// the file's name.
+void TimelineTest::aFileOfSeveralServersHasALaneEach()
+{
+    QByteArray text;
+    for (const QByteArray host : {"srv2", "srv0", "srv1"})
+        text += Event("op-" + host, "Started", T0).raw(",\"host\":\"" + host + "\"").line();
+    text += Event("no-host", "Started", T0).line();
+    text += testoplog::serviceStarted(T0 + 1000, ",\"host\":\"srv1\"");
+    text += testoplog::serviceStarted(T0 + 2000);
+    Dataset data;
+    const uint16_t source = data.addSource(QStringLiteral("/var/log/shared/oplog.jsonl"));
+    testoplog::parseInto(data.events(), source, text);
+    data.aggregate();
+    const TimelineLayout layout = TimelineLayout::build(data, everyOperation(data), kNow);
+    QStringList labels;
+    for (const TimelineLane &lane : layout.lanes())
+        labels << lane.label;
+    QCOMPARE(labels, (QStringList{QStringLiteral("oplog.jsonl"), QStringLiteral("srv0"), QStringLiteral("srv1"), QStringLiteral("srv2")}));
+    QStringList markers;
+    for (const TimelineMarker &m : layout.markers())
+        markers << QStringLiteral("%1@%2").arg(layout.lanes()[m.lane].label).arg((m.time - T0) / 1000);
+    markers.sort();
+    QCOMPARE(markers, (QStringList{QStringLiteral("oplog.jsonl@2"), QStringLiteral("srv0@2"), QStringLiteral("srv1@1"),
+                                   QStringLiteral("srv1@2"), QStringLiteral("srv2@2")}));
+    // Each cut short by its own service's start: srv1's at 1 s, the others' at 2 s.
+    QCOMPARE(barOfId(layout, data, "op-srv1").end, T0 + 1000);
+    QCOMPARE(barOfId(layout, data, "op-srv0").end, T0 + 2000);
 }
 
 void TimelineTest::overflowSharesTheRowThatFreesFirst()
