@@ -69,6 +69,8 @@ TimelineDensity binTimeline(const TimelineLayout &layout, int64_t from, int64_t 
     density.lanes = lanes;
     density.counts.assign(cells, 0);
     density.urgent.assign(cells, DensityClass::None);
+    density.common.assign(cells, DensityClass::None);
+    std::vector<uint32_t> commonCount(cells, 0);
     for (uint32_t lane = 0; lane < lanes; ++lane)
         for (size_t c = 1; c < kClasses; ++c) {
             const int32_t *step = &steps[(size_t(lane) * kClasses + c) * stride];
@@ -80,6 +82,10 @@ TimelineDensity binTimeline(const TimelineLayout &layout, int64_t from, int64_t 
                 const size_t cell = size_t(lane) * size_t(columns) + size_t(column);
                 density.counts[cell] += uint32_t(running);
                 density.urgent[cell] = DensityClass(c); // classes ascend: the last one present is the most urgent
+                if (uint32_t(running) >= commonCount[cell]) { // a tie goes to the more urgent
+                    commonCount[cell] = uint32_t(running);
+                    density.common[cell] = DensityClass(c);
+                }
             }
         }
     density.maxCount = density.counts.empty() ? 0 : *std::max_element(density.counts.begin(), density.counts.end());

@@ -1,5 +1,6 @@
-// The timeline zoomed out: per lane and pixel column, how many bars cover the column and the most urgent status among
-// them. Computed in a worker for one range and width; the painter draws it instead of bars that would not be seen.
+// The timeline zoomed out: per lane and pixel column, how many bars cover the column, the status most of them have, and
+// the most urgent status among them. Computed in a worker for one range and width; the painter draws it instead of
+// bars that would not be seen.
 #pragma once
 
 #include "timelinelayout.h"
@@ -10,7 +11,8 @@
 
 namespace oplens {
 
-// Most urgent last: a column takes the colour of the most urgent status it holds.
+// Most urgent last. A column is drawn in the colour most of its runs have, with a strip of the most urgent one's when
+// that calls for the admin (Aborted and up) and is another.
 enum class DensityClass : uint8_t { None, Unknown, Finished, Queued, Running, Aborted, Stale, Failed, Interrupted, Count };
 DensityClass densityClassOf(Status status, bool stale);
 
@@ -19,11 +21,13 @@ struct TimelineDensity {
     int columns = 0;
     uint32_t lanes = 0;
     std::vector<uint32_t> counts;      // lanes x columns, lane-major
-    std::vector<DensityClass> urgent;  // lanes x columns
+    std::vector<DensityClass> urgent;  // lanes x columns: the most urgent class present
+    std::vector<DensityClass> common;  // lanes x columns: the class most bars have (a tie: the more urgent)
     uint32_t maxCount = 0;
     bool valid() const { return columns > 0; }
     uint32_t count(uint32_t lane, int column) const { return counts[size_t(lane) * size_t(columns) + size_t(column)]; }
     DensityClass urgentAt(uint32_t lane, int column) const { return urgent[size_t(lane) * size_t(columns) + size_t(column)]; }
+    DensityClass commonAt(uint32_t lane, int column) const { return common[size_t(lane) * size_t(columns) + size_t(column)]; }
 };
 
 // Bins every bar of `layout` that overlaps [from, to) into `columns` equal columns (a bar counts in every column it

@@ -27,6 +27,7 @@ TimelineBar makeBar(const Dataset &data, uint32_t op, int64_t now)
     bar.start = shown(begin);
     bar.end = std::max(shown(end), bar.start);
     bar.startedAt = o.startedByEvent ? std::clamp(shown(o.startedAt), bar.start, bar.end) : bar.start;
+    bar.lastSeen = std::clamp(shown(data.events().time(o.latestRow)), bar.startedAt, bar.end);
     bar.open = isActive(o.status);
     bar.stale = bar.open && data.isStale(op, now);
     bar.cutShort = o.status == Status::Interrupted;

@@ -15,6 +15,7 @@ namespace oplens {
 struct TimelineBar {
     int64_t start = 0, end = 0;   // epoch ms, end >= start: Dataset::span(), what the filters' time range overlaps
     int64_t startedAt = 0;        // start <= startedAt <= end: it waited in the queue until then
+    int64_t lastSeen = 0;         // startedAt <= lastSeen <= end: its latest event (an Interrupted one died after it)
     uint32_t op = kNone;
     uint32_t restartOf = kNone;   // the bar of the operation this one restarts, when it is shown
     uint16_t lane = 0, subRow = 0;

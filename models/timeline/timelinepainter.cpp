@@ -113,6 +113,23 @@ void forBarsInView(const TimelineFrame &f, Draw draw)
     }
 }
 
+// An Interrupted run: after its last event it is not known when it died, only that the service's restart (the
+// evidence) ended it: that part is hatched (which also tells it from a Failed run's plain dark red), and the end is a
+// red cut taller than the bar.
+void paintCut(QPainter &p, const TimelineFrame &f, const TimelineBar &bar, const QRectF &rect)
+{
+    const QColor cut(0xB7, 0x1C, 0x1C);
+    const double lastSeen = std::clamp(f.geometry.x(bar.lastSeen), rect.left(), rect.right());
+    if (rect.right() - lastSeen >= 2) {
+        const QRectF unknown(lastSeen, rect.top(), rect.right() - lastSeen, rect.height());
+        p.fillRect(unknown, QBrush(QColor(0x6D, 0x0F, 0x0F, 170), Qt::BDiagPattern)); // still red: no Failed look-alike
+    }
+    const double x = rect.right();
+    p.setPen(QPen(cut, 2.5));
+    p.drawLine(QPointF(x, rect.top() - 3), QPointF(x, rect.bottom() + 3));
+    p.drawLine(QPointF(x - 4, rect.top() - 3), QPointF(x + 4, rect.bottom() + 3));
+}
+
 void paintBar(QPainter &p, const TimelineFrame &f, const TimelineBar &bar, const QRectF &rect)
 {
     const QColor color = statusColor(bar.status, bar.stale);
@@ -134,12 +151,8 @@ void paintBar(QPainter &p, const TimelineFrame &f, const TimelineBar &bar, const
         wait.setAlpha(150);
         p.fillRect(queued, wait);
     }
-    if (bar.cutShort) { // the evidence: a red cut at the end, taller than the bar
-        const double x = rect.right();
-        p.setPen(QPen(QColor(0xB7, 0x1C, 0x1C), 2));
-        p.drawLine(QPointF(x, rect.top() - 2), QPointF(x, rect.bottom() + 2));
-        p.drawLine(QPointF(x - 3, rect.top() - 2), QPointF(x + 3, rect.bottom() + 2));
-    }
+    if (bar.cutShort)
+        paintCut(p, f, bar, rect);
 }
 
 // The operation's name on a bar with room for it, unless a name drawn on its sub-row reaches its place: bars of a
@@ -226,17 +239,34 @@ QColor densityColor(DensityClass c)
     return statusColor(Status::Unknown);
 }
 
-// One lane's columns [c0, c1) as an image of a pixel a column, stretched over `rect` (theirs).
+// A column's strip: the most urgent status among its runs when it calls for the admin and most runs have another.
+DensityClass stripOf(const TimelineDensity &d, uint32_t lane, int c)
+{
+    const DensityClass urgent = d.urgentAt(lane, c);
+    return urgent >= DensityClass::Aborted && urgent != d.commonAt(lane, c) ? urgent : DensityClass::None;
+}
+
+constexpr double kStripHeight = 3;
+
+// One lane's columns [c0, c1) as images of a pixel a column stretched over `rect` (theirs): the runs' common colour,
+// darker where more ran, and the urgent strip along the top.
 void paintDensityImage(QPainter &p, const TimelineDensity &d, uint32_t lane, int c0, int c1, const QRectF &rect)
 {
-    QImage image(c1 - c0, 1, QImage::Format_ARGB32_Premultiplied);
-    auto *line = reinterpret_cast<QRgb *>(image.scanLine(0));
+    QImage fill(c1 - c0, 1, QImage::Format_ARGB32_Premultiplied), strip(c1 - c0, 1, QImage::Format_ARGB32_Premultiplied);
+    auto *fillLine = reinterpret_cast<QRgb *>(fill.scanLine(0));
+    auto *stripLine = reinterpret_cast<QRgb *>(strip.scanLine(0));
+    bool anyStrip = false;
     for (int c = c0; c < c1; ++c) {
-        QColor color = densityColor(d.urgentAt(lane, c));
+        QColor color = densityColor(d.commonAt(lane, c));
         color.setAlpha(densityAlpha(d.count(lane, c), d.maxCount));
-        line[c - c0] = qPremultiply(color.rgba());
+        fillLine[c - c0] = qPremultiply(color.rgba());
+        const DensityClass urgent = stripOf(d, lane, c);
+        stripLine[c - c0] = urgent == DensityClass::None ? 0 : densityColor(urgent).rgba();
+        anyStrip = anyStrip || urgent != DensityClass::None;
     }
-    p.drawImage(rect, image);
+    p.drawImage(rect, fill);
+    if (anyStrip)
+        p.drawImage(QRectF(rect.left(), rect.top(), rect.width(), kStripHeight), strip);
 }
 
 // The same as rectangles, one per run of columns that look alike: for vector devices (SVG, PDF).
@@ -245,16 +275,19 @@ void paintDensityRects(QPainter &p, const TimelineDensity &d, uint32_t lane, int
 {
     const auto level = [&](int c) { return densityAlpha(d.count(lane, c), d.maxCount) / 32; };
     for (int c = c0; c < c1;) {
-        const DensityClass cls = d.urgentAt(lane, c);
+        const DensityClass cls = d.commonAt(lane, c), urgent = stripOf(d, lane, c);
         const int alpha = level(c);
         int end = c + 1;
-        while (end < c1 && d.urgentAt(lane, end) == cls && level(end) == alpha)
+        while (end < c1 && d.commonAt(lane, end) == cls && level(end) == alpha && stripOf(d, lane, end) == urgent)
             ++end;
+        const QRectF run(left + c * columnWidth, rect.top(), (end - c) * columnWidth, rect.height());
         if (cls != DensityClass::None) {
             QColor color = densityColor(cls);
             color.setAlpha(std::min(255, alpha * 32 + 16));
-            p.fillRect(QRectF(left + c * columnWidth, rect.top(), (end - c) * columnWidth, rect.height()), color);
+            p.fillRect(run, color);
         }
+        if (urgent != DensityClass::None)
+            p.fillRect(QRectF(run.left(), run.top(), run.width(), kStripHeight), densityColor(urgent));
         c = end;
     }
 }
@@ -292,9 +325,41 @@ QRectF nowLabelBox(const TimelineGeometry &g, int64_t now)
             TimelineGeometry::kMarkerStrip - 2};
 }
 
-// A dashed line over every lane for each start of a service, solid in its own lane; its label in the strip under the
-// axis' times (never over bars), when there is room for it.
-void paintMarkers(QPainter &p, const TimelineFrame &f)
+// The markers in view (they are in time order).
+std::pair<std::vector<TimelineMarker>::const_iterator, std::vector<TimelineMarker>::const_iterator>
+markersInView(const TimelineFrame &f)
+{
+    const auto &markers = f.layout->markers();
+    const auto first = std::lower_bound(markers.begin(), markers.end(), f.geometry.from(),
+                                        [](const TimelineMarker &m, int64_t t) { return m.time < t; });
+    const auto last = std::upper_bound(first, markers.end(), f.geometry.to(),
+                                       [](int64_t t, const TimelineMarker &m) { return t < m.time; });
+    return {first, last};
+}
+
+// A dashed line over every lane for each start of a service, solid in its own lane: under the bars, so that the red
+// cut of what it cut short stays seen.
+void paintMarkerLines(QPainter &p, const TimelineFrame &f)
+{
+    const TimelineGeometry &g = f.geometry;
+    const QRectF plot = g.plot();
+    const auto [first, last] = markersInView(f);
+    for (auto it = first; it != last; ++it) {
+        const double x = std::round(g.x(it->time)) + 0.5;
+        const QColor color = markerColor(it->kind);
+        QColor faint = color;
+        faint.setAlpha(110);
+        p.setPen(QPen(faint, 1, Qt::DashLine));
+        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+        const double laneTop = g.laneTop(it->lane), laneBottom = laneTop + g.laneHeight(it->lane);
+        p.setPen(QPen(color, 2));
+        p.drawLine(QPointF(x, std::max(laneTop, plot.top())), QPointF(x, std::min(laneBottom, plot.bottom())));
+    }
+}
+
+// Each marker's label in the strip under the axis' times (never over bars), when there is room for it: right of its
+// line, else left of it, where no other label (or "now") is.
+void paintMarkerLabels(QPainter &p, const TimelineFrame &f)
 {
     const TimelineGeometry &g = f.geometry;
     const QRectF plot = g.plot();
@@ -304,32 +369,18 @@ void paintMarkers(QPainter &p, const TimelineFrame &f)
     const bool manyLanes = f.layout->lanes().size() > 1;
     double labelEnd = -1e9;
     const int64_t now = f.layout->now();
-    const bool nowShown = f.showNow && now >= g.from() && now <= g.to();
-    const QRectF nowBox = nowShown ? nowLabelBox(g, now) : QRectF();
-    const auto &markers = f.layout->markers(); // in time order: only those in view are looked at
-    const auto first = std::lower_bound(markers.begin(), markers.end(), g.from(),
-                                        [](const TimelineMarker &m, int64_t t) { return m.time < t; });
-    for (auto it = first; it != markers.end() && it->time <= g.to(); ++it) {
+    const QRectF nowBox = f.showNow && now >= g.from() && now <= g.to() ? nowLabelBox(g, now) : QRectF();
+    const auto [first, last] = markersInView(f);
+    for (auto it = first; it != last; ++it) {
         const TimelineMarker &m = *it;
         const double x = std::round(g.x(m.time)) + 0.5;
         const QColor color = markerColor(m.kind);
-        QColor faint = color;
-        faint.setAlpha(110);
-        p.save();
-        p.setClipRect(plot, Qt::IntersectClip);
-        p.setPen(QPen(faint, 1, Qt::DashLine));
-        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-        const double laneTop = g.laneTop(m.lane), laneBottom = laneTop + g.laneHeight(m.lane);
-        p.setPen(QPen(color, 2));
-        p.drawLine(QPointF(x, std::max(laneTop, plot.top())), QPointF(x, std::min(laneBottom, plot.bottom())));
-        p.restore();
         QString text = m.label + QStringLiteral(" ") + timelineTimeText(m.time, f.utc).mid(11, 5);
         if (manyLanes)
             text = f.layout->lanes()[m.lane].label.section(QLatin1Char('.'), 0, 0) + QStringLiteral(": ") + text;
         const double width = metrics.horizontalAdvance(text) + 8;
-        // Right of its line, else left of it, where no other label (or "now") is.
-        const double top = plot.top() - TimelineGeometry::kMarkerStrip - 1;
-        QRectF box(std::min(x - 1, plot.right() - width), top, width, TimelineGeometry::kMarkerStrip - 2);
+        QRectF box(std::min(x - 1, plot.right() - width), plot.top() - TimelineGeometry::kMarkerStrip - 1, width,
+                   TimelineGeometry::kMarkerStrip - 2);
         if (box.intersects(nowBox))
             box.moveRight(x + 1);
         p.setPen(QPen(color, 2));
@@ -384,13 +435,14 @@ void paintTimeline(QPainter &painter, const TimelineFrame &frame)
     paintAxis(painter, frame);
     painter.save();
     painter.setClipRect(frame.geometry.plot(), Qt::IntersectClip);
+    paintMarkerLines(painter, frame);
     if (!frame.density)
         paintBars(painter, frame);
     else if (frame.density->valid())
         paintDensity(painter, frame); // an invalid one: not binned yet, nothing drawn rather than every bar
     paintSelection(painter, frame);
     painter.restore();
-    paintMarkers(painter, frame);
+    paintMarkerLabels(painter, frame);
     paintNowAndBrush(painter, frame);
     painter.restore();
 }

@@ -370,28 +370,34 @@ void TimelineTest::densityCountsEachColumnABarTouches_data()
 {
     QTest::addColumn<QList<Run>>("runs");
     QTest::addColumn<QList<uint>>("counts"); // 10 columns over 0..100 s
-    QTest::addColumn<int>("urgentColumn");
+    QTest::addColumn<int>("column"); // where the classes are looked at
     QTest::addColumn<int>("urgent");
+    QTest::addColumn<int>("common");
+    const int finished = int(DensityClass::Finished);
     QTest::newRow("one run over columns 2 to 5") << QList<Run>{{0, "a", 25, 55}} << QList<uint>{0, 0, 1, 1, 1, 1, 0, 0, 0, 0}
-                                                 << 3 << int(DensityClass::Finished);
+                                                 << 3 << finished << finished;
     QTest::newRow("a zero-length run is one column") << QList<Run>{{0, "a", 71, 71}} << QList<uint>{0, 0, 0, 0, 0, 0, 0, 1, 0, 0}
-                                                     << 7 << int(DensityClass::Finished);
-    QTest::newRow("the most urgent status colours the column")
+                                                     << 7 << finished << finished;
+    QTest::newRow("most runs give the colour, the most urgent the strip")
         << QList<Run>{{0, "a", 0, 35}, {0, "b", 31, 38, "Failed"}, {0, "c", 35, 45}} << QList<uint>{1, 1, 1, 3, 1, 0, 0, 0, 0, 0}
-        << 3 << int(DensityClass::Failed);
+        << 3 << int(DensityClass::Failed) << finished;
+    QTest::newRow("a tie goes to the more urgent")
+        << QList<Run>{{0, "a", 0, 15}, {0, "b", 5, 15, "Failed"}} << QList<uint>{2, 2, 0, 0, 0, 0, 0, 0, 0, 0}
+        << 1 << int(DensityClass::Failed) << int(DensityClass::Failed);
     QTest::newRow("runs far outside: before, after, across")
         << QList<Run>{{0, "before", -100000, -99990}, {0, "after", 500000, 500010}, {0, "across", -100000, 500000}}
-        << QList<uint>{1, 1, 1, 1, 1, 1, 1, 1, 1, 1} << 0 << int(DensityClass::Finished);
+        << QList<uint>{1, 1, 1, 1, 1, 1, 1, 1, 1, 1} << 0 << finished << finished;
     QTest::newRow("a run still going reaches now") << QList<Run>{{0, "a", 85, kOpen}} << QList<uint>{0, 0, 0, 0, 0, 0, 0, 0, 1, 1}
-                                                   << 9 << int(DensityClass::Running);
+                                                   << 9 << int(DensityClass::Running) << int(DensityClass::Running);
 }
 
 void TimelineTest::densityCountsEachColumnABarTouches()
 {
     QFETCH(QList<Run>, runs);
     QFETCH(QList<uint>, counts);
-    QFETCH(int, urgentColumn);
+    QFETCH(int, column);
     QFETCH(int, urgent);
+    QFETCH(int, common);
     const auto data = datasetOf(runs, 1);
     const TimelineLayout layout = TimelineLayout::build(*data, everyOperation(*data), kNow);
     const TimelineDensity density = binTimeline(layout, T0, T0 + 100 * 1000, 10);
@@ -400,7 +406,8 @@ void TimelineTest::densityCountsEachColumnABarTouches()
     for (int c = 0; c < 10; ++c)
         got.append(density.count(0, c));
     QCOMPARE(got, counts);
-    QCOMPARE(int(density.urgentAt(0, urgentColumn)), urgent);
+    QCOMPARE(int(density.urgentAt(0, column)), urgent);
+    QCOMPARE(int(density.commonAt(0, column)), common);
     QCOMPARE(density.maxCount, *std::max_element(counts.begin(), counts.end()));
 }
 

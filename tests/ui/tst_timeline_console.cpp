@@ -135,6 +135,11 @@ void TestTimeline::showsTheCrashStory()
     QVERIFY2(tip.contains(QStringLiteral("MoveBlobs")) && tip.contains(QStringLiteral("Interrupted"))
                  && tip.contains(QStringLiteral("service restarted")),
              qPrintable(tip));
+    // When it died is not known: after its last event (its start), by the restart. The bar says so (hatched after it).
+    const TimelineBar &move = layout.bars()[layout.barOf(data->findOperation(0, "move"))];
+    QCOMPARE(move.lastSeen, m_t0 - 10 * kMinute);
+    QVERIFY2(tip.contains(QStringLiteral("Last event:")) && tip.contains(QStringLiteral("Cut short by:")) && !tip.contains(QStringLiteral("Ended")),
+             qPrintable(tip));
     canvas->setRange(m_t0 - 70 * kMinute, m_t0 + 50 * kMinute);
     QVERIFY(consolefixture::saveScreenshot(w.get(), QStringLiteral("timeline-crash")));
 }

@@ -36,19 +36,27 @@ uint32_t TimelineCanvas::barAt(const QPointF &pos) const
     return m_layout->barAt(uint32_t(row), g.timeAt(pos.x()), tolerance);
 }
 
+// The operation's own times (a bar's are kept within kTimeLimit); durations from its start, as Details says them.
 QString TimelineCanvas::barToolTip(const TimelineBar &bar) const
 {
     const Dataset &d = *m_data;
+    const Operation &o = d.operation(bar.op);
     const TimeDisplay &time = TimeDisplay::instance();
     const auto text = [&d](uint32_t id) { return d.events().string(id).toHtmlEscaped(); };
+    const auto [begin, end] = d.span(bar.op, m_layout->now());
+    const int64_t started = o.startedByEvent ? o.startedAt : begin;
     QString html = QStringLiteral("<b>%1 %2</b><br>").arg(text(d.module(bar.op)), text(d.name(bar.op)));
     html += QStringLiteral("<span style='font-family:monospace'>%1</span><br>")
                 .arg(QString::fromStdString(d.events().ids().text(bar.op)).toHtmlEscaped());
-    if (bar.startedAt > bar.start)
-        html += tr("Queued: %1 (waited %2)<br>").arg(time.format(bar.start), TimeDisplay::duration(bar.startedAt - bar.start));
-    html += tr("Started: %1<br>").arg(time.format(bar.startedAt));
-    html += bar.open ? tr("Still %1 (%2 so far)<br>").arg(statusName(bar.status).toLower(), TimeDisplay::duration(bar.end - bar.start))
-                     : tr("Ended: %1 (%2)<br>").arg(time.format(bar.end), TimeDisplay::duration(bar.end - bar.start));
+    if (started > begin)
+        html += tr("Queued: %1 (waited %2)<br>").arg(time.format(begin), TimeDisplay::duration(started - begin));
+    html += tr("Started: %1<br>").arg(time.format(started));
+    if (bar.open)
+        html += tr("Still %1 (%2 so far)<br>").arg(statusName(bar.status).toLower(), TimeDisplay::duration(end - started));
+    else if (bar.cutShort) // when it died is not known: between its last event and the evidence
+        html += tr("Last event: %1<br>Cut short by: %2<br>").arg(time.format(d.events().time(o.latestRow)), time.format(end));
+    else
+        html += tr("Ended: %1 (%2)<br>").arg(time.format(end), TimeDisplay::duration(end - started));
     html += tr("Status: <b style='color:%1'>%2</b>")
                 .arg(statusColor(bar.status, bar.stale).name(), statusLabel(bar.status, bar.stale, d.isRestarted(bar.op)));
     if (bar.cutShort)
