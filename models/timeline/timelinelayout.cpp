@@ -191,11 +191,14 @@ void TimelineLayout::index(const Dataset &data)
     for (TimelineBar &bar : m_bars)
         bar.restartOf = barOf(data.operation(bar.op).restartOf);
     indexBlocks(rows);
+    // Believable: since 2000 (a startTime written in seconds lands in January 1970) and until a year from now.
+    constexpr int64_t kBelievableSince = 946684800000LL, kYear = 366LL * 24 * 3600 * 1000;
+    const int64_t believableUntil = m_now < kTimeLimit - kYear ? m_now + kYear : kTimeLimit;
     bool anyOpen = false;
     for (const TimelineBar &bar : m_bars) { // an open bar by its start: it runs to now, which may be years later
         anyOpen = anyOpen || bar.open;
         for (const int64_t t : {bar.start, bar.open ? bar.start : bar.end})
-            if (t > -kTimeLimit && t < kTimeLimit) {
+            if (t >= kBelievableSince && t <= believableUntil) {
                 m_fitFirst = m_fitFirst == kNoTime ? t : std::min(m_fitFirst, t);
                 m_fitLast = m_fitLast == kNoTime ? t : std::max(m_fitLast, t);
             }

@@ -63,9 +63,9 @@ public:
     // The extent of the bars and markers; kNoTime for both when there is none.
     int64_t first() const { return m_first; }
     int64_t last() const { return m_last; }
-    // What "fit all" shows: the extent of the bars' believable times (not at ±kTimeLimit, where a file's absurd
-    // startTime was put; a bar still running by its start, and now only when it is near), or the whole extent when
-    // none is.
+    // What "fit all" shows: the extent of the bars' believable times (since 2000 and until a year from now: not a
+    // startTime in seconds, not an absurd one; a bar still running by its start, and now only when it is near), or the
+    // whole extent when none is.
     int64_t fitFirst() const { return m_fitFirst; }
     int64_t fitLast() const { return m_fitLast; }
     bool empty() const { return m_bars.empty() && m_markers.empty(); }

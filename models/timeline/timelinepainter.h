@@ -74,7 +74,11 @@ struct TimelineFrame {
 // Draws the axis, the lanes and their labels, the bars or the density, the restart links and the markers.
 void paintTimeline(QPainter &painter, const TimelineFrame &frame);
 
-// A still picture of a whole layout for a report: its size at `width` (every lane, nothing scrolled), and the drawing
+// What each colour means, in a strip `area` high (kTimelineLegendHeight): under the console's timeline and a report's.
+void paintTimelineLegend(QPainter &painter, const QRectF &area, const TimelineColors &colors);
+QColor timelineMarkerColor(TimelineMarker::Kind kind);
+
+// A still picture of a whole layout for a report (timelinefigure.cpp): its size at `width` (every lane, nothing scrolled), and the drawing
 // into `area` of that size. Bars when they can be told apart, else density; light colours.
 double timelineFigureHeight(const TimelineLayout &layout);
 constexpr double kTimelineFigureLabelWidth = 150, kTimelineLegendHeight = 24;

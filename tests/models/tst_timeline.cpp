@@ -217,6 +217,14 @@ void TimelineTest::queuedWaitIsPartOfTheBar()
 // run that never ended is not squashed into a few pixels of three years.
 void TimelineTest::fitAllShowsNowOnlyWhenNear()
 {
+    // A run in 1970 (a startTime in seconds) beside believable ones is left out of fit all, not out of the picture.
+    const qint64 inSeconds = (1700000000 - T0) / 1000; // startTime 1700000000: January 1970 read as milliseconds
+    const auto seconds = datasetOf({{0, "ok", 0, 100}, {0, "in-seconds", inSeconds, inSeconds + 100}}, 1);
+    const TimelineLayout mixed = TimelineLayout::build(*seconds, everyOperation(*seconds), kNow);
+    QCOMPARE(mixed.fitFirst(), T0);
+    QCOMPARE(mixed.first(), qint64(1700000000));
+    QVERIFY(mixed.first() < mixed.fitFirst());
+
     const auto data = datasetOf({{0, "done", 0, 100}, {0, "running", 200, kOpen}}, 1);
     const qint64 threeYears = 3LL * 365 * 24 * 3600 * 1000;
     const TimelineLayout old = TimelineLayout::build(*data, everyOperation(*data), T0 + threeYears);
@@ -457,9 +465,9 @@ void TimelineTest::extremeTimesStayInRange()
     const TimelineLayout layout = TimelineLayout::build(data, everyOperation(data), kNow);
     checkInvariants(layout, everyOperation(data));
     QVERIFY(layout.first() < 0 && layout.last() > kNow);
-    // Fit all shows the believable times only: "zero" and "open" began at 0 and -1 s; the rest was put at the limits.
-    QCOMPARE(layout.fitFirst(), qint64(-1000));
-    QCOMPARE(layout.fitLast(), qint64(0));
+    // Nothing is believable (1970 and before, or at the limits): fit all shows everything.
+    QCOMPARE(layout.fitFirst(), layout.first());
+    QCOMPARE(layout.fitLast(), layout.last());
     const int64_t span = layout.last() - layout.first(); // no overflow: times are kept within a range that allows it
     QVERIFY(span > 0);
     for (const TimelineBar &bar : layout.bars())

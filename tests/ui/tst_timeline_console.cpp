@@ -361,7 +361,7 @@ void TestTimeline::followsADarkPalette()
     const QImage image = canvas->grab().toImage();
     QApplication::setPalette(before);
     // The empty plot under the lanes is the dark base; the first lane's label is drawn in the light text colour.
-    const QPointF blank(canvas->frameGeometry().plot().center().x(), canvas->height() - 10);
+    const QPointF blank(canvas->frameGeometry().plot().center().x(), canvas->frameGeometry().plot().bottom() - 5);
     QCOMPARE(image.pixelColor(blank.toPoint()).rgb(), QColor(0x1E, 0x1E, 0x1E).rgb());
     bool lightText = false;
     const int laneY = int(canvas->frameGeometry().laneTop(0) + 12);

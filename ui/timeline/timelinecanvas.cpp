@@ -209,7 +209,8 @@ double TimelineCanvas::labelWidth() const
 TimelineGeometry TimelineCanvas::frameGeometry() const
 {
     static const TimelineLayout empty;
-    return TimelineGeometry(m_layout ? *m_layout : empty, QRectF(rect()), labelWidth(), m_from, m_to, m_scrollY);
+    const QRectF picture = QRectF(rect()).adjusted(0, 0, 0, -kTimelineLegendHeight); // the legend under it
+    return TimelineGeometry(m_layout ? *m_layout : empty, picture, labelWidth(), m_from, m_to, m_scrollY);
 }
 
 bool TimelineCanvas::wantsDensity() const
@@ -253,6 +254,10 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     // Too many bars to draw: the density (scaled from the last range until this one's is binned), never 800k bars.
     frame.density = m_drewDensity ? (m_density ? m_density.get() : &none) : nullptr;
     paintTimeline(painter, frame);
+    const QRectF legend(0, height() - kTimelineLegendHeight, width(), kTimelineLegendHeight);
+    painter.fillRect(legend, frame.colors.background);
+    if (m_layout && !m_layout->lanes().empty())
+        paintTimelineLegend(painter, legend, frame.colors);
     const bool binning = m_drewDensity && (!m_density || m_density->from != m_from || m_density->to != m_to);
     const QString note = !m_layout || m_layout->lanes().empty() ? m_message : binning && !m_density ? tr("Counting…") : QString();
     if (!note.isEmpty()) {

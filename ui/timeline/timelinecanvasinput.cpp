@@ -187,7 +187,14 @@ void TimelineCanvas::wheelEvent(QWheelEvent *event)
 
 void TimelineCanvas::keyPressEvent(QKeyEvent *event)
 {
-    const double middle = frameGeometry().plot().center().x();
+    // +/- zoom around the selected run while it is in view, else around the middle.
+    const TimelineGeometry g = frameGeometry();
+    double middle = g.plot().center().x();
+    if (const uint32_t selected = m_layout ? m_layout->barOf(m_selectedOp) : kNone; selected != kNone) {
+        const QRectF bar = g.barRect(m_layout->bars()[selected]);
+        if (bar.right() >= g.plot().left() && bar.left() <= g.plot().right())
+            middle = std::clamp(bar.center().x(), g.plot().left(), g.plot().right());
+    }
     const int64_t step = (m_to - m_from) / 8;
     switch (event->key()) {
     case Qt::Key_Plus:

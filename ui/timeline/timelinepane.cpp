@@ -223,8 +223,9 @@ void TimelinePane::updateSummary()
     }
     const QLocale locale;
     const size_t lanes = layout->lanes().size(), starts = layout->markers().size();
-    m_summary->setText(tr("%1 operations on %2 · %3")
-                           .arg(locale.toString(qulonglong(layout->bars().size())),
+    const size_t count = layout->bars().size();
+    m_summary->setText(tr("%1 on %2 · %3")
+                           .arg(count == 1 ? tr("1 operation") : tr("%1 operations").arg(locale.toString(qulonglong(count))),
                                 lanes == 1 ? tr("1 server") : tr("%1 servers").arg(lanes),
                                 starts == 1 ? tr("1 service start") : tr("%1 service starts").arg(starts)));
 }
