@@ -121,6 +121,25 @@ private Q_SLOTS:
         QVERIFY(consolefixture::saveScreenshot(w.get(), QStringLiteral("notifications-grouped")));
     }
 
+    // One file several servers write to: each server's notifications in a group of its own, named by its host
+    // (helper-24 saw "srv0 · running too long · 3 operations" list srv0, srv2 and srv4).
+    void aFileOfSeveralServersGroupsByHost()
+    {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        QByteArray log;
+        for (const QByteArray host : {"srv0", "srv2"})
+            log += eventLine("op-" + host, "Started", now - 2 * kHour, ",\"host\":\"" + host + "\"")
+                 + testoplog::serviceStarted(now - kHour, ",\"host\":\"" + host + "\"");
+        const QString path = m_dir.filePath(QStringLiteral("shared.jsonl"));
+        QVERIFY(testfiles::writeFile(path, log));
+        auto w = consolefixture::openWindow({path});
+        const QStringList headings = groupHeadings(w->notificationsPane()->model());
+        QCOMPARE(headings.size(), 2);
+        for (const QString &heading : headings)
+            QVERIFY2(heading.endsWith(QStringLiteral(" · 1 operation")), qPrintable(heading));
+        QVERIFY(headings[0].startsWith(QStringLiteral("srv")) && headings[1].startsWith(QStringLiteral("srv")) && headings[0] != headings[1]);
+    }
+
     // Selecting a group row and pressing Acknowledge asks for one comment and acknowledges all of its notifications;
     // the comment is kept across launches and shown in their tooltips.
     void acknowledgeAGroupWithOneComment()

@@ -252,7 +252,7 @@ QString NotificationsModel::sourceOf(uint32_t op) const
     return m_data->events().sourceName(m_data->source(op));
 }
 
-// One group per source and cause: one service restart, one recorded reason, or running too long.
+// One group per server (source and host) and cause: one service restart, one recorded reason, or running too long.
 // Kept per operation while the dataset is the same and its evidence has not changed: a summary comes at each append,
 // and an Interrupted event's reason is its JSON `error`, parsed again each time otherwise.
 QString NotificationsModel::groupKey(uint32_t op, bool stale) const
@@ -273,7 +273,8 @@ QString NotificationsModel::groupKey(uint32_t op, bool stale) const
 
 QString NotificationsModel::makeGroupKey(uint32_t op, bool stale) const
 {
-    const QString source = sourceOf(op);
+    // A server is a source and the host its events name: one file several servers write to has a group each.
+    const QString source = sourceOf(op) + QLatin1Char('\n') + m_data->events().string(m_data->host(op));
     if (stale)
         return source + QStringLiteral("\nstale");
     const Operation &o = m_data->operation(op);
