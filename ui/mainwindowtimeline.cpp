@@ -20,6 +20,10 @@ void MainWindow::connectTimeline()
     });
     connect(m_timeline, &TimelinePane::operationClicked, this, &MainWindow::selectEverywhere);
     connect(m_timeline, &TimelinePane::rangeBrushed, m_filterBar, &FilterBar::setTimeRange);
+    connect(m_timeline, &TimelinePane::allTimeRequested, this, [this] { m_filterBar->setTimeRange(kNoTime, kNoTime); });
+    connect(m_filterBar, &FilterBar::changed, this, [this](const ViewFilter &filter) {
+        m_timeline->setTimeFiltered(filter.since != kNoTime || filter.until != kNoTime);
+    });
     connect(m_timeline, &TimelinePane::settled, this, &MainWindow::checkIdle);
     connect(m_session, &Session::sourcesChanged, this, [this] {
         const auto &sources = m_session->sources();

@@ -17,6 +17,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QWheelEvent>
 
 using namespace oplens;
@@ -244,6 +245,15 @@ void TestTimeline::brushSetsTheTimeFilter()
     QTRY_COMPARE(w->operationsPane()->shown(), size_t(2));
     QTRY_VERIFY(canvas->layout() && canvas->layout()->bars().size() == 2 && !w->timelinePane()->isBusy());
     QVERIFY(std::abs(canvas->from() - filter.since) <= 2 * g.msPerPixel()); // the view is the brushed range
+    // "All time" takes the range away and shows everything again.
+    auto *allTime = w->timelinePane()->findChild<QToolButton *>(QStringLiteral("timelineAllTime"));
+    QVERIFY(allTime && allTime->isVisible());
+    allTime->click();
+    QCOMPARE(w->filterBar()->filter().since, kNoTime);
+    QTRY_COMPARE(w->operationsPane()->shown(), size_t(9));
+    QTRY_VERIFY(!w->timelinePane()->isBusy() && canvas->layout()->bars().size() == 9);
+    QVERIFY(canvas->from() <= m_t0 - 60 * kMinute && canvas->to() >= m_t0 + 40 * kMinute);
+    QVERIFY(!allTime->isVisible());
 }
 
 void TestTimeline::wheelZoomKeepsThePointUnderThePointer()

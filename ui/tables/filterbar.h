@@ -34,7 +34,8 @@ public:
     // Exactly `filter`, e.g. one server's Interrupted operations from the Servers view; its sources are shown as a
     // button named `sourcesLabel` that clears them. A time range becomes a custom one.
     void setFilter(const ViewFilter &filter, const QString &sourcesLabel = {});
-    // The time range alone becomes [since, until] (a custom one); the rest of the filter stays (the timeline's brush).
+    // The time range alone becomes [since, until] (a custom one; kNoTime for both: all time); the rest of the filter
+    // stays (the timeline's brush and its All time button).
     void setTimeRange(int64_t since, int64_t until);
     void saveState(QSettings &settings) const;
     void restoreState(const QSettings &settings);

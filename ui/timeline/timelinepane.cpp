@@ -7,6 +7,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <cmath>
+#include <utility>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace oplens::ui {
@@ -73,6 +74,17 @@ void TimelinePane::createBar()
            [this] { m_canvas->zoomAt(m_canvas->frameGeometry().plot().center().x(), 0.5); });
     button(QStringLiteral("−"), tr("Zoom out (−, or the mouse wheel)"), QStringLiteral("timelineZoomOut"),
            [this] { m_canvas->zoomAt(m_canvas->frameGeometry().plot().center().x(), 2.0); });
+    m_allTime = new QToolButton(this);
+    m_allTime->setObjectName(QStringLiteral("timelineAllTime"));
+    m_allTime->setText(tr("All time"));
+    m_allTime->setToolTip(tr("Take the time range away from the filter and show everything"));
+    m_allTime->setAutoRaise(true);
+    m_allTime->hide();
+    connect(m_allTime, &QToolButton::clicked, this, [this] {
+        m_fitNext = true;
+        Q_EMIT allTimeRequested();
+    });
+    bar->addWidget(m_allTime);
     bar->addSpacing(8);
     bar->addWidget(m_summary, 1);
     auto *hint = new QLabel(tr("Wheel: zoom · Drag: pan · Shift+drag: filter to a time range · Click: select"), this);
@@ -128,6 +140,8 @@ void TimelinePane::built()
         m_densities.clear();
         m_canvas->setMessage(tr("No operation matches the filter"));
         m_canvas->setContent(m_building, layout);
+        if (std::exchange(m_fitNext, false))
+            m_canvas->fitAll();
         updateSummary();
         requestDensity();
         syncScrollBar();
@@ -201,6 +215,8 @@ bool TimelinePane::isBusy() const
 void TimelinePane::selectOperation(const Dataset &data, uint32_t op) { m_canvas->selectOperation(data, op); }
 
 void TimelinePane::setFollowing(bool following) { m_canvas->setShowNow(following); }
+
+void TimelinePane::setTimeFiltered(bool filtered) { m_allTime->setVisible(filtered); }
 
 void TimelinePane::syncScrollBar()
 {

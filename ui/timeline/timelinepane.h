@@ -29,6 +29,8 @@ public:
     void setOperations(std::shared_ptr<const Dataset> data, std::vector<uint32_t> ops, int64_t now);
     void selectOperation(const Dataset &data, uint32_t op); // TimelineCanvas::selectOperation()
     void setFollowing(bool following); // a marker at now
+    // The filter has a time range (a brush, say): an "All time" button takes it away, and the next layout is fitted.
+    void setTimeFiltered(bool filtered);
     TimelineCanvas *canvas() const { return m_canvas; }
     // Laying out or binning, or waiting to: what a screenshot waits for.
     bool isBusy() const;
@@ -36,6 +38,7 @@ public:
 Q_SIGNALS:
     void operationClicked(uint32_t op);
     void rangeBrushed(int64_t from, int64_t to);
+    void allTimeRequested();
     void settled(); // nothing left to lay out or bin
 
 protected:
@@ -55,6 +58,8 @@ private:
     TimelineCanvas *m_canvas;
     QScrollBar *m_scroll;
     QLabel *m_summary;
+    QToolButton *m_allTime;
+    bool m_fitNext = false; // "All time" was asked for: fit the layout that comes of it
     // What to lay out next, and whether that is still to do.
     std::shared_ptr<const Dataset> m_data, m_building;
     std::vector<uint32_t> m_ops;
