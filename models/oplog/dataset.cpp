@@ -243,7 +243,7 @@ void Dataset::derive(uint32_t op)
     for (const ServiceStart &start : evidence.starts) {
         if (!earlier(o.statusRow, start.row))
             continue;
-        if (start.host != kNone && start.host != opHost)
+        if (!serviceStartApplies(start.host, opHost))
             continue;
         o.status = Status::Interrupted;
         o.evidence = Evidence::ServiceStarted;

@@ -71,6 +71,9 @@ public:
     // The latest start of `source`'s service: its last ServiceStarted marker or the agent's serviceStartedAt; kNoTime
     // when neither is known.
     int64_t lastServiceStart(uint16_t source) const;
+    // Whether a start of the service that names `startHost` (kNone: none) ends the runs of host `opHost`: evidence of
+    // an interruption, and a marker in the timeline's lane of that host.
+    static bool serviceStartApplies(uint32_t startHost, uint32_t opHost) { return startHost == kNone || startHost == opHost; }
     // A ServiceStarted event that OpLens's runner wrote at its recovery (it has a `runner` field): a marker, no
     // evidence that the service restarted (docs/agent.md section 5).
     bool isRecoveryMarker(Row row) const { return !m_events.otherField(row, "runner").empty(); }

@@ -17,20 +17,29 @@ double timelineFigureHeight(const TimelineLayout &layout)
 
 void paintTimelineLegend(QPainter &p, const QRectF &area, const TimelineColors &colors)
 {
-    const std::pair<QColor, QString> items[] = {
-        {statusColor(Status::Interrupted), QStringLiteral("Interrupted")}, {statusColor(Status::Failed), QStringLiteral("Failed")},
-        {statusColor(Status::Aborted), QStringLiteral("Aborted")},         {statusColor(Status::Running, true), QStringLiteral("Stale")},
-        {statusColor(Status::Running), QStringLiteral("Running")},         {statusColor(Status::Queued), QStringLiteral("Queued")},
-        {statusColor(Status::Finished), QStringLiteral("Finished")},       {timelineMarkerColor(TimelineMarker::Kind::ServiceStarted), QStringLiteral("service start")},
+    struct Item {
+        QColor color;
+        QString text;
+        bool hatched = false; // as an Interrupted run's bar after its last event
+    };
+    const Item items[] = {
+        {statusColor(Status::Interrupted), QStringLiteral("Interrupted"), true},
+        {statusColor(Status::Failed), QStringLiteral("Failed")},
+        {statusColor(Status::Aborted), QStringLiteral("Aborted")},
+        {statusColor(Status::Running, true), QStringLiteral("Stale")},
+        {statusColor(Status::Running), QStringLiteral("Running")},
+        {statusColor(Status::Queued), QStringLiteral("Queued")},
+        {statusColor(Status::Finished), QStringLiteral("Finished")},
+        {timelineMarkerColor(TimelineMarker::Kind::ServiceStarted), QStringLiteral("service start")},
         {timelineMarkerColor(TimelineMarker::Kind::AgentRecovery), QStringLiteral("agent recovery")},
     };
     const QFontMetricsF metrics(p.font());
     double x = area.left() + 6;
-    for (const auto &[color, text] : items) {
+    for (const auto &[color, text, hatched] : items) {
         const QRectF swatch(x, area.center().y() - 5, 10, 10);
         p.fillRect(swatch, color);
-        if (text == QLatin1String("Interrupted")) // as its bars: hatched after the last event
-            p.fillRect(swatch, QBrush(QColor(0x6D, 0x0F, 0x0F, 170), Qt::BDiagPattern));
+        if (hatched)
+            p.fillRect(swatch, timelineUnknownBrush());
         p.setPen(colors.text);
         const double width = metrics.horizontalAdvance(text);
         p.drawText(QRectF(x + 14, area.top(), width + 4, area.height()), Qt::AlignLeft | Qt::AlignVCenter, text);

@@ -104,7 +104,9 @@ TimelineLayout TimelineLayout::build(const Dataset &data, const std::vector<uint
     for (const auto &[key, bars] : byServer)
         servers.emplace_back(key, laneLabel(data, uint16_t(key >> 32), uint32_t(key)));
     std::sort(servers.begin(), servers.end(), [](const auto &a, const auto &b) {
-        return (a.first >> 32) != (b.first >> 32) ? a.first < b.first : a.second < b.second;
+        return (a.first >> 32) != (b.first >> 32) ? a.first < b.first
+             : a.second != b.second              ? a.second < b.second
+                                                 : a.first < b.first; // equal labels: a stable order all the same
     });
     for (const auto &[key, label] : servers) {
         const auto source = uint16_t(key >> 32);
@@ -114,7 +116,7 @@ TimelineLayout TimelineLayout::build(const Dataset &data, const std::vector<uint
         layout.packLane(lane, byServer[key]);
         if (source < markers.size())
             for (const HostMarker &m : markers[source])
-                if (m.host == kNone || m.host == host) { // a start of the whole source's service is in each of its lanes
+                if (Dataset::serviceStartApplies(m.host, host)) { // a start that names no host: in each of the file's lanes
                     layout.m_markers.push_back(m.marker);
                     layout.m_markers.back().lane = lane;
                 }

@@ -36,7 +36,7 @@ struct TimelineMarker {
 struct TimelineLane {
     uint16_t source = 0;
     QString label;          // the host its operations name, else the source's file name
-    uint16_t subRows = 1;   // at least one, also for a lane of markers only
+    uint16_t subRows = 1;   // at least one
     uint32_t firstRow = 0;  // its first sub-row among every lane's sub-rows
 };
 

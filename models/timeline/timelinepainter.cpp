@@ -122,7 +122,7 @@ void paintCut(QPainter &p, const TimelineFrame &f, const TimelineBar &bar, const
     const double lastSeen = std::clamp(f.geometry.x(bar.lastSeen), rect.left(), rect.right());
     if (rect.right() - lastSeen >= 2) {
         const QRectF unknown(lastSeen, rect.top(), rect.right() - lastSeen, rect.height());
-        p.fillRect(unknown, QBrush(QColor(0x6D, 0x0F, 0x0F, 170), Qt::BDiagPattern)); // still red: no Failed look-alike
+        p.fillRect(unknown, timelineUnknownBrush()); // still red: no Failed look-alike
     }
     const double x = rect.right();
     p.setPen(QPen(cut, 2.5));
@@ -448,5 +448,7 @@ void paintTimeline(QPainter &painter, const TimelineFrame &frame)
 }
 
 QColor timelineMarkerColor(TimelineMarker::Kind kind) { return markerColor(kind); }
+
+QBrush timelineUnknownBrush() { return QBrush(QColor(0x6D, 0x0F, 0x0F, 170), Qt::BDiagPattern); }
 
 } // namespace oplens

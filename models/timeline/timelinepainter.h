@@ -5,6 +5,7 @@
 #include "timelinedensity.h"
 #include "timelinelayout.h"
 
+#include <QBrush>
 #include <QColor>
 #include <QRectF>
 #include <vector>
@@ -77,6 +78,7 @@ void paintTimeline(QPainter &painter, const TimelineFrame &frame);
 // What each colour means, in a strip `area` high (kTimelineLegendHeight): under the console's timeline and a report's.
 void paintTimelineLegend(QPainter &painter, const QRectF &area, const TimelineColors &colors);
 QColor timelineMarkerColor(TimelineMarker::Kind kind);
+QBrush timelineUnknownBrush(); // the hatch over an Interrupted run after its last event
 
 // A still picture of a whole layout for a report (timelinefigure.cpp): its size at `width` (every lane, nothing scrolled), and the drawing
 // into `area` of that size. Bars when they can be told apart, else density; light colours.

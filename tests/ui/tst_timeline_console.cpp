@@ -248,6 +248,9 @@ void TestTimeline::brushSetsTheTimeFilter()
     // "All time" takes the range away and shows everything again.
     auto *allTime = w->timelinePane()->findChild<QToolButton *>(QStringLiteral("timelineAllTime"));
     QVERIFY(allTime && allTime->isVisible());
+    // A layout of the brushed operations still being built (a followed source's append) is not the one fitted.
+    w->timelinePane()->setOperations(w->operationsPane()->resultData(), w->operationsPane()->resultRows(), m_t0 + 60 * kMinute);
+    QVERIFY(w->timelinePane()->isBusy());
     allTime->click();
     QCOMPARE(w->filterBar()->filter().since, kNoTime);
     QTRY_COMPARE(w->operationsPane()->shown(), size_t(9));
@@ -274,6 +277,14 @@ void TestTimeline::wheelZoomKeepsThePointUnderThePointer()
     QCOMPARE(canvas->to() - canvas->from(), span);
     QTest::keyClick(canvas, Qt::Key_Plus);
     QVERIFY(canvas->to() - canvas->from() < span);
+    // With a run selected in view, + zooms around it: it stays where it is.
+    QTest::keyClick(canvas, Qt::Key_Home);
+    const uint32_t purge = w->session()->data()->findOperation(0, "done");
+    w->operationsPane()->selectOperation(purge);
+    const double before = centreOf(canvas, purge).x();
+    QVERIFY(std::abs(before - canvas->frameGeometry().plot().center().x()) > 100); // not at the middle
+    QTest::keyClick(canvas, Qt::Key_Plus);
+    QVERIFY(std::abs(centreOf(canvas, purge).x() - before) <= 2);
 }
 
 void TestTimeline::filterApplies()

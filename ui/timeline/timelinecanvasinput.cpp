@@ -53,6 +53,8 @@ QString TimelineCanvas::barToolTip(const TimelineBar &bar) const
     html += tr("Started: %1<br>").arg(time.format(started));
     if (bar.open)
         html += tr("Still %1 (%2 so far)<br>").arg(statusName(bar.status).toLower(), TimeDisplay::duration(end - started));
+    else if (bar.cutShort && o.evidence == Evidence::Assumed) // a log taken after a crash: no time at all
+        html += tr("Last event: %1<br>Cut short: when is not known<br>").arg(time.format(d.events().time(o.latestRow)));
     else if (bar.cutShort) // when it died is not known: between its last event and the evidence
         html += tr("Last event: %1<br>Cut short by: %2<br>").arg(time.format(d.events().time(o.latestRow)), time.format(end));
     else

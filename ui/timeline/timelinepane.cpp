@@ -81,7 +81,7 @@ void TimelinePane::createBar()
     m_allTime->setAutoRaise(true);
     m_allTime->hide();
     connect(m_allTime, &QToolButton::clicked, this, [this] {
-        m_fitNext = true;
+        m_fitRequested = true; // the operations handed over next are those of the filter without its range
         Q_EMIT allTimeRequested();
     });
     bar->addWidget(m_allTime);
@@ -99,6 +99,7 @@ void TimelinePane::setOperations(std::shared_ptr<const Dataset> data, std::vecto
     m_ops = std::move(ops);
     m_now = now;
     m_dirty = true;
+    m_fitOps = std::exchange(m_fitRequested, false) || m_fitOps;
     build();
 }
 
@@ -121,6 +122,7 @@ void TimelinePane::build()
     }
     m_layoutCancel = std::make_shared<std::atomic_bool>(false);
     m_building = m_data;
+    m_fitBuilding = std::exchange(m_fitOps, false);
     m_laying = true;
     if (!m_canvas->layout())
         m_canvas->setMessage(tr("Laying out %1 operations…").arg(QLocale().toString(qulonglong(m_ops.size()))));
@@ -140,7 +142,7 @@ void TimelinePane::built()
         m_densities.clear();
         m_canvas->setMessage(tr("No operation matches the filter"));
         m_canvas->setContent(m_building, layout);
-        if (std::exchange(m_fitNext, false))
+        if (std::exchange(m_fitBuilding, false))
             m_canvas->fitAll();
         updateSummary();
         requestDensity();
@@ -166,18 +168,25 @@ TimelinePane::DensityKey TimelinePane::densityKeyForView() const
     return {m_generation, level, aligned - int64_t(columns) * step, step, binned};
 }
 
+// Of the layout shown, of the view's zoom level, and covering the view.
+bool TimelinePane::servesView(const DensityKey &key, const TimelineDensity &density) const
+{
+    const DensityKey view = densityKeyForView();
+    return key.generation == view.generation && key.level == view.level && density.from <= m_canvas->from()
+        && density.to >= m_canvas->to();
+}
+
 void TimelinePane::requestDensity()
 {
     if (!m_canvas->layout() || !m_canvas->wantsDensity())
         return;
     const DensityKey key = densityKeyForView();
-    for (const auto &[k, density] : m_densities) // one of this zoom level that covers the view
-        if (k.generation == key.generation && k.level == key.level && density->from <= m_canvas->from()
-            && density->to >= m_canvas->to()) {
+    m_wanted = key; // what a binning that ends meanwhile is measured against
+    for (const auto &[k, density] : m_densities)
+        if (servesView(k, *density)) {
             m_canvas->setDensity(density);
             return;
         }
-    m_wanted = key;
     if (m_binningNow)
         return; // binned() asks for the newest
     m_binning = key;
@@ -199,9 +208,11 @@ void TimelinePane::binned()
         m_densities.emplace_back(m_binning, density);
         if (m_densities.size() > kDensitiesKept)
             m_densities.erase(m_densities.begin());
-        m_canvas->setDensity(density);
     }
-    if (!(m_wanted == m_binning))
+    // Shown when it serves the view as it is now; else the view moved on meanwhile: its own (cached or binned).
+    if (density && servesView(m_binning, *density))
+        m_canvas->setDensity(density);
+    else
         requestDensity();
     if (!isBusy())
         Q_EMIT settled();

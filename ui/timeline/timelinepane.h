@@ -59,7 +59,8 @@ private:
     QScrollBar *m_scroll;
     QLabel *m_summary;
     QToolButton *m_allTime;
-    bool m_fitNext = false; // "All time" was asked for: fit the layout that comes of it
+    // "All time" was asked for: the layout of the operations handed over next is fitted (not one still being built).
+    bool m_fitRequested = false, m_fitOps = false, m_fitBuilding = false;
     // What to lay out next, and whether that is still to do.
     std::shared_ptr<const Dataset> m_data, m_building;
     std::vector<uint32_t> m_ops;
@@ -79,6 +80,7 @@ private:
         bool operator==(const DensityKey &) const = default;
     } m_binning, m_wanted;
     DensityKey densityKeyForView() const;
+    bool servesView(const DensityKey &key, const TimelineDensity &density) const;
     uint64_t m_generation = 0; // of the canvas' layout: a density binned for an earlier one is dropped
     std::vector<std::pair<DensityKey, DensityPtr>> m_densities; // the last few binned, newest last
     bool m_syncing = false;
