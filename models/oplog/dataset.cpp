@@ -323,8 +323,8 @@ int64_t Dataset::duration(uint32_t op, int64_t now) const
     if (o.startedAt == kNoTime)
         return kNoTime;
     if (o.endedAt != kNoTime)
-        return std::max<int64_t>(0, o.endedAt - o.startedAt);
-    return o.status == Status::Running || o.status == Status::Queued ? std::max<int64_t>(0, now - o.startedAt)
+        return elapsedMs(o.startedAt, o.endedAt);
+    return o.status == Status::Running || o.status == Status::Queued ? elapsedMs(o.startedAt, now)
                                                                       : kNoTime;
 }
 
@@ -345,7 +345,7 @@ bool Dataset::isStale(uint32_t op, int64_t now) const
     const Operation &o = m_ops[op];
     if (o.status != Status::Running)
         return false;
-    return now - m_events.time(o.statusRow) > staleLimit(m_events.source(o.firstRow), module(op), name(op));
+    return elapsedMs(m_events.time(o.statusRow), now) > staleLimit(m_events.source(o.firstRow), module(op), name(op));
 }
 
 bool Dataset::needsAttention(uint32_t op, int64_t now) const

@@ -12,6 +12,14 @@ namespace oplens {
 // An event or operation time that is not known (epoch milliseconds otherwise).
 constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
 
+// How long from `from` to `to` (ms): 0 when `to` is not later, and at most the largest int64: a file may say any 64-bit
+// startTime, so durations of such times must not overflow.
+inline int64_t elapsedMs(int64_t from, int64_t to)
+{
+    int64_t d = 0;
+    return to <= from ? 0 : __builtin_sub_overflow(to, from, &d) ? std::numeric_limits<int64_t>::max() : d;
+}
+
 enum class EventKind : uint8_t { Queued, Started, Finished, Failed, Aborted, Interrupted, ServiceStarted, Other };
 
 // The six statuses, plus Unknown for an operation whose events are all of unknown types.

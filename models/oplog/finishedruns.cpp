@@ -66,6 +66,12 @@ private:
 
 int64_t rankOf(size_t runs) { return int64_t((runs * 95 + 99) / 100); }
 
+// Three times a duration (of the percentile), at most the largest int64: durations of a file's absurd times are huge.
+int64_t threeTimes(int64_t duration)
+{
+    return duration > std::numeric_limits<int64_t>::max() / 3 ? std::numeric_limits<int64_t>::max() : 3 * duration;
+}
+
 // The Stale limit of a kind of operation from the durations of its Finished runs (docs/oplog.md section 3): three
 // times the 95th percentile, with the durations made into the two heaps of Durations that appends keep up.
 template <typename Durations>
@@ -79,7 +85,7 @@ int64_t staleLimitOf(std::vector<int64_t> list, Durations &d)
     std::make_heap(d.upper.begin(), d.upper.end(), std::greater<>());
     d.lower = std::move(list);
     d.heaps = true;
-    return 3 * d.lower.front();
+    return threeTimes(d.lower.front());
 }
 
 // The latest end of a Finished run per bucket of run keys (64 Ki buckets: 512 KiB).
@@ -119,7 +125,7 @@ int64_t addDuration(Durations &d, int64_t duration)
         push(d.upper, pop(d.lower, std::less<>()), std::greater<>());
     while (d.lower.size() < rank)
         push(d.lower, pop(d.upper, std::greater<>()), std::less<>());
-    return 3 * d.lower.front();
+    return threeTimes(d.lower.front());
 }
 
 // The latest Finished run of a run key.
@@ -227,7 +233,7 @@ void Dataset::computeFromFinishedRuns(std::vector<Candidate> *candidates)
         noteFinished(m_runs.latestFinished, m_events.runKey(op), o.endedAt);
         const Row first = o.firstRow;
         const uint32_t group = groups.indexOf({m_events.module(first), m_events.name(first), m_events.source(first)});
-        groups.durations(group).push_back(std::max<int64_t>(0, o.endedAt - o.startedAt));
+        groups.durations(group).push_back(elapsedMs(o.startedAt, o.endedAt));
         if (candidates->empty())
             continue;
         Run *run = latest.find(m_events.runKey(op));
@@ -305,7 +311,7 @@ void Dataset::addFinishedDuration(uint32_t op, std::vector<StaleKey> &limitChang
 {
     const Operation &o = m_ops[op];
     const StaleKey key = kindOf(op);
-    const int64_t limit = addDuration(m_runs.durations[key], std::max<int64_t>(0, o.endedAt - o.startedAt));
+    const int64_t limit = addDuration(m_runs.durations[key], elapsedMs(o.startedAt, o.endedAt));
     if (limit != kNoTime) {
         const auto was = m_staleLimits.find(key);
         if (was == m_staleLimits.end() || was->second != limit) {
