@@ -1,5 +1,7 @@
 #include "timelinepane.h"
 
+#include "workerpool.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
@@ -126,7 +128,7 @@ void TimelinePane::build()
     m_laying = true;
     if (!m_canvas->layout())
         m_canvas->setMessage(tr("Laying out %1 operations…").arg(QLocale().toString(qulonglong(m_ops.size()))));
-    m_layoutWatcher.setFuture(QtConcurrent::run(
+    m_layoutWatcher.setFuture(QtConcurrent::run(workerPool(),
         [data = m_data, ops = m_ops, now = m_now, cancel = m_layoutCancel]() -> LayoutPtr {
             auto layout = std::make_shared<TimelineLayout>(TimelineLayout::build(*data, ops, now, cancel.get()));
             return cancel->load() ? nullptr : LayoutPtr(std::move(layout));
@@ -192,7 +194,7 @@ void TimelinePane::requestDensity()
     m_binning = key;
     m_binningNow = true;
     m_densityCancel = std::make_shared<std::atomic_bool>(false);
-    m_densityWatcher.setFuture(QtConcurrent::run(
+    m_densityWatcher.setFuture(QtConcurrent::run(workerPool(),
         [layout = m_canvas->sharedLayout(), key, cancel = m_densityCancel]() -> DensityPtr {
             const int64_t to = key.from + key.step * key.columns;
             auto density = std::make_shared<TimelineDensity>(binTimeline(*layout, key.from, to, key.columns, cancel.get()));
