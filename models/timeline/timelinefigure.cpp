@@ -50,8 +50,7 @@ void paintTimelineLegend(QPainter &p, const QRectF &area, const TimelineColors &
 TimelineFrame timelineFigureFrame(const TimelineLayout &layout, const QRectF &area, bool utc, double scrollY,
                                   TimelineDensity &density)
 {
-    const int64_t span = std::max<int64_t>(layout.fitLast() - layout.fitFirst(), 60 * 1000);
-    const int64_t from = layout.fitFirst() - span / 50, to = layout.fitLast() + span / 50;
+    const auto [from, to] = layout.fitRange();
     TimelineFrame frame;
     frame.layout = &layout;
     frame.geometry = TimelineGeometry(layout, area, kTimelineFigureLabelWidth, from, to, scrollY);

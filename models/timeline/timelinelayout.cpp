@@ -15,6 +15,13 @@ bool cancelled(const std::atomic_bool *cancel) { return cancel && cancel->load(s
 
 int64_t shown(int64_t time) { return std::clamp(time, -TimelineLayout::kTimeLimit, TimelineLayout::kTimeLimit); }
 
+// Widens [first, last] (kNoTime for both: empty) to take in `time`.
+void widen(int64_t &first, int64_t &last, int64_t time)
+{
+    first = first == kNoTime ? time : std::min(first, time);
+    last = last == kNoTime ? time : std::max(last, time);
+}
+
 // Dataset::span(): from its first event to its end, to now while it is Queued or Running, an Interrupted one to its
 // evidence; the part before its first Started event is its wait in the queue.
 TimelineBar makeBar(const Dataset &data, uint32_t op, int64_t now)
@@ -139,6 +146,7 @@ void TimelineLayout::packLane(uint16_t lane, std::vector<TimelineBar> &bars)
     std::priority_queue<uint16_t, std::vector<uint16_t>, std::greater<uint16_t>> free;
     uint16_t rows = 0;
     for (TimelineBar &bar : bars) {
+        bar.lane = lane;
         while (!busy.empty() && busy.top().first <= bar.start) {
             free.push(busy.top().second);
             busy.pop();
@@ -154,11 +162,9 @@ void TimelineLayout::packLane(uint16_t lane, std::vector<TimelineBar> &bars)
             const int64_t until = std::max(busy.top().first, holds);
             busy.pop();
             busy.push({until, bar.subRow});
-            bar.lane = lane;
             continue;
         }
         busy.push({holds, bar.subRow});
-        bar.lane = lane;
     }
     std::sort(bars.begin(), bars.end(), [](const TimelineBar &a, const TimelineBar &b) {
         return a.subRow != b.subRow ? a.subRow < b.subRow : a.start != b.start ? a.start < b.start : a.op < b.op;
@@ -187,8 +193,8 @@ void TimelineLayout::index(const Dataset &data)
         m_maxEnd[i] = row == previousRow ? std::max(m_maxEnd[i - 1], bar.end) : bar.end;
         previousRow = row;
         m_barOfOp[bar.op] = i;
-        m_first = m_first == kNoTime ? bar.start : std::min(m_first, bar.start);
-        m_last = m_last == kNoTime ? bar.end : std::max(m_last, bar.end);
+        widen(m_first, m_last, bar.start);
+        widen(m_first, m_last, bar.end);
     }
     for (TimelineBar &bar : m_bars)
         bar.restartOf = barOf(data.operation(bar.op).restartOf);
@@ -200,24 +206,26 @@ void TimelineLayout::index(const Dataset &data)
     for (const TimelineBar &bar : m_bars) { // an open bar by its start: it runs to now, which may be years later
         anyOpen = anyOpen || bar.open;
         for (const int64_t t : {bar.start, bar.open ? bar.start : bar.end})
-            if (t >= kBelievableSince && t <= believableUntil) {
-                m_fitFirst = m_fitFirst == kNoTime ? t : std::min(m_fitFirst, t);
-                m_fitLast = m_fitLast == kNoTime ? t : std::max(m_fitLast, t);
-            }
+            if (t >= kBelievableSince && t <= believableUntil)
+                widen(m_fitFirst, m_fitLast, t);
     }
     // ... but a live server's now is part of the picture: when it is near, relative to what is shown.
     if (anyOpen && m_fitLast != kNoTime && m_now > m_fitLast
         && m_now - m_fitLast <= std::max<int64_t>((m_fitLast - m_fitFirst) / 4, 24LL * 3600 * 1000))
         m_fitLast = m_now;
     if (m_bars.empty())
-        for (const TimelineMarker &m : m_markers) {
-            m_first = m_first == kNoTime ? m.time : std::min(m_first, m.time);
-            m_last = m_last == kNoTime ? m.time : std::max(m_last, m.time);
-        }
+        for (const TimelineMarker &m : m_markers)
+            widen(m_first, m_last, m.time);
     if (m_fitFirst == kNoTime) {
         m_fitFirst = m_first;
         m_fitLast = m_last;
     }
+}
+
+std::pair<int64_t, int64_t> TimelineLayout::fitRange() const
+{
+    const int64_t margin = std::max<int64_t>(m_fitLast - m_fitFirst, 60 * 1000) / 50;
+    return {m_fitFirst - margin, m_fitLast + margin};
 }
 
 uint32_t TimelineLayout::barOf(uint32_t op) const { return op < m_barOfOp.size() ? m_barOfOp[op] : kNone; }

@@ -68,6 +68,9 @@ public:
     // whole extent when none is.
     int64_t fitFirst() const { return m_fitFirst; }
     int64_t fitLast() const { return m_fitLast; }
+    // The range "fit all" shows, the console's and a report's alike: fitFirst() to fitLast() with a fiftieth of that
+    // (of a minute at least) on either side.
+    std::pair<int64_t, int64_t> fitRange() const;
     bool empty() const { return m_bars.empty() && m_markers.empty(); }
     uint32_t rowCount() const { return uint32_t(m_rowBegin.empty() ? 0 : m_rowBegin.size() - 1); } // every sub-row
 

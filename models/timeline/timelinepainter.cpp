@@ -8,7 +8,6 @@
 #include <QFontMetricsF>
 #include <QImage>
 #include <QPainter>
-#include <QPainterPath>
 
 #include <algorithm>
 #include <cmath>
@@ -18,11 +17,6 @@ namespace oplens {
 namespace {
 
 constexpr double kFar = 1e6; // pixels: a bar that runs far out of view is cut here (painters dislike huge numbers)
-
-QColor markerColor(TimelineMarker::Kind kind)
-{
-    return kind == TimelineMarker::Kind::AgentRecovery ? QColor(0x00, 0x83, 0x8F) : QColor(0x8E, 0x24, 0xAA);
-}
 
 // Bar names and markers' labels: a size smaller than the lanes' and the axis'.
 void useSmallFont(QPainter &p)
@@ -95,22 +89,18 @@ void paintAxis(QPainter &p, const TimelineFrame &f)
     p.restore();
 }
 
-// The rows in view, and for each its bars in view; `draw` gets each bar's index.
-template <typename Draw>
-void forBarsInView(const TimelineFrame &f, Draw draw)
+// The bars in view, sub-row by sub-row, each sub-row's in start order (by index in the layout's bars).
+std::vector<uint32_t> barsInView(const TimelineFrame &f)
 {
     const TimelineGeometry &g = f.geometry;
     const int64_t pad = int64_t(std::ceil(3 * g.msPerPixel())); // bars at least 2 px wide reach a little left
     std::vector<uint32_t> inView;
     for (uint32_t row = 0; row < f.layout->rowCount(); ++row) {
         const double top = g.rowTop(row);
-        if (top > g.plot().bottom() || top + TimelineGeometry::kRowHeight < g.plot().top())
-            continue;
-        inView.clear();
-        f.layout->barsIn(row, g.from() - pad, g.to() + pad, inView);
-        for (const uint32_t i : inView)
-            draw(i);
+        if (top <= g.plot().bottom() && top + TimelineGeometry::kRowHeight >= g.plot().top())
+            f.layout->barsIn(row, g.from() - pad, g.to() + pad, inView);
     }
+    return inView;
 }
 
 // An Interrupted run: after its last event it is not known when it died, only that the service's restart (the
@@ -174,29 +164,31 @@ void paintBars(QPainter &p, const TimelineFrame &f)
     const auto &bars = f.layout->bars();
     const TimelineGeometry &g = f.geometry;
     useSmallFont(p);
+    const std::vector<uint32_t> inView = barsInView(f); // looked up once for the three passes
     // Restart links first, under the bars: from the end of what was cut short to the start of its restart.
-    forBarsInView(f, [&](uint32_t i) {
+    for (const uint32_t i : inView) {
         const TimelineBar &bar = bars[i];
         if (bar.restartOf == kNone)
-            return;
+            continue;
         const QRectF from = clampedX(g.barRect(bars[bar.restartOf]), g.plot()), to = clampedX(g.barRect(bar), g.plot());
         QColor link = statusColor(bar.status, bar.stale);
         link.setAlpha(160);
         p.setPen(QPen(link, 1.2, Qt::DashLine));
         p.drawLine(QPointF(from.right(), from.center().y()), QPointF(to.left(), to.center().y()));
-    });
-    forBarsInView(f, [&](uint32_t i) { paintBar(p, f, bars[i], clampedX(g.barRect(bars[i]), g.plot())); });
+    }
+    for (const uint32_t i : inView)
+        paintBar(p, f, bars[i], clampedX(g.barRect(bars[i]), g.plot()));
     if (!f.data)
         return;
     // The names over every bar, so that no later bar covers one.
     const QFontMetricsF metrics(p.font());
     std::vector<double> nameEnd(f.layout->rowCount(), -1e9); // per sub-row, where its last name ends
     p.setPen(QColor(Qt::white));
-    forBarsInView(f, [&](uint32_t i) {
+    for (const uint32_t i : inView) {
         const TimelineBar &bar = bars[i];
         double &end = nameEnd[f.layout->lanes()[bar.lane].firstRow + bar.subRow];
         paintName(p, f, bar, clampedX(g.barRect(bar), g.plot()), metrics, end);
-    });
+    }
 }
 
 // The bar under the pointer and the selected one, outlined: over bars and over density alike.
@@ -317,6 +309,13 @@ void paintDensity(QPainter &p, const TimelineFrame &f)
     }
 }
 
+// The frame marks now (following) and now is in its range.
+bool nowInView(const TimelineFrame &f)
+{
+    const int64_t now = f.layout->now();
+    return f.showNow && now >= f.geometry.from() && now <= f.geometry.to();
+}
+
 // Where "now" is said, in the strip under the axis' times.
 QRectF nowLabelBox(const TimelineGeometry &g, int64_t now)
 {
@@ -346,7 +345,7 @@ void paintMarkerLines(QPainter &p, const TimelineFrame &f)
     const auto [first, last] = markersInView(f);
     for (auto it = first; it != last; ++it) {
         const double x = std::round(g.x(it->time)) + 0.5;
-        const QColor color = markerColor(it->kind);
+        const QColor color = timelineMarkerColor(it->kind);
         QColor faint = color;
         faint.setAlpha(110);
         p.setPen(QPen(faint, 1, Qt::DashLine));
@@ -368,13 +367,12 @@ void paintMarkerLabels(QPainter &p, const TimelineFrame &f)
     const QFontMetricsF metrics(p.font());
     const bool manyLanes = f.layout->lanes().size() > 1;
     double labelEnd = -1e9;
-    const int64_t now = f.layout->now();
-    const QRectF nowBox = f.showNow && now >= g.from() && now <= g.to() ? nowLabelBox(g, now) : QRectF();
+    const QRectF nowBox = nowInView(f) ? nowLabelBox(g, f.layout->now()) : QRectF();
     const auto [first, last] = markersInView(f);
     for (auto it = first; it != last; ++it) {
         const TimelineMarker &m = *it;
         const double x = std::round(g.x(m.time)) + 0.5;
-        const QColor color = markerColor(m.kind);
+        const QColor color = timelineMarkerColor(m.kind);
         QString text = m.label + QStringLiteral(" ") + timelineTimeText(m.time, f.utc).mid(11, 5);
         if (manyLanes)
             text = f.layout->lanes()[m.lane].label.section(QLatin1Char('.'), 0, 0) + QStringLiteral(": ") + text;
@@ -401,8 +399,8 @@ void paintNowAndBrush(QPainter &p, const TimelineFrame &f)
 {
     const TimelineGeometry &g = f.geometry;
     const QRectF plot = g.plot();
-    const int64_t now = f.layout->now();
-    if (f.showNow && now >= g.from() && now <= g.to()) {
+    if (nowInView(f)) {
+        const int64_t now = f.layout->now();
         const double x = std::round(g.x(now)) + 0.5;
         p.setPen(QPen(f.colors.highlight, 1.5));
         p.drawLine(QPointF(x, plot.top() - 6), QPointF(x, plot.bottom()));
@@ -447,7 +445,10 @@ void paintTimeline(QPainter &painter, const TimelineFrame &frame)
     painter.restore();
 }
 
-QColor timelineMarkerColor(TimelineMarker::Kind kind) { return markerColor(kind); }
+QColor timelineMarkerColor(TimelineMarker::Kind kind)
+{
+    return kind == TimelineMarker::Kind::AgentRecovery ? QColor(0x00, 0x83, 0x8F) : QColor(0x8E, 0x24, 0xAA);
+}
 
 QBrush timelineUnknownBrush() { return QBrush(QColor(0x6D, 0x0F, 0x0F, 170), Qt::BDiagPattern); }
 

@@ -109,9 +109,9 @@ void TimelineCanvas::fitAll()
 {
     if (!m_layout || m_layout->empty())
         return;
-    const int64_t span = std::max<int64_t>(m_layout->fitLast() - m_layout->fitFirst(), 60 * 1000);
+    const auto [from, to] = m_layout->fitRange();
     m_scrollY = 0;
-    setRange(m_layout->fitFirst() - span / 50, m_layout->fitLast() + span / 50);
+    setRange(from, to);
     update();
     Q_EMIT viewChanged();
 }
@@ -258,8 +258,9 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     painter.fillRect(legend, frame.colors.background);
     if (m_layout && !m_layout->lanes().empty())
         paintTimelineLegend(painter, legend, frame.colors);
-    const bool binning = m_drewDensity && (!m_density || m_density->from != m_from || m_density->to != m_to);
-    const QString note = !m_layout || m_layout->lanes().empty() ? m_message : binning && !m_density ? tr("Counting…") : QString();
+    const QString note = !m_layout || m_layout->lanes().empty() ? m_message
+                         : m_drewDensity && !m_density           ? tr("Counting…") // none binned yet for this layout
+                                                                 : QString();
     if (!note.isEmpty()) {
         painter.setPen(frame.colors.mutedText);
         painter.drawText(rect(), Qt::AlignCenter, note);

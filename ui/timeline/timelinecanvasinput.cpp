@@ -169,9 +169,7 @@ void TimelineCanvas::mouseReleaseEvent(QMouseEvent *event)
     if (!m_moved)
         if (const uint32_t bar = barAt(event->position()); bar != kNone) {
             const uint32_t op = m_layout->bars()[bar].op;
-            m_selectedKey = {m_data->source(op), m_data->events().ids().text(op)};
-            resolveSelection();
-            update();
+            selectOperation(*m_data, op);
             Q_EMIT operationClicked(op);
         }
 }

@@ -183,7 +183,6 @@ void TimelinePane::requestDensity()
     if (!m_canvas->layout() || !m_canvas->wantsDensity())
         return;
     const DensityKey key = densityKeyForView();
-    m_wanted = key; // what a binning that ends meanwhile is measured against
     for (const auto &[k, density] : m_densities)
         if (servesView(k, *density)) {
             m_canvas->setDensity(density);

@@ -78,7 +78,7 @@ private:
         int64_t from = 0, step = 1;
         int columns = 0;
         bool operator==(const DensityKey &) const = default;
-    } m_binning, m_wanted;
+    } m_binning; // what the density worker bins; shown when it ends only if it still serves the view
     DensityKey densityKeyForView() const;
     bool servesView(const DensityKey &key, const TimelineDensity &density) const;
     uint64_t m_generation = 0; // of the canvas' layout: a density binned for an earlier one is dropped
