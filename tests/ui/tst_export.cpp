@@ -281,7 +281,7 @@ private Q_SLOTS:
             const qsizetype table = text.indexOf(columnTitle(events ? ViewKind::Events : ViewKind::Operations,
                                                              events ? int(EventColumn::OperationId) : int(OperationColumn::OperationId)));
             QVERIFY2(timeline > text.indexOf(QStringLiteral("By module")) && table > timeline, qPrintable(text.left(3000)));
-            for (const QString host : {QStringLiteral("mail1.example.com"), QStringLiteral("mail2.example.com")}) {
+            for (const QString &host : {QStringLiteral("mail1.example.com"), QStringLiteral("mail2.example.com")}) {
                 const qsizetype label = text.indexOf(host + QLatin1Char('\n'), timeline);
                 QVERIFY2(label > timeline && label < table, qPrintable(text.mid(timeline, 2000)));
             }
