@@ -16,22 +16,6 @@
 
 namespace oplens::ui {
 
-// Compared as the runner compares them (comparableParameters): `origin` left out, keys sorted.
-uint32_t activeDuplicate(const Dataset &data, uint32_t op)
-{
-    const EventStore &s = data.events();
-    const std::string wanted = comparableParameters(s.parameters(data.operation(op).latestRow));
-    for (uint32_t other = 0; other < data.operationCount(); ++other) {
-        const Operation &o = data.operation(other);
-        if (other == op || !data.exists(other) || (o.status != Status::Queued && o.status != Status::Running)
-            || data.source(other) != data.source(op) || data.module(other) != data.module(op) || data.name(other) != data.name(op))
-            continue;
-        if (comparableParameters(s.parameters(o.latestRow)) == wanted)
-            return other;
-    }
-    return kNone;
-}
-
 QString duplicateText(const Dataset &data, uint32_t duplicate, int64_t now)
 {
     const Operation &o = data.operation(duplicate);

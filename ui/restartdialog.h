@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dataset.h"
+#include "restartplan.h" // activeDuplicate()
 
 #include <QDialog>
 
@@ -27,9 +28,6 @@ private:
     QPushButton *m_ok;
 };
 
-// An operation of the same source as `op`, Queued or Running, with its module, name and parameters (`origin` aside):
-// the agent and the runner refuse to restart `op` while it is active. kNone when there is none.
-uint32_t activeDuplicate(const Dataset &data, uint32_t op);
 // "a SmartScan with the same parameters is running (started 10 min ago)".
 QString duplicateText(const Dataset &data, uint32_t duplicate, int64_t now);
 

@@ -261,7 +261,9 @@ void AgentServer::serveRestart(const Call &call, const QString &operationId)
         return refuse(result.status, result.error);
     ++m_restarts[QStringLiteral("accepted")];
     audited.insert(QStringLiteral("operationId"), result.operationId);
-    const QJsonObject answer{{QStringLiteral("operationId"), result.operationId}, {QStringLiteral("restartOf"), result.restartOf}};
+    // `log`: where the new operation is recorded, for a client that follows it to its end.
+    const QJsonObject answer{{QStringLiteral("operationId"), result.operationId}, {QStringLiteral("restartOf"), result.restartOf},
+                             {QStringLiteral("log"), m_config.oplogs[m_config.runnerOplog].id}};
     respond(call, 202, QJsonDocument(answer).toJson(QJsonDocument::Compact), audited);
 }
 

@@ -144,7 +144,7 @@ void AgentClient::restart(const QString &operationId, const QString &reason, con
                           QObject *context, std::function<void(const RestartAnswer &)> done)
 {
     if (const QString why = refusal(); !why.isEmpty()) {
-        done({0, {}, why});
+        done({0, {}, why, {}});
         return;
     }
     QNetworkRequest r = request(QStringLiteral("/v1/operations/%1/restart").arg(QString::fromUtf8(QUrl::toPercentEncoding(operationId))),
@@ -162,9 +162,11 @@ void AgentClient::restart(const QString &operationId, const QString &reason, con
         answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError)
             answer.status = 0; // given up on: its status line came, the whole answer did not
-        if (answer.launched())
-            answer.operationId = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("operationId")).toString();
-        else
+        if (answer.launched()) {
+            const QJsonObject launched = QJsonDocument::fromJson(reply->readAll()).object();
+            answer.operationId = launched.value(QStringLiteral("operationId")).toString();
+            answer.log = launched.value(QStringLiteral("log")).toString();
+        } else
             answer.error = describeNetworkFailure(reply, spec);
         done(answer);
     });

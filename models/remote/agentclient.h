@@ -22,6 +22,7 @@ struct RestartAnswer {
     int status = 0;      // the agent's HTTP status; 0 when there was no answer (or the request was refused here)
     QString operationId; // the new operation's, when launched
     QString error;       // one line: why not (describeNetworkFailure), when not launched
+    QString log;         // when launched: the agent's oplog it is recorded in (its runnerOplog); empty from an older agent
     bool launched() const { return status == 202; }
 };
 
