@@ -436,6 +436,7 @@ private Q_SLOTS:
         QVERIFY2(r.status == 202, r.describe());
         const QString id = r.json().value(u"operationId"_s).toString();
         QCOMPARE(r.json().value(u"restartOf"_s).toString(), kInterrupted);
+        QCOMPARE(r.json().value(u"log"_s).toString(), u"main"_s); // where it is recorded: the runnerOplog, followed by batches
         QVERIFY(!id.isEmpty() && id != kInterrupted);
 
         QTRY_COMPARE(typesOf(f.agent->oplog, id), QStringList({u"Queued"_s, u"Started"_s, u"Finished"_s}));
