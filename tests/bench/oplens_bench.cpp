@@ -7,6 +7,7 @@
 //
 //   oplens_bench [--events N] [--file PATH] [--keep]   N defaults to 2000000; an existing PATH is read as it is, a
 //   missing one is written. A generated file is removed at the end unless --keep. Use a Release/RelWithDebInfo build.
+#include "bench_restartplan.h"
 #include "dataset.h"
 #include "oplogreader.h"
 #include "sourcereading.h"
@@ -481,6 +482,7 @@ int main(int argc, char **argv)
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
     std::vector<uint32_t> ops = printFilters(data, now);
     printSorts(data, std::move(ops), now);
+    printRestartPlan(data);
     printFollowing(data, path);
     printSmallFiles();
     if (ctl)
