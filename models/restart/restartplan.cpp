@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 namespace oplens {
 
@@ -59,22 +60,37 @@ QString evidenceOf(const Dataset &data, uint32_t op, bool utc)
     return {};
 }
 
-} // namespace
-
-uint32_t activeDuplicate(const Dataset &data, uint32_t op)
+// The Queued and Running operations by source, module and name: a plan of many looks its duplicates up here, once
+// over the dataset, not once per operation (1,194 interrupted of 800k operations: 3.7 s before).
+class ActiveOperations
 {
-    const std::string wanted = comparableParameters(parametersRunWith(data, op));
-    for (uint32_t other = 0; other < data.operationCount(); ++other) {
-        if (other == op || !data.exists(other) || !isActive(data.operation(other).status) || data.source(other) != data.source(op)
-            || data.module(other) != data.module(op) || data.name(other) != data.name(op))
-            continue;
-        if (comparableParameters(parametersRunWith(data, other)) == wanted)
-            return other;
+public:
+    explicit ActiveOperations(const Dataset &data)
+    {
+        for (uint32_t op = 0; op < data.operationCount(); ++op)
+            if (data.exists(op) && isActive(data.operation(op).status))
+                m_byKind[kindOf(data, op)].push_back(op);
     }
-    return kNone;
-}
+    uint32_t duplicateOf(const Dataset &data, uint32_t op) const
+    {
+        const auto kind = m_byKind.find(kindOf(data, op));
+        if (kind == m_byKind.end())
+            return kNone;
+        const std::string wanted = comparableParameters(parametersRunWith(data, op));
+        for (const uint32_t other : kind->second)
+            if (other != op && comparableParameters(parametersRunWith(data, other)) == wanted)
+                return other;
+        return kNone;
+    }
 
-QString restartRefusal(const Dataset &data, uint32_t op, const RestartSource &source, bool utc)
+private:
+    using Kind = std::tuple<uint16_t, uint32_t, uint32_t>;
+    static Kind kindOf(const Dataset &data, uint32_t op) { return {data.source(op), data.module(op), data.name(op)}; }
+    std::map<Kind, std::vector<uint32_t>> m_byKind;
+};
+
+// restartRefusal(), with the duplicates looked up in `active`.
+QString refusalOf(const Dataset &data, uint32_t op, const RestartSource &source, bool utc, const ActiveOperations &active)
 {
     if (!data.exists(op))
         return tr("no such operation");
@@ -89,9 +105,21 @@ QString restartRefusal(const Dataset &data, uint32_t op, const RestartSource &so
         return tr("finished since: %1").arg(data.supersededReason(op, utc));
     if (const QString why = sourceRefusal(data, op, source); !why.isEmpty())
         return why;
-    if (const uint32_t twin = activeDuplicate(data, op); twin != kNone)
+    if (const uint32_t twin = active.duplicateOf(data, op); twin != kNone)
         return duplicateRefusal(data, twin);
     return {};
+}
+
+} // namespace
+
+uint32_t activeDuplicate(const Dataset &data, uint32_t op)
+{
+    return ActiveOperations(data).duplicateOf(data, op);
+}
+
+QString restartRefusal(const Dataset &data, uint32_t op, const RestartSource &source, bool utc)
+{
+    return refusalOf(data, op, source, utc, ActiveOperations(data));
 }
 
 std::vector<PlanItem> makeRestartPlan(const Dataset &data, const std::vector<uint32_t> &ops,
@@ -108,6 +136,7 @@ std::vector<PlanItem> makeRestartPlan(const Dataset &data, const std::vector<uin
     order.erase(std::unique(order.begin(), order.end()), order.end());
 
     const EventStore &s = data.events();
+    const ActiveOperations active(data);
     const RestartSource gone;
     // By source, module, name and comparable parameters: the item restarted for them.
     std::map<std::tuple<uint16_t, uint32_t, uint32_t, std::string>, QString> restarted;
@@ -128,7 +157,7 @@ std::vector<PlanItem> makeRestartPlan(const Dataset &data, const std::vector<uin
         item.status = data.operation(op).status;
         item.startedAt = data.operation(op).startedAt;
         item.evidence = evidenceOf(data, op, utc);
-        item.refusal = restartRefusal(data, op, source, utc);
+        item.refusal = refusalOf(data, op, source, utc, active);
         if (item.canRestart()) {
             const auto key = std::make_tuple(sourceIndex, data.module(op), data.name(op), comparableParameters(ranWith));
             if (const auto first = restarted.find(key); first != restarted.end())
