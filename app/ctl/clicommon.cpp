@@ -8,12 +8,21 @@
 #include <QUrl>
 
 #include <cstdio>
+#include <pwd.h>
+#include <unistd.h>
 
 namespace oplens::cli {
 
 void error(const QString &message)
 {
     std::fprintf(stderr, "oplensctl: %s\n", message.toLocal8Bit().constData());
+}
+
+QString localIdentity()
+{
+    if (const passwd *pw = ::getpwuid(::getuid()))
+        return QString::fromLocal8Bit(pw->pw_name);
+    return QString::number(::getuid());
 }
 
 void Output::flush()
@@ -24,21 +33,29 @@ void Output::flush()
     std::fflush(stdout);
 }
 
-void addReadingOptions(QCommandLineParser &parser, bool json)
+void addFilterOptions(QCommandLineParser &parser, bool status)
 {
     parser.addOptions({
         {QStringLiteral("module"), QStringLiteral("Only events of module M (repeatable)."), QStringLiteral("M")},
         {QStringLiteral("name"), QStringLiteral("Only events of operation name N (repeatable)."), QStringLiteral("N")},
-        {QStringLiteral("status"),
-         QStringLiteral("Only operations with status S (repeatable): %1.").arg(statusFlagNames().join(QLatin1String(", "))),
-         QStringLiteral("S")},
+    });
+    if (status)
+        parser.addOption({QStringLiteral("status"),
+                          QStringLiteral("Only operations with status S (repeatable): %1.").arg(statusFlagNames().join(QLatin1String(", "))),
+                          QStringLiteral("S")});
+    parser.addOptions({
         {QStringLiteral("since"), QStringLiteral("Only events at or after T (ISO 8601 or epoch ms)."), QStringLiteral("T")},
         {QStringLiteral("until"), QStringLiteral("Only events at or before T (ISO 8601 or epoch ms)."), QStringLiteral("T")},
         {QStringLiteral("grep"),
          QStringLiteral("Only events whose module, name, operationId, requestedBy or parameters contain TEXT "
                         "(case-insensitive)."),
          QStringLiteral("TEXT")},
-        {QStringLiteral("limit"), QStringLiteral("Print at most N events."), QStringLiteral("N")},
+    });
+}
+
+void addSourceOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
         {QStringLiteral("assume-interrupted"),
          QStringLiteral("Read the logs as taken after a crash: every unfinished operation counts as Interrupted.")},
         {QStringLiteral("strict"), QStringLiteral("Exit with status 3 when lines were skipped.")},
@@ -52,6 +69,13 @@ void addReadingOptions(QCommandLineParser &parser, bool json)
         {QStringLiteral("password-file"), QStringLiteral("Web servers: the Basic password, read from F."), QStringLiteral("F")},
         {QStringLiteral("cacert"), QStringLiteral("Remote sources: trust this CA as well as the system's."), QStringLiteral("F")},
     });
+}
+
+void addReadingOptions(QCommandLineParser &parser, bool json)
+{
+    addFilterOptions(parser);
+    parser.addOption({QStringLiteral("limit"), QStringLiteral("Print at most N events."), QStringLiteral("N")});
+    addSourceOptions(parser);
     if (json)
         parser.addOption({QStringLiteral("json"), QStringLiteral("Print {\"operationList\": [...]} instead of text.")});
     parser.addPositionalArgument(QStringLiteral("SOURCE"),
@@ -64,7 +88,7 @@ void addReadingOptions(QCommandLineParser &parser, bool json)
 namespace {
 // The sources: a workspace's (with its filter), then the command line's, each web server given the command line's
 // way to authenticate (credentials.h). A usage error is printed and gives false.
-bool readSourceArguments(const QCommandLineParser &parser, ReadingOptions &o)
+bool readSourceArguments(const QCommandLineParser &parser, const QStringList &locations, ReadingOptions &o)
 {
     QString why;
     if (parser.isSet(QStringLiteral("workspace"))) {
@@ -77,7 +101,7 @@ bool readSourceArguments(const QCommandLineParser &parser, ReadingOptions &o)
         o.filter = workspace->filter;
         o.filter.sources.clear(); // names of the console's sources; here every source given is read and shown
     }
-    for (const QString &location : parser.positionalArguments().mid(1)) {
+    for (const QString &location : locations) {
         WorkspaceSource source;
         source.location = location.startsWith(QLatin1String("file://")) ? QUrl(location).toLocalFile() : location;
         if (auto named = RemoteSpec::isRemote(location) ? RemoteSpec::fromUrl(location, &why) : std::nullopt) {
@@ -111,7 +135,9 @@ bool readFilter(const QCommandLineParser &parser, ViewFilter &filter)
 {
     filter.modules += parser.values(QStringLiteral("module"));
     filter.names += parser.values(QStringLiteral("name"));
-    for (const QString &s : parser.values(QStringLiteral("status"))) {
+    // isSet() and values() warn about an option not added; optionNames() lists only those given
+    const QStringList statuses = parser.optionNames().contains(QStringLiteral("status")) ? parser.values(QStringLiteral("status")) : QStringList();
+    for (const QString &s : statuses) {
         const uint32_t flag = statusFlagFromName(s);
         if (!flag) {
             error(QStringLiteral("unknown status \"%1\": use one of %2").arg(s, statusFlagNames().join(QLatin1String(", "))));
@@ -140,6 +166,11 @@ bool readFilter(const QCommandLineParser &parser, ViewFilter &filter)
 
 std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
 {
+    return readingOptions(parser, parser.positionalArguments().mid(1));
+}
+
+std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser, const QStringList &sourceArguments)
+{
     ReadingOptions o;
     QString why;
     const auto credentials = CommandLineCredentials::fromParser(parser, &why);
@@ -148,14 +179,14 @@ std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
         return std::nullopt;
     }
     o.credentials = *credentials;
-    if (!readSourceArguments(parser, o) || !readFilter(parser, o.filter))
+    if (!readSourceArguments(parser, sourceArguments, o) || !readFilter(parser, o.filter))
         return std::nullopt;
     // Only a workspace's filter can be a regex (--grep is a substring): an invalid one would print nothing at all.
     if (const QString problem = o.filter.regexProblem(); !problem.isEmpty()) {
         error(QStringLiteral("--workspace: the filter's text \"%1\" is not a valid regular expression: %2").arg(o.filter.text, problem));
         return std::nullopt;
     }
-    if (parser.isSet(QStringLiteral("limit"))) {
+    if (parser.optionNames().contains(QStringLiteral("limit"))) {
         bool ok = false;
         o.limit = parser.value(QStringLiteral("limit")).toLongLong(&ok);
         if (!ok || o.limit < 0) {
@@ -167,6 +198,15 @@ std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser)
     o.strict = parser.isSet(QStringLiteral("strict"));
     o.json = parser.optionNames().contains(QStringLiteral("json")); // isSet() warns about an option not added
     return o;
+}
+
+std::optional<RemoteSpec> completedSpec(const WorkspaceSource &source, const CommandLineCredentials &credentials, QString *why)
+{
+    auto spec = source.remoteSpec(why);
+    const QString &ownFile = spec && spec->auth == RemoteSpec::Auth::Basic ? source.passwordFile : source.tokenFile;
+    if (!spec || !credentials.complete(*spec, ownFile, why))
+        return std::nullopt;
+    return spec;
 }
 
 Loaded load(const ReadingOptions &options)
@@ -182,9 +222,8 @@ Loaded load(const ReadingOptions &options)
         const WorkspaceSource &source = options.sourceSpecs[i];
         if (!source.isRemote())
             continue;
-        auto spec = source.remoteSpec(&refused[size_t(i)]);
-        const QString &ownFile = spec && spec->auth == RemoteSpec::Auth::Basic ? source.passwordFile : source.tokenFile;
-        if (!spec || !options.credentials.complete(*spec, ownFile, &refused[size_t(i)]))
+        const auto spec = completedSpec(source, options.credentials, &refused[size_t(i)]);
+        if (!spec)
             continue;
         auto remote = std::make_unique<RemoteSource>(*spec, &network);
         remote->setFollow(false);

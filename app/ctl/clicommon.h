@@ -16,6 +16,14 @@ enum Exit { Ok = 0, Usage = 1, Unreadable = 2, Skipped = 3, Refused = 4 };
 // Prints "oplensctl: MESSAGE" on standard error.
 void error(const QString &message);
 
+// The local user's name (or uid): who asked, in what this process runs and records.
+QString localIdentity();
+
+// --module, --name, (--status,) --since, --until, --grep: what selects events or operations.
+void addFilterOptions(QCommandLineParser &parser, bool status = true);
+// --assume-interrupted, --strict, --workspace and the remote sources' credentials: how the sources are read.
+void addSourceOptions(QCommandLineParser &parser);
+
 // Adds the filter options and SOURCE arguments shared by every reading subcommand.
 // `json`: with the --json option (export has --format instead).
 void addReadingOptions(QCommandLineParser &parser, bool json = true);
@@ -33,12 +41,18 @@ struct ReadingOptions {
 
 // Reads the options added by addReadingOptions(); a usage error is printed and gives nullopt.
 std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser);
+// The same with the SOURCE arguments given apart (restart's positional arguments begin with operation ids).
+std::optional<ReadingOptions> readingOptions(const QCommandLineParser &parser, const QStringList &sourceArguments);
 
 struct Loaded {
     Dataset data;
     int unreadable = 0;    // sources that could not be read at all
     uint64_t skipped = 0;  // events skipped as bad input, each reported on standard error
 };
+
+// A remote source with its secret and CA: its own secret file (a workspace's) first, then the command line's.
+// nullopt with `why` (what to give, without the source's name) when it cannot be had.
+std::optional<RemoteSpec> completedSpec(const WorkspaceSource &source, const CommandLineCredentials &credentials, QString *why);
 
 // Loads every source into one dataset, reporting each problem with its source and place. Remote sources are fetched
 // side by side first, each into a local copy; one that fails is reported and the others are still read.

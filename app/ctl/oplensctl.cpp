@@ -2,6 +2,7 @@
 #include "ackcommands.h"
 #include "exportcommand.h"
 #include "readcommands.h"
+#include "restartcommand.h"
 #include "runcommands.h"
 #include "clicommon.h"
 

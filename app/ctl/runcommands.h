@@ -8,7 +8,5 @@ namespace oplens::cli {
 int runCommand(const QStringList &args);
 // `recover`: records as Interrupted the operations of an oplog whose runner is gone.
 int recoverCommand(const QStringList &args);
-// `restart`: restarts an operation through an agent, or with a local action catalog.
-int restartCommand(const QStringList &args);
 
 } // namespace oplens::cli

@@ -1248,24 +1248,27 @@ private Q_SLOTS:
         if (via == Via::Nginx)
             common << u"--cacert"_s << m_pki.caCertificate;
 
-        const Exit ok = runToEnd(QStringLiteral(OPLENSCTL), QStringList{u"restart"_s, kInterrupted, source} + common);
+        // kInterrupted was superseded by kFinished (same parameters, finished since): oplensctl refuses it; kTimeout
+        // is restarted and fails on its action's time limit.
+        const Exit ok = runToEnd(QStringLiteral(OPLENSCTL), QStringList{u"restart"_s, kTimeout, source} + common);
         QVERIFY2(ok.code == 0, qPrintable(ok.err));
-        const QString id = ok.out.trimmed();
-        QCOMPARE(restartsOf(f.agent->oplog, kInterrupted), QStringList{id});
+        const QString id = ok.out.trimmed().section(QLatin1Char(' '), 1);
+        QCOMPARE(ok.out, u"%1 %2\n"_s.arg(kTimeout, id)); // OLD_ID NEW_ID
+        QCOMPARE(restartsOf(f.agent->oplog, kTimeout), QStringList{id});
         const QJsonObject queued = eventsOf(f.agent->oplog, id).first();
         QCOMPARE(queued.value(u"requestedBy"_s).toString(), kOperator); // the token's identity, not the local user
         QCOMPARE(queued.value(u"reason"_s).toString(), u"disk replaced"_s);
-        QTRY_COMPARE(typesOf(f.agent->oplog, id).value(2), u"Finished"_s);
+        QTRY_COMPARE(typesOf(f.agent->oplog, id).value(2), u"Failed"_s);
 
+        // Refused by the plan before anything is sent (the agent would answer 409).
         const Exit refused = runToEnd(QStringLiteral(OPLENSCTL), QStringList{u"restart"_s, kFinished, source} + common);
         QVERIFY2(refused.code == 4, qPrintable(refused.err));
-        QVERIFY(refused.out.isEmpty());
-        QVERIFY2(refused.err.contains(u"409"_s) && refused.err.contains(u"only Interrupted, Failed or Aborted"_s), qPrintable(refused.err));
+        QCOMPARE(refused.out, u"%1 refused: it is Finished: only Interrupted, Failed or Aborted operations are restarted\n"_s.arg(kFinished));
 
         QVERIFY(writeFile(tokenFile, kViewerToken));
         const Exit viewer = runToEnd(QStringLiteral(OPLENSCTL), QStringList{u"restart"_s, kSlow, source} + common);
         QVERIFY2(viewer.code == 4, qPrintable(viewer.err));
-        QVERIFY2(viewer.err.contains(u"403"_s), qPrintable(viewer.err));
+        QVERIFY2(viewer.out.startsWith(kSlow + u" refused: "_s) && viewer.out.contains(u"403"_s), qPrintable(viewer.out));
         QVERIFY(restartsOf(f.agent->oplog, kSlow).isEmpty());
     }
 

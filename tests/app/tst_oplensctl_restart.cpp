@@ -1,0 +1,273 @@
+// `oplensctl restart ID... SOURCE...` (issue 16) run as a process against a real oplensd on loopback, whose actions
+// run recording_stub with a sleep so that runs overlap measurably. What happened is read back from the agent's oplog:
+// which operations were restarted, and the order of their Started and Finished events (never timers of the test's).
+#include "oplensctlrun.h"
+#include "testoplog.h"
+#include "testservers.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using oplensctlrun::Run;
+using testoplog::Event;
+using testoplog::eventsOf;
+using testoplog::restartsOf;
+using testoplog::typesOf;
+
+namespace {
+
+const QString kStub = QStringLiteral(RECORDING_STUB);
+
+QJsonArray strings(const QStringList &list) { return QJsonArray::fromStringList(list); }
+
+// ZxBatch Step sleeps 500 ms; ZxBatch Fail exits 3 at once; ZxOther Step sleeps 100 ms.
+QJsonArray actions()
+{
+    const QJsonObject number{{u"n"_s, u"^[0-9]+$"_s}};
+    return {
+        QJsonObject{{u"module"_s, u"ZxBatch"_s}, {u"name"_s, u"Step"_s},
+                    {u"argv"_s, strings({kStub, u"--sleep-ms"_s, u"500"_s, u"step"_s, u"{n}"_s})}, {u"parameters"_s, number}},
+        QJsonObject{{u"module"_s, u"ZxBatch"_s}, {u"name"_s, u"Fail"_s},
+                    {u"argv"_s, strings({kStub, u"--exit"_s, u"3"_s, u"--print"_s, u"disk full"_s, u"fail"_s})}},
+        QJsonObject{{u"module"_s, u"ZxOther"_s}, {u"name"_s, u"Step"_s},
+                    {u"argv"_s, strings({kStub, u"--sleep-ms"_s, u"100"_s, u"other"_s, u"{n}"_s})}, {u"parameters"_s, number}},
+    };
+}
+
+// Started at `time`, with parameters {origin: Cron, n: N} (none for Fail).
+QByteArray started(const QString &id, const QString &module, const QString &name, const QString &n, qint64 time)
+{
+    Event e = Event(id, u"Started"_s, time).module(module).name(name);
+    if (!n.isEmpty())
+        e.parameters({{u"origin"_s, u"Cron"_s}, {u"n"_s, n}});
+    return e.set(u"requestedBy", u"zimbra"_s).line();
+}
+
+// a1..a5 (ZxBatch Step 1..5), dupA and dupB (both Step 7), f1 (Fail) and o1, o2 (ZxOther Step) were running when the
+// service started again: Interrupted. fin (Step 9) finished.
+QByteArray seed()
+{
+    const qint64 t = QDateTime::currentMSecsSinceEpoch() - 3600 * 1000;
+    QByteArray text = started(u"f1"_s, u"ZxBatch"_s, u"Fail"_s, {}, t);
+    for (int i = 1; i <= 5; ++i)
+        text += started(u"a%1"_s.arg(i), u"ZxBatch"_s, u"Step"_s, QString::number(i), t + i * 1000);
+    text += started(u"dupA"_s, u"ZxBatch"_s, u"Step"_s, u"7"_s, t + 10000) + started(u"dupB"_s, u"ZxBatch"_s, u"Step"_s, u"7"_s, t + 11000);
+    text += started(u"o1"_s, u"ZxOther"_s, u"Step"_s, u"1"_s, t + 12000) + started(u"o2"_s, u"ZxOther"_s, u"Step"_s, u"2"_s, t + 13000);
+    text += started(u"fin"_s, u"ZxBatch"_s, u"Step"_s, u"9"_s, t + 14000)
+        + Event(u"fin"_s, u"Finished"_s, t + 15000).module(u"ZxBatch"_s).name(u"Step"_s).line();
+    return text + testoplog::serviceStarted(t + 60000);
+}
+
+// The time of `id`'s first event of `type` in the oplog, or -1.
+qint64 timeOf(const QString &oplog, const QString &id, const QString &type)
+{
+    for (const QJsonObject &e : eventsOf(oplog, id))
+        if (e.value(u"type"_s).toString() == type)
+            return qint64(e.value(u"startTime"_s).toDouble());
+    return -1;
+}
+
+// The restart of `old`, which ran and ended: its id (the test fails without one).
+QString restartOf(const QString &oplog, const QString &old)
+{
+    const QStringList ids = restartsOf(oplog, old);
+    return ids.size() == 1 ? ids.first() : QString();
+}
+
+// The most restarts running at once, from their Started and Finished events (an end before a start at one time).
+int mostAtOnce(const QString &oplog, const QStringList &restarts)
+{
+    QList<QPair<qint64, int>> changes;
+    for (const QString &id : restarts)
+        changes << qMakePair(timeOf(oplog, id, u"Started"_s), 1) << qMakePair(timeOf(oplog, id, u"Finished"_s), -1);
+    std::sort(changes.begin(), changes.end());
+    int now = 0, most = 0;
+    for (const auto &change : changes)
+        most = std::max(most, now += change.second);
+    return most;
+}
+
+} // namespace
+
+class TestOplensctlRestart : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<testservers::Agent> m_agent;
+    QString m_source;
+
+    // A new agent with the seed oplog and the actions (each test its own: restarts change the oplog).
+    bool startAgent()
+    {
+        m_agent.reset();
+        static int count = 0;
+        const QString dir = m_dir.filePath(u"agent%1"_s.arg(++count));
+        if (!QDir().mkpath(dir))
+            return false;
+        m_agent = std::make_unique<testservers::Agent>(dir, seed());
+        m_agent->config.insert(u"actions"_s, actions());
+        m_agent->environment.insert(u"OPLENS_STUB_RECORD"_s, dir + u"/argv.jsonl"_s);
+        m_source = u"agent+"_s + m_agent->url() + u"#main"_s;
+        if (!m_agent->start()) {
+            qWarning("oplensd did not start: %s", qPrintable(m_agent->err()));
+            return false;
+        }
+        return true;
+    }
+
+    // oplensctl restart ARGS --reason "disk replaced" SOURCE with the operator's token, and `input` on its standard input.
+    Run restart(const QStringList &args, const QByteArray &input = {})
+    {
+        return oplensctlrun::oplensctl(QStringList{u"restart"_s} + args + QStringList{u"--reason"_s, u"disk replaced"_s, m_source}, input,
+                                       [](QProcessEnvironment &env) {
+                                           env.insert(u"OPLENS_TOKEN"_s, QString::fromLatin1(testservers::kOperatorToken));
+                                       });
+    }
+
+    QString oplog() const { return m_agent->oplog; }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY2(QFileInfo(kStub).isExecutable(), RECORDING_STUB);
+    }
+
+    void cleanup() { m_agent.reset(); }
+
+    // --max-parallel 1: each restart starts after the previous one finished, oldest first.
+    void oneAtATime()
+    {
+        QVERIFY(startAgent());
+        const QStringList old{u"a1"_s, u"a2"_s, u"a3"_s, u"a4"_s, u"a5"_s};
+        const Run run = restart(QStringList{u"a3"_s, u"a1"_s, u"a5"_s, u"a2"_s, u"a4"_s, u"--max-parallel"_s, u"1"_s, u"--wait"_s, u"--yes"_s});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QStringList restarts;
+        for (const QString &id : old) {
+            restarts << restartOf(oplog(), id);
+            QVERIFY2(!restarts.last().isEmpty(), qPrintable(id));
+            QVERIFY2(run.out.contains(u"%1 %2\n"_s.arg(id, restarts.last())), qPrintable(run.out));
+            QVERIFY2(run.out.contains(u"%1 finished\n"_s.arg(restarts.last())), qPrintable(run.out));
+            QCOMPARE(typesOf(oplog(), restarts.last()), (QStringList{u"Queued"_s, u"Started"_s, u"Finished"_s}));
+            QCOMPARE(eventsOf(oplog(), restarts.last()).first().value(u"reason"_s).toString(), u"disk replaced"_s);
+        }
+        for (int i = 1; i < restarts.size(); ++i)
+            QVERIFY2(timeOf(oplog(), restarts[i], u"Started"_s) >= timeOf(oplog(), restarts[i - 1], u"Finished"_s),
+                     qPrintable(restarts[i]));
+        QCOMPARE(run.out.count(QLatin1Char('\n')), 10); // a line when launched, a line when ended
+        QVERIFY2(run.err.contains(u"Check why the service went down"_s), qPrintable(run.err));
+    }
+
+    // --max-parallel 2: never more than two at once, and two at once at some point.
+    void twoAtATime()
+    {
+        QVERIFY(startAgent());
+        const Run run = restart({u"a1"_s, u"a2"_s, u"a3"_s, u"a4"_s, u"a5"_s, u"--max-parallel"_s, u"2"_s, u"--wait"_s, u"--yes"_s});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QStringList restarts;
+        for (const QString &id : {u"a1"_s, u"a2"_s, u"a3"_s, u"a4"_s, u"a5"_s})
+            restarts << restartOf(oplog(), id);
+        QVERIFY(!restarts.contains(QString()));
+        QCOMPARE(mostAtOnce(oplog(), restarts), 2);
+    }
+
+    // A Finished operation and an unknown id among interrupted ones: refused, each with its reason; the others run.
+    void refusedAmongOthers()
+    {
+        QVERIFY(startAgent());
+        const Run run = restart({u"a1"_s, u"fin"_s, u"nosuch"_s, u"a2"_s, u"--wait"_s, u"--yes"_s});
+        QCOMPARE(run.exitCode, 4);
+        QVERIFY2(run.out.contains(u"fin refused: it is Finished: only Interrupted, Failed or Aborted operations are restarted\n"_s),
+                 qPrintable(run.out));
+        QVERIFY2(run.out.contains(u"nosuch refused: no operation nosuch in %1\n"_s.arg(m_source)), qPrintable(run.out));
+        QVERIFY(restartsOf(oplog(), u"fin"_s).isEmpty());
+        for (const QString &id : {u"a1"_s, u"a2"_s}) {
+            const QString again = restartOf(oplog(), id);
+            QVERIFY2(run.out.contains(u"%1 %2\n"_s.arg(id, again)), qPrintable(run.out));
+            QVERIFY2(run.out.contains(u"%1 finished\n"_s.arg(again)), qPrintable(run.out));
+        }
+    }
+
+    // Two runs of the same module, name and parameters: restarted once, the younger refused as its duplicate.
+    void sameParametersOnce()
+    {
+        QVERIFY(startAgent());
+        const Run run = restart({u"dupB"_s, u"dupA"_s, u"--yes"_s});
+        QCOMPARE(run.exitCode, 4);
+        const QString again = restartOf(oplog(), u"dupA"_s);
+        QVERIFY(!again.isEmpty());
+        QVERIFY(restartsOf(oplog(), u"dupB"_s).isEmpty());
+        QCOMPARE(run.out, u"dupB refused: a duplicate of dupA (same module, name and parameters), restarted in this batch\n"
+                          u"dupA %1\n"_s.arg(again));
+    }
+
+    // --stop-on-failure: the first fails, the others are not started; --wait says how it failed, exit 5.
+    void stopOnFailure()
+    {
+        QVERIFY(startAgent());
+        const Run run = restart({u"a1"_s, u"a2"_s, u"f1"_s, u"--stop-on-failure"_s, u"--wait"_s, u"--yes"_s});
+        QCOMPARE(run.exitCode, 5);
+        const QString failed = restartOf(oplog(), u"f1"_s); // the oldest: first
+        QVERIFY(!failed.isEmpty());
+        QCOMPARE(typesOf(oplog(), failed).last(), u"Failed"_s);
+        QVERIFY(restartsOf(oplog(), u"a1"_s).isEmpty());
+        QVERIFY(restartsOf(oplog(), u"a2"_s).isEmpty());
+        QVERIFY2(run.out.startsWith(u"f1 %1\n%1 failed: "_s.arg(failed)), qPrintable(run.out));
+        QVERIFY2(run.out.contains(u"disk full"_s), qPrintable(run.out));
+        QVERIFY2(run.out.contains(u"a1 not started: "_s) && run.out.contains(u"a2 not started: "_s), qPrintable(run.out));
+    }
+
+    // --wait: one failed, the other finished: exit 5 (without stopping the other).
+    void waitSaysAFailure()
+    {
+        QVERIFY(startAgent());
+        const Run run = restart({u"f1"_s, u"a3"_s, u"--max-parallel"_s, u"2"_s, u"--wait"_s, u"--yes"_s});
+        QCOMPARE(run.exitCode, 5);
+        const QString finished = restartOf(oplog(), u"a3"_s);
+        QVERIFY2(run.out.contains(u"%1 finished\n"_s.arg(finished)), qPrintable(run.out));
+        QVERIFY2(run.out.contains(u"%1 failed: "_s.arg(restartOf(oplog(), u"f1"_s))), qPrintable(run.out));
+    }
+
+    // --all-interrupted with --module: only that module's Interrupted operations.
+    void allInterruptedOfAModule()
+    {
+        QVERIFY(startAgent());
+        const Run run = oplensctlrun::oplensctl({u"restart"_s, u"--all-interrupted"_s, u"--module"_s, u"ZxOther"_s, u"--max-parallel"_s, u"2"_s,
+                                                 u"--wait"_s, u"--yes"_s, u"--reason"_s, u"disk replaced"_s, m_source},
+                                                {}, [](QProcessEnvironment &env) {
+                                                    env.insert(u"OPLENS_TOKEN"_s, QString::fromLatin1(testservers::kOperatorToken));
+                                                });
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY(!restartOf(oplog(), u"o1"_s).isEmpty());
+        QVERIFY(!restartOf(oplog(), u"o2"_s).isEmpty());
+        for (const QString &id : {u"a1"_s, u"dupA"_s, u"f1"_s})
+            QVERIFY2(restartsOf(oplog(), id).isEmpty(), qPrintable(id));
+        QCOMPARE(run.out.count(QLatin1Char('\n')), 4);
+    }
+
+    // Without --yes and without a terminal: refused before anything is sent.
+    void notConfirmedWithoutATerminal()
+    {
+        QVERIFY(startAgent());
+        const Run run = restart({u"a1"_s, u"a2"_s}, "y\n");
+        QCOMPARE(run.exitCode, 4);
+        QVERIFY2(run.err.contains(u"pass --yes"_s), qPrintable(run.err));
+        QVERIFY2(run.err.contains(u"a1  ZxBatch Step on 127.0.0.1:%1"_s.arg(m_agent->port)), qPrintable(run.err)); // the plan
+        QVERIFY(run.out.isEmpty());
+        QVERIFY(restartsOf(oplog(), u"a1"_s).isEmpty());
+        QVERIFY(restartsOf(oplog(), u"a2"_s).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOplensctlRestart)
+#include "tst_oplensctl_restart.moc"
