@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
@@ -53,17 +54,20 @@ QByteArray started(const QString &id, const QString &module, const QString &name
 }
 
 // a1..a5 (ZxBatch Step 1..5), dupA and dupB (both Step 7), f1 (Fail) and o1, o2 (ZxOther Step) were running when the
-// service started again: Interrupted. fin (Step 9) finished.
-QByteArray seed()
+// service started again: Interrupted. fin (Step 9) finished. Every id begins with `prefix`.
+QByteArray seed(const QString &prefix = {})
 {
     const qint64 t = QDateTime::currentMSecsSinceEpoch() - 3600 * 1000;
-    QByteArray text = started(u"f1"_s, u"ZxBatch"_s, u"Fail"_s, {}, t);
+    const auto op = [&](const QString &id, const QString &module, const QString &name, const QString &n, qint64 time) {
+        return started(prefix + id, module, name, n, time);
+    };
+    QByteArray text = op(u"f1"_s, u"ZxBatch"_s, u"Fail"_s, {}, t);
     for (int i = 1; i <= 5; ++i)
-        text += started(u"a%1"_s.arg(i), u"ZxBatch"_s, u"Step"_s, QString::number(i), t + i * 1000);
-    text += started(u"dupA"_s, u"ZxBatch"_s, u"Step"_s, u"7"_s, t + 10000) + started(u"dupB"_s, u"ZxBatch"_s, u"Step"_s, u"7"_s, t + 11000);
-    text += started(u"o1"_s, u"ZxOther"_s, u"Step"_s, u"1"_s, t + 12000) + started(u"o2"_s, u"ZxOther"_s, u"Step"_s, u"2"_s, t + 13000);
-    text += started(u"fin"_s, u"ZxBatch"_s, u"Step"_s, u"9"_s, t + 14000)
-        + Event(u"fin"_s, u"Finished"_s, t + 15000).module(u"ZxBatch"_s).name(u"Step"_s).line();
+        text += op(u"a%1"_s.arg(i), u"ZxBatch"_s, u"Step"_s, QString::number(i), t + i * 1000);
+    text += op(u"dupA"_s, u"ZxBatch"_s, u"Step"_s, u"7"_s, t + 10000) + op(u"dupB"_s, u"ZxBatch"_s, u"Step"_s, u"7"_s, t + 11000);
+    text += op(u"o1"_s, u"ZxOther"_s, u"Step"_s, u"1"_s, t + 12000) + op(u"o2"_s, u"ZxOther"_s, u"Step"_s, u"2"_s, t + 13000);
+    text += op(u"fin"_s, u"ZxBatch"_s, u"Step"_s, u"9"_s, t + 14000)
+        + Event(prefix + u"fin"_s, u"Finished"_s, t + 15000).module(u"ZxBatch"_s).name(u"Step"_s).line();
     return text + testoplog::serviceStarted(t + 60000);
 }
 
@@ -106,29 +110,38 @@ class TestOplensctlRestart : public QObject
     std::unique_ptr<testservers::Agent> m_agent;
     QString m_source;
 
-    // A new agent with the seed oplog and the actions (each test its own: restarts change the oplog).
-    bool startAgent()
+    // A new agent with `oplog` (the seed's) and the actions, in a folder of its own; null when it does not start.
+    std::unique_ptr<testservers::Agent> newAgent(const QByteArray &oplog)
     {
-        m_agent.reset();
         static int count = 0;
         const QString dir = m_dir.filePath(u"agent%1"_s.arg(++count));
         if (!QDir().mkpath(dir))
-            return false;
-        m_agent = std::make_unique<testservers::Agent>(dir, seed());
-        m_agent->config.insert(u"actions"_s, actions());
-        m_agent->environment.insert(u"OPLENS_STUB_RECORD"_s, dir + u"/argv.jsonl"_s);
-        m_source = u"agent+"_s + m_agent->url() + u"#main"_s;
-        if (!m_agent->start()) {
-            qWarning("oplensd did not start: %s", qPrintable(m_agent->err()));
-            return false;
+            return nullptr;
+        auto agent = std::make_unique<testservers::Agent>(dir, oplog);
+        agent->config.insert(u"actions"_s, actions());
+        agent->environment.insert(u"OPLENS_STUB_RECORD"_s, dir + u"/argv.jsonl"_s);
+        if (!agent->start()) {
+            qWarning("oplensd did not start: %s", qPrintable(agent->err()));
+            return nullptr;
         }
-        return true;
+        return agent;
     }
 
-    // oplensctl restart ARGS --reason "disk replaced" SOURCE with the operator's token, and `input` on its standard input.
-    Run restart(const QStringList &args, const QByteArray &input = {})
+    // The agent of a test (each its own: restarts change the oplog), and its SOURCE.
+    bool startAgent()
     {
-        return oplensctlrun::oplensctl(QStringList{u"restart"_s} + args + QStringList{u"--reason"_s, u"disk replaced"_s, m_source}, input,
+        m_agent = newAgent(seed());
+        m_source = m_agent ? u"agent+"_s + m_agent->url() + u"#main"_s : QString();
+        return bool(m_agent);
+    }
+
+    // oplensctl restart ARGS --reason "disk replaced" SOURCES (else the test's agent) with the operator's token, and
+    // `input` on its standard input.
+    Run restart(const QStringList &args, const QByteArray &input = {}, QStringList sources = {})
+    {
+        if (sources.isEmpty())
+            sources << m_source;
+        return oplensctlrun::oplensctl(QStringList{u"restart"_s} + args + QStringList{u"--reason"_s, u"disk replaced"_s} + sources, input,
                                        [](QProcessEnvironment &env) {
                                            env.insert(u"OPLENS_TOKEN"_s, QString::fromLatin1(testservers::kOperatorToken));
                                        });
@@ -253,6 +266,52 @@ private Q_SLOTS:
         for (const QString &id : {u"a1"_s, u"dupA"_s, u"f1"_s})
             QVERIFY2(restartsOf(oplog(), id).isEmpty(), qPrintable(id));
         QCOMPARE(run.out.count(QLatin1Char('\n')), 4);
+    }
+
+    // Two agents: one at a time on each, the two side by side. An id both hold is refused as ambiguous.
+    void serversSideBySide()
+    {
+        QVERIFY(startAgent());
+        const auto second = newAgent(seed(u"b-"_s) + started(u"a5"_s, u"ZxOther"_s, u"Step"_s, u"5"_s, QDateTime::currentMSecsSinceEpoch()));
+        QVERIFY(second);
+        const QString secondSource = u"agent+"_s + second->url();
+        const Run run = restart({u"a1"_s, u"a2"_s, u"b-a1"_s, u"b-a2"_s, u"a5"_s, u"--wait"_s, u"--yes"_s}, {}, {m_source, secondSource});
+        QCOMPARE(run.exitCode, 4);
+        QVERIFY2(run.out.contains(u"a5 refused: it is in more than one SOURCE (%1, %2#main)"_s.arg(m_source, secondSource)), qPrintable(run.out));
+        QVERIFY(restartsOf(oplog(), u"a5"_s).isEmpty());
+        const QStringList first{restartOf(oplog(), u"a1"_s), restartOf(oplog(), u"a2"_s)};
+        const QStringList other{restartOf(second->oplog, u"b-a1"_s), restartOf(second->oplog, u"b-a2"_s)};
+        QVERIFY(!first.contains(QString()) && !other.contains(QString()));
+        QCOMPARE(mostAtOnce(oplog(), first), 1);
+        QCOMPARE(mostAtOnce(second->oplog, other), 1);
+        // Both servers' first restarts started before either of them finished.
+        QVERIFY(timeOf(oplog(), first[0], u"Started"_s) < timeOf(second->oplog, other[0], u"Finished"_s));
+        QVERIFY(timeOf(second->oplog, other[0], u"Started"_s) < timeOf(oplog(), first[0], u"Finished"_s));
+    }
+
+    // A local oplog with --actions beside an agent: this process runs the local ones (one at a time on "this
+    // computer") and stays until they end; the agent's run at the same time.
+    void localOplogBesideAnAgent()
+    {
+        QVERIFY(startAgent());
+        const QString local = m_dir.filePath(u"local.jsonl"_s), catalog = m_dir.filePath(u"catalog.json"_s);
+        const qint64 t = QDateTime::currentMSecsSinceEpoch() - 600000;
+        QByteArray text;
+        for (int i = 1; i <= 2; ++i)
+            text += started(u"l%1"_s.arg(i), u"ZxBatch"_s, u"Step"_s, QString::number(i), t + i)
+                + Event(u"l%1"_s.arg(i), u"Interrupted"_s, t + 10).module(u"ZxBatch"_s).name(u"Step"_s).set(u"error", u"runner gone"_s).line();
+        QVERIFY(testfiles::writeFile(local, text));
+        QVERIFY(testfiles::writeFile(catalog, QJsonDocument(actions()).toJson()));
+        const Run run = restart({u"l1"_s, u"l2"_s, u"a1"_s, u"--actions"_s, catalog, u"--wait"_s, u"--yes"_s}, {}, {m_source, local});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QString l1 = restartOf(local, u"l1"_s), l2 = restartOf(local, u"l2"_s), a1 = restartOf(oplog(), u"a1"_s);
+        QVERIFY(!l1.isEmpty() && !l2.isEmpty() && !a1.isEmpty());
+        for (const QString &id : {l1, l2})
+            QCOMPARE(typesOf(local, id), (QStringList{u"Queued"_s, u"Started"_s, u"Finished"_s}));
+        QCOMPARE(eventsOf(local, l1).last().value(u"runner"_s).toString(), u"oplensctl"_s);
+        QVERIFY(timeOf(local, l2, u"Started"_s) >= timeOf(local, l1, u"Finished"_s));
+        QVERIFY2(run.out.contains(u"l1 %1\n"_s.arg(l1)) && run.out.contains(u"%1 finished\n"_s.arg(l2))
+                     && run.out.contains(u"%1 finished\n"_s.arg(a1)), qPrintable(run.out));
     }
 
     // Without --yes and without a terminal: refused before anything is sent.
