@@ -27,7 +27,8 @@ const char kUsage[] =
     "  get-unfinished-operation-log  the latest event of each unfinished operation, with its status\n"
     "  export --format F             the filtered view as csv, jsonl or json, or a report (html, pdf) with its\n"
     "                                timeline: to a file (-o) or standard output\n"
-    "  restart OPERATION_ID          run an Interrupted, Failed or Aborted operation again (agent or --actions)\n"
+    "  restart ID... SOURCE...       run Interrupted, Failed or Aborted operations again (agents, or --actions),\n"
+    "                                or --all-interrupted; --max-parallel N per server, --wait\n"
     "  run -- COMMAND [ARG]...       run COMMAND as a recorded operation in an oplog\n"
     "  recover --oplog FILE          record as Interrupted what a runner was running when it died\n"
     "  acknowledge OPERATION_ID      acknowledge its notification on its agent, for every console (--comment TEXT)\n"
@@ -36,8 +37,8 @@ const char kUsage[] =
     "Run 'oplensctl SUBCOMMAND --help' for its options.\n"
     "\n"
     "Exit status: 0 done; 1 usage error; 2 a source could not be read (or export's output written);\n"
-    "3 --strict and lines were skipped; "
-    "4 a restart or acknowledgement was refused. `run` exits with its command's status.\n";
+    "3 --strict and lines were skipped; 4 a restart or acknowledgement was refused;\n"
+    "5 a restarted operation failed; 130 restart stopped by Ctrl+C. `run` exits with its command's status.\n";
 
 QtMessageHandler g_handler = nullptr;
 

@@ -179,6 +179,47 @@ private Q_SLOTS:
                      qPrintable(restarts[i]));
         QCOMPARE(run.out.count(QLatin1Char('\n')), 10); // a line when launched, a line when ended
         QVERIFY2(run.err.contains(u"Check why the service went down"_s), qPrintable(run.err));
+        QVERIFY2(run.err.contains(u"4 more wait for a free place"_s), qPrintable(run.err));
+    }
+
+    // Without --wait: it returns once the last is launched, which waited for the one before to end.
+    void withoutWaitReturnsOnceAllLaunched()
+    {
+        QVERIFY(startAgent());
+        const Run run = restart({u"a1"_s, u"a2"_s, u"--yes"_s});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QString first = restartOf(oplog(), u"a1"_s), second = restartOf(oplog(), u"a2"_s);
+        QCOMPARE(run.out, u"a1 %1\na2 %2\n"_s.arg(first, second));
+        QVERIFY2(run.err.contains(u"1 more wait for a free place (at most 1 at once per server)"_s), qPrintable(run.err));
+        QVERIFY(timeOf(oplog(), second, u"Started"_s) >= timeOf(oplog(), first, u"Finished"_s));
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        const QString agent = u"agent+http://127.0.0.1:1"_s; // never asked: usage errors come first
+        QTest::newRow("no ID") << QStringList{u"--reason"_s, u"r"_s, agent} << u"give the operation IDs to restart, or --all-interrupted"_s;
+        QTest::newRow("IDs and --all-interrupted") << QStringList{u"x"_s, u"--all-interrupted"_s, u"--reason"_s, u"r"_s, agent} << u"not both"_s;
+        QTest::newRow("a filter with IDs") << QStringList{u"x"_s, u"--module"_s, u"M"_s, u"--reason"_s, u"r"_s, agent} << u"--module selects operations for --all-interrupted only"_s;
+        QTest::newRow("--max-parallel 0") << QStringList{u"x"_s, u"--max-parallel"_s, u"0"_s, u"--reason"_s, u"r"_s, agent} << u"--max-parallel: a number from 1 to 100"_s;
+        QTest::newRow("--stagger -1") << QStringList{u"x"_s, u"--stagger"_s, u"-1"_s, u"--reason"_s, u"r"_s, agent} << u"--stagger: a number from 0 to 3600"_s;
+        QTest::newRow("no reason") << QStringList{u"x"_s, agent} << u"--reason is required"_s;
+        QTest::newRow("only a local oplog, no --actions") << QStringList{u"x"_s, u"--reason"_s, u"r"_s, u"oplog.jsonl"_s} << u"needs --actions FILE"_s;
+        QTest::newRow("only web servers") << QStringList{u"x"_s, u"--reason"_s, u"r"_s, u"https://mail.example.com/oplog"_s} << u"read-only"_s;
+    }
+
+    // Said before anything is read or sent: exit 1, nothing on standard output.
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Run run = oplensctlrun::oplensctl(QStringList{u"restart"_s} + args, {}, [](QProcessEnvironment &env) {
+            env.insert(u"OPLENS_TOKEN"_s, u"a-token"_s);
+        });
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(message), qPrintable(run.err));
+        QVERIFY(run.out.isEmpty());
     }
 
     // --max-parallel 2: never more than two at once, and two at once at some point.
