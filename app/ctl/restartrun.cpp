@@ -48,6 +48,7 @@ private:
                     std::function<void(const LaunchAnswer &)> done);
     void follow(RemoteSpec spec);
     void observe();
+    void reportFollowing();
     void changed(int index);
     void tellWaiting();
     void checkInterrupt();
@@ -56,7 +57,6 @@ private:
     void maybeQuit();
     RestartOutcome outcome() const;
 
-    const std::map<QString, RestartTarget> &m_targets;
     RestartRunOptions m_options;
     QNetworkAccessManager m_network;
     std::map<QString, std::unique_ptr<AgentClient>> m_agents; // by source name
@@ -64,6 +64,7 @@ private:
     Session m_session;                                        // the agents' logs the new operations are recorded in
     std::unique_ptr<BatchRestart> m_batch;
     std::map<QString, int> m_lastStatus; // by idempotency key: the status of the last answer
+    std::map<QString, QString> m_followProblem; // by followed log: the failure last said
     std::vector<bool> m_launchPrinted, m_endPrinted;
     QEventLoop m_loop;
     QTimer m_signalCheck;
@@ -71,7 +72,7 @@ private:
 };
 
 Run::Run(std::vector<PlanItem> plan, const std::map<QString, RestartTarget> &targets, const RestartRunOptions &options)
-    : m_targets(targets), m_options(options)
+    : m_options(options)
 {
     for (const PlanItem &item : plan) {
         const auto target = targets.find(item.source);
@@ -101,6 +102,7 @@ Run::Run(std::vector<PlanItem> plan, const std::map<QString, RestartTarget> &tar
     connect(m_batch.get(), &BatchRestart::finished, this, &Run::maybeQuit);
     connect(&m_session, &Session::dataReset, this, &Run::observe);
     connect(&m_session, &Session::dataAppended, this, &Run::observe);
+    connect(&m_session, &Session::sourcesChanged, this, &Run::reportFollowing);
     connect(&m_signalCheck, &QTimer::timeout, this, &Run::checkInterrupt);
 }
 
@@ -145,6 +147,22 @@ void Run::observe()
 {
     if (const auto data = m_session.data())
         m_batch->observe(*data);
+}
+
+// A followed log that fails is tried again for as long as the batch waits: said once per failure, so that a wait
+// that cannot end is not silent.
+void Run::reportFollowing()
+{
+    for (const SourceState &source : m_session.sources()) {
+        if (!source.remote)
+            continue;
+        const RemoteSource::State &state = source.remote->state();
+        const bool failing = state.phase == RemoteSource::Phase::Retrying || state.phase == RemoteSource::Phase::Failed;
+        QString &said = m_followProblem[source.path];
+        if (failing && said != state.error)
+            error(QStringLiteral("%1: %2 (trying again; Ctrl+C stops waiting)").arg(source.path, state.error));
+        said = failing ? state.error : QString();
+    }
 }
 
 // One line per operation on standard output: launched, refused, not started, not launched; and its end, with --wait
