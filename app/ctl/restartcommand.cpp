@@ -230,51 +230,61 @@ bool parseActions(const QByteArray &body, std::set<std::pair<QString, QString>> 
     return true;
 }
 
-// Asks every agent (once per server, all at once) what it can restart, so that "no action" is known before anything
-// runs. An agent that does not answer is reported and not read: its SOURCEs are taken out. False when one did not.
-bool askActions(std::vector<SourceRole> &roles, ReadingOptions &options, int timeoutSeconds)
+// What an agent answered to GET /v1/actions.
+struct ActionsAnswer {
+    bool known = false;
+    std::set<std::pair<QString, QString>> actions;
+    QString why; // when not known
+};
+
+// Asks every agent of `roles`, once per server and all at once, what it can restart.
+std::map<QString, ActionsAnswer> askActions(const std::vector<SourceRole> &roles, int timeoutSeconds)
 {
     QNetworkAccessManager network;
     QEventLoop loop;
-    std::map<QString, QNetworkReply *> replies; // by server
-    std::vector<std::unique_ptr<AgentClient>> clients;
+    std::map<QString, std::pair<std::unique_ptr<AgentClient>, QNetworkReply *>> asked; // by server
+    const auto allFinished = [&asked] {
+        return std::all_of(asked.begin(), asked.end(), [](const auto &a) { return a.second.second->isFinished(); });
+    };
     for (const SourceRole &role : roles) {
-        if (!role.target.agent || replies.count(role.restart.server))
+        if (!role.target.agent || asked.count(role.restart.server))
             continue;
-        clients.push_back(std::make_unique<AgentClient>(*role.target.agent, &network));
-        clients.back()->setTimeout(timeoutSeconds);
-        QNetworkReply *reply = clients.back()->actions();
-        replies.emplace(role.restart.server, reply);
+        auto client = std::make_unique<AgentClient>(*role.target.agent, &network);
+        client->setTimeout(timeoutSeconds);
+        QNetworkReply *reply = client->actions();
+        asked.emplace(role.restart.server, std::make_pair(std::move(client), reply));
         QObject::connect(reply, &QNetworkReply::finished, &loop, [&] {
-            if (std::all_of(replies.begin(), replies.end(), [](const auto &r) { return r.second->isFinished(); }))
+            if (allFinished())
                 loop.quit();
         });
     }
-    if (std::any_of(replies.begin(), replies.end(), [](const auto &r) { return !r.second->isFinished(); }))
+    if (!allFinished())
         loop.exec();
-    struct Answer {
-        bool known = false;
-        std::set<std::pair<QString, QString>> actions;
-        QString why;
-    };
-    std::map<QString, Answer> answers;
-    for (const SourceRole &role : roles) {
-        if (!role.target.agent || answers.count(role.restart.server))
-            continue;
-        QNetworkReply *reply = replies.at(role.restart.server);
-        Answer &answer = answers[role.restart.server];
+    std::map<QString, ActionsAnswer> answers;
+    for (auto &[server, request] : asked) {
+        QNetworkReply *reply = request.second;
+        ActionsAnswer &answer = answers[server];
         answer.known = reply->error() == QNetworkReply::NoError && parseActions(reply->readAll(), &answer.actions);
-        answer.why = describeNetworkFailure(reply, *role.target.agent);
-        if (answer.why.isEmpty())
+        if (!answer.known)
+            answer.why = describeNetworkFailure(reply, request.first->spec());
+        if (!answer.known && answer.why.isEmpty())
             answer.why = QStringLiteral("its answer to GET /v1/actions is not a list of actions");
-        reply->deleteLater();
+        delete reply;
     }
+    return answers;
+}
+
+// Gives each agent's SOURCEs the actions it answered, so that "no action" is known before anything runs. An agent
+// that did not answer is reported and not read: its SOURCEs are taken out. False when one did not.
+bool takeActions(std::vector<SourceRole> &roles, ReadingOptions &options, int timeoutSeconds)
+{
+    const std::map<QString, ActionsAnswer> answers = askActions(roles, timeoutSeconds);
     bool allAnswered = true;
     for (int i = int(roles.size()) - 1; i >= 0; --i) {
         SourceRole &role = roles[size_t(i)];
         if (!role.target.agent)
             continue;
-        const Answer &answer = answers.at(role.restart.server);
+        const ActionsAnswer &answer = answers.at(role.restart.server);
         role.restart.actionsKnown = answer.known;
         role.restart.actions = answer.actions;
         if (answer.known)
@@ -387,7 +397,7 @@ int restartCommand(const QStringList &args)
     if (!roles)
         return Usage;
     RestartOutcome outcome;
-    outcome.unreachable = !askActions(*roles, *options, settings->run.timeoutSeconds);
+    outcome.unreachable = !takeActions(*roles, *options, settings->run.timeoutSeconds);
     const Loaded loaded = load(*options);
     outcome.unreachable |= loaded.unreadable > 0;
     if (options->strict && loaded.skipped > 0) {
