@@ -373,9 +373,10 @@ bool confirmed(const std::vector<PlanItem> &plan, bool yes)
                  servers.size() == 1 ? "" : "s");
     std::fflush(stderr);
     char answer[16] = {};
-    if (!std::fgets(answer, sizeof answer, stdin))
-        return false;
-    return answer[0] == 'y' || answer[0] == 'Y';
+    if (std::fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y'))
+        return true;
+    error(QStringLiteral("not confirmed: nothing restarted"));
+    return false;
 }
 
 } // namespace
