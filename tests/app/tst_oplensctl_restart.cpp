@@ -11,10 +11,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
+#include <csignal>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -353,6 +355,30 @@ private Q_SLOTS:
         QVERIFY(timeOf(local, l2, u"Started"_s) >= timeOf(local, l1, u"Finished"_s));
         QVERIFY2(run.out.contains(u"l1 %1\n"_s.arg(l1)) && run.out.contains(u"%1 finished\n"_s.arg(l2))
                      && run.out.contains(u"%1 finished\n"_s.arg(a1)), qPrintable(run.out));
+    }
+
+    // Ctrl+C once the first is launched: no more start, what was launched goes on, exit 130.
+    void ctrlCStartsNoMore()
+    {
+        QVERIFY(startAgent());
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"OPLENS_TOKEN"_s, QString::fromLatin1(testservers::kOperatorToken));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(OPLENSCTL), {u"restart"_s, u"a1"_s, u"a2"_s, u"a3"_s, u"--yes"_s, u"--wait"_s, u"--reason"_s, u"r"_s, m_source});
+        QVERIFY(process.waitForStarted());
+        QByteArray out;
+        while (!out.contains('\n') && process.waitForReadyRead(30000))
+            out += process.readAllStandardOutput();
+        QVERIFY2(out.startsWith("a1 "), out.constData());
+        ::kill(pid_t(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(30000));
+        out += process.readAllStandardOutput();
+        QCOMPARE(process.exitCode(), 130);
+        QVERIFY2(out.contains("a3 not started: stopped by Ctrl+C\n"), out.constData());
+        QVERIFY(restartsOf(oplog(), u"a3"_s).isEmpty());
+        const QString first = restartOf(oplog(), u"a1"_s);
+        QTRY_COMPARE(typesOf(oplog(), first).value(2), u"Finished"_s); // launched: it went on
     }
 
     // Without --yes and without a terminal: refused before anything is sent.
