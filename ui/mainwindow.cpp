@@ -4,7 +4,6 @@
 #include "filterbar.h"
 #include "notificationspane.h"
 #include "recentmenu.h"
-#include "restartdialog.h"
 #include "restarter.h"
 #include "serverspane.h"
 #include "sourcespane.h"
@@ -21,8 +20,6 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLocale>
-#include <QMessageBox>
-#include <QPushButton>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSettings>
@@ -123,6 +120,7 @@ void MainWindow::createDocks()
     m_servers = new ServersPane(m_session, this);
     m_serversDock = dock(tr("Servers"), QStringLiteral("serversDock"), m_servers, this);
     tabifyDockWidget(m_sourcesDock, m_serversDock);
+    createRestartsDock(); // mainwindowrestarts.cpp
     resizeDocks({m_notificationsDock}, {420}, Qt::Horizontal);
     resizeDocks({m_sourcesDock, m_detailsDock}, {700, 480}, Qt::Horizontal);
     resizeDocks({m_sourcesDock}, {300}, Qt::Vertical);
@@ -245,6 +243,7 @@ void MainWindow::connectNotificationsAndRestarts()
         m_tabs->setCurrentWidget(m_operations);
     });
     connectSharedAcknowledgements(); // mainwindowacks.cpp
+    connectBatchRestarts();          // mainwindowrestarts.cpp
 }
 
 void MainWindow::createTrayIcon()
@@ -264,81 +263,6 @@ void MainWindow::openFiles(const QStringList &paths)
         return;
     m_recentMenu->add(paths);
     m_session->openFiles(paths);
-}
-
-void MainWindow::updateRestartAction()
-{
-    const QString why = m_restarter->refusal(m_details->operation());
-    m_restartAction->setEnabled(why.isEmpty());
-    m_restartAction->setToolTip(why);
-    m_notifications->setRestartAllowed(m_restarter);
-}
-
-void MainWindow::restartOperation(uint32_t op)
-{
-    const auto data = m_session->data();
-    if (const QString why = m_restarter->refusal(op); !why.isEmpty()) {
-        m_statusText->setText(why);
-        return;
-    }
-    // By path: the dataset's source indexes are the session's only once a rebuild after Remove has ended.
-    const QString sourceName = data->events().sourceName(data->source(op));
-    const SourceState &source = m_session->sources()[m_session->sourceIndex(sourceName)]; // refusal() found it
-    const QString via = source.isAgent() ? tr("the agent at %1").arg(source.remote->spec().url.authority())
-                                     : tr("this console, with the local action catalog %1").arg(Restarter::catalogPath());
-    // exec() runs an event loop: the data may be read again meanwhile, and `op` then names another operation.
-    const std::string id = data->events().ids().text(op);
-    RestartDialog dialog(*data, op, via, this);
-    dialog.setPlan(m_restarter->plan(op));
-    if (m_restarter->askAgentPlan(op, &dialog, [&dialog](const QString &plan) { dialog.setPlan(plan); }))
-        dialog.setPlan(tr("Asking the agent…"));
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    const auto now = m_session->data();
-    const int index = now ? int(now->events().sourceNames().indexOf(sourceName)) : -1;
-    const uint32_t same = index >= 0 ? now->findOperation(uint16_t(index), id) : kNone;
-    if (same == kNone) {
-        m_statusText->setText(tr("Not restarted: the operation is no longer loaded"));
-        return;
-    }
-    m_statusText->setText(tr("Restarting…"));
-    m_restarter->restart(same, dialog.reason());
-}
-
-void MainWindow::restartFinished(bool launched, uint16_t source, const QString &operationId, const QString &message,
-                                 const QString &running)
-{
-    m_statusText->setText(message);
-    if (launched) {
-        m_pendingRestart = {source, operationId};
-        selectPendingRestart();
-        return;
-    }
-    auto *box = new QMessageBox(QMessageBox::Warning, tr("Restart refused"), message, QMessageBox::Ok, this);
-    box->setObjectName(QStringLiteral("restartRefused"));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    if (!running.isEmpty()) { // the one that is in the way
-        QPushButton *show = box->addButton(tr("Show it"), QMessageBox::ActionRole);
-        show->setObjectName(QStringLiteral("showRunning"));
-        connect(show, &QPushButton::clicked, this, [this, source, running] {
-            const auto data = m_session->data();
-            if (const uint32_t op = data ? data->findOperation(source, running.toStdString()) : kNone; op != kNone)
-                showInLog(op);
-        });
-    }
-    box->open();
-}
-
-void MainWindow::selectPendingRestart()
-{
-    if (m_pendingRestart.second.isEmpty())
-        return;
-    const auto data = m_session->data();
-    const uint32_t op = data ? data->findOperation(m_pendingRestart.first, m_pendingRestart.second.toStdString()) : kNone;
-    if (op == kNone)
-        return; // it appears with the next lines the source brings
-    m_pendingRestart = {};
-    showInLog(op);
 }
 
 void MainWindow::openDialog()

@@ -20,6 +20,7 @@ namespace oplens::ui {
 class DetailsPane;
 class FilterBar;
 class NotificationsPane;
+class RestartsPane;
 class ServersPane;
 class SourcesPane;
 class TablePane;
@@ -37,6 +38,13 @@ public:
     void openFiles(const QStringList &paths);
     // Asks for confirmation and a reason, then launches the restart of `op`.
     void restartOperation(uint32_t op);
+    // Restart… (Ctrl+R): today's dialog for one operation; for several selected in Notifications or the Operations
+    // table (the one selected in last), the plan of a batch (mainwindowrestarts.cpp).
+    void restartSelected();
+    // Shows the plan of restarting `ops` of `data`, and runs it in the Restarts pane once confirmed.
+    void planRestarts(std::shared_ptr<const Dataset> data, const std::vector<uint32_t> &ops);
+    // Restart All Interrupted in View…: the Operations view's Interrupted operations, neither restarted nor superseded.
+    void restartAllInterrupted();
     // Nothing loading or filtering, and something was loaded: what a screenshot should wait for.
     bool isIdle() const;
 
@@ -53,6 +61,9 @@ public:
     QLabel *counts() const { return m_counts; }
     QLabel *troubleLabel() const { return m_trouble; }
     QDockWidget *notificationsDock() const { return m_notificationsDock; }
+    RestartsPane *restartsPane() const { return m_restarts; }
+    QDockWidget *restartsDock() const { return m_restartsDock; }
+    QAction *restartAction() const { return m_restartAction; }
     Workspaces *workspaces() const { return m_workspaces; }
 
 Q_SIGNALS:
@@ -95,9 +106,15 @@ private:
     void showInLog(uint32_t op);
     void openDialog();
     void updateRestartAction();
-    void restartFinished(bool launched, uint16_t source, const QString &operationId, const QString &message,
+    void restartFinished(bool launched, const QString &source, const QString &operationId, const QString &message,
                          const QString &running);
     void selectPendingRestart();
+    // Batches of restarts (mainwindowrestarts.cpp): the Restarts dock, what it follows, the selection Ctrl+R acts on.
+    void createRestartsDock();
+    void connectBatchRestarts();
+    std::pair<std::shared_ptr<const Dataset>, std::vector<uint32_t>> selectedForRestart() const;
+    uint32_t operationNamed(const QString &source, const QString &id) const; // kNone when not loaded (yet)
+    void showRestartEntry(const QString &source, const QString &id, const QString &oldSource, const QString &oldId);
     void checkIdle();
     void saveSettings() const;
     void restoreSettings();
@@ -109,7 +126,10 @@ private:
     class SharedAcknowledgements *m_sharedAcknowledgements = nullptr;
     Workspaces *m_workspaces = nullptr;
     QAction *m_restartAction = nullptr;
-    QPair<uint16_t, QString> m_pendingRestart; // a restart to select once its operation appears
+    RestartsPane *m_restarts = nullptr;
+    QDockWidget *m_restartsDock = nullptr;
+    bool m_restartFromTable = false; // Ctrl+R acts on the Operations table's selection (else Notifications')
+    QPair<QString, QString> m_pendingRestart; // a restart to select once its operation appears: source name, id
     FilterBar *m_filterBar;
     TablePane *m_operations, *m_events;
     TimelinePane *m_timeline;

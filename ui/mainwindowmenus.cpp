@@ -91,6 +91,7 @@ void MainWindow::createViewMenu()
     view->addAction(m_serversDock->toggleViewAction());
     view->addAction(m_notificationsDock->toggleViewAction());
     view->addAction(m_detailsDock->toggleViewAction());
+    view->addAction(m_restartsDock->toggleViewAction());
 }
 
 // Acknowledge, restart, and the catalog of actions this console restarts local files' operations with.
@@ -101,9 +102,12 @@ void MainWindow::createOperationMenu()
                                                     &NotificationsPane::acknowledgeSelected);
     acknowledge->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
     notifications->addAction(tr("Acknowledge &Older Notifications…"), m_notifications, &NotificationsPane::acknowledgeOlder);
-    m_restartAction = notifications->addAction(tr("&Restart…"), this, [this] { restartOperation(m_details->operation()); });
+    m_restartAction = notifications->addAction(tr("&Restart…"), this, &MainWindow::restartSelected);
+    m_restartAction->setObjectName(QStringLiteral("restartAction"));
     m_restartAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_restartAction->setEnabled(false);
+    notifications->addAction(tr("Restart All &Interrupted in View…"), this, &MainWindow::restartAllInterrupted)
+        ->setObjectName(QStringLiteral("restartAllInterruptedAction"));
     notifications->addSeparator();
     notifications->addAction(tr("&Local Action Catalog…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Local action catalog"), Restarter::catalogPath(),

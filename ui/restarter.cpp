@@ -3,6 +3,7 @@
 #include "agentclient.h"
 #include "networkerror.h"
 #include "restartdialog.h"
+#include "timedisplay.h"
 #include "workerpool.h"
 
 #include <QDateTime>
@@ -44,14 +45,25 @@ QString Restarter::acceptedText(const QString &operationId)
     return tr("Restart accepted: new operation %1").arg(operationId);
 }
 
-QString Restarter::refusalText(int status, const QString &error, const QString &duplicate)
+QString Restarter::answerText(int status, const QString &error, const QString &duplicate)
 {
     static const QRegularExpression code(QStringLiteral("^\\d{3}: *"));
     QString words = status == 409 && !duplicate.isEmpty() ? duplicate : QString(error).remove(code);
     while (words.endsWith(QLatin1Char('.')))
         words.chop(1);
     const QString what = whatToDo(status);
-    return tr("Refused: %1%2").arg(words, what.isEmpty() ? QString() : QStringLiteral(". ") + what);
+    return what.isEmpty() ? words : words + QStringLiteral(". ") + what;
+}
+
+QString Restarter::refusalText(int status, const QString &error, const QString &duplicate)
+{
+    return tr("Refused: %1").arg(answerText(status, error, duplicate));
+}
+
+QString Restarter::localIdentity()
+{
+    const passwd *pw = ::getpwuid(::getuid());
+    return pw ? QString::fromLocal8Bit(pw->pw_name) : QString::number(::getuid());
 }
 
 Restarter::Restarter(Session *session, QObject *parent) : QObject(parent), m_session(session) {}
@@ -71,20 +83,10 @@ QString Restarter::refusal(uint32_t op) const
     const auto data = m_session->data();
     if (!data || !data->exists(op))
         return tr("Select an operation first.");
-    const Operation &o = data->operation(op);
-    if (!isRestartable(o.status))
-        return tr("Only Interrupted, Failed or Aborted operations can be restarted; this one is %1.").arg(statusName(o.status));
-    // By path: until a rebuild ends (after Remove), the dataset's source indexes are not the session's.
-    const int index = m_session->sourceIndex(data->events().sourceName(data->source(op)));
-    const SourceState *source = index >= 0 ? &m_session->sources()[index] : nullptr;
-    if (!source)
-        return tr("Its source is gone.");
-    if (source->remote && !source->isAgent()) // running it here would run a server's operation on this workstation
-        return tr("An oplog read from a web server is read-only: restart it through that server's agent (File > Connect…, "
-                  "kind OpLens agent).");
-    if (!source->isAgent() && catalogPath().isEmpty())
-        return tr("A local file is restarted with a local action catalog: choose one in Operation > Local Action Catalog….");
-    return {};
+    const QString why = restartRefusal(*data, op, restartSourceOf(*data, data->source(op)), TimeDisplay::instance().utc());
+    if (why.isEmpty())
+        return {};
+    return why.left(1).toUpper() + why.mid(1) + QLatin1Char('.'); // a sentence in a tooltip or the status bar
 }
 
 QString Restarter::plan(uint32_t op) const
@@ -169,6 +171,9 @@ Runner *Restarter::localRunner(const QString &path, std::shared_ptr<OplogFollowe
         return nullptr;
     auto runner = std::make_unique<Runner>(std::move(oplog), 0, QStringLiteral("oplens"), *catalog, this);
     Runner *raw = runner.get();
+    connect(raw, &Runner::operationEnded, this, [this](const QString &id, bool succeeded, const QString &error) {
+        Q_EMIT localRestartEnded(id, succeeded, error);
+    });
     m_runners[path] = std::move(runner);
     return raw;
 }
@@ -199,27 +204,25 @@ void Restarter::restart(uint32_t op, const QString &reason)
 {
     const auto data = m_session->data();
     if (const QString why = refusal(op); !why.isEmpty()) {
-        Q_EMIT finished(false, 0, {}, why);
+        Q_EMIT finished(false, {}, {}, why);
         return;
     }
-    const uint16_t sourceIndex = data->source(op);
-    const SourceState source = m_session->sources()[m_session->sourceIndex(data->events().sourceName(sourceIndex))];
+    const QString sourceName = data->events().sourceName(data->source(op));
+    const SourceState source = *sourceNamed(sourceName); // refusal() found it
     const QString id = data->events().ids().qtext(op);
     // Known now: the answer comes after the data may have changed.
     const uint32_t twin = activeDuplicate(*data, op);
     const QString duplicate = twin == kNone ? QString() : duplicateText(*data, twin, QDateTime::currentMSecsSinceEpoch());
     const QString twinId = twin == kNone ? QString() : data->events().ids().qtext(twin);
     if (!source.isAgent()) {
-        withLocalRunner(source.path, [this, sourceIndex, id, reason, duplicate, twinId](Runner *runner, const QString &error) {
+        withLocalRunner(source.path, [this, sourceName, id, reason, duplicate, twinId](Runner *runner, const QString &error) {
             if (!runner) {
-                Q_EMIT finished(false, sourceIndex, {}, tr("The local action catalog cannot be used: %1").arg(error));
+                Q_EMIT finished(false, sourceName, {}, tr("The local action catalog cannot be used: %1").arg(error));
                 return;
             }
-            const passwd *pw = ::getpwuid(::getuid());
-            RestartRequest request{id, reason, QUuid::createUuid().toString(QUuid::WithoutBraces),
-                                   pw ? QString::fromLocal8Bit(pw->pw_name) : QString::number(::getuid())};
+            RestartRequest request{id, reason, QUuid::createUuid().toString(QUuid::WithoutBraces), localIdentity()};
             const LaunchResult result = runner->restart(request);
-            Q_EMIT finished(result.ok(), sourceIndex, result.operationId,
+            Q_EMIT finished(result.ok(), sourceName, result.operationId,
                             result.ok() ? acceptedText(result.operationId)
                                         : refusalText(result.status, result.error, duplicate),
                             result.status == 409 ? twinId : QString());
@@ -228,12 +231,13 @@ void Restarter::restart(uint32_t op, const QString &reason)
     }
     AgentClient agent(source.remote->spec(), &m_network);
     agent.restart(id, reason, QUuid::createUuid().toString(QUuid::WithoutBraces), this,
-                  [this, sourceIndex, duplicate, twinId](const RestartAnswer &answer) {
-        if (answer.launched()) {
-            Q_EMIT finished(true, sourceIndex, answer.operationId, acceptedText(answer.operationId));
+                  [this, sourceName, duplicate, twinId](const RestartAnswer &answer) {
+        if (answer.launched()) { // recorded in the agent's runner log, which is followed from now on
+            const QString recordedIn = answer.log.isEmpty() ? QString() : followLog(sourceName, answer.log);
+            Q_EMIT finished(true, recordedIn.isEmpty() ? sourceName : recordedIn, answer.operationId, acceptedText(answer.operationId));
             return;
         }
-        Q_EMIT finished(false, sourceIndex, {}, refusalText(answer.status, answer.error, duplicate),
+        Q_EMIT finished(false, sourceName, {}, refusalText(answer.status, answer.error, duplicate),
                         answer.status == 409 ? twinId : QString());
     });
 }

@@ -444,7 +444,9 @@ private Q_SLOTS:
         const QJsonObject scan{{QStringLiteral("origin"), QStringLiteral("Cron")}, {QStringLiteral("dataPath"), QStringLiteral("/b/")}};
         const QJsonObject again{{QStringLiteral("dataPath"), QStringLiteral("/b/")}, {QStringLiteral("origin"), QStringLiteral("Restart")}};
         const QString path = m_dir.filePath(QStringLiteral("twin.jsonl"));
+        const QJsonObject otherScan{{QStringLiteral("origin"), QStringLiteral("Cron")}, {QStringLiteral("dataPath"), QStringLiteral("/c/")}};
         QVERIFY(testfiles::writeFile(path, testoplog::Event(u"old", u"Started", now - 2 * 3600000).parameters(scan).line()
+                                               + testoplog::Event(u"other", u"Started", now - 2 * 3600000).parameters(otherScan).line()
                                                + testoplog::Event(u"", u"ServiceStarted", now - 90 * 60000).module(u"ZxCore").name(u"ServiceStarted").line()
                                                + testoplog::Event(u"twin", u"Started", now - 10 * 60000 - 5000).parameters(again).line()));
         auto w = openWindow({path});
@@ -473,8 +475,11 @@ private Q_SLOTS:
             "argv": ["/usr/bin/zxsuite", "backup", "doSmartScan", "{dataPath}"], "parameters": {"dataPath": "/.*"}}]})"));
         Restarter::setCatalogPath(catalog);
         Restarter restarter(w->session());
-        const QString plan = restarter.plan(old);
-        QCOMPARE(plan, QStringLiteral("/usr/bin/zxsuite backup doSmartScan /b/ (from %1, stopped after 600 s)").arg(catalog));
+        // Refused before anything runs while its twin runs (restartRefusal): nothing would run.
+        QCOMPARE(restarter.refusal(old), QStringLiteral("A SmartScan with the same parameters is already running (id twin)."));
+        QCOMPARE(restarter.plan(old), QString());
+        const QString plan = restarter.plan(data->findOperation(0, "other"));
+        QCOMPARE(plan, QStringLiteral("/usr/bin/zxsuite backup doSmartScan /c/ (from %1, stopped after 600 s)").arg(catalog));
         dialog.setPlan(plan);
         QCOMPARE(dialog.findChild<QLabel *>(QStringLiteral("restartPlan"))->text(), plan);
     }

@@ -7,6 +7,7 @@
 #include "restarter.h"
 #include "tablepane.h"
 #include "testfiles.h"
+#include "testoplog.h"
 #include "testservers.h"
 
 #include <QDir>
@@ -86,7 +87,17 @@ private Q_SLOTS:
         QCOMPARE(demo.size(), 2);
         m_pristine = demo.first();
         QVERIFY(QDir().mkpath(file("agent")));
-        m_agent = std::make_unique<testservers::Agent>(file("agent"), testfiles::readAll(m_pristine));
+        // Besides the demo: an interrupted SmartScan of another path, and one whose twin runs again now.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const auto scan = [](const char *id, const char *type, qint64 at, const char *path, const char *origin) {
+            return testoplog::Event(QLatin1String(id), QLatin1String(type), at)
+                .parameters({{QStringLiteral("origin"), QLatin1String(origin)}, {QStringLiteral("dataPath"), QLatin1String(path)}})
+                .line();
+        };
+        const QByteArray extra = scan("agent-scan", "Started", now - 600000, "/b/", "Cron")
+            + scan("agent-scan", "Interrupted", now - 540000, "/b/", "Cron") + scan("twin-old", "Started", now - 1200000, "/c/", "Cron")
+            + scan("twin-old", "Interrupted", now - 1140000, "/c/", "Cron") + scan("twin-run", "Started", now - 300000, "/c/", "Restart");
+        m_agent = std::make_unique<testservers::Agent>(file("agent"), testfiles::readAll(m_pristine) + extra);
         m_agent->config.insert(QStringLiteral("actions"), QJsonArray{
             QJsonObject{{QStringLiteral("module"), QStringLiteral("ZxBackup")}, {QStringLiteral("name"), QStringLiteral("SmartScan")},
                         {QStringLiteral("argv"), QJsonArray{QStringLiteral("/bin/sleep"), QStringLiteral("1")}}},
@@ -137,10 +148,8 @@ private Q_SLOTS:
         auto window = openAgent();
         MainWindow &w = *window;
         QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
-        NotificationsPane *pane = w.notificationsPane();
-        pane->model()->setShowSuperseded(true); // the crash night's SmartScan (its RestoreOnNewAccount was restarted above)
-        const int row = rowOf(pane, QStringLiteral("SmartScan on mail1"));
-        QVERIFY(row >= 0);
+        const uint32_t op = w.session()->data()->findOperation(0, "agent-scan");
+        QVERIFY(op != kNone);
         QString plan;
         QTimer::singleShot(0, [&plan] {
             QTRY_VERIFY(qobject_cast<RestartDialog *>(QApplication::activeModalWidget()));
@@ -151,37 +160,47 @@ private Q_SLOTS:
             plan = label->text();
             dialog->reject();
         });
-        w.restartOperation(pane->model()->shownOperations().at(size_t(row)));
+        w.restartOperation(op);
         QCOMPARE(plan, QStringLiteral("The agent's action for ZxBackup SmartScan (its command stays on the server)"));
         QVERIFY(!plan.contains(QStringLiteral("/bin/sleep")));
     }
 
+    // What the agent would refuse is refused before anything is sent (restartRefusal, the one home of "why not"): a
+    // twin with the same parameters running, an operation finished since. The Restart button says why.
     void refusalIsShownWithItsReason()
     {
         auto window = openAgent();
         MainWindow &w = *window;
         QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
-        // mail1's SmartScan is still running with the same parameters: the agent refuses (409). The interrupted one
-        // is superseded by an earlier night's run, shown on request.
+        const auto data = w.session()->data();
+        const uint32_t old = data->findOperation(0, "twin-old");
+        QVERIFY(old != kNone);
+        Restarter restarter(w.session());
+        QCOMPARE(restarter.refusal(old), QStringLiteral("A SmartScan with the same parameters is already running (id twin-run)."));
         NotificationsPane *pane = w.notificationsPane();
-        pane->model()->setShowSuperseded(true);
+        pane->model()->setShowSuperseded(true); // the crash night's SmartScan, superseded by a later night's run
         const int row = rowOf(pane, QStringLiteral("SmartScan on mail1"));
         QVERIFY(row >= 0);
-        confirmNextRestart(QStringLiteral("trying"));
-        w.restartOperation(pane->model()->shownOperations().at(size_t(row)));
-        QMessageBox *box = nullptr;
-        QTRY_VERIFY_WITH_TIMEOUT((box = w.findChild<QMessageBox *>(QStringLiteral("restartRefused"))) != nullptr, 10000);
-        QVERIFY2(!box->text().contains(QStringLiteral("409")) && box->text().contains(QStringLiteral("same parameters is running")),
-                 qPrintable(box->text()));
+        const uint32_t superseded = pane->model()->shownOperations().at(size_t(row));
+        QVERIFY2(restarter.refusal(superseded).startsWith(QStringLiteral("Finished since: superseded by")),
+                 qPrintable(restarter.refusal(superseded)));
+        pane->selectOperation(old);
+        auto *button = pane->findChild<QPushButton *>(QStringLiteral("restartButton"));
+        QVERIFY(!button->isEnabled());
+        QCOMPARE(button->toolTip(), restarter.refusal(old));
+        const QByteArray before = testfiles::readAll(m_agent->oplog);
+        bool dialogOpened = false;
+        QTimer::singleShot(0, [&dialogOpened] {
+            if (auto *dialog = qobject_cast<RestartDialog *>(QApplication::activeModalWidget())) {
+                dialogOpened = true;
+                dialog->reject();
+            }
+        });
+        w.restartOperation(old);
+        QCoreApplication::processEvents(); // the check above, had a dialog opened
+        QVERIFY(!dialogOpened);
+        QCOMPARE(testfiles::readAll(m_agent->oplog), before); // nothing was sent
         QVERIFY(consolefixture::saveScreenshot(&w, QStringLiteral("refused")));
-        // "Show it" goes to the running one that is in the way.
-        auto *show = box->findChild<QPushButton *>(QStringLiteral("showRunning"));
-        QVERIFY(show);
-        show->click();
-        const auto data = w.session()->data();
-        QTRY_VERIFY(w.detailsPane()->operation() != kNone);
-        QCOMPARE(data->operation(w.detailsPane()->operation()).status, Status::Running);
-        QCOMPARE(data->events().string(data->name(w.detailsPane()->operation())), QStringLiteral("SmartScan"));
     }
 
     void restartWithTheLocalCatalog()

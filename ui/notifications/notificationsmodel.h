@@ -34,6 +34,8 @@ public:
     // The notifications shown now, newest group first: what the tree lists under its groups.
     int notificationCount() const { return int(m_shown.size()); }
     std::vector<uint32_t> shownOperations() const;
+    // The dataset the operations it gives are of (the summary's).
+    std::shared_ptr<const Dataset> dataset() const { return m_data; }
 
     // A notification's operation; kNoOperation for a group's row.
     uint32_t operationAt(const QModelIndex &index) const;

@@ -131,7 +131,9 @@ QWidget *NotificationsPane::createButtons()
             Q_EMIT showInLog(currentOperation());
     });
     connect(m_restart, &QPushButton::clicked, this, [this] {
-        if (currentOperation() != NotificationsModel::kNoOperation)
+        if (selectedOperations().size() > 1)
+            Q_EMIT restartSelectedRequested();
+        else if (currentOperation() != NotificationsModel::kNoOperation)
             Q_EMIT restartRequested(currentOperation());
     });
     return box;
@@ -223,7 +225,8 @@ void NotificationsPane::selectOperation(uint32_t op)
     const QModelIndex index = m_model->indexOf(op);
     if (index.isValid()) {
         m_view->expand(index.parent());
-        m_view->setCurrentIndex(index);
+        // This one alone, whatever keys are held (the view's setCurrentIndex() adds to the selection with Ctrl).
+        m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         m_view->scrollTo(index);
         return;
     }
@@ -329,11 +332,18 @@ void NotificationsPane::updateButtons()
     const uint32_t op = currentOperation();
     const bool current = op != NotificationsModel::kNoOperation;
     m_show->setEnabled(current);
-    const QString why = !m_restarter ? tr("Restart is not available") : !current ? tr("Select a notification")
-                                                                                 : m_restarter->refusal(op);
-    m_restart->setEnabled(why.isEmpty());
-    m_restart->setToolTip(why.isEmpty() ? tr("Run it again, after checking why it was interrupted") : why);
     std::vector<uint32_t> ops = selectedOperations();
+    if (ops.size() > 1) { // each is checked in the plan, which says why not for those that cannot be
+        m_restart->setText(tr("Restart %1…").arg(ops.size()));
+        m_restart->setEnabled(m_restarter != nullptr);
+        m_restart->setToolTip(tr("Plan their restart: each is checked, and you confirm, before anything runs. Ctrl+R"));
+    } else {
+        const QString why = !m_restarter ? tr("Restart is not available") : !current ? tr("Select a notification")
+                                                                                     : m_restarter->refusal(op);
+        m_restart->setText(tr("Restart…"));
+        m_restart->setEnabled(why.isEmpty());
+        m_restart->setToolTip(why.isEmpty() ? tr("Run it again, after checking why it was interrupted") : why);
+    }
     if (ops.empty() && current)
         ops = {op};
     const bool allAcknowledged = !ops.empty() && std::all_of(ops.begin(), ops.end(), [this](uint32_t o) {

@@ -49,6 +49,7 @@ Q_SIGNALS:
     void countChanged(int unacknowledged);
     void showInLog(uint32_t op);
     void restartRequested(uint32_t op);
+    void restartSelectedRequested(); // Restart N… with several selected: their plan
     void operationSelected(uint32_t op); // the admin selected its notification
     // Notifications of agent sources to acknowledge (or not) on their agents: SharedAcknowledgements::send.
     void sharedAcknowledgementRequested(const QList<NotificationsModel::Key> &keys, bool acknowledged, const QString &comment);

@@ -18,6 +18,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace oplens::ui {
 
 TablePane::TablePane(Session *session, ViewKind kind, QWidget *parent)
@@ -90,7 +92,7 @@ void TablePane::setUpView(ViewKind kind)
     m_view->setModel(m_model);
     m_view->setObjectName(kind == ViewKind::Operations ? QStringLiteral("operationsTable") : QStringLiteral("eventsTable"));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection); // several, to restart them at once
     m_view->setSortingEnabled(false); // sorting runs in the query's worker, started from the header
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
@@ -203,7 +205,12 @@ void TablePane::fillRowMenu(QMenu &menu, const QModelIndex &index)
         QAction *events = menu.addAction(tr("Show &events of this operation"), this, [this, op, id] { Q_EMIT eventsRequested(op, id); });
         events->setObjectName(QStringLiteral("showEvents"));
     }
-    if (m_restarter) {
+    const std::vector<uint32_t> selected = selectedOperations();
+    if (m_restarter && selected.size() > 1 && std::binary_search(selected.begin(), selected.end(), op)) {
+        menu.addSeparator(); // each is checked in the plan, which says why not for those that cannot be
+        menu.addAction(tr("Restart %1…").arg(selected.size()), this, &TablePane::restartSelectedRequested)
+            ->setObjectName(QStringLiteral("restartSelected"));
+    } else if (m_restarter) {
         const QString why = m_restarter->refusal(op);
         menu.addSeparator();
         QAction *restart = menu.addAction(tr("Restart…"), this, [this, op] { Q_EMIT restartRequested(op); });
@@ -236,6 +243,17 @@ size_t TablePane::total() const
 uint32_t TablePane::currentOperation() const
 {
     return m_selected;
+}
+
+std::vector<uint32_t> TablePane::selectedOperations() const
+{
+    std::vector<uint32_t> ops;
+    for (const QModelIndex &row : m_view->selectionModel()->selectedRows())
+        if (const uint32_t op = row.data(ResultModel::OperationRole).toUInt(); op != kNone)
+            ops.push_back(op);
+    std::sort(ops.begin(), ops.end());
+    ops.erase(std::unique(ops.begin(), ops.end()), ops.end());
+    return ops;
 }
 
 bool TablePane::shows(uint32_t op) const
@@ -288,7 +306,8 @@ void TablePane::selectOperation(uint32_t op)
         return;
     }
     const QModelIndex index = model()->index(row, 0);
-    m_view->setCurrentIndex(index);
+    // This one alone, whatever keys are held: the view's own setCurrentIndex() would add to the selection with Ctrl.
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_view->scrollTo(index, QAbstractItemView::PositionAtCenter);
 }
 
@@ -313,7 +332,8 @@ void TablePane::showResult(const ViewQuery::Result &result)
     const int row = stillOn ? current.row() : keep != kNone ? m_model->rowOfOperation(keep) : -1;
     const QSignalBlocker block(m_view->selectionModel());
     if (row >= 0 && m_view->currentIndex().row() != row)
-        m_view->setCurrentIndex(model()->index(row, 0));
+        m_view->selectionModel()->setCurrentIndex(model()->index(row, 0),
+                                                  QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     if (row < 0 && m_view->currentIndex().isValid()) { // not shown (filtered out, or gone): nothing highlighted
         m_view->clearSelection();
         m_view->selectionModel()->clearCurrentIndex();

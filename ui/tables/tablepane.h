@@ -28,6 +28,8 @@ public:
     size_t shown() const;
     size_t total() const;
     uint32_t currentOperation() const; // kNone when nothing is selected (kept while a filter hides it)
+    // The operations of the selected rows (of resultData()), each once; Details shows the current one.
+    std::vector<uint32_t> selectedOperations() const;
     bool shows(uint32_t op) const;     // one of its rows is `op` (or an event of it)
     // The result shown, for export: its dataset, its rows in view order, its clock; the columns shown, in view order.
     std::shared_ptr<const Dataset> resultData() const;
@@ -48,6 +50,7 @@ Q_SIGNALS:
     void operationSelected(uint32_t op);
     void operationActivated(uint32_t op);
     void restartRequested(uint32_t op);
+    void restartSelectedRequested(); // Restart N… on one of several selected rows
     void resultShown();
     void clearFilterRequested(); // the Clear filter button over an empty result
     // Filter by a cell's value: `field` is "module", "name", "status" or "text" (FilterBar::filterBy).

@@ -1,0 +1,296 @@
+// Restarting several operations at once from the console (issue 16), against a real agent on loopback whose actions
+// are recording_stub: the plan dialog (its verdicts follow the agent's GET /v1/actions: "no action for …"), the
+// Restarts pane as the batch runs, the new operations in the tables and the old ones out of Notifications; one at a
+// time per server as the agent's oplog shows it; Stop remaining leaves what was launched; a runner log the console did
+// not follow is opened to see the restarts end.
+#include "consolefixture.h"
+#include "detailspane.h"
+#include "mainwindow.h"
+#include "notificationspane.h"
+#include "restartplandialog.h"
+#include "restartspane.h"
+#include "tablepane.h"
+#include "testoplog.h"
+#include "testservers.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QItemSelectionModel>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+using namespace oplens;
+using namespace oplens::ui;
+using namespace Qt::StringLiterals;
+using testoplog::Event;
+
+namespace {
+
+const QString kStub = QStringLiteral(RECORDING_STUB);
+
+// An operation cut by a service restart an hour ago, as the service writes it.
+QByteArray interrupted(const QString &id, const QString &module, const QString &name, const QString &volume, qint64 at)
+{
+    const QJsonObject parameters{{u"origin"_s, u"Cron"_s}, {u"volume"_s, volume}};
+    return Event(id, u"Started"_s, at).module(module).name(name).parameters(parameters).set(u"requestedBy", u"zimbra"_s).line()
+        + Event(id, u"Interrupted"_s, at + 60000).module(module).name(name).parameters(parameters)
+              .set(u"error", u"service restarted"_s).line();
+}
+
+// Three operations with an action (each runs `sleepMs`), and ZxGone Nothing, which has none.
+QByteArray seed()
+{
+    const qint64 t = QDateTime::currentMSecsSinceEpoch() - 3600 * 1000;
+    return interrupted(u"scan-1"_s, u"ZxBackup"_s, u"SmartScan"_s, u"1"_s, t)
+        + interrupted(u"move-2"_s, u"ZxPowerstore"_s, u"MoveBlobs"_s, u"2"_s, t + 1000)
+        + interrupted(u"gone-3"_s, u"ZxGone"_s, u"Nothing"_s, u"3"_s, t + 2000)
+        + interrupted(u"scan-4"_s, u"ZxBackup"_s, u"SmartScan"_s, u"4"_s, t + 3000);
+}
+
+QJsonObject action(const QString &module, const QString &name, int sleepMs)
+{
+    return {{u"module"_s, module}, {u"name"_s, name},
+            {u"argv"_s, QJsonArray{kStub, u"--sleep-ms"_s, QString::number(sleepMs), name}}};
+}
+
+// The agent of one test: the seed oplog in "main", restarts recorded in `runnerLog`.
+std::unique_ptr<testservers::Agent> startAgent(const QString &dir, int sleepMs, const QString &runnerLog = u"main"_s)
+{
+    auto agent = std::make_unique<testservers::Agent>(dir, seed());
+    agent->config.insert(u"actions"_s, QJsonArray{action(u"ZxBackup"_s, u"SmartScan"_s, sleepMs),
+                                                  action(u"ZxPowerstore"_s, u"MoveBlobs"_s, sleepMs)});
+    agent->config.insert(u"runnerOplog"_s, runnerLog);
+    agent->environment.insert(u"OPLENS_STUB_RECORD"_s, dir + u"/argv.jsonl"_s);
+    if (!agent->start())
+        qWarning("the agent did not start: %s", qPrintable(agent->err()));
+    return agent;
+}
+
+std::unique_ptr<MainWindow> openAgent(const testservers::Agent &agent)
+{
+    auto w = consolefixture::openWindow();
+    QString error;
+    RemoteSpec spec = *RemoteSpec::fromUrl(u"agent+%1#main"_s.arg(agent.url()), &error);
+    spec.secret = testservers::kOperatorToken;
+    w->session()->openRemote(spec);
+    if (!QTest::qWaitFor([&] { return w->isIdle(); }, 20000))
+        qWarning("the agent's oplog did not load");
+    return w;
+}
+
+uint32_t opOf(const MainWindow &w, const QString &id)
+{
+    const auto data = w.session()->data();
+    return data->findOperation(0, id.toStdString());
+}
+
+// The row of the notification of operation `id`, or an invalid index.
+QModelIndex notificationOf(const MainWindow &w, const QString &id)
+{
+    const uint32_t op = opOf(w, id);
+    return op == kNone ? QModelIndex() : w.notificationsPane()->model()->indexOf(op);
+}
+
+// Answers the plan dialog about to open: `check` looks at it once the agents answered, then it is run or cancelled.
+void answerNextPlan(std::function<void(RestartPlanDialog *)> check)
+{
+    QTimer::singleShot(0, [check] {
+        auto *dialog = qobject_cast<RestartPlanDialog *>(QApplication::activeModalWidget());
+        if (!dialog) {
+            answerNextPlan(check); // not open yet
+            return;
+        }
+        if (!QTest::qWaitFor([dialog] { return !dialog->isAsking(); }, 10000))
+            qWarning("the agent's actions never came");
+        check(dialog);
+    });
+}
+
+// The new operations of the agent's `log` file that restart another, as (started, ended) times, by start.
+QList<QPair<qint64, qint64>> restartRuns(const QString &log)
+{
+    QMap<QString, QPair<qint64, qint64>> runs;
+    for (const QJsonObject &event : testoplog::jsonLines(log)) {
+        const QString id = event.value(u"operationId"_s).toString();
+        const QString type = event.value(u"type"_s).toString();
+        if (event.contains(u"restartOf"_s) && !runs.contains(id))
+            runs.insert(id, {-1, -1});
+        if (!runs.contains(id))
+            continue;
+        if (type == u"Started"_s)
+            runs[id].first = qint64(event.value(u"startTime"_s).toDouble());
+        else if (type == u"Finished"_s || type == u"Failed"_s)
+            runs[id].second = qint64(event.value(u"startTime"_s).toDouble());
+    }
+    QList<QPair<qint64, qint64>> sorted = runs.values();
+    std::sort(sorted.begin(), sorted.end());
+    return sorted;
+}
+
+QString progressAt(const RestartsPane *pane, int row)
+{
+    return pane->table()->item(row, RestartsPane::ProgressColumn)->text();
+}
+
+} // namespace
+
+class TestBatchRestartConsole : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        consolefixture::useTestSettings();
+        QVERIFY2(QFileInfo(kStub).isExecutable(), RECORDING_STUB);
+    }
+
+    // Three notifications selected, one without an action: the plan says why that one is not restarted; the two others
+    // run, their new operations appear and the old ones leave Notifications.
+    void restartThreeFromNotifications()
+    {
+        QTemporaryDir dir;
+        auto agent = startAgent(dir.path(), 300);
+        auto window = openAgent(*agent);
+        MainWindow &w = *window;
+        QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
+        QTreeView *list = w.notificationsPane()->view();
+        const QStringList chosen{u"scan-1"_s, u"gone-3"_s, u"move-2"_s};
+        for (const QString &id : chosen) {
+            const QModelIndex index = notificationOf(w, id);
+            QVERIFY2(index.isValid(), qPrintable(id));
+            list->selectionModel()->setCurrentIndex(index, QItemSelectionModel::Select);
+        }
+        QCOMPARE(w.notificationsPane()->selectedOperations().size(), size_t(3));
+        QCOMPARE(w.restartAction()->text(), u"&Restart 3…"_s);
+        QVERIFY(w.restartAction()->isEnabled());
+
+        QStringList verdicts;
+        QString buttonBefore, buttonAfter, title;
+        answerNextPlan([&](RestartPlanDialog *dialog) {
+            title = dialog->windowTitle();
+            for (int row = 0; row < dialog->table()->rowCount(); ++row)
+                verdicts << dialog->table()->item(row, RestartPlanDialog::VerdictColumn)->text();
+            buttonBefore = dialog->runButton()->isEnabled() ? u"enabled"_s : u"disabled"_s;
+            QTest::keyClicks(dialog->reasonField(), u"disk checked after the crash"_s);
+            buttonAfter = dialog->runButton()->text();
+            consolefixture::saveScreenshot(dialog, u"batch-restart-plan"_s);
+            dialog->runButton()->click();
+        });
+        list->setFocus();
+        QTest::keyClick(&w, Qt::Key_R, Qt::ControlModifier);
+        QCOMPARE(title, u"Restart 3 operations"_s);
+        // The oldest first; the one without an action says so, in the agent's words of its catalog.
+        QCOMPARE(verdicts.size(), 3);
+        QCOMPARE(verdicts[0], u"will restart"_s);
+        QCOMPARE(verdicts[1], u"will restart"_s);
+        QVERIFY2(verdicts[2].startsWith(u"no action for ZxGone Nothing on the agent at 127.0.0.1:"_s), qPrintable(verdicts[2]));
+        QCOMPARE(buttonBefore, u"disabled"_s); // no reason yet
+        QCOMPARE(buttonAfter, u"Restart 2"_s);
+
+        RestartsPane *pane = w.restartsPane();
+        QVERIFY(w.restartsDock()->isVisible());
+        QCOMPARE(pane->table()->rowCount(), 3);
+        QTRY_VERIFY_WITH_TIMEOUT(pane->batch()->isDone(), 30000);
+        QCOMPARE(progressAt(pane, 0), u"finished"_s);
+        QCOMPARE(progressAt(pane, 1), u"finished"_s);
+        QCOMPARE(progressAt(pane, 2), u"refused"_s);
+        QVERIFY2(pane->summaryLabel()->text().contains(u"2 of 3 launched: 2 finished, 1 refused"_s), qPrintable(pane->summaryLabel()->text()));
+        QVERIFY2(pane->summaryLabel()->text().contains(u"Refused: ZxGone Nothing (gone-3): no action for ZxGone Nothing"_s),
+                 qPrintable(pane->summaryLabel()->text()));
+        QCOMPARE(w.statusBar()->currentMessage(), u"Restarts: 2 of 3 launched: 2 finished, 1 refused"_s);
+
+        // The new operations are in the tables, as restarts of the old ones, which leave Notifications.
+        for (int row : {0, 1}) {
+            const BatchEntry &entry = pane->batch()->entries()[size_t(row)];
+            const uint32_t fresh = opOf(w, entry.newId), old = opOf(w, entry.item.operationId);
+            QVERIFY(fresh != kNone);
+            QCOMPARE(w.session()->data()->operation(fresh).restartOf, old);
+            QCOMPARE(w.session()->data()->operation(fresh).status, Status::Finished);
+            QTRY_VERIFY(w.operationsPane()->shows(fresh));
+            QTRY_VERIFY(!notificationOf(w, entry.item.operationId).isValid());
+        }
+        QVERIFY(notificationOf(w, u"gone-3"_s).isValid()); // refused: still there
+        // A row of the pane shows its new operation in Details; the refused one its old operation.
+        pane->table()->setCurrentCell(1, 0);
+        QCOMPARE(w.detailsPane()->operation(), opOf(w, pane->batch()->entries()[1].newId));
+        pane->table()->setCurrentCell(2, 0);
+        QCOMPARE(w.detailsPane()->operation(), opOf(w, u"gone-3"_s));
+        QVERIFY(consolefixture::saveScreenshot(&w, u"batch-restart-pane"_s));
+    }
+
+    // Max at once 1 (the default): on one server each starts after the previous one ended, as the agent's oplog
+    // shows. Restart All Interrupted in View… takes the view's Interrupted ones. The agent records restarts in a log
+    // the console did not follow: it is opened, and the batch sees each end there.
+    void oneAtATimeFromTheAgentsOplog()
+    {
+        QTemporaryDir dir;
+        auto agent = startAgent(dir.path(), 700, u"service"_s);
+        auto window = openAgent(*agent);
+        MainWindow &w = *window;
+        QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
+        int rows = 0, maxAtOnce = 0;
+        answerNextPlan([&](RestartPlanDialog *dialog) {
+            rows = dialog->table()->rowCount();
+            maxAtOnce = dialog->maxAtOnceField()->value();
+            QTest::keyClicks(dialog->reasonField(), u"one after another"_s);
+            dialog->runButton()->click();
+        });
+        w.findChild<QAction *>(u"restartAllInterruptedAction"_s)->trigger();
+        QCOMPARE(rows, 4);
+        QCOMPARE(maxAtOnce, 1);
+        RestartsPane *pane = w.restartsPane();
+        QVERIFY(pane->batch());
+        QTRY_VERIFY_WITH_TIMEOUT(pane->batch()->isDone(), 40000);
+        QCOMPARE(pane->batch()->count(RestartProgress::Finished), 3);
+        QVERIFY2(pane->summaryLabel()->text().contains(u"Opened agent+%1#service"_s.arg(agent->url())),
+                 qPrintable(pane->summaryLabel()->text()));
+        const auto runs = restartRuns(agent->serviceLog);
+        QCOMPARE(runs.size(), 3);
+        for (int i = 0; i < runs.size(); ++i) {
+            QVERIFY2(runs[i].first > 0 && runs[i].second >= runs[i].first, "each started and ended");
+            if (i > 0)
+                QVERIFY2(runs[i].first >= runs[i - 1].second, "each started after the previous one ended");
+        }
+    }
+
+    // Stop remaining: what was launched runs to its end, the rest is never sent.
+    void stopRemainingLeavesWhatWasLaunched()
+    {
+        QTemporaryDir dir;
+        auto agent = startAgent(dir.path(), 2500);
+        auto window = openAgent(*agent);
+        MainWindow &w = *window;
+        QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
+        answerNextPlan([&](RestartPlanDialog *dialog) {
+            QTest::keyClicks(dialog->reasonField(), u"then stopped"_s);
+            dialog->runButton()->click();
+        });
+        w.restartAllInterrupted();
+        RestartsPane *pane = w.restartsPane();
+        QTRY_VERIFY_WITH_TIMEOUT(pane->batch()->entries()[0].launched(), 10000);
+        QVERIFY(pane->stopButton()->isEnabled());
+        QTest::mouseClick(pane->stopButton(), Qt::LeftButton);
+        QCOMPARE(progressAt(pane, 1), u"not started"_s);
+        QCOMPARE(progressAt(pane, 3), u"not started"_s);
+        QVERIFY(!pane->stopButton()->isEnabled());
+        QVERIFY(consolefixture::saveScreenshot(w.restartsDock(), u"batch-restart-stopped"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(progressAt(pane, 0), u"finished"_s, 20000);
+        QCOMPARE(restartRuns(agent->oplog).size(), 1); // only the first was ever sent
+        QVERIFY(notificationOf(w, u"move-2"_s).isValid());
+        QVERIFY(notificationOf(w, u"scan-4"_s).isValid());
+    }
+};
+
+QTEST_MAIN(TestBatchRestartConsole)
+#include "tst_batchrestart_console.moc"

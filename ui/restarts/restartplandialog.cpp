@@ -1,0 +1,221 @@
+#include "restartplandialog.h"
+
+#include "restarter.h"
+#include "statusstyle.h"
+#include "timedisplay.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <set>
+
+namespace oplens::ui {
+
+namespace {
+const QColor kRefusedColor(0xB7, 0x1C, 0x1C);
+const QColor kWillRestartColor(0x1B, 0x5E, 0x20);
+} // namespace
+
+RestartPlanDialog::RestartPlanDialog(std::shared_ptr<const Dataset> data, std::vector<uint32_t> ops, Restarter *restarter,
+                                     QWidget *parent)
+    : QDialog(parent), m_data(std::move(data)), m_ops(std::move(ops)), m_sources(restarter->restartSources(*m_data))
+{
+    setObjectName(QStringLiteral("restartPlanDialog"));
+    setWindowTitle(tr("Restart %1 operations").arg(m_ops.size()));
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("planSummary"));
+    m_askingLabel = new QLabel(this);
+    m_askingLabel->setObjectName(QStringLiteral("planAsking"));
+    m_askingLabel->setWordWrap(true);
+    m_table = new QTableWidget(0, ColumnCount, this);
+    m_table->setObjectName(QStringLiteral("planTable"));
+    m_table->setHorizontalHeaderLabels({tr("Operation"), tr("Verdict"), tr("Why interrupted"), tr("Server"), tr("Id"), tr("Parameters")});
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setWordWrap(true); // a refusal is said whole: it is why nothing runs
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    const QList<int> widths{200, 330, 250, 130, 150};
+    for (int c = 0; c < widths.size(); ++c)
+        m_table->horizontalHeader()->resizeSection(c, widths[c]);
+    auto *warning = new QLabel(tr("<b>Check why the service went down first</b> (its logs, disk, memory). Each runs "
+                                  "again as a new operation with the same module, name and parameters; the old ones "
+                                  "stay as they are."),
+                               this);
+    warning->setObjectName(QStringLiteral("planWarning"));
+    styleAsWarning(warning);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    m_run = buttons->addButton(tr("Restart"), QDialogButtonBox::AcceptRole);
+    m_run->setObjectName(QStringLiteral("runPlan"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_askingLabel);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(warning);
+    layout->addWidget(createOptions());
+    layout->addWidget(buttons);
+    resize(1280, 560);
+    updatePlan();
+    askForActions(restarter);
+    m_reason->setFocus(); // the one thing the admin must type
+}
+
+// One reason for all; how many at once per server, how long between two starts, stop after a failure.
+QWidget *RestartPlanDialog::createOptions()
+{
+    auto *box = new QWidget(this);
+    m_reason = new QLineEdit(box);
+    m_reason->setObjectName(QStringLiteral("restartReason"));
+    m_reason->setPlaceholderText(tr("Required: why it is safe to run them again (recorded with each restart)"));
+    connect(m_reason, &QLineEdit::textChanged, this, &RestartPlanDialog::updateButton);
+    m_maxAtOnce = new QSpinBox(box);
+    m_maxAtOnce->setObjectName(QStringLiteral("maxAtOnce"));
+    m_maxAtOnce->setRange(1, 100);
+    m_maxAtOnce->setValue(1);
+    m_maxAtOnce->setToolTip(tr("Restarts launched and not ended yet, per server; servers run side by side"));
+    m_wait = new QSpinBox(box);
+    m_wait->setObjectName(QStringLiteral("waitBetweenStarts"));
+    m_wait->setRange(0, 3600);
+    m_wait->setSuffix(tr(" s"));
+    m_wait->setToolTip(tr("At least this long between two starts on one server"));
+    m_stopOnFailure = new QCheckBox(tr("Stop if one fails (those already running go on)"), box);
+    m_stopOnFailure->setObjectName(QStringLiteral("stopOnFailure"));
+    auto *pace = new QHBoxLayout;
+    pace->addWidget(m_maxAtOnce);
+    pace->addSpacing(24);
+    pace->addWidget(new QLabel(tr("Wait between starts"), box));
+    pace->addWidget(m_wait);
+    pace->addSpacing(24);
+    pace->addWidget(m_stopOnFailure);
+    pace->addStretch(1);
+    auto *form = new QFormLayout(box);
+    form->setContentsMargins(0, 0, 0, 0);
+    form->addRow(tr("Reason"), m_reason);
+    form->addRow(tr("Max at once per server"), pace);
+    return box;
+}
+
+// Each agent once (its sources share its catalog), and the local catalog once.
+void RestartPlanDialog::askForActions(Restarter *restarter)
+{
+    std::set<uint16_t> slots;
+    for (const uint32_t op : m_ops)
+        if (op < m_data->operationCount() && m_data->exists(op))
+            slots.insert(m_data->source(op));
+    std::set<std::pair<RestartSource::Kind, QString>> asked;
+    for (const uint16_t slot : slots) {
+        const RestartSource &source = m_sources[slot];
+        if (!asked.emplace(source.kind, source.server).second)
+            continue;
+        const bool asking = restarter->askActions(m_data->events().sourceName(slot), source, this,
+                                                  [this](const RestartSource &known, const QString &problem) {
+            takeActions(known, problem);
+        });
+        if (asking) {
+            ++m_asking;
+            m_askingWhom << source.actionsFrom;
+        }
+    }
+    updateAskingLabel();
+    updateButton();
+}
+
+void RestartPlanDialog::takeActions(const RestartSource &known, const QString &problem)
+{
+    --m_asking;
+    m_askingWhom.removeOne(known.actionsFrom);
+    if (!problem.isEmpty())
+        m_problems << problem;
+    for (RestartSource &source : m_sources) {
+        if (source.kind != known.kind || source.server != known.server)
+            continue;
+        source.actionsKnown = known.actionsKnown;
+        source.actions = known.actions;
+        source.why = known.why;
+    }
+    updateAskingLabel();
+    updatePlan();
+    Q_EMIT planChanged();
+}
+
+void RestartPlanDialog::updateAskingLabel()
+{
+    QStringList lines;
+    if (!m_askingWhom.isEmpty())
+        lines << tr("<i>Asking %1 what it can run…</i>").arg(m_askingWhom.join(tr(", ")).toHtmlEscaped());
+    for (const QString &problem : std::as_const(m_problems))
+        lines << QStringLiteral("<span style='color:%1'>%2. The agent checks each restart again when it is sent.</span>")
+                     .arg(kRefusedColor.name(), problem.toHtmlEscaped());
+    m_askingLabel->setText(lines.join(QStringLiteral("<br>")));
+    m_askingLabel->setVisible(!lines.isEmpty());
+}
+
+void RestartPlanDialog::updatePlan()
+{
+    m_plan = makeRestartPlan(*m_data, m_ops, m_sources, TimeDisplay::instance().utc());
+    m_summary->setText(QStringLiteral("<b>%1</b>").arg(planSummary(m_plan).toHtmlEscaped()));
+    fillTable();
+    updateButton();
+}
+
+void RestartPlanDialog::fillTable()
+{
+    m_table->setRowCount(int(m_plan.size()));
+    for (int row = 0; row < int(m_plan.size()); ++row) {
+        const PlanItem &item = m_plan[size_t(row)];
+        const QString verdict = item.canRestart() ? tr("will restart") : item.refusal;
+        const QStringList cells{item.module + QLatin1Char(' ') + item.name, verdict, item.evidence, item.server,
+                                item.operationId, item.parameters};
+        for (int column = 0; column < ColumnCount; ++column) {
+            auto *cell = new QTableWidgetItem(cells[column]);
+            cell->setToolTip(cells[column]);
+            m_table->setItem(row, column, cell);
+        }
+        m_table->item(row, OperationColumn)->setIcon(statusIcon(item.status));
+        m_table->item(row, VerdictColumn)->setForeground(item.canRestart() ? kWillRestartColor : kRefusedColor);
+    }
+    m_table->resizeRowsToContents();
+}
+
+int RestartPlanDialog::toRestart() const
+{
+    return int(std::count_if(m_plan.begin(), m_plan.end(), [](const PlanItem &i) { return i.canRestart(); }));
+}
+
+void RestartPlanDialog::updateButton()
+{
+    const int n = toRestart();
+    m_run->setText(tr("Restart %1").arg(n));
+    m_run->setEnabled(n > 0 && !reason().isEmpty());
+    m_run->setToolTip(n == 0 ? tr("None of them can be restarted from here")
+                      : reason().isEmpty() ? tr("Type a reason first") : QString());
+}
+
+QString RestartPlanDialog::reason() const
+{
+    return m_reason->text().trimmed();
+}
+
+BatchOptions RestartPlanDialog::options() const
+{
+    BatchOptions options;
+    options.maxPerServer = m_maxAtOnce->value();
+    options.staggerMs = m_wait->value() * 1000;
+    options.stopOnFailure = m_stopOnFailure->isChecked();
+    return options;
+}
+
+} // namespace oplens::ui
