@@ -124,6 +124,12 @@ void MainWindow::planRestarts(std::shared_ptr<const Dataset> data, const std::ve
     };
     if (busy())
         return;
+    constexpr size_t kMostAtOnce = 1000; // a plan is read row by row before it runs: more is a selection by mistake
+    if (ops.size() > kMostAtOnce) {
+        m_statusText->setText(tr("%1 operations selected: restart at most %2 at once (filter by status Interrupted first)")
+                                  .arg(ops.size()).arg(kMostAtOnce));
+        return;
+    }
     RestartPlanDialog dialog(std::move(data), ops, m_restarter, this);
     if (dialog.exec() != QDialog::Accepted || busy())
         return;

@@ -7,6 +7,7 @@
 #include "detailspane.h"
 #include "mainwindow.h"
 #include "notificationspane.h"
+#include "restarter.h"
 #include "restartplandialog.h"
 #include "restartspane.h"
 #include "tablepane.h"
@@ -18,6 +19,7 @@
 #include <QDateTime>
 #include <QDockWidget>
 #include <QItemSelectionModel>
+#include <QJsonDocument>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -27,6 +29,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTableView>
 #include <QTreeView>
 
 using namespace oplens;
@@ -174,6 +177,7 @@ private Q_SLOTS:
         QCOMPARE(w.notificationsPane()->selectedOperations().size(), size_t(3));
         QCOMPARE(w.restartAction()->text(), u"&Restart 3…"_s);
         QVERIFY(w.restartAction()->isEnabled());
+        QCOMPARE(w.notificationsPane()->findChild<QPushButton *>(u"restartButton"_s)->text(), u"Restart 3…"_s);
 
         QStringList verdicts;
         QString buttonBefore, buttonAfter, title;
@@ -239,6 +243,13 @@ private Q_SLOTS:
         auto window = openAgent(*agent);
         MainWindow &w = *window;
         QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
+        // The Operations table takes several rows too (Ctrl+click); Details shows the last one clicked.
+        QTableView *table = w.operationsPane()->view();
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(table->model()->index(0, 0)).center());
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::ControlModifier, table->visualRect(table->model()->index(2, 0)).center());
+        QCOMPARE(w.operationsPane()->selectedOperations().size(), size_t(2));
+        QCOMPARE(w.detailsPane()->operation(), w.operationsPane()->currentOperation());
+        QCOMPARE(w.restartAction()->text(), u"&Restart 2…"_s);
         int rows = 0, maxAtOnce = 0;
         answerNextPlan([&](RestartPlanDialog *dialog) {
             rows = dialog->table()->rowCount();
@@ -289,6 +300,34 @@ private Q_SLOTS:
         QCOMPARE(restartRuns(agent->oplog).size(), 1); // only the first was ever sent
         QVERIFY(notificationOf(w, u"move-2"_s).isValid());
         QVERIFY(notificationOf(w, u"scan-4"_s).isValid());
+    }
+
+    // A local file's operations are restarted by this console with the local action catalog (its runner says how
+    // each ended); one without an action in that catalog is refused, naming it.
+    void localFileWithTheLocalCatalog()
+    {
+        QTemporaryDir dir;
+        const QString log = dir.filePath(u"local.jsonl"_s), catalog = dir.filePath(u"actions.json"_s);
+        QVERIFY(testfiles::writeFile(log, seed()));
+        QVERIFY(testfiles::writeFile(catalog, QJsonDocument(QJsonObject{{u"actions"_s, QJsonArray{
+            action(u"ZxBackup"_s, u"SmartScan"_s, 100), action(u"ZxPowerstore"_s, u"MoveBlobs"_s, 100)}}}).toJson()));
+        Restarter::setCatalogPath(catalog);
+        auto window = consolefixture::openWindow({log});
+        MainWindow &w = *window;
+        QString refusal;
+        answerNextPlan([&](RestartPlanDialog *dialog) {
+            refusal = dialog->table()->item(2, RestartPlanDialog::VerdictColumn)->text();
+            QTest::keyClicks(dialog->reasonField(), u"local"_s);
+            dialog->runButton()->click();
+        });
+        w.restartAllInterrupted();
+        QCOMPARE(refusal, u"no action for ZxGone Nothing on the local catalog %1"_s.arg(catalog));
+        RestartsPane *pane = w.restartsPane();
+        QTRY_VERIFY_WITH_TIMEOUT(pane->batch()->isDone(), 30000);
+        QCOMPARE(pane->batch()->count(RestartProgress::Finished), 3);
+        QCOMPARE(pane->batch()->count(RestartProgress::Refused), 1);
+        QCOMPARE(restartRuns(log).size(), 3);
+        Restarter::setCatalogPath({});
     }
 };
 

@@ -44,7 +44,7 @@ RestartPlanDialog::RestartPlanDialog(std::shared_ptr<const Dataset> data, std::v
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setWordWrap(true); // a refusal is said whole: it is why nothing runs
     m_table->horizontalHeader()->setStretchLastSection(true);
-    const QList<int> widths{200, 330, 250, 130, 150};
+    const QList<int> widths{200, 300, 230, 120, 270}; // an id is a UUID: whole
     for (int c = 0; c < widths.size(); ++c)
         m_table->horizontalHeader()->resizeSection(c, widths[c]);
     auto *warning = new QLabel(tr("<b>Check why the service went down first</b> (its logs, disk, memory). Each runs "

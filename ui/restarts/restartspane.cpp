@@ -142,13 +142,19 @@ void RestartsPane::fillRow(int row)
     m_table->item(row, ProgressColumn)->setForeground(progressColor(entry.progress));
 }
 
-// "Refused: ZxGone Nothing (id): no action for …", one line each.
+// "Refused: ZxGone Nothing (id): no action for …", one line each; the first few only, the table keeps its room.
 QString RestartsPane::refusedText() const
 {
+    constexpr int kShown = 3;
     QStringList lines;
-    for (const BatchEntry &entry : m_batch->entries())
-        if (entry.progress == RestartProgress::Refused)
-            lines << tr("Refused: %1 %2 (%3): %4").arg(entry.item.module, entry.item.name, entry.item.operationId, entry.message);
+    int refused = 0;
+    for (const BatchEntry &entry : m_batch->entries()) {
+        if (entry.progress != RestartProgress::Refused || ++refused > kShown)
+            continue;
+        lines << tr("Refused: %1 %2 (%3): %4").arg(entry.item.module, entry.item.name, entry.item.operationId, entry.message);
+    }
+    if (refused > kShown)
+        lines << tr("and %1 more refused: their rows say why").arg(refused - kShown);
     return lines.join(QLatin1Char('\n'));
 }
 
