@@ -1,12 +1,13 @@
-// Restarting several operations at once from the console (issue 16), against a real agent on loopback whose actions
+// Restarting several operations at once from the console (issue 16), against real agents on loopback whose actions
 // are recording_stub: the plan dialog (its verdicts follow the agent's GET /v1/actions: "no action for …"), the
 // Restarts pane as the batch runs, the new operations in the tables and the old ones out of Notifications; one at a
-// time per server as the agent's oplog shows it; Stop remaining leaves what was launched; a runner log the console did
-// not follow is opened to see the restarts end.
+// time per server and servers side by side, as the agents' oplogs show it; Stop remaining leaves what was launched; a
+// runner log the console did not follow is opened to see the restarts end; a local file through the local catalog.
 #include "consolefixture.h"
 #include "detailspane.h"
 #include "mainwindow.h"
 #include "notificationspane.h"
+#include "restartdialog.h"
 #include "restarter.h"
 #include "restartplandialog.h"
 #include "restartspane.h"
@@ -79,16 +80,23 @@ std::unique_ptr<testservers::Agent> startAgent(const QString &dir, int sleepMs, 
     return agent;
 }
 
-std::unique_ptr<MainWindow> openAgent(const testservers::Agent &agent)
+std::unique_ptr<MainWindow> openAgents(const QList<const testservers::Agent *> &agents)
 {
     auto w = consolefixture::openWindow();
-    QString error;
-    RemoteSpec spec = *RemoteSpec::fromUrl(u"agent+%1#main"_s.arg(agent.url()), &error);
-    spec.secret = testservers::kOperatorToken;
-    w->session()->openRemote(spec);
+    for (const testservers::Agent *agent : agents) {
+        QString error;
+        RemoteSpec spec = *RemoteSpec::fromUrl(u"agent+%1#main"_s.arg(agent->url()), &error);
+        spec.secret = testservers::kOperatorToken;
+        w->session()->openRemote(spec);
+    }
     if (!QTest::qWaitFor([&] { return w->isIdle(); }, 20000))
-        qWarning("the agent's oplog did not load");
+        qWarning("the agents' oplogs did not load");
     return w;
+}
+
+std::unique_ptr<MainWindow> openAgent(const testservers::Agent &agent)
+{
+    return openAgents({&agent});
 }
 
 uint32_t opOf(const MainWindow &w, const QString &id)
@@ -273,6 +281,60 @@ private Q_SLOTS:
             if (i > 0)
                 QVERIFY2(runs[i].first >= runs[i - 1].second, "each started after the previous one ended");
         }
+    }
+
+    // Servers side by side: with Max at once 1, each agent runs one at a time, and the two agents at the same time.
+    void serversRunSideBySide()
+    {
+        QTemporaryDir first, second;
+        auto a = startAgent(first.path(), 1000), b = startAgent(second.path(), 1000);
+        auto window = openAgents({a.get(), b.get()});
+        MainWindow &w = *window;
+        QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
+        QStringList servers;
+        answerNextPlan([&](RestartPlanDialog *dialog) {
+            for (const PlanItem &item : dialog->plan())
+                if (!servers.contains(item.server))
+                    servers << item.server;
+            QTest::keyClicks(dialog->reasonField(), u"both servers"_s);
+            dialog->runButton()->click();
+        });
+        w.restartAllInterrupted();
+        QCOMPARE(servers.size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(w.restartsPane()->batch()->isDone(), 40000);
+        QCOMPARE(w.restartsPane()->batch()->count(RestartProgress::Finished), 6);
+        const auto runsA = restartRuns(a->oplog), runsB = restartRuns(b->oplog);
+        QCOMPARE(runsA.size(), 3);
+        QCOMPARE(runsB.size(), 3);
+        for (const auto *runs : {&runsA, &runsB})
+            for (int i = 1; i < runs->size(); ++i)
+                QVERIFY2((*runs)[i].first >= (*runs)[i - 1].second, "one at a time on each server");
+        QVERIFY2(runsB[0].first < runsA[0].second && runsA[0].first < runsB[0].second, "the two servers' first runs overlap");
+    }
+
+    // One restart through its own dialog follows the runner log too: the new operation is selected once it arrives
+    // in the log the agent records it in.
+    void singleRestartFollowsTheRunnerLog()
+    {
+        QTemporaryDir dir;
+        auto agent = startAgent(dir.path(), 100, u"service"_s);
+        auto window = openAgent(*agent);
+        MainWindow &w = *window;
+        QTRY_VERIFY_WITH_TIMEOUT(w.isIdle(), 20000);
+        QTimer::singleShot(0, [] {
+            QTRY_VERIFY(qobject_cast<RestartDialog *>(QApplication::activeModalWidget()));
+            auto *dialog = qobject_cast<RestartDialog *>(QApplication::activeModalWidget());
+            QTest::keyClicks(dialog->reasonField(), u"alone"_s);
+            dialog->accept();
+        });
+        const uint32_t old = opOf(w, u"scan-1"_s);
+        w.restartOperation(old);
+        const QString service = u"agent+%1#service"_s.arg(agent->url());
+        QTRY_VERIFY_WITH_TIMEOUT(w.detailsPane()->operation() != old && w.detailsPane()->operation() != kNone, 15000);
+        const auto data = w.session()->data();
+        const uint32_t fresh = w.detailsPane()->operation();
+        QCOMPARE(data->events().sourceName(data->source(fresh)), service);
+        QCOMPARE(data->events().string(data->name(fresh)), u"SmartScan"_s);
     }
 
     // Stop remaining: what was launched runs to its end, the rest is never sent.
