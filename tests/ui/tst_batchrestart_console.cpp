@@ -121,6 +121,8 @@ void answerNextPlan(std::function<void(RestartPlanDialog *)> check)
             answerNextPlan(check); // not open yet
             return;
         }
+        if (dialog->isAsking()) // for a look: what it says while the agents have not answered
+            consolefixture::saveScreenshot(dialog, u"batch-restart-plan-asking"_s);
         if (!QTest::qWaitFor([dialog] { return !dialog->isAsking(); }, 10000))
             qWarning("the agent's actions never came");
         check(dialog);

@@ -70,6 +70,8 @@ RestartPlanDialog::RestartPlanDialog(std::shared_ptr<const Dataset> data, std::v
     resize(1280, 560);
     updatePlan();
     askForActions(restarter);
+    fillTable(); // the verdicts that wait for an answer say so
+    updateButton();
     m_reason->setFocus(); // the one thing the admin must type
 }
 
@@ -127,6 +129,7 @@ void RestartPlanDialog::askForActions(Restarter *restarter)
         if (asking) {
             ++m_asking;
             m_askingWhom << source.actionsFrom;
+            m_askingServers << source.server;
         }
     }
     updateAskingLabel();
@@ -137,6 +140,7 @@ void RestartPlanDialog::takeActions(const RestartSource &known, const QString &p
 {
     --m_asking;
     m_askingWhom.removeOne(known.actionsFrom);
+    m_askingServers.removeOne(known.server);
     if (!problem.isEmpty())
         m_problems << problem;
     for (RestartSource &source : m_sources) {
@@ -155,7 +159,7 @@ void RestartPlanDialog::updateAskingLabel()
 {
     QStringList lines;
     if (!m_askingWhom.isEmpty())
-        lines << tr("<i>Asking %1 what it can run…</i>").arg(m_askingWhom.join(tr(", ")).toHtmlEscaped());
+        lines << tr("<i>Reading what %1 can run…</i>").arg(m_askingWhom.join(tr(", ")).toHtmlEscaped());
     for (const QString &problem : std::as_const(m_problems))
         lines << QStringLiteral("<span style='color:%1'>%2. The agent checks each restart again when it is sent.</span>")
                      .arg(kRefusedColor.name(), problem.toHtmlEscaped());
@@ -166,17 +170,19 @@ void RestartPlanDialog::updateAskingLabel()
 void RestartPlanDialog::updatePlan()
 {
     m_plan = makeRestartPlan(*m_data, m_ops, m_sources, TimeDisplay::instance().utc());
-    m_summary->setText(QStringLiteral("<b>%1</b>").arg(planSummary(m_plan).toHtmlEscaped()));
     fillTable();
     updateButton();
 }
 
 void RestartPlanDialog::fillTable()
 {
+    const QString summary = isAsking() ? tr("%1 so far").arg(planSummary(m_plan)) : planSummary(m_plan);
+    m_summary->setText(QStringLiteral("<b>%1</b>").arg(summary.toHtmlEscaped()));
     m_table->setRowCount(int(m_plan.size()));
     for (int row = 0; row < int(m_plan.size()); ++row) {
         const PlanItem &item = m_plan[size_t(row)];
-        const QString verdict = item.canRestart() ? tr("will restart") : item.refusal;
+        const bool waiting = item.canRestart() && m_askingServers.contains(item.server);
+        const QString verdict = waiting ? tr("waiting for its actions…") : item.canRestart() ? tr("will restart") : item.refusal;
         const QStringList cells{item.module + QLatin1Char(' ') + item.name, verdict, item.evidence, item.server,
                                 item.operationId, item.parameters};
         for (int column = 0; column < ColumnCount; ++column) {
@@ -185,7 +191,8 @@ void RestartPlanDialog::fillTable()
             m_table->setItem(row, column, cell);
         }
         m_table->item(row, OperationColumn)->setIcon(statusIcon(item.status));
-        m_table->item(row, VerdictColumn)->setForeground(item.canRestart() ? kWillRestartColor : kRefusedColor);
+        m_table->item(row, VerdictColumn)->setForeground(waiting ? palette().color(QPalette::PlaceholderText)
+                                                         : item.canRestart() ? kWillRestartColor : kRefusedColor);
     }
     m_table->resizeRowsToContents();
 }
@@ -195,12 +202,14 @@ int RestartPlanDialog::toRestart() const
     return int(std::count_if(m_plan.begin(), m_plan.end(), [](const PlanItem &i) { return i.canRestart(); }));
 }
 
+// Run once every verdict is known: what an agent cannot run is said before, not after.
 void RestartPlanDialog::updateButton()
 {
     const int n = toRestart();
     m_run->setText(tr("Restart %1").arg(n));
-    m_run->setEnabled(n > 0 && !reason().isEmpty());
+    m_run->setEnabled(n > 0 && !reason().isEmpty() && !isAsking());
     m_run->setToolTip(n == 0 ? tr("None of them can be restarted from here")
+                      : isAsking() ? tr("Waiting for what the agents can run")
                       : reason().isEmpty() ? tr("Type a reason first") : QString());
 }
 

@@ -64,6 +64,7 @@ private:
     std::vector<PlanItem> m_plan;
     int m_asking = 0;
     QStringList m_askingWhom, m_problems;
+    QStringList m_askingServers; // whose actions are not known yet: their verdicts wait
     QLabel *m_summary, *m_askingLabel;
     QTableWidget *m_table;
     QLineEdit *m_reason;
