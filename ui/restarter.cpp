@@ -210,36 +210,46 @@ void Restarter::restart(uint32_t op, const QString &reason)
     const QString sourceName = data->events().sourceName(data->source(op));
     const SourceState source = *sourceNamed(sourceName); // refusal() found it
     const QString id = data->events().ids().qtext(op);
-    // Known now: the answer comes after the data may have changed.
-    const uint32_t twin = activeDuplicate(*data, op);
-    const QString duplicate = twin == kNone ? QString() : duplicateText(*data, twin, QDateTime::currentMSecsSinceEpoch());
-    const QString twinId = twin == kNone ? QString() : data->events().ids().qtext(twin);
     if (!source.isAgent()) {
-        withLocalRunner(source.path, [this, sourceName, id, reason, duplicate, twinId](Runner *runner, const QString &error) {
+        withLocalRunner(source.path, [this, sourceName, id, reason](Runner *runner, const QString &error) {
             if (!runner) {
                 Q_EMIT finished(false, sourceName, {}, tr("The local action catalog cannot be used: %1").arg(error));
                 return;
             }
             RestartRequest request{id, reason, QUuid::createUuid().toString(QUuid::WithoutBraces), localIdentity()};
             const LaunchResult result = runner->restart(request);
-            Q_EMIT finished(result.ok(), sourceName, result.operationId,
-                            result.ok() ? acceptedText(result.operationId)
-                                        : refusalText(result.status, result.error, duplicate),
-                            result.status == 409 ? twinId : QString());
+            if (result.ok()) {
+                Q_EMIT finished(true, sourceName, result.operationId, acceptedText(result.operationId));
+                return;
+            }
+            const auto [duplicate, twinId] = runningTwin(sourceName, id, result.status);
+            Q_EMIT finished(false, sourceName, {}, refusalText(result.status, result.error, duplicate), twinId);
         });
         return;
     }
     AgentClient agent(source.remote->spec(), &m_network);
     agent.restart(id, reason, QUuid::createUuid().toString(QUuid::WithoutBraces), this,
-                  [this, sourceName, duplicate, twinId](const RestartAnswer &answer) {
+                  [this, sourceName, id](const RestartAnswer &answer) {
         if (answer.launched()) { // recorded in the agent's runner log, which is followed from now on
             const QString recordedIn = answer.log.isEmpty() ? QString() : followLog(sourceName, answer.log);
             Q_EMIT finished(true, recordedIn.isEmpty() ? sourceName : recordedIn, answer.operationId, acceptedText(answer.operationId));
             return;
         }
-        Q_EMIT finished(false, sourceName, {}, refusalText(answer.status, answer.error, duplicate),
-                        answer.status == 409 ? twinId : QString());
+        const auto [duplicate, twinId] = runningTwin(sourceName, id, answer.status);
+        Q_EMIT finished(false, sourceName, {}, refusalText(answer.status, answer.error, duplicate), twinId);
     });
+}
+
+// A twin refused the restart (409) though the data had none when it was asked: the data read since may know it.
+std::pair<QString, QString> Restarter::runningTwin(const QString &sourceName, const QString &operationId, int status) const
+{
+    const auto data = m_session->data();
+    const int slot = data && status == 409 ? int(data->events().sourceNames().indexOf(sourceName)) : -1;
+    const uint32_t op = slot >= 0 ? data->findOperation(uint16_t(slot), operationId.toStdString()) : kNone;
+    const uint32_t twin = op == kNone ? kNone : activeDuplicate(*data, op);
+    if (twin == kNone)
+        return {};
+    return {duplicateText(*data, twin, QDateTime::currentMSecsSinceEpoch()), data->events().ids().qtext(twin)};
 }
 
 } // namespace oplens::ui

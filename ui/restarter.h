@@ -69,6 +69,8 @@ private:
     Runner *localRunner(const QString &path, std::shared_ptr<OplogFollower> oplog, QString *error);
     // Calls `use` with the runner of a local file (made once, after reading the file in a worker), or with why none.
     void withLocalRunner(const QString &path, std::function<void(Runner *, const QString &)> use);
+    // For a 409: the words and id of the queued or running twin the data now knows, or nothing.
+    std::pair<QString, QString> runningTwin(const QString &sourceName, const QString &operationId, int status) const;
     // The session's source named `name` (a path or a remote source's name), or null.
     const SourceState *sourceNamed(const QString &name) const;
     void launchOnAgent(const SourceState &source, const QString &operationId, const QString &reason, const QString &key,
