@@ -4,7 +4,6 @@
 #include "statusstyle.h"
 #include "timedisplay.h"
 
-#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -54,16 +53,6 @@ RestartDialog::RestartDialog(const Dataset &data, uint32_t op, const QString &vi
     auto *warning = new QLabel(tr("<b>Check why the service restarted or crashed first</b> (its logs, disk space, memory). "
                                   "A new operation runs with the same module, name and parameters; this one stays as it is."));
     styleAsWarning(warning);
-    // Said before the reason is typed: the agent or the runner would refuse it.
-    QLabel *duplicate = nullptr;
-    if (const uint32_t other = activeDuplicate(data, op); other != kNone) {
-        duplicate = new QLabel(tr("<b>It would be refused:</b> %1. Wait until it ends, or check it first (id %2).")
-                                   .arg(duplicateText(data, other, QDateTime::currentMSecsSinceEpoch()).toHtmlEscaped(),
-                                        s.ids().qtext(other)));
-        duplicate->setObjectName(QStringLiteral("duplicateWarning"));
-        duplicate->setWordWrap(true);
-        duplicate->setStyleSheet(QStringLiteral("QLabel { color: #B71C1C; }"));
-    }
     m_reason = new QLineEdit;
     m_reason->setObjectName(QStringLiteral("restartReason"));
     m_reason->setPlaceholderText(tr("Required: why it is safe to run again (recorded with the restart)"));
@@ -78,8 +67,6 @@ RestartDialog::RestartDialog(const Dataset &data, uint32_t op, const QString &vi
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(warning);
-    if (duplicate)
-        layout->addWidget(duplicate);
     layout->addWidget(new QLabel(tr("Reason")));
     layout->addWidget(m_reason);
     layout->addWidget(buttons);

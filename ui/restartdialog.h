@@ -2,7 +2,6 @@
 #pragma once
 
 #include "dataset.h"
-#include "restartplan.h" // activeDuplicate()
 
 #include <QDialog>
 
