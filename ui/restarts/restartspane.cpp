@@ -101,7 +101,6 @@ bool RestartsPane::start(std::vector<PlanItem> plan, const QString &reason, cons
     m_table->setRowCount(int(m_batch->entries().size()));
     for (int row = 0; row < m_table->rowCount(); ++row)
         fillRow(row);
-    Q_EMIT started();
     m_batch->start();
     updateSummary();
     return true;

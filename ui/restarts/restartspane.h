@@ -42,7 +42,6 @@ public:
 Q_SIGNALS:
     // A row was chosen: its new operation (`source`, `id`), or the old one when there is no new one yet.
     void operationChosen(const QString &source, const QString &id, const QString &oldSource, const QString &oldId);
-    void started();
     void finished(const QString &summary); // all ended: "3 of 3 launched: 3 finished"
 
 private:
