@@ -17,6 +17,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QDateTime>
 #include <QDockWidget>
 #include <QItemSelectionModel>
@@ -381,12 +382,19 @@ private Q_SLOTS:
         QString refusal;
         answerNextPlan([&](RestartPlanDialog *dialog) {
             refusal = dialog->table()->item(2, RestartPlanDialog::VerdictColumn)->text();
+            QVERIFY(dialog->askingLabel()->isHidden()); // answered, and nothing went wrong asking
+            dialog->maxAtOnceField()->setValue(2);
+            dialog->stopOnFailureField()->setChecked(true);
+            dialog->waitField()->setValue(0);
             QTest::keyClicks(dialog->reasonField(), u"local"_s);
             dialog->runButton()->click();
         });
         w.restartAllInterrupted();
         QCOMPARE(refusal, u"no action for ZxGone Nothing on the local catalog %1"_s.arg(catalog));
         RestartsPane *pane = w.restartsPane();
+        QCOMPARE(pane->batch()->options().maxPerServer, 2); // as chosen in the plan
+        QVERIFY(pane->batch()->options().stopOnFailure);
+        QCOMPARE(pane->batch()->reason(), u"local"_s);
         QTRY_VERIFY_WITH_TIMEOUT(pane->batch()->isDone(), 30000);
         QCOMPARE(pane->batch()->count(RestartProgress::Finished), 3);
         QCOMPARE(pane->batch()->count(RestartProgress::Refused), 1);

@@ -152,7 +152,6 @@ void RestartPlanDialog::takeActions(const RestartSource &known, const QString &p
     }
     updateAskingLabel();
     updatePlan();
-    Q_EMIT planChanged();
 }
 
 void RestartPlanDialog::updateAskingLabel()

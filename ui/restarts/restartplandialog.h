@@ -46,9 +46,6 @@ public:
     QPushButton *runButton() const { return m_run; }
     QLabel *askingLabel() const { return m_askingLabel; }
 
-Q_SIGNALS:
-    void planChanged(); // an agent's actions came: the verdicts were made again
-
 private:
     QWidget *createOptions();
     void askForActions(Restarter *restarter);
