@@ -43,6 +43,7 @@ void MainWindow::connectBatchRestarts()
     };
     connect(m_session, &Session::dataReset, m_restarts, observe);
     connect(m_session, &Session::dataAppended, m_restarts, observe);
+    connect(m_restarts, &RestartsPane::lookAgain, m_restarts, observe); // its events may have been read before its answer
     connect(m_restarts, &RestartsPane::operationChosen, this, &MainWindow::showRestartEntry);
     // A message of its own for a while: "Ready" from the tables, which the new operations refresh, would hide it.
     connect(m_restarts, &RestartsPane::finished, this, [this](const QString &summary) {

@@ -13,9 +13,27 @@
 
 namespace oplens::cli {
 
+QString printable(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u == '\n')
+            out += QStringLiteral("\\n");
+        else if (u == '\t')
+            out += QStringLiteral("\\t");
+        else if (u < 0x20 || u == 0x7F || (u >= 0x80 && u < 0xA0))
+            out += QStringLiteral("\\x%1").arg(uint(u), 2, 16, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    return out;
+}
+
 void error(const QString &message)
 {
-    std::fprintf(stderr, "oplensctl: %s\n", message.toLocal8Bit().constData());
+    std::fprintf(stderr, "oplensctl: %s\n", printable(message).toLocal8Bit().constData());
 }
 
 QString localIdentity()

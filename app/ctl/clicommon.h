@@ -13,8 +13,11 @@ namespace oplens::cli {
 
 enum Exit { Ok = 0, Usage = 1, Unreadable = 2, Skipped = 3, Refused = 4 };
 
-// Prints "oplensctl: MESSAGE" on standard error.
+// Prints "oplensctl: MESSAGE" on standard error, with printable().
 void error(const QString &message);
+// `text` with its control characters written out (\n, \t, \x1b): what a file or a peer sent never breaks a line in
+// two or drives the terminal.
+QString printable(const QString &text);
 
 // The local user's name (or uid): who asked, in what this process runs and records.
 QString localIdentity();

@@ -337,17 +337,17 @@ std::vector<uint32_t> chooseOperations(const Dataset &data, const RestartSetting
 // The plan on standard error: each operation with its server, parameters, evidence and verdict.
 void printPlan(const std::vector<PlanItem> &plan, const QStringList &refusedIds, const QString &reason)
 {
-    QString text = QStringLiteral("Restart plan: %1; reason \"%2\"\n").arg(planSummary(plan), reason);
-    for (const PlanItem &item : plan) {
-        text += QStringLiteral("  %1  %2 %3 on %4\n").arg(item.operationId, item.module, item.name,
-                                                            item.server.isEmpty() ? item.source : item.server);
-        text += QStringLiteral("      parameters: %1\n").arg(item.parameters.isEmpty() ? QStringLiteral("none") : item.parameters);
+    QString text = QStringLiteral("Restart plan: %1; reason \"%2\"\n").arg(planSummary(plan), printable(reason));
+    for (const PlanItem &item : plan) { // every field as printable(): a file's text never breaks a line in two
+        text += QStringLiteral("  %1  %2 %3 on %4\n").arg(printable(item.operationId), printable(item.module), printable(item.name),
+                                                            printable(item.server.isEmpty() ? item.source : item.server));
+        text += QStringLiteral("      parameters: %1\n").arg(item.parameters.isEmpty() ? QStringLiteral("none") : printable(item.parameters));
         text += QStringLiteral("      %1%2\n").arg(statusName(item.status),
-                                                    item.evidence.isEmpty() ? QString() : QStringLiteral(": ") + item.evidence);
-        text += item.canRestart() ? QStringLiteral("      restart\n") : QStringLiteral("      refused: %1\n").arg(item.refusal);
+                                                    item.evidence.isEmpty() ? QString() : QStringLiteral(": ") + printable(item.evidence));
+        text += item.canRestart() ? QStringLiteral("      restart\n") : QStringLiteral("      refused: %1\n").arg(printable(item.refusal));
     }
     for (const QString &line : refusedIds)
-        text += QStringLiteral("  %1\n").arg(line);
+        text += QStringLiteral("  %1\n").arg(printable(line));
     text += QStringLiteral("Check why the service went down before running them again.\n");
     std::fputs(text.toLocal8Bit().constData(), stderr);
 }
@@ -388,7 +388,7 @@ int restartCommand(const QStringList &args)
     const QString description = QStringLiteral(
         "Restart operations (docs/oplog.md section 4): for each, a new operation with the same module, name and "
         "parameters, through its agent or with a local action catalog. Shows the plan, asks, then prints one line per "
-        "operation: OLD_ID NEW_ID when launched, OLD_ID refused: WHY, OLD_ID not started: WHY, OLD_ID not launched: WHY; "
+        "operation: OLD_ID NEW_ID when launched, OLD_ID refused: WHY, OLD_ID not started: WHY, OLD_ID not launched: WHY, OLD_ID maybe launched: WHY; "
         "with --wait, NEW_ID finished or NEW_ID failed: WHY when each ends.");
     if (const int status = parseArguments(parser, args, description); status >= 0)
         return status;

@@ -51,6 +51,7 @@ private:
     void reportFollowing();
     void changed(int index);
     void tellWaiting();
+    void allLaunched();
     void checkInterrupt();
     bool ownRestartsEnded() const;
     bool done() const;
@@ -98,7 +99,8 @@ Run::Run(std::vector<PlanItem> plan, const std::map<QString, RestartTarget> &tar
         [this](const PlanItem &item, const QString &, const QString &key, QObject *context,
                std::function<void(const LaunchAnswer &)> done) { launch(item, key, context, std::move(done)); });
     connect(m_batch.get(), &BatchRestart::entryChanged, this, &Run::changed);
-    connect(m_batch.get(), &BatchRestart::allLaunched, this, &Run::maybeQuit);
+    connect(m_batch.get(), &BatchRestart::lookAgain, this, &Run::observe); // its events may be in already
+    connect(m_batch.get(), &BatchRestart::allLaunched, this, &Run::allLaunched);
     connect(m_batch.get(), &BatchRestart::finished, this, &Run::maybeQuit);
     connect(&m_session, &Session::dataReset, this, &Run::observe);
     connect(&m_session, &Session::dataAppended, this, &Run::observe);
@@ -182,7 +184,7 @@ void Run::changed(int index)
     QString line;
     if (entry.progress == RestartProgress::Refused)
         line = QStringLiteral("%1 refused: %2").arg(old, entry.message);
-    else if (!entry.launched()) // "not started: …" (stopped), "not launched: …" (no answer, or it cannot record)
+    else if (!entry.launched()) // "not started: …" (stopped), "not launched: …" (it cannot record), "maybe launched: …"
         line = QStringLiteral("%1 %2").arg(old, entry.message);
     else if (entry.progress == RestartProgress::Finished)
         line = QStringLiteral("%1 finished").arg(entry.newId);
@@ -208,6 +210,21 @@ void Run::tellWaiting()
               .arg(m_options.batch.maxPerServer)
               .arg(m_options.batch.staggerMs > 0 ? QStringLiteral(", %1 s apart").arg(m_options.batch.staggerMs / 1000.0)
                                                  : QString()));
+}
+
+// With --wait, the wait for the ends may be long (a backup): say what it waits for, once.
+void Run::allLaunched()
+{
+    maybeQuit();
+    if (done())
+        return;
+    int running = 0;
+    for (const BatchEntry &entry : m_batch->entries())
+        running += entry.launched() && !hasEnded(entry.progress);
+    if (running > 0)
+        error(QStringLiteral("all launched; waiting for %1 to end%2; Ctrl+C stops waiting (they go on)")
+                  .arg(running)
+                  .arg(m_options.wait ? QStringLiteral(" (--wait)") : QStringLiteral(": this process runs them")));
 }
 
 // Ctrl+C starts no more; what was launched goes on (this process's own runs end with it).
@@ -252,7 +269,7 @@ RestartOutcome Run::outcome() const
             outcome.refused = true;
         } else if (entry.progress == RestartProgress::Failed && entry.launched()) {
             outcome.failed = true;
-        } else if (entry.progress == RestartProgress::Failed) { // not launched: no answer, or the agent cannot record
+        } else if (entry.progress == RestartProgress::Failed) { // maybe launched (no answer), or the agent cannot record
             const auto status = m_lastStatus.find(entry.idempotencyKey);
             (status == m_lastStatus.end() || status->second == 0 ? outcome.unreachable : outcome.refused) = true;
         }
@@ -305,7 +322,7 @@ int exitStatus(const RestartOutcome &outcome)
 
 void printResult(const QString &line)
 {
-    std::printf("%s\n", line.toLocal8Bit().constData());
+    std::printf("%s\n", printable(line).toLocal8Bit().constData());
     std::fflush(stdout);
 }
 

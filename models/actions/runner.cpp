@@ -152,6 +152,9 @@ LaunchResult Runner::restart(const RestartRequest &request)
     run->parameters = parameters.dump();
     if (sameOperationActive(run->module, run->name, run->parameters))
         return {409, QStringLiteral("%1 %2 with the same parameters is already queued or running").arg(run->module, run->name), {}, {}};
+    if (o.restartedAs != kNone) // two admins, or one agent reached at two addresses: never run twice
+        return {409, QStringLiteral("already restarted as %1 (%2): restart that one if it failed too")
+                         .arg(s.ids().qtext(o.restartedAs), statusName(data().operation(o.restartedAs).status)), {}, {}};
     const Action *action = m_catalog.find(run->module, run->name);
     if (!action)
         return {422, QStringLiteral("no action for %1 %2 in the catalog").arg(run->module, run->name), {}, {}};

@@ -38,13 +38,34 @@ protected:
     qint64 readData(char *, qint64) override { return -1; }
 };
 
-// The most an acknowledgement answer may hold: about 8,000 acknowledgements with their longest comments. More is not an
-// agent's answer; the request is cut off rather than held in memory.
-constexpr qint64 kMaxAcknowledgementsBytes = 16 << 20;
+// The most an agent's answer other than its oplog may hold: about 8,000 acknowledgements with their longest comments.
+// More is not an agent's answer; the request is cut off rather than held in memory.
+constexpr qint64 kMaxAnswerBytes = 16 << 20;
 
 QString encoded(const QString &text)
 {
     return QString::fromUtf8(QUrl::toPercentEncoding(text));
+}
+
+// "." and ".." would be taken as the path's dot segments (a restart of ".." sent to /v1/restart), and percent-encoded
+// they are decoded back: such an id cannot be named in a URL.
+QString unsendableId(const QString &operationId)
+{
+    if (operationId == QLatin1String(".") || operationId == QLatin1String(".."))
+        return QStringLiteral("the operation id \"%1\" cannot be sent to an agent").arg(operationId);
+    return {};
+}
+
+// The new operation of a 202, or why there is none.
+RestartAnswer launchedAnswer(QNetworkReply *reply)
+{
+    RestartAnswer answer{202, {}, {}, {}};
+    const QJsonObject launched = QJsonDocument::fromJson(reply->readAll()).object();
+    answer.operationId = launched.value(QStringLiteral("operationId")).toString();
+    answer.log = launched.value(QStringLiteral("log")).toString();
+    if (answer.operationId.isEmpty())
+        answer.error = QStringLiteral("the agent's answer (202) names no new operation");
+    return answer;
 }
 
 Acknowledgement acknowledgementOf(const QJsonObject &object)
@@ -113,6 +134,7 @@ QNetworkReply *AgentClient::send(const QNetworkRequest &request, const QByteArra
 QNetworkReply *AgentClient::getWhole(const QString &path)
 {
     QNetworkReply *reply = send(request(path, m_timeoutSeconds));
+    limitAnswerSize(reply, kMaxAnswerBytes);
     // A server that trickles a byte now and then never trips the transfer timeout: the whole answer has a limit.
     QTimer::singleShot(m_timeoutSeconds * 1000, reply, [reply] { if (reply->isRunning()) reply->abort(); });
     return reply;
@@ -130,7 +152,8 @@ QNetworkReply *AgentClient::actions()
 
 QNetworkReply *AgentClient::oplog(qint64 from, const QString &epoch, int waitSeconds)
 {
-    QString query = QStringLiteral("/v1/oplog?log=%1&from=%2").arg(QString::fromUtf8(QUrl::toPercentEncoding(m_spec.log))).arg(from);
+    // One arg() for both: a "%2F" in the encoded id must not be taken for the next place marker.
+    QString query = QStringLiteral("/v1/oplog?log=%1&from=%2").arg(encoded(m_spec.log), QString::number(from));
     if (waitSeconds > 0)
         query += QStringLiteral("&wait=%1").arg(waitSeconds);
     // The agent holds a long-poll up to waitSeconds; a large answer may take long, as long as bytes come.
@@ -147,6 +170,10 @@ void AgentClient::restart(const QString &operationId, const QString &reason, con
         done({0, {}, why, {}});
         return;
     }
+    if (const QString why = unsendableId(operationId); !why.isEmpty()) {
+        done({400, {}, why, {}});
+        return;
+    }
     QNetworkRequest r = request(QStringLiteral("/v1/operations/%1/restart").arg(QString::fromUtf8(QUrl::toPercentEncoding(operationId))),
                                 m_timeoutSeconds);
     r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
@@ -154,27 +181,36 @@ void AgentClient::restart(const QString &operationId, const QString &reason, con
                                                       {QStringLiteral("idempotencyKey"), idempotencyKey}})
                                 .toJson(QJsonDocument::Compact);
     QNetworkReply *reply = send(r, &body);
+    limitAnswerSize(reply, kMaxAnswerBytes);
     QTimer::singleShot(m_timeoutSeconds * 1000, reply, [reply] { if (reply->isRunning()) reply->abort(); });
     const RemoteSpec spec = m_spec;
     QObject::connect(reply, &QNetworkReply::finished, context, [reply, spec, done] {
         reply->deleteLater();
-        RestartAnswer answer;
-        answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError)
-            answer.status = 0; // given up on: its status line came, the whole answer did not
-        if (answer.launched()) {
-            const QJsonObject launched = QJsonDocument::fromJson(reply->readAll()).object();
-            answer.operationId = launched.value(QStringLiteral("operationId")).toString();
-            answer.log = launched.value(QStringLiteral("log")).toString();
-        } else
-            answer.error = describeNetworkFailure(reply, spec);
-        done(answer);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 202 && reply->error() == QNetworkReply::NoError && !answerTooLarge(reply)) {
+            done(launchedAnswer(reply));
+            return;
+        }
+        // A 202 cut off (given up on, too large, the connection closed) is no answer: sent again with the same key,
+        // the agent answers it again.
+        const bool whole = (reply->error() == QNetworkReply::NoError && !answerTooLarge(reply)) || status >= 300;
+        QString why = describeNetworkFailure(reply, spec);
+        if (why.isEmpty())
+            why = QStringLiteral("%1: unexpected answer from the agent").arg(status);
+        done({whole ? status : 0, {}, why, {}});
     });
 }
 
 void AgentClient::acknowledge(const QString &operationId, const QString &log, const QString &comment, QObject *context,
                               std::function<void(const AcknowledgementAnswer &)> done)
 {
+    if (const QString why = unsendableId(operationId); !why.isEmpty()) {
+        AcknowledgementAnswer refusedHere;
+        refusedHere.status = 400;
+        refusedHere.error = why;
+        done(refusedHere);
+        return;
+    }
     QNetworkRequest r = request(QStringLiteral("/v1/operations/%1/acknowledge").arg(encoded(operationId)), m_timeoutSeconds);
     r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("comment"), comment}, {QStringLiteral("log"), log}})
@@ -185,6 +221,13 @@ void AgentClient::acknowledge(const QString &operationId, const QString &log, co
 void AgentClient::unacknowledge(const QString &operationId, const QString &log, QObject *context,
                                 std::function<void(const AcknowledgementAnswer &)> done)
 {
+    if (const QString why = unsendableId(operationId); !why.isEmpty()) {
+        AcknowledgementAnswer refusedHere;
+        refusedHere.status = 400;
+        refusedHere.error = why;
+        done(refusedHere);
+        return;
+    }
     const QString path = QStringLiteral("/v1/operations/%1/acknowledge?log=%2").arg(encoded(operationId), encoded(log));
     sendAcknowledgement(request(path, m_timeoutSeconds), nullptr, true, context, std::move(done));
 }
@@ -206,12 +249,7 @@ void AgentClient::sendAcknowledgement(const QNetworkRequest &request, const QByt
     }
     QNetworkReply *reply = send(request, postBody, deleteVerb);
     QTimer::singleShot(m_timeoutSeconds * 1000, reply, [reply] { if (reply->isRunning()) reply->abort(); });
-    QObject::connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received) {
-        if (received > kMaxAcknowledgementsBytes) { // not an agent's answer: cut off, not held
-            reply->setProperty("oplensTooLarge", true);
-            reply->abort();
-        }
-    });
+    limitAnswerSize(reply, kMaxAnswerBytes);
     const RemoteSpec spec = m_spec;
     QObject::connect(reply, &QNetworkReply::finished, context, [reply, spec, done] {
         reply->deleteLater();
@@ -224,9 +262,7 @@ void AgentClient::sendAcknowledgement(const QNetworkRequest &request, const QByt
         } else {
             answer.status = cutOff ? 0 : status; // given up on: the whole answer did not come
             answer.error = describeNetworkFailure(reply, spec);
-            if (reply->property("oplensTooLarge").toBool())
-                answer.error = QStringLiteral("the agent's answer is larger than %1 MiB: cut off").arg(kMaxAcknowledgementsBytes >> 20);
-            else if (answer.error.isEmpty())
+            if (answer.error.isEmpty())
                 answer.error = QStringLiteral("%1: unexpected answer from the agent").arg(status);
         }
         done(answer);

@@ -23,7 +23,7 @@ struct RestartAnswer {
     QString operationId; // the new operation's, when launched
     QString error;       // one line: why not (describeNetworkFailure), when not launched
     QString log;         // when launched: the agent's oplog it is recorded in (its runnerOplog); empty from an older agent
-    bool launched() const { return status == 202; }
+    bool launched() const { return status == 202 && !operationId.isEmpty(); } // a 202 naming no operation is not
 };
 
 // "I have seen this interruption; I am on it" (docs/agent.md section 9). The console keeps a local file's in its

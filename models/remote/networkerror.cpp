@@ -60,8 +60,40 @@ QString describeTls(QNetworkReply *reply)
 }
 } // namespace
 
+namespace {
+const char *const kLimit = "oplensAnswerLimit";    // limitAnswerSize()'s limit
+const char *const kTooLarge = "oplensAnswerTooLarge"; // set on a reply over it: its limit
+} // namespace
+
+bool answerTooLarge(QNetworkReply *reply)
+{
+    if (reply->property(kTooLarge).isValid())
+        return true;
+    // Over a fast link the whole answer may be in before the progress that would have cut it off is seen.
+    const QVariant limit = reply->property(kLimit);
+    if (!limit.isValid() || reply->bytesAvailable() <= limit.toLongLong())
+        return false;
+    reply->setProperty(kTooLarge, limit);
+    return true;
+}
+
+void limitAnswerSize(QNetworkReply *reply, qint64 limitBytes)
+{
+    reply->setProperty(kLimit, limitBytes);
+    QObject::connect(reply, &QNetworkReply::downloadProgress, reply, [reply, limitBytes](qint64 received) {
+        if (received > limitBytes && reply->isRunning()) {
+            reply->setProperty(kTooLarge, limitBytes);
+            reply->abort();
+        }
+    });
+}
+
 QString describeNetworkFailure(QNetworkReply *reply, const RemoteSpec &spec)
 {
+    if (answerTooLarge(reply))
+        return QStringLiteral("the %1's answer is larger than %2 MiB: cut off")
+            .arg(isAgent(spec) ? QStringLiteral("agent") : QStringLiteral("server"))
+            .arg(reply->property(kTooLarge).toLongLong() >> 20);
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status >= 300 && status != 304 && status != 416)
         return describeStatus(reply, status, spec);

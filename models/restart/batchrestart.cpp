@@ -148,7 +148,14 @@ void BatchRestart::send(int index)
         setProgress(index, RestartProgress::Sending);
     }
     ++entry.attempts;
-    m_launch(entry.item, m_reason, entry.idempotencyKey, this, [this, index](const LaunchAnswer &answer) { answered(index, answer); });
+    m_inLaunch = true;
+    m_launch(entry.item, m_reason, entry.idempotencyKey, this, [this, index](const LaunchAnswer &answer) {
+        if (m_inLaunch) // never within pump(), which is walking the entries
+            QTimer::singleShot(0, this, [this, index, answer] { answered(index, answer); });
+        else
+            answered(index, answer);
+    });
+    m_inLaunch = false;
 }
 
 void BatchRestart::answered(int index, const LaunchAnswer &answer)
@@ -156,16 +163,23 @@ void BatchRestart::answered(int index, const LaunchAnswer &answer)
     BatchEntry &entry = m_entries[size_t(index)];
     if (entry.progress != RestartProgress::Sending)
         return;
-    if (answer.launched()) {
+    if (answer.launched() && answer.operationId.isEmpty()) {
+        setProgress(index, RestartProgress::Failed, tr("maybe launched: the answer (202) of %1 names no new operation").arg(entry.item.server));
+    } else if (answer.launched()) {
         entry.newId = answer.operationId;
         entry.recordedIn = answer.recordedIn.isEmpty() ? entry.item.source : answer.recordedIn;
         setProgress(index, RestartProgress::Queued, tr("launched as %1").arg(answer.operationId));
+        QTimer::singleShot(0, this, [this] { Q_EMIT lookAgain(); });
     } else if (answer.status == 0 && entry.attempts <= m_options.retries) {
         // No answer: sent again with the same key, which the agent answers with its first answer if it had one.
         const int delay = m_options.retryDelayMs << std::min(entry.attempts - 1, 10);
         QTimer::singleShot(delay, this, [this, index] { send(index); });
         return;
-    } else if (answer.status == 0 || answer.status >= 500) {
+    } else if (answer.status == 0) { // the request may have arrived and only its answer been lost
+        setProgress(index, RestartProgress::Failed,
+                    tr("maybe launched: no answer from %1 after %2 tries (%3); its Queued event would carry "
+                       "idempotencyKey %4").arg(entry.item.server).arg(entry.attempts).arg(answer.error, entry.idempotencyKey));
+    } else if (answer.status >= 500) {
         setProgress(index, RestartProgress::Failed, tr("not launched: %1").arg(answer.error));
     } else {
         setProgress(index, RestartProgress::Refused, answer.error);

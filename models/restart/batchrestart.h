@@ -78,6 +78,9 @@ public:
 
 Q_SIGNALS:
     void entryChanged(int index);
+    // A restart was just launched: call observe() with the data as it is now, which may hold its events already (they
+    // can be read before the answer comes, and nothing may be appended after them).
+    void lookAgain();
     void allLaunched(); // nothing waits or is being sent any more (once)
     void finished();    // isDone() (once)
 
@@ -98,6 +101,7 @@ private:
     std::map<QString, qint64> m_lastStart; // per server, on m_clock
     QTimer m_stagger;
     bool m_started = false, m_announcedLaunched = false, m_announcedDone = false;
+    bool m_inLaunch = false; // within m_launch: an answer given at once is taken after it returns
 };
 
 } // namespace oplens

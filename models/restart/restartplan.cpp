@@ -5,7 +5,10 @@
 #include <QCoreApplication>
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
+
+using namespace Qt::StringLiterals;
 
 namespace oplens {
 
@@ -142,13 +145,19 @@ std::vector<PlanItem> makeRestartPlan(const Dataset &data, const std::vector<uin
     const EventStore &s = data.events();
     const ActiveOperations active(data);
     const RestartSource gone;
-    // By source, module, name and comparable parameters: the item restarted for them.
-    std::map<std::tuple<uint16_t, uint32_t, uint32_t, std::string>, QString> restarted;
+    // Where "the same" is decided: an agent's duplicate guard spans all its oplogs, a local file is a service of its
+    // own. By that scope, module, name and comparable parameters: the item restarted for them.
+    std::map<std::tuple<QString, uint32_t, uint32_t, std::string>, QString> restarted;
+    std::set<std::pair<QString, QString>> planned; // (scope, operation id): one operation read twice is planned once
     std::vector<PlanItem> plan;
     plan.reserve(order.size());
     for (const uint32_t op : order) {
         const uint16_t sourceIndex = data.source(op);
         const RestartSource &source = sourceIndex < sources.size() ? sources[sourceIndex] : gone;
+        const QString scope = source.kind == RestartSource::Kind::Agent ? u"agent "_s + source.server
+                                                                         : u"source "_s + s.sourceName(sourceIndex);
+        if (!planned.emplace(scope, s.ids().qtext(op)).second)
+            continue;
         PlanItem item;
         item.source = s.sourceName(sourceIndex);
         item.server = source.server;
@@ -163,7 +172,7 @@ std::vector<PlanItem> makeRestartPlan(const Dataset &data, const std::vector<uin
         item.evidence = evidenceOf(data, op, utc);
         item.refusal = refusalOf(data, op, source, utc, active);
         if (item.canRestart()) {
-            const auto key = std::make_tuple(sourceIndex, data.module(op), data.name(op), comparableParameters(ranWith));
+            const auto key = std::make_tuple(scope, data.module(op), data.name(op), comparableParameters(ranWith));
             if (const auto first = restarted.find(key); first != restarted.end())
                 item.refusal = tr("a duplicate of %1 (same module, name and parameters), restarted in this batch").arg(first->second);
             else

@@ -268,8 +268,83 @@ private Q_SLOTS:
         QTRY_COMPARE(launcher.calls.size(), size_t(3));
         launcher.calls[2].done({0, {}, u"connection refused"_s, {}});
         QCOMPARE(progressOf(batch, 1), u"failed"_s);
-        QCOMPARE(batch.entries()[1].message, u"not launched: connection refused"_s);
+        // Not "not launched": the agent may have launched it and its answer been lost (helper-28's D5).
+        QCOMPARE(batch.entries()[1].message, u"maybe launched: no answer from mail1:8470 after 2 tries (connection refused); its "
+                                              "Queued event would carry idempotencyKey "_s + batch.entries()[1].idempotencyKey);
         QVERIFY(batch.isDone());
+    }
+
+    // helper-28's D2: the new operation's events were read before the agent's answer came; nothing appends any more.
+    // The batch asks to be shown the data again once a restart is launched.
+    void aLaunchAsksToLookAtTheDataAgain()
+    {
+        Launcher launcher;
+        BatchRestart batch(items(2), u"r"_s, {}, launcher.function());
+        QSignalSpy lookAgain(&batch, &BatchRestart::lookAgain);
+        batch.start();
+        Dataset data; // already holds the whole restart
+        testoplog::load(data, run(u"new0"_s, u"Finished"_s, kT, u"x"_s));
+        batch.observe(data);
+        QCOMPARE(lookAgain.size(), 0);
+        launcher.launch(0, u"new0"_s);
+        QTRY_COMPARE(lookAgain.size(), 1);
+        batch.observe(data);
+        QCOMPARE(progressOf(batch, 0), u"finished"_s);
+        QCOMPARE(launcher.calls.size(), size_t(2));
+    }
+
+    // helper-28's D3: a 202 that names no operation held a place on its server for ever (and counted as launched).
+    void aLaunchThatNamesNoOperationFails()
+    {
+        Launcher launcher;
+        BatchRestart batch(items(2), u"r"_s, {}, launcher.function());
+        batch.start();
+        launcher.launch(0, {});
+        QCOMPARE(progressOf(batch, 0), u"failed"_s);
+        QCOMPARE(batch.entries()[0].message, u"maybe launched: the answer (202) of mail1:8470 names no new operation"_s);
+        QCOMPARE(launcher.calls.size(), size_t(2)); // its place is free
+    }
+
+    // A launcher that answers at once, from inside the batch's call: handled as a later answer, in order.
+    void anAnswerGivenAtOnceIsTakenAfterTheCall()
+    {
+        int sent = 0;
+        BatchRestart batch(items(3), u"r"_s, {}, [&](const PlanItem &, const QString &, const QString &, QObject *,
+                                                     std::function<void(const LaunchAnswer &)> done) {
+            ++sent;
+            done({409, {}, u"refused at once"_s, {}});
+        });
+        QSignalSpy finished(&batch, &BatchRestart::finished);
+        batch.start();
+        QTRY_COMPARE(finished.size(), 1);
+        QCOMPARE(sent, 3);
+        QCOMPARE(batch.count(RestartProgress::Refused), 3);
+    }
+
+    // helper-28's D1: one operation read through two sources of one agent (the same SOURCE given twice), or the same
+    // parameters in two logs of one agent (whose duplicate guard spans its logs), is restarted once.
+    void oneServerRestartsAnOperationOnce()
+    {
+        Dataset data;
+        const uint16_t first = data.addSource(u"agent+http://127.0.0.1:1#main"_s);
+        const uint16_t second = data.addSource(u"agent+http://127.0.0.1:1#service"_s);
+        testoplog::parseInto(data.events(), first, run(u"a1"_s, u"Interrupted"_s, kT, u"alice"_s));
+        testoplog::parseInto(data.events(), second, run(u"a1"_s, u"Interrupted"_s, kT, u"alice"_s)
+                                                         + run(u"s1"_s, u"Interrupted"_s, kT + 100, u"alice"_s));
+        data.aggregate();
+        const auto plan = makeRestartPlan(data, {data.findOperation(first, "a1"), data.findOperation(second, "a1"),
+                                                 data.findOperation(second, "s1")}, {agent(), agent()});
+        QCOMPARE(plan.size(), size_t(2));
+        QCOMPARE(plan[0].operationId, u"a1"_s);
+        QVERIFY(plan[0].canRestart());
+        QCOMPARE(plan[1].operationId, u"s1"_s);
+        QCOMPARE(plan[1].refusal, u"a duplicate of a1 (same module, name and parameters), restarted in this batch"_s);
+        RestartSource local; // two local files are two services: each restarts its own
+        local.kind = RestartSource::Kind::Local;
+        local.server = u"this computer"_s;
+        const auto locals = makeRestartPlan(data, {data.findOperation(first, "a1"), data.findOperation(second, "a1")}, {local, local});
+        QCOMPARE(locals.size(), size_t(2));
+        QVERIFY(locals[0].canRestart() && locals[1].canRestart());
     }
 
     void refusedInThePlanAreNeverSent()

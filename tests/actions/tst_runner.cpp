@@ -318,8 +318,11 @@ private Q_SLOTS:
         QCOMPARE(interrupted.value(u"error"_s).toString(), u"the agent is stopping"_s);
         QVERIFY(!interrupted.contains(u"exitCode"_s));
         QCOMPARE(interrupted.value(u"runner"_s).toString(), kRunnerName);
-        // Nothing runs any more: the same restart is accepted again.
-        const LaunchResult third = runner.restart(request(kSleep));
+        // Nothing runs any more. The first is restarted already: its interrupted restart is what runs again.
+        const LaunchResult twice = runner.restart(request(kSleep));
+        QCOMPARE(twice.status, 409);
+        QCOMPARE(twice.error, u"already restarted as %1 (Interrupted): restart that one if it failed too"_s.arg(first.operationId));
+        const LaunchResult third = runner.restart(request(first.operationId));
         QCOMPARE(third.status, 202);
         runner.stop(u"test over"_s);
         QCOMPARE(typesOf(f.oplog, third.operationId).last(), u"Interrupted"_s);
@@ -350,12 +353,12 @@ private Q_SLOTS:
         QVERIFY(same(again.restart(request(kRestore, u"ticket-4711"_s))));
         QCOMPARE(again.active(), 0);
         QCOMPARE(testfiles::readAll(f.oplog), after);
-        // Another key is another request.
+        // Another key is another request, not the first answer: refused, as the operation is restarted already.
         const LaunchResult other = again.restart(request(kRestore, u"ticket-4712"_s));
-        QCOMPARE(other.status, 202);
-        QVERIFY(other.operationId != first.operationId);
-        QTRY_COMPARE_WITH_TIMEOUT(again.active(), 0, 10000);
-        QCOMPARE(records(f.record).size(), 2);
+        QCOMPARE(other.status, 409);
+        QCOMPARE(other.error, u"already restarted as %1 (Finished): restart that one if it failed too"_s.arg(first.operationId));
+        QCOMPARE(again.active(), 0);
+        QCOMPARE(records(f.record).size(), 1);
     }
 
     void maxConcurrentQueuesTheNext()

@@ -184,6 +184,34 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains(u"4 more wait for a free place"_s), qPrintable(run.err));
     }
 
+    // helper-28's D1: the same SOURCE given twice planned each operation twice, and both ran.
+    void aSourceGivenTwiceRestartsEachOnce()
+    {
+        QVERIFY(startAgent());
+        const Run run = restart({u"--all-interrupted"_s, u"--module"_s, u"ZxOther"_s, u"--max-parallel"_s, u"2"_s, u"--wait"_s,
+                                 u"--yes"_s}, {}, {m_source, m_source});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(restartsOf(oplog(), u"o1"_s).size(), 1);
+        QCOMPARE(restartsOf(oplog(), u"o2"_s).size(), 1);
+        QCOMPARE(run.out.count(QLatin1Char('\n')), 4);
+    }
+
+    // helper-28's D7: an id with a line feed printed a line of its own ("x2 FAKE-NEW"), which a script would believe.
+    void controlCharactersArePrintedEscaped()
+    {
+        const qint64 t = QDateTime::currentMSecsSinceEpoch() - 3600 * 1000;
+        const QString tricky = u"nl\nx2 FAKE\x1b[31m"_s;
+        m_agent = newAgent(started(tricky, u"ZxOther"_s, u"Step"_s, u"3"_s, t) + testoplog::serviceStarted(t + 1000));
+        QVERIFY(m_agent);
+        const Run run = restart({u"--all-interrupted"_s, u"--wait"_s, u"--yes"_s}, {}, {u"agent+"_s + m_agent->url() + u"#main"_s});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QString fresh = restartOf(oplog(), tricky);
+        QVERIFY(!fresh.isEmpty());
+        QCOMPARE(run.out, u"nl\\nx2 FAKE\\x1b[31m %1\n%1 finished\n"_s.arg(fresh));
+        QVERIFY2(run.err.contains(u"  nl\\nx2 FAKE\\x1b[31m  ZxOther Step on"_s), qPrintable(run.err));
+        QVERIFY(!run.err.contains(QChar(0x1b)));
+    }
+
     // Without --wait: it returns once the last is launched, which waited for the one before to end.
     void withoutWaitReturnsOnceAllLaunched()
     {

@@ -125,6 +125,58 @@ private:
     qint64 m_half;
 };
 
+// An agent that answers every request with `response` (raw HTTP) once its header has come, and keeps each request's
+// first line: what the client asked for, exactly.
+class CannedAgent : public QObject
+{
+public:
+    explicit CannedAgent(QByteArray response) : m_response(std::move(response))
+    {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection())
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { answer(socket); });
+        });
+    }
+    QString url() const { return u"http://127.0.0.1:%1"_s.arg(m_server.serverPort()); }
+    QList<QByteArray> requestLines;
+
+private:
+    void answer(QTcpSocket *socket)
+    {
+        const QByteArray received = socket->property("received").toByteArray() + socket->readAll();
+        socket->setProperty("received", received);
+        if (socket->property("answered").toBool() || !received.contains("\r\n\r\n"))
+            return;
+        socket->setProperty("answered", true);
+        requestLines << received.left(received.indexOf("\r\n"));
+        socket->write(m_response);
+        socket->flush();
+        socket->disconnectFromHost();
+    }
+    QTcpServer m_server;
+    QByteArray m_response;
+};
+
+QByteArray http(const QByteArray &statusLine, const QByteArray &body)
+{
+    return "HTTP/1.1 " + statusLine + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+        + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+// Sends a restart of `id` to `agent`; its answer.
+RestartAnswer restartThrough(const QString &url, const QString &id, QObject *context)
+{
+    QNetworkAccessManager network;
+    AgentClient client(agentAt(url), &network);
+    client.setTimeout(20);
+    std::optional<RestartAnswer> answer;
+    client.restart(id, u"r"_s, u"k"_s, context, [&](const RestartAnswer &a) { answer = a; });
+    if (!QTest::qWaitFor([&] { return answer.has_value(); }, 30000))
+        return {0, {}, u"(no answer in the test's time)"_s, {}};
+    return *answer;
+}
+
 // Waits (generously) for `reply` to end; its failure in words.
 QString failureOf(QNetworkReply *reply, const RemoteSpec &spec, int waitMs = 60000)
 {
@@ -253,6 +305,83 @@ private Q_SLOTS:
         QCOMPARE(source.state().failures, 1);
         QCOMPARE(source.state().phase, RemoteSource::Phase::Downloading);
         QCOMPARE(source.state().remoteSize, oplog.size());
+    }
+
+    // helper-28's D3: any 202 counted as launched, with no new operation named (a batch then waited for it for ever).
+    void aRestartAnswerMustNameTheNewOperation_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::newRow("empty object") << QByteArray("{}");
+        QTest::newRow("not JSON") << QByteArray("accepted");
+        QTest::newRow("empty id") << QByteArray(R"({"operationId":""})");
+        QTest::newRow("a number") << QByteArray(R"({"operationId":42})");
+    }
+    void aRestartAnswerMustNameTheNewOperation()
+    {
+        QFETCH(QByteArray, body);
+        CannedAgent agent(http("202 Accepted", body));
+        const RestartAnswer answer = restartThrough(agent.url(), u"op-1"_s, this);
+        QVERIFY(!answer.launched());
+        QCOMPARE(answer.status, 202);
+        QCOMPARE(answer.error, u"the agent's answer (202) names no new operation"_s);
+        CannedAgent good(http("202 Accepted", R"({"operationId":"new-1","restartOf":"op-1","log":"main"})"));
+        const RestartAnswer launched = restartThrough(good.url(), u"op-1"_s, this);
+        QVERIFY(launched.launched());
+        QCOMPARE(launched.operationId, u"new-1"_s);
+        QCOMPARE(launched.log, u"main"_s);
+    }
+
+    // A 202 whose body is cut off is no answer: sent again with the same key, the agent answers it whole.
+    void aRestartAnswerCutOffIsNoAnswer()
+    {
+        CannedAgent agent("HTTP/1.1 202 Accepted\r\nContent-Length: 500\r\n\r\n{\"operationId\":\"new-");
+        const RestartAnswer answer = restartThrough(agent.url(), u"op-1"_s, this);
+        QCOMPARE(answer.status, 0);
+        QVERIFY(!answer.error.isEmpty());
+    }
+
+    // helper-28's D6: answers read whole without a limit (a 400 MB 202 took 432 MB).
+    void answersOverTheLimitAreCutOff()
+    {
+        const QByteArray huge = "[" + QByteArray(17 << 20, ' ') + "]";
+        CannedAgent agent(http("202 Accepted", huge));
+        const RestartAnswer answer = restartThrough(agent.url(), u"op-1"_s, this);
+        QCOMPARE(answer.status, 0);
+        QCOMPARE(answer.error, u"the agent's answer is larger than 16 MiB: cut off"_s);
+        CannedAgent lister(http("200 OK", huge));
+        QNetworkAccessManager network;
+        const RemoteSpec spec = agentAt(lister.url());
+        AgentClient client(spec, &network);
+        QNetworkReply *actions = client.actions();
+        QCOMPARE(failureOf(actions, spec), u"the agent's answer is larger than 16 MiB: cut off"_s);
+        actions->deleteLater();
+    }
+
+    // helper-28's D4: "%2F" in an encoded log id was taken by the next arg() as its place marker: "zx/main" became
+    // "zx0Fmain".
+    void aLogIdIsSentAsItIs()
+    {
+        CannedAgent agent(http("200 OK", ""));
+        QNetworkAccessManager network;
+        RemoteSpec spec = agentAt(agent.url());
+        spec.log = u"zx/main+1,*"_s;
+        AgentClient client(spec, &network);
+        QNetworkReply *reply = client.oplog(7, {}, 0);
+        QTRY_VERIFY(reply->isFinished());
+        reply->deleteLater();
+        QCOMPARE(agent.requestLines.value(0), QByteArray("GET /v1/oplog?log=zx%2Fmain%2B1%2C%2A&from=7 HTTP/1.1"));
+    }
+
+    // helper-28's D8: the ids "." and ".." were resolved as path segments: a restart of ".." was sent to /v1/restart.
+    void dotIdsAreRefusedBeforeSending()
+    {
+        CannedAgent agent(http("202 Accepted", R"({"operationId":"new-1"})"));
+        for (const QString &id : {u"."_s, u".."_s}) {
+            const RestartAnswer answer = restartThrough(agent.url(), id, this);
+            QCOMPARE(answer.status, 400);
+            QCOMPARE(answer.error, u"the operation id \"%1\" cannot be sent to an agent"_s.arg(id));
+        }
+        QVERIFY(agent.requestLines.isEmpty());
     }
 };
 

@@ -89,6 +89,7 @@ bool RestartsPane::start(std::vector<PlanItem> plan, const QString &reason, cons
         fillRow(row);
         updateSummary();
     });
+    connect(m_batch.get(), &BatchRestart::lookAgain, this, &RestartsPane::lookAgain);
     connect(m_batch.get(), &BatchRestart::allLaunched, this, &RestartsPane::updateSummary);
     connect(m_batch.get(), &BatchRestart::finished, this, [this] {
         updateSummary();

@@ -40,6 +40,8 @@ public:
     QLabel *summaryLabel() const { return m_summary; }
 
 Q_SIGNALS:
+    // A restart was just launched: observe() the data as it is now (BatchRestart::lookAgain).
+    void lookAgain();
     // A row was chosen: its new operation (`source`, `id`), or the old one when there is no new one yet.
     void operationChosen(const QString &source, const QString &id, const QString &oldSource, const QString &oldId);
     void finished(const QString &summary); // all ended: "3 of 3 launched: 3 finished"
