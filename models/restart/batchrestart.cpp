@@ -282,6 +282,8 @@ QString BatchRestart::summary() const
     for (const auto &[progress, text] : parts)
         if (const int n = count(progress); n > 0)
             words << tr(text).arg(n);
+    if (m_entries.empty())
+        return tr("nothing to restart");
     const auto launched = std::count_if(m_entries.begin(), m_entries.end(), [](const BatchEntry &e) { return e.launched(); });
     return tr("%1 of %2 launched: %3").arg(launched).arg(m_entries.size()).arg(words.join(QStringLiteral(", ")));
 }

@@ -357,6 +357,7 @@ private Q_SLOTS:
         QCOMPARE(launcher.calls.size(), size_t(1));
         QCOMPARE(launcher.calls[0].item.operationId, u"old1"_s);
         QCOMPARE(batch.entries()[0].message, u"it is Finished"_s);
+        QCOMPARE(BatchRestart({}, u"r"_s, {}, launcher.function()).summary(), u"nothing to restart"_s);
     }
 };
 
