@@ -3,6 +3,8 @@
 #include "runner.h"
 
 #include <QCoreApplication>
+#include <QStringList>
+#include <nlohmann/json.hpp>
 #include <algorithm>
 #include <map>
 #include <set>
@@ -191,6 +193,28 @@ std::vector<uint32_t> interruptedToRestart(const Dataset &data, const std::vecto
             && !data.isRestarted(op) && !data.isSuperseded(op))
             chosen.push_back(op);
     return chosen;
+}
+
+QString serverText(const PlanItem &item)
+{
+    if (item.host.isEmpty() || item.host == item.server)
+        return item.server;
+    return item.server.isEmpty() ? item.host : QStringLiteral("%1 (%2)").arg(item.host, item.server);
+}
+
+QString parametersText(const QString &parameters)
+{
+    const auto json = nlohmann::ordered_json::parse(parameters.toStdString(), nullptr, false);
+    if (!json.is_object())
+        return parameters;
+    QStringList pairs;
+    for (const auto &[key, value] : json.items()) {
+        if (key == "origin")
+            continue;
+        const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+        pairs << QStringLiteral("%1=%2").arg(QString::fromStdString(key), QString::fromStdString(text));
+    }
+    return pairs.join(QStringLiteral(", "));
 }
 
 QString planSummary(const std::vector<PlanItem> &plan)

@@ -55,6 +55,13 @@ std::vector<PlanItem> makeRestartPlan(const Dataset &data, const std::vector<uin
 // What "restart all interrupted" takes of `ops`: Interrupted, neither restarted nor superseded.
 std::vector<uint32_t> interruptedToRestart(const Dataset &data, const std::vector<uint32_t> &ops);
 
+// Where it runs, as an admin knows it: "mail3.example.com (127.0.0.1:18495)" when its events name the host, else the
+// server (an agent's host:port, "this computer").
+QString serverText(const PlanItem &item);
+// The parameters that tell runs apart, without `origin`: "volume=/opt/zimbra/store2, account=alice" (a value that is
+// not a string as JSON); empty when there are none.
+QString parametersText(const QString &parameters);
+
 // "3 to restart, 2 refused".
 QString planSummary(const std::vector<PlanItem> &plan);
 

@@ -104,6 +104,19 @@ private Q_SLOTS:
                                                                          testoplog::op(data, "cut")}));
     }
 
+    // helper-29: every row read "ZxPowerstore MoveBlobs on 127.0.0.1:18495"; which volume, which mail server?
+    void whatTellsRunsApart()
+    {
+        QCOMPARE(parametersText(u"{\"origin\":\"Cron\",\"volume\":\"/opt/store2\",\"n\":3}"_s), u"volume=/opt/store2, n=3"_s);
+        QCOMPARE(parametersText(u"{\"origin\":\"Cron\"}"_s), QString());
+        QCOMPARE(parametersText(u"not json"_s), u"not json"_s);
+        PlanItem item;
+        item.server = u"127.0.0.1:18495"_s;
+        QCOMPARE(serverText(item), u"127.0.0.1:18495"_s);
+        item.host = u"mail3.example.com"_s;
+        QCOMPARE(serverText(item), u"mail3.example.com (127.0.0.1:18495)"_s);
+    }
+
     void sameParametersAreRestartedOnce()
     {
         Dataset data;
