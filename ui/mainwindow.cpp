@@ -374,6 +374,10 @@ void MainWindow::checkIdle()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!mayQuitWithRestarts()) {
+        event->ignore();
+        return;
+    }
     saveSettings();
     event->accept();
 }

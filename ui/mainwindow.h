@@ -115,6 +115,8 @@ private:
     std::pair<std::shared_ptr<const Dataset>, std::vector<uint32_t>> selectedForRestart() const;
     uint32_t operationNamed(const QString &source, const QString &id) const; // kNone when not loaded (yet)
     void showRestartEntry(const QString &source, const QString &id, const QString &oldSource, const QString &oldId);
+    bool refuseWhileLaunching(bool planned); // true, and says why in a box, while the last batch still launches
+    bool mayQuitWithRestarts();              // asks when a batch still has restarts waiting to be launched
     void checkIdle();
     void saveSettings() const;
     void restoreSettings();

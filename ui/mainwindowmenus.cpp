@@ -87,11 +87,14 @@ void MainWindow::createViewMenu()
         tab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
     }
     view->addSeparator();
-    view->addAction(m_sourcesDock->toggleViewAction());
-    view->addAction(m_serversDock->toggleViewAction());
-    view->addAction(m_notificationsDock->toggleViewAction());
-    view->addAction(m_detailsDock->toggleViewAction());
-    view->addAction(m_restartsDock->toggleViewAction());
+    for (QDockWidget *dock : {m_sourcesDock, m_serversDock, m_notificationsDock, m_detailsDock, m_restartsDock}) {
+        view->addAction(dock->toggleViewAction());
+        // Shown again as a tab behind another (Restarts behind Sources): brought to the front, or it seems not shown.
+        connect(dock->toggleViewAction(), &QAction::triggered, dock, [dock](bool shown) {
+            if (shown)
+                dock->raise();
+        });
+    }
 }
 
 // Acknowledge, restart, and the catalog of actions this console restarts local files' operations with.

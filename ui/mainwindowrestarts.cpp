@@ -115,15 +115,7 @@ void MainWindow::restartAllInterrupted()
 
 void MainWindow::planRestarts(std::shared_ptr<const Dataset> data, const std::vector<uint32_t> &ops)
 {
-    const auto busy = [this] {
-        if (!m_restarts->isLaunching())
-            return false;
-        m_statusText->setText(tr("The last restarts are still being launched: wait, or Stop remaining in the Restarts pane"));
-        m_restartsDock->show();
-        m_restartsDock->raise();
-        return true;
-    };
-    if (busy())
+    if (refuseWhileLaunching(false))
         return;
     constexpr size_t kMostAtOnce = 1000; // a plan is read row by row before it runs: more is a selection by mistake
     if (ops.size() > kMostAtOnce) {
@@ -132,7 +124,7 @@ void MainWindow::planRestarts(std::shared_ptr<const Dataset> data, const std::ve
         return;
     }
     RestartPlanDialog dialog(std::move(data), ops, m_restarter, this);
-    if (dialog.exec() != QDialog::Accepted || busy())
+    if (dialog.exec() != QDialog::Accepted || refuseWhileLaunching(true))
         return;
     Restarter *restarter = m_restarter;
     m_restarts->start(dialog.plan(), dialog.reason(), dialog.options(),
@@ -143,6 +135,62 @@ void MainWindow::planRestarts(std::shared_ptr<const Dataset> data, const std::ve
     m_restartsDock->show();
     m_restartsDock->raise();
     m_statusText->setText(tr("Restarts: %1").arg(m_restarts->batch()->summary()));
+}
+
+// One batch at a time: a second one waits until the last one has launched all of its restarts. Said in a box, as the
+// status bar alone was easy to miss; `planned`: the admin had confirmed a plan meanwhile, which is not run.
+bool MainWindow::refuseWhileLaunching(bool planned)
+{
+    if (!m_restarts->isLaunching())
+        return false;
+    m_restartsDock->show();
+    m_restartsDock->raise();
+    const int waiting = m_restarts->batch()->count(RestartProgress::Waiting);
+    const QString last = waiting == 1 ? tr("The last batch is still launching its restarts (1 waits).")
+                                      : tr("The last batch is still launching its restarts (%1 wait).").arg(waiting);
+    auto *box = new QMessageBox(QMessageBox::Information, tr("Restarts still being launched"),
+                                planned ? tr("Nothing of this plan was started. %1").arg(last) : last, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("restartsBusy"));
+    box->setInformativeText(tr("Wait until all of them are launched, or press Stop remaining in the Restarts pane, then "
+                               "restart again. One operation alone can still be restarted (Restart… on it)."));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    m_statusText->setText(last);
+    return true;
+}
+
+// Quitting leaves a batch's waiting restarts never started: asked first. Those launched go on at their agents; this
+// console's own runner (local files) ends its children with it.
+bool MainWindow::mayQuitWithRestarts()
+{
+    BatchRestart *batch = m_restarts->batch();
+    const int waiting = batch ? batch->count(RestartProgress::Waiting) : 0;
+    if (waiting == 0)
+        return true;
+    int local = 0;
+    for (const BatchEntry &entry : batch->entries()) {
+        const bool active = entry.progress == RestartProgress::Queued || entry.progress == RestartProgress::Running;
+        const int index = m_session->sourceIndex(entry.recordedIn.isEmpty() ? entry.item.source : entry.recordedIn);
+        if (active && index >= 0 && !m_session->sources()[index].isAgent())
+            ++local;
+    }
+    QMessageBox box(QMessageBox::Question, tr("Quit OpLens"),
+                    waiting == 1 ? tr("1 restart has not started yet. Quit anyway?")
+                                 : tr("%1 restarts have not started yet. Quit anyway?").arg(waiting),
+                    QMessageBox::NoButton, this);
+    box.setObjectName(QStringLiteral("quitWithRestarts"));
+    box.setInformativeText(local == 0 ? tr("Those launched go on; the others are not started.")
+                                      : tr("Those launched on agents go on; the %1 running on this computer end with the "
+                                           "console; the others are not started.").arg(local));
+    QPushButton *quit = box.addButton(tr("Quit"), QMessageBox::DestructiveRole);
+    quit->setObjectName(QStringLiteral("quitAnyway"));
+    box.setDefaultButton(box.addButton(QMessageBox::Cancel));
+    box.exec();
+    if (box.clickedButton() != quit)
+        return false;
+    if (m_restarts->batch() == batch) // nothing more is sent while the window closes
+        batch->stopRemaining(tr("not started: the console quit"));
+    return true;
 }
 
 uint32_t MainWindow::operationNamed(const QString &source, const QString &id) const

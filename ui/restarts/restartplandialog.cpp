@@ -12,6 +12,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScreen>
+#include <QShowEvent>
+#include <QStyle>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -23,6 +26,7 @@ namespace oplens::ui {
 namespace {
 const QColor kRefusedColor(0xB7, 0x1C, 0x1C);
 const QColor kWillRestartColor(0x1B, 0x5E, 0x20);
+constexpr int kMostLines = 3; // a row's height at most: a long refusal does not push the others away
 } // namespace
 
 RestartPlanDialog::RestartPlanDialog(std::shared_ptr<const Dataset> data, std::vector<uint32_t> ops, Restarter *restarter,
@@ -38,15 +42,16 @@ RestartPlanDialog::RestartPlanDialog(std::shared_ptr<const Dataset> data, std::v
     m_askingLabel->setWordWrap(true);
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("planTable"));
-    m_table->setHorizontalHeaderLabels({tr("Operation"), tr("Verdict"), tr("Why interrupted"), tr("Server"), tr("Id"), tr("Parameters")});
+    m_table->setHorizontalHeaderLabels({tr("Operation"), tr("Verdict"), tr("Parameters"), tr("Server"), tr("Evidence"), tr("Id")});
+    m_table->horizontalHeaderItem(EvidenceColumn)->setToolTip(tr("Why it counts as Interrupted, or the error it failed or was aborted with"));
+    m_table->horizontalHeaderItem(ParametersColumn)->setToolTip(tr("What it runs with, without origin; the tooltip shows them as JSON"));
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setWordWrap(true); // a refusal is said whole: it is why nothing runs
+    m_table->setWordWrap(true); // a refusal is why nothing runs: up to kMostLines lines, then its tooltip
+    m_table->setTextElideMode(Qt::ElideMiddle); // paths and ids differ at their ends
     m_table->horizontalHeader()->setStretchLastSection(true);
-    const QList<int> widths{200, 300, 230, 120, 270}; // an id is a UUID: whole
-    for (int c = 0; c < widths.size(); ++c)
-        m_table->horizontalHeader()->resizeSection(c, widths[c]);
+    m_table->horizontalHeader()->setMinimumSectionSize(60);
     auto *warning = new QLabel(tr("<b>Check why the service went down first</b> (its logs, disk, memory). Each runs "
                                   "again as a new operation with the same module, name and parameters; the old ones "
                                   "stay as they are."),
@@ -67,12 +72,42 @@ RestartPlanDialog::RestartPlanDialog(std::shared_ptr<const Dataset> data, std::v
     layout->addWidget(warning);
     layout->addWidget(createOptions());
     layout->addWidget(buttons);
-    resize(1280, 560);
+    fitToScreen();
     updatePlan();
     askForActions(restarter);
     fillTable(); // the verdicts that wait for an answer say so
     updateButton();
     m_reason->setFocus(); // the one thing the admin must type
+}
+
+// As wide as the columns like (1280) and tall enough for a dozen rows, never beyond the screen: the README promises
+// 1024×700. The table takes what is left; the columns share its width in proportion.
+void RestartPlanDialog::fitToScreen()
+{
+    const QWidget *over = parentWidget() ? parentWidget()->window() : this;
+    const QRect room = over->screen()->availableGeometry();
+    const QSize frame(16, 40); // the window manager's frame and title bar: not known before it is shown
+    QSize want(std::min(1280, room.width() * 92 / 100), std::min(640, room.height() * 9 / 10));
+    if (over != this) // not wider than the main window needs, when it is smaller than the screen
+        want.setWidth(std::min(want.width(), std::max(over->width(), 900)));
+    resize(want.expandedTo(minimumSizeHint()).boundedTo(room.size() - frame));
+    // Operation, Verdict, Parameters, Server, Evidence in percent; the Id has the rest.
+    const int columns = width() - 2 * layout()->contentsMargins().left() - style()->pixelMetric(QStyle::PM_ScrollBarExtent) - 4;
+    const QList<int> percent{17, 27, 19, 15, 14};
+    for (int c = 0; c < percent.size(); ++c)
+        m_table->horizontalHeader()->resizeSection(c, columns * percent[c] / 100);
+}
+
+// Centred on a main window larger than the screen, it would start off the screen: it is moved back onto it.
+void RestartPlanDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    const QRect room = screen()->availableGeometry();
+    const QRect frame = frameGeometry();
+    const QPoint at(std::clamp(frame.left(), room.left(), std::max(room.left(), room.right() + 1 - frame.width())),
+                    std::clamp(frame.top(), room.top(), std::max(room.top(), room.bottom() + 1 - frame.height())));
+    if (at != frame.topLeft())
+        move(at);
 }
 
 // One reason for all; how many at once per server, how long between two starts, stop after a failure.
@@ -87,26 +122,36 @@ QWidget *RestartPlanDialog::createOptions()
     m_maxAtOnce->setObjectName(QStringLiteral("maxAtOnce"));
     m_maxAtOnce->setRange(1, 100);
     m_maxAtOnce->setValue(1);
-    m_maxAtOnce->setToolTip(tr("Restarts launched and not ended yet, per server; servers run side by side"));
+    const QString maxTip = tr("How many restarts may be launched and not ended yet on one server; the next one starts "
+                              "when one of them ends. Servers run side by side.");
+    m_maxAtOnce->setToolTip(maxTip);
     m_wait = new QSpinBox(box);
     m_wait->setObjectName(QStringLiteral("waitBetweenStarts"));
     m_wait->setRange(0, 3600);
     m_wait->setSuffix(tr(" s"));
-    m_wait->setToolTip(tr("At least this long between two starts on one server"));
+    const QString waitTip = tr("At least this long between two starts on one server, to let the service settle");
+    m_wait->setToolTip(waitTip);
     m_stopOnFailure = new QCheckBox(tr("Stop if one fails (those already running go on)"), box);
     m_stopOnFailure->setObjectName(QStringLiteral("stopOnFailure"));
+    auto *maxLabel = new QLabel(tr("Max at once per server"), box);
+    maxLabel->setObjectName(QStringLiteral("maxAtOnceLabel"));
+    maxLabel->setToolTip(maxTip);
+    maxLabel->setBuddy(m_maxAtOnce);
+    auto *waitLabel = new QLabel(tr("Wait between starts"), box);
+    waitLabel->setObjectName(QStringLiteral("waitLabel"));
+    waitLabel->setToolTip(waitTip);
+    waitLabel->setBuddy(m_wait);
     auto *pace = new QHBoxLayout;
     pace->addWidget(m_maxAtOnce);
     pace->addSpacing(24);
-    pace->addWidget(new QLabel(tr("Wait between starts"), box));
+    pace->addWidget(waitLabel);
     pace->addWidget(m_wait);
-    pace->addSpacing(24);
-    pace->addWidget(m_stopOnFailure);
     pace->addStretch(1);
     auto *form = new QFormLayout(box);
     form->setContentsMargins(0, 0, 0, 0);
     form->addRow(tr("Reason"), m_reason);
-    form->addRow(tr("Max at once per server"), pace);
+    form->addRow(maxLabel, pace);
+    form->addRow(QString(), m_stopOnFailure); // a row of its own: the dialog fits a 1024-pixel screen
     return box;
 }
 
@@ -182,18 +227,23 @@ void RestartPlanDialog::fillTable()
         const PlanItem &item = m_plan[size_t(row)];
         const bool waiting = item.canRestart() && m_askingServers.contains(item.server);
         const QString verdict = waiting ? tr("waiting for its actions…") : item.canRestart() ? tr("will restart") : item.refusal;
-        const QStringList cells{item.module + QLatin1Char(' ') + item.name, verdict, item.evidence, item.server,
-                                item.operationId, item.parameters};
+        const QStringList cells{item.module + QLatin1Char(' ') + item.name, verdict, parametersText(item.parameters),
+                                serverText(item), item.evidence, item.operationId};
         for (int column = 0; column < ColumnCount; ++column) {
             auto *cell = new QTableWidgetItem(cells[column]);
-            cell->setToolTip(cells[column]);
+            cell->setToolTip(cells[column]); // the whole text of what the column elides
             m_table->setItem(row, column, cell);
         }
+        m_table->item(row, ParametersColumn)->setToolTip(item.parameters); // as they are sent, `origin` included
         m_table->item(row, OperationColumn)->setIcon(statusIcon(item.status));
         m_table->item(row, VerdictColumn)->setForeground(waiting ? palette().color(QPalette::PlaceholderText)
                                                          : item.canRestart() ? kWillRestartColor : kRefusedColor);
     }
     m_table->resizeRowsToContents();
+    const int most = kMostLines * m_table->fontMetrics().lineSpacing() + 6;
+    for (int row = 0; row < m_table->rowCount(); ++row)
+        if (m_table->rowHeight(row) > most)
+            m_table->setRowHeight(row, most);
 }
 
 int RestartPlanDialog::toRestart() const

@@ -25,8 +25,9 @@ class RestartPlanDialog : public QDialog
 {
     Q_OBJECT
 public:
-    // What the admin reads first on the left: what, whether, why it stopped; then where and with what.
-    enum Column { OperationColumn, VerdictColumn, EvidenceColumn, ServerColumn, IdColumn, ParametersColumn, ColumnCount };
+    // What the admin reads first on the left: what (its parameters tell runs apart), whether; then where, why it
+    // ended, and the id, which only a tooltip needs to show whole.
+    enum Column { OperationColumn, VerdictColumn, ParametersColumn, ServerColumn, EvidenceColumn, IdColumn, ColumnCount };
 
     // `ops` of `data` (a dataset kept as it is while the dialog is open).
     RestartPlanDialog(std::shared_ptr<const Dataset> data, std::vector<uint32_t> ops, Restarter *restarter,
@@ -46,8 +47,12 @@ public:
     QPushButton *runButton() const { return m_run; }
     QLabel *askingLabel() const { return m_askingLabel; }
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     QWidget *createOptions();
+    void fitToScreen();
     void askForActions(Restarter *restarter);
     void takeActions(const RestartSource &known, const QString &problem);
     void updatePlan();

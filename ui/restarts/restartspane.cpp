@@ -11,6 +11,17 @@ namespace oplens::ui {
 
 namespace {
 
+// What the Message column says: nothing when it only repeats the progress ("Finished" beside "finished"), the
+// error alone when it starts with it ("Failed: disk full" beside "failed").
+QString messageBeside(const BatchEntry &entry)
+{
+    const QString progress = progressName(entry.progress);
+    if (entry.message.compare(progress, Qt::CaseInsensitive) == 0)
+        return {};
+    const QString prefix = progress + QStringLiteral(": ");
+    return entry.message.startsWith(prefix, Qt::CaseInsensitive) ? entry.message.mid(prefix.size()) : entry.message;
+}
+
 QColor progressColor(RestartProgress progress)
 {
     switch (progress) {
@@ -45,7 +56,7 @@ RestartsPane::RestartsPane(QWidget *parent) : QWidget(parent)
     m_table->setWordWrap(false);
     m_table->setToolTip(tr("Select a row to show its new operation (or the old one, before it is launched)"));
     m_table->horizontalHeader()->setStretchLastSection(true);
-    const QList<int> widths{170, 85, 330, 130, 130};
+    const QList<int> widths{260, 85, 300, 200, 130}; // the operation with its parameters, which tell runs apart
     for (int c = 0; c < widths.size(); ++c)
         m_table->horizontalHeader()->resizeSection(c, widths[c]);
     m_summary = new QLabel(this);
@@ -125,11 +136,15 @@ void RestartsPane::noteOpened(const QString &source)
     updateSummary();
 }
 
+// "ZxPowerstore MoveBlobs · volume=/opt/store2": four runs of one action are told apart by their parameters.
 void RestartsPane::fillRow(int row)
 {
     const BatchEntry &entry = m_batch->entries()[size_t(row)];
-    const QStringList cells{entry.item.module + QLatin1Char(' ') + entry.item.name, progressName(entry.progress),
-                            entry.message, entry.item.server, entry.item.operationId, entry.newId};
+    QString operation = entry.item.module + QLatin1Char(' ') + entry.item.name;
+    if (const QString parameters = parametersText(entry.item.parameters); !parameters.isEmpty())
+        operation += QStringLiteral(" · ") + parameters;
+    const QStringList cells{operation, progressName(entry.progress), messageBeside(entry), serverText(entry.item),
+                            entry.item.operationId, entry.newId};
     for (int column = 0; column < ColumnCount; ++column) {
         QTableWidgetItem *cell = m_table->item(row, column);
         if (!cell) {
@@ -137,24 +152,34 @@ void RestartsPane::fillRow(int row)
             m_table->setItem(row, column, cell);
         }
         cell->setText(cells[column]);
-        cell->setToolTip(cells[column]);
+        cell->setToolTip(cells[column]); // the whole of what the narrow dock elides
     }
+    m_table->item(row, OperationColumn)->setToolTip(
+        tr("%1 %2\nParameters: %3").arg(entry.item.module, entry.item.name,
+                                        entry.item.parameters.isEmpty() ? tr("none") : entry.item.parameters));
     m_table->item(row, ProgressColumn)->setForeground(progressColor(entry.progress));
 }
 
-// "Refused: ZxGone Nothing (id): no action for …", one line each; the first few only, the table keeps its room.
-QString RestartsPane::refusedText() const
+// "Refused: ZxGone Nothing (id): no action for …" and "Failed: ZxBackup SmartScan (old → new): why", one line each;
+// the first few of each only, the table keeps its room.
+QString RestartsPane::endedText(RestartProgress progress) const
 {
     constexpr int kShown = 3;
     QStringList lines;
-    int refused = 0;
+    int count = 0;
     for (const BatchEntry &entry : m_batch->entries()) {
-        if (entry.progress != RestartProgress::Refused || ++refused > kShown)
+        if (entry.progress != progress || ++count > kShown)
             continue;
-        lines << tr("Refused: %1 %2 (%3): %4").arg(entry.item.module, entry.item.name, entry.item.operationId, entry.message);
+        const QString what = entry.item.module + QLatin1Char(' ') + entry.item.name;
+        const QString ids = entry.launched() ? tr("%1 → %2").arg(entry.item.operationId, entry.newId) : entry.item.operationId;
+        const QString why = messageBeside(entry);
+        const QString line = progress == RestartProgress::Failed ? tr("Failed: %1 (%2)").arg(what, ids)
+                                                                 : tr("Refused: %1 (%2)").arg(what, ids);
+        lines << (why.isEmpty() ? line : line + QStringLiteral(": ") + why);
     }
-    if (refused > kShown)
-        lines << tr("and %1 more refused: their rows say why").arg(refused - kShown);
+    if (count > kShown)
+        lines << (progress == RestartProgress::Failed ? tr("and %1 more failed: their rows say why")
+                                                      : tr("and %1 more refused: their rows say why")).arg(count - kShown);
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -165,8 +190,9 @@ void RestartsPane::updateSummary()
         return;
     QStringList lines{(m_batch->isDone() ? tr("Done: %1") : tr("Restarts: %1")).arg(m_batch->summary())};
     if (m_batch->isDone())
-        if (const QString refused = refusedText(); !refused.isEmpty())
-            lines << refused;
+        for (const RestartProgress ended : {RestartProgress::Failed, RestartProgress::Refused})
+            if (const QString text = endedText(ended); !text.isEmpty())
+                lines << text;
     lines << m_notes;
     m_summary->setText(lines.join(QLatin1Char('\n')));
 }

@@ -1,6 +1,6 @@
 // The Restarts pane: a batch of restarts as it runs (issue 16), one row per operation with its progress (waiting,
 // sending, queued, running, finished, failed, refused, not started) and why; Stop remaining, which never stops what
-// was launched; the summary at the end with what was refused and why. It stays open while the admin works elsewhere.
+// was launched; the summary at the end with what failed or was refused and why. It stays open while the admin works elsewhere.
 #pragma once
 
 #include "batchrestart.h"
@@ -49,7 +49,7 @@ Q_SIGNALS:
 private:
     void fillRow(int row);
     void updateSummary();
-    QString refusedText() const;
+    QString endedText(RestartProgress progress) const; // the failed or refused ones, and why
 
     std::unique_ptr<BatchRestart> m_batch;
     QLabel *m_header, *m_summary;
