@@ -164,11 +164,11 @@ void Restarter::launch(const PlanItem &item, const QString &reason, const QStrin
             if (!context)
                 return;
             if (!runner) {
-                done({422, {}, tr("the local action catalog cannot be used: %1").arg(error), {}});
+                done({422, {}, tr("the local action catalog cannot be used: %1").arg(error), {}, true});
                 return;
             }
             const LaunchResult result = runner->restart({id, reason, idempotencyKey, localIdentity()});
-            done({result.status, result.operationId, result.ok() ? QString() : answerText(result.status, result.error), {}});
+            done({result.status, result.operationId, result.ok() ? QString() : answerText(result.status, result.error), {}, true});
         });
     });
 }
@@ -178,7 +178,7 @@ void Restarter::launchOnAgent(const SourceState &source, const QString &operatio
 {
     AgentClient agent(source.remote->spec(), &m_network);
     agent.restart(operationId, reason, key, context, [this, name = source.path, done](const RestartAnswer &answer) {
-        LaunchAnswer launched{answer.status, answer.operationId, {}, {}};
+        LaunchAnswer launched{answer.status, answer.operationId, {}, {}, answer.reached};
         if (!answer.launched())
             launched.error = answerText(answer.status, answer.error);
         else if (!answer.log.isEmpty())

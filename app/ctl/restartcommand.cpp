@@ -340,7 +340,7 @@ void printPlan(const std::vector<PlanItem> &plan, const QStringList &refusedIds,
     QString text = QStringLiteral("Restart plan: %1; reason \"%2\"\n").arg(planSummary(plan), printable(reason));
     for (const PlanItem &item : plan) { // every field as printable(): a file's text never breaks a line in two
         text += QStringLiteral("  %1  %2 %3 on %4\n").arg(printable(item.operationId), printable(item.module), printable(item.name),
-                                                            printable(item.server.isEmpty() ? item.source : item.server));
+                                                            printable(item.server.isEmpty() ? item.source : serverText(item)));
         text += QStringLiteral("      parameters: %1\n").arg(item.parameters.isEmpty() ? QStringLiteral("none") : printable(item.parameters));
         text += QStringLiteral("      %1%2\n").arg(statusName(item.status),
                                                     item.evidence.isEmpty() ? QString() : QStringLiteral(": ") + printable(item.evidence));

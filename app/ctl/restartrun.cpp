@@ -117,7 +117,7 @@ void Run::launch(const PlanItem &item, const QString &key, QObject *context, std
     AgentClient *agent = m_agents.at(item.source).get();
     agent->restart(item.operationId, m_options.reason, key, context, [this, agent, key, done](const RestartAnswer &answer) {
         m_lastStatus[key] = answer.status;
-        LaunchAnswer launched{answer.status, answer.operationId, answer.error, {}};
+        LaunchAnswer launched{answer.status, answer.operationId, answer.error, {}, answer.reached};
         if (answer.launched()) {
             RemoteSpec log = agent->spec();
             if (!answer.log.isEmpty())
@@ -135,7 +135,7 @@ void Run::launchHere(Runner *runner, const PlanItem &item, const QString &key, Q
 {
     const LaunchResult result = runner->restart({item.operationId, m_options.reason, key, localIdentity()});
     m_lastStatus[key] = result.status;
-    const LaunchAnswer answer{result.status, result.operationId, result.error, {}};
+    const LaunchAnswer answer{result.status, result.operationId, result.error, {}, true};
     QTimer::singleShot(0, context, [done, answer] { done(answer); }); // not inside the batch's own call
 }
 

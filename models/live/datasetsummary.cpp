@@ -39,7 +39,7 @@ void noteAttention(const Dataset &data, uint32_t op, int64_t now, DatasetSummary
     const bool superseded = o.status == Status::Interrupted && data.isSuperseded(op);
     if (!superseded && !data.needsAttention(op, now))
         return;
-    const bool stale = o.status != Status::Interrupted;
+    const bool stale = isActive(o.status); // else Interrupted, or a restart that failed: since it ended
     const int64_t last = data.events().time(o.statusRow);
     summary.attention.push_back({op, stale ? last : (o.endedAt != kNoTime ? o.endedAt : last), stale, superseded});
 }

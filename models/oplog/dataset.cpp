@@ -348,9 +348,17 @@ bool Dataset::isStale(uint32_t op, int64_t now) const
     return elapsedMs(m_events.time(o.statusRow), now) > staleLimit(m_events.source(o.firstRow), module(op), name(op));
 }
 
+bool Dataset::isFailedRestart(uint32_t op) const
+{
+    const Operation &o = m_ops[op];
+    return (o.status == Status::Failed || o.status == Status::Aborted) && o.restartOf != kNone && !isRestarted(op)
+        && !isSuperseded(op);
+}
+
 bool Dataset::needsAttention(uint32_t op, int64_t now) const
 {
-    return (m_ops[op].status == Status::Interrupted && !isRestarted(op) && !isSuperseded(op)) || isStale(op, now);
+    return (m_ops[op].status == Status::Interrupted && !isRestarted(op) && !isSuperseded(op)) || isFailedRestart(op)
+        || isStale(op, now);
 }
 
 QString Dataset::title(uint32_t op) const

@@ -111,8 +111,11 @@ public:
     // Superseded (docs/oplog.md section 3): the Finished run that supersedes it, else kNone.
     uint32_t supersededBy(uint32_t op) const { return m_ops[op].supersededBy; }
     bool isSuperseded(uint32_t op) const { return m_ops[op].supersededBy != kNone; }
-    // Interrupted and neither restarted nor superseded, or Stale: what the Notifications pane lists.
+    // Interrupted and neither restarted nor superseded, a restart that failed (Failed or Aborted, neither restarted
+    // nor superseded: the work is still not done), or Stale: what the Notifications pane lists.
     bool needsAttention(uint32_t op, int64_t now) const;
+    // A restart (it has restartOf) that ended Failed or Aborted, and was neither restarted nor superseded since.
+    bool isFailedRestart(uint32_t op) const;
     // "ZxBackup SmartScan on mail1.example.com" (the source's file name when the events name no host).
     QString title(uint32_t op) const;
     // Why it is Interrupted, in one line ("service restarted at ...", the event's error, ...); times in local time,

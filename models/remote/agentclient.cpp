@@ -59,7 +59,7 @@ QString unsendableId(const QString &operationId)
 // The new operation of a 202, or why there is none.
 RestartAnswer launchedAnswer(QNetworkReply *reply)
 {
-    RestartAnswer answer{202, {}, {}, {}};
+    RestartAnswer answer{202, {}, {}, {}, true};
     const QJsonObject launched = QJsonDocument::fromJson(reply->readAll()).object();
     answer.operationId = launched.value(QStringLiteral("operationId")).toString();
     answer.log = launched.value(QStringLiteral("log")).toString();
@@ -167,11 +167,11 @@ void AgentClient::restart(const QString &operationId, const QString &reason, con
                           QObject *context, std::function<void(const RestartAnswer &)> done)
 {
     if (const QString why = refusal(); !why.isEmpty()) {
-        done({0, {}, why, {}});
+        done({0, {}, why, {}, false});
         return;
     }
     if (const QString why = unsendableId(operationId); !why.isEmpty()) {
-        done({400, {}, why, {}});
+        done({400, {}, why, {}, false});
         return;
     }
     QNetworkRequest r = request(QStringLiteral("/v1/operations/%1/restart").arg(QString::fromUtf8(QUrl::toPercentEncoding(operationId))),
@@ -197,7 +197,10 @@ void AgentClient::restart(const QString &operationId, const QString &reason, con
         QString why = describeNetworkFailure(reply, spec);
         if (why.isEmpty())
             why = QStringLiteral("%1: unexpected answer from the agent").arg(status);
-        done({whole ? status : 0, {}, why, {}});
+        const auto error = reply->error();
+        const bool reached = error != QNetworkReply::ConnectionRefusedError && error != QNetworkReply::HostNotFoundError
+            && error != QNetworkReply::SslHandshakeFailedError;
+        done({whole ? status : 0, {}, why, {}, reached});
     });
 }
 

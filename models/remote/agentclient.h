@@ -23,6 +23,8 @@ struct RestartAnswer {
     QString operationId; // the new operation's, when launched
     QString error;       // one line: why not (describeNetworkFailure), when not launched
     QString log;         // when launched: the agent's oplog it is recorded in (its runnerOplog); empty from an older agent
+    bool reached = true; // without an answer: whether the request may have reached the agent (not when the connection
+                         // was refused, the name unknown, TLS failed, or it was refused here)
     bool launched() const { return status == 202 && !operationId.isEmpty(); } // a 202 naming no operation is not
 };
 

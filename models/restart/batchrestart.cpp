@@ -175,6 +175,8 @@ void BatchRestart::answered(int index, const LaunchAnswer &answer)
         const int delay = m_options.retryDelayMs << std::min(entry.attempts - 1, 10);
         QTimer::singleShot(delay, this, [this, index] { send(index); });
         return;
+    } else if (answer.status == 0 && !answer.reached) { // never arrived: the connection was refused, or the name unknown
+        setProgress(index, RestartProgress::Failed, tr("not launched: %1").arg(answer.error));
     } else if (answer.status == 0) { // the request may have arrived and only its answer been lost
         setProgress(index, RestartProgress::Failed,
                     tr("maybe launched: no answer from %1 after %2 tries (%3); its Queued event would carry "
@@ -198,7 +200,7 @@ void BatchRestart::setProgress(int index, RestartProgress progress, const QStrin
         entry.message = message;
     Q_EMIT entryChanged(index);
     if (progress == RestartProgress::Failed && m_options.stopOnFailure)
-        stopRemaining(tr("not started: %1 %2 failed").arg(entry.item.name, entry.launched() ? entry.newId : entry.item.operationId));
+        stopRemaining(tr("not started: the restart of %1 (%2) failed").arg(entry.item.operationId, entry.item.name));
 }
 
 void BatchRestart::stopRemaining(const QString &why)

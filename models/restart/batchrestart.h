@@ -25,6 +25,7 @@ struct LaunchAnswer {
     QString error;       // one line, when not launched
     QString recordedIn;  // the source (its name in the followed data) the new operation is written to; empty: the
                          // restarted operation's own source
+    bool reached = true; // status 0: whether the request may have reached the agent (RestartAnswer::reached)
     bool launched() const { return status == 202; }
 };
 

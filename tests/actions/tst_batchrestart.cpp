@@ -227,7 +227,7 @@ private Q_SLOTS:
         batch.noteEnded(u"a"_s, false, u"Failed: exit 1"_s);
         QCOMPARE(launcher.calls.size(), size_t(1));
         QCOMPARE(progressOf(batch, 1), u"not started"_s);
-        QCOMPARE(batch.entries()[1].message, u"not started: Restore a failed"_s);
+        QCOMPARE(batch.entries()[1].message, u"not started: the restart of old0 (Restore) failed"_s);
         QCOMPARE(finished.size(), 1);
     }
 
@@ -358,6 +358,18 @@ private Q_SLOTS:
         const auto locals = makeRestartPlan(data, {data.findOperation(first, "a1"), data.findOperation(second, "a1")}, {local, local});
         QCOMPARE(locals.size(), size_t(2));
         QVERIFY(locals[0].canRestart() && locals[1].canRestart());
+    }
+
+    // helper-29: "maybe launched" for an agent that refused the connection: nothing can have arrived.
+    void aRefusedConnectionIsNotLaunched()
+    {
+        Launcher launcher;
+        BatchOptions options;
+        options.retries = 0;
+        BatchRestart batch(items(1), u"r"_s, options, launcher.function());
+        batch.start();
+        launcher.calls[0].done({0, {}, u"connection refused: nothing listens on mail1:8470"_s, {}, false});
+        QCOMPARE(batch.entries()[0].message, u"not launched: connection refused: nothing listens on mail1:8470"_s);
     }
 
     void refusedInThePlanAreNeverSent()

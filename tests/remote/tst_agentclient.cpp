@@ -340,6 +340,21 @@ private Q_SLOTS:
         QVERIFY(!answer.error.isEmpty());
     }
 
+    // helper-29: a refused connection reached nothing (so a batch says "not launched", not "maybe launched"); an
+    // answer that stopped midway may have.
+    void whetherARestartMayHaveArrived()
+    {
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        const quint16 port = closed.serverPort();
+        closed.close();
+        const RestartAnswer refused = restartThrough(u"http://127.0.0.1:%1"_s.arg(port), u"op-1"_s, this);
+        QCOMPARE(refused.status, 0);
+        QVERIFY(!refused.reached);
+        CannedAgent agent("HTTP/1.1 202 Accepted\r\nContent-Length: 500\r\n\r\n{");
+        QVERIFY(restartThrough(agent.url(), u"op-1"_s, this).reached);
+    }
+
     // helper-28's D6: answers read whole without a limit (a 400 MB 202 took 432 MB).
     void answersOverTheLimitAreCutOff()
     {

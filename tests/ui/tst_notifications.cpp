@@ -140,6 +140,32 @@ private Q_SLOTS:
         QVERIFY(headings[0].startsWith(QStringLiteral("srv")) && headings[1].startsWith(QStringLiteral("srv")) && headings[0] != headings[1]);
     }
 
+    // helper-29: a restart that failed left Notifications with the operation it restarted: the work was not done, and
+    // nothing said so. It is listed until it is restarted itself (or superseded).
+    void aRestartThatFailedIsListed()
+    {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const QByteArray host = ",\"host\":\"mailC\"";
+        QByteArray log = eventLine("cut", "Started", now - 3 * kHour, host) + testoplog::serviceStarted(now - 2 * kHour, host)
+            + eventLine("again", "Started", now - kHour, host + ",\"restartOf\":\"cut\"")
+            + eventLine("again", "Failed", now - kHour + 5000, host + ",\"restartOf\":\"cut\",\"error\":\"exit status 3: volume missing\"");
+        const QString path = m_dir.filePath(QStringLiteral("failedrestart.jsonl"));
+        QVERIFY(testfiles::writeFile(path, log));
+        auto w = consolefixture::openWindow({path});
+        NotificationsModel *model = w->notificationsPane()->model();
+        QCOMPARE(groupHeadings(model), QStringList{QStringLiteral("mailC · restarts that failed · 1 operation")});
+        const QStringList lines = model->lines();
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines[0].contains(QStringLiteral("Restart of cut failed ")) && lines[0].endsWith(QStringLiteral(": exit status 3: volume missing")),
+                 qPrintable(lines[0]));
+        // Restarted in its turn, and finished: nothing left to do.
+        log += eventLine("third", "Started", now - 1000, host + ",\"restartOf\":\"again\"")
+            + eventLine("third", "Finished", now - 500, host + ",\"restartOf\":\"again\"");
+        QVERIFY(testfiles::writeFile(path, log));
+        auto reread = consolefixture::openWindow({path});
+        QCOMPARE(reread->notificationsPane()->model()->notificationCount(), 0);
+    }
+
     // Selecting a group row and pressing Acknowledge asks for one comment and acknowledges all of its notifications;
     // the comment is kept across launches and shown in their tooltips.
     void acknowledgeAGroupWithOneComment()

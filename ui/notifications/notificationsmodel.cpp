@@ -277,6 +277,8 @@ QString NotificationsModel::makeGroupKey(uint32_t op, bool stale) const
     const QString source = sourceOf(op) + QLatin1Char('\n') + m_data->events().string(m_data->host(op));
     if (stale)
         return source + QStringLiteral("\nstale");
+    if (m_data->isFailedRestart(op))
+        return source + QStringLiteral("\nfailed restart");
     const Operation &o = m_data->operation(op);
     switch (o.evidence) {
     case Evidence::ServiceStarted:
@@ -292,6 +294,8 @@ QString NotificationsModel::groupHeading(const Item &item) const
     const QString server = host != kNone ? d.events().string(host) : QFileInfo(sourceOf(item.op)).fileName();
     if (item.stale)
         return tr("%1 · running too long").arg(server);
+    if (d.isFailedRestart(item.op))
+        return tr("%1 · restarts that failed").arg(server);
     const Operation &o = d.operation(item.op);
     if (o.evidence == Evidence::ServiceStarted || o.evidence == Evidence::AgentReport)
         return tr("%1 · service restarted %2").arg(server, TimeDisplay::instance().format(o.endedAt).left(16)); // to the minute
@@ -309,6 +313,12 @@ QString NotificationsModel::why(const Item &item) const
             .arg(when, TimeDisplay::duration(m_now - item.when), TimeDisplay::duration(limit));
     }
     const bool utc = TimeDisplay::instance().utc();
+    if (d.isFailedRestart(item.op)) {
+        const auto error = d.events().otherString(d.operation(item.op).statusRow, "error");
+        return tr("Restart of %1 %2 %3%4").arg(d.events().ids().qtext(d.operation(item.op).restartOf),
+                                               statusName(d.operation(item.op).status).toLower(), when,
+                                               error ? QStringLiteral(": ") + QString::fromStdString(*error) : QString());
+    }
     if (item.superseded)
         return tr("Interrupted %1: %2; %3").arg(when, d.interruptionReason(item.op, utc), d.supersededReason(item.op, utc));
     return tr("Interrupted %1: %2").arg(when, d.interruptionReason(item.op, utc));
