@@ -480,8 +480,7 @@ int main(int argc, char **argv)
         print((std::string("store ") + part).c_str(), double(bytes) / n, "bytes/event", 1);
 
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
-    std::vector<uint32_t> ops = printFilters(data, now);
-    printSorts(data, std::move(ops), now);
+    printSorts(data, printFilters(data, now), now);
     printRestartPlan(data);
     printFollowing(data, path);
     printSmallFiles();
