@@ -25,12 +25,16 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QScreen>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QHeaderView>
 #include <QTableView>
 #include <QTreeView>
 
@@ -42,14 +46,16 @@ using testoplog::Event;
 namespace {
 
 const QString kStub = QStringLiteral(RECORDING_STUB);
+const QString kHost = QStringLiteral("mail3.example.com"); // the host the seed's events name
 
 // An operation cut by a service restart an hour ago, as the service writes it.
 QByteArray interrupted(const QString &id, const QString &module, const QString &name, const QString &volume, qint64 at)
 {
     const QJsonObject parameters{{u"origin"_s, u"Cron"_s}, {u"volume"_s, volume}};
-    return Event(id, u"Started"_s, at).module(module).name(name).parameters(parameters).set(u"requestedBy", u"zimbra"_s).line()
+    return Event(id, u"Started"_s, at).module(module).name(name).parameters(parameters).set(u"requestedBy", u"zimbra"_s)
+               .set(u"host", kHost).line()
         + Event(id, u"Interrupted"_s, at + 60000).module(module).name(name).parameters(parameters)
-              .set(u"error", u"service restarted"_s).line();
+              .set(u"error", u"service restarted"_s).set(u"host", kHost).line();
 }
 
 // Three operations with an action (each runs `sleepMs`), and ZxGone Nothing, which has none.
@@ -62,10 +68,15 @@ QByteArray seed()
         + interrupted(u"scan-4"_s, u"ZxBackup"_s, u"SmartScan"_s, u"4"_s, t + 3000);
 }
 
-QJsonObject action(const QString &module, const QString &name, int sleepMs)
+QJsonObject action(const QString &module, const QString &name, int sleepMs, int exitStatus = 0)
 {
-    return {{u"module"_s, module}, {u"name"_s, name},
-            {u"argv"_s, QJsonArray{kStub, u"--sleep-ms"_s, QString::number(sleepMs), name}}};
+    QJsonArray argv{kStub, u"--sleep-ms"_s, QString::number(sleepMs)};
+    if (exitStatus != 0) {
+        argv.append(u"--exit"_s);
+        argv.append(QString::number(exitStatus));
+    }
+    argv.append(name);
+    return {{u"module"_s, module}, {u"name"_s, name}, {u"argv"_s, argv}};
 }
 
 // The agent of one test: the seed oplog in "main", restarts recorded in `runnerLog`.
@@ -130,6 +141,27 @@ void answerNextPlan(std::function<void(RestartPlanDialog *)> check)
     });
 }
 
+// Answers the message box `name` about to open (a modal one, or one opened with open()).
+void answerNextBox(const QString &name, std::function<void(QMessageBox *)> answer, int triesLeft = 500)
+{
+    QTimer::singleShot(10, [=] {
+        QMessageBox *box = nullptr;
+        for (QWidget *top : QApplication::topLevelWidgets())
+            if (top->objectName() == name && top->isVisible())
+                box = qobject_cast<QMessageBox *>(top);
+        if (!box && triesLeft > 0)
+            answerNextBox(name, answer, triesLeft - 1);
+        else if (box)
+            answer(box);
+    });
+}
+
+// The rectangle of `widget` in `ancestor`'s coordinates.
+QRect rectIn(const QWidget *widget, const QWidget *ancestor)
+{
+    return QRect(widget->mapTo(ancestor, QPoint(0, 0)), widget->size());
+}
+
 // The new operations of the agent's `log` file that restart another, as (started, ended) times, by start.
 QList<QPair<qint64, qint64>> restartRuns(const QString &log)
 {
@@ -192,8 +224,11 @@ private Q_SLOTS:
 
         QStringList verdicts;
         QString buttonBefore, buttonAfter, title;
+        QStringList move2; // its parameters, their tooltip, its server
         answerNextPlan([&](RestartPlanDialog *dialog) {
             title = dialog->windowTitle();
+            const QTableWidgetItem *cell = dialog->table()->item(1, RestartPlanDialog::ParametersColumn);
+            move2 = {cell->text(), cell->toolTip(), dialog->table()->item(1, RestartPlanDialog::ServerColumn)->text()};
             for (int row = 0; row < dialog->table()->rowCount(); ++row)
                 verdicts << dialog->table()->item(row, RestartPlanDialog::VerdictColumn)->text();
             buttonBefore = dialog->runButton()->isEnabled() ? u"enabled"_s : u"disabled"_s;
@@ -212,6 +247,9 @@ private Q_SLOTS:
         QVERIFY2(verdicts[2].startsWith(u"no action for ZxGone Nothing on the agent at 127.0.0.1:"_s), qPrintable(verdicts[2]));
         QCOMPARE(buttonBefore, u"disabled"_s); // no reason yet
         QCOMPARE(buttonAfter, u"Restart 2"_s);
+        QCOMPARE(move2.value(0), u"volume=2"_s); // what tells runs apart, without origin; the JSON in its tooltip
+        QVERIFY2(move2.value(1).contains(u"\"origin\":\"Cron\""_s), qPrintable(move2.value(1)));
+        QCOMPARE(move2.value(2), u"%1 (%2)"_s.arg(kHost, agent->url().section(u"//"_s, 1).section(u'/', 0, 0)));
 
         RestartsPane *pane = w.restartsPane();
         QVERIFY(w.restartsDock()->isVisible());
@@ -220,6 +258,8 @@ private Q_SLOTS:
         QCOMPARE(progressAt(pane, 0), u"finished"_s);
         QCOMPARE(progressAt(pane, 1), u"finished"_s);
         QCOMPARE(progressAt(pane, 2), u"refused"_s);
+        QCOMPARE(pane->table()->item(1, RestartsPane::OperationColumn)->text(), u"ZxPowerstore MoveBlobs · volume=2"_s);
+        QCOMPARE(pane->table()->item(1, RestartsPane::ServerColumn)->text(), move2.value(2));
         QVERIFY2(pane->summaryLabel()->text().contains(u"2 of 3 launched: 2 finished, 1 refused"_s), qPrintable(pane->summaryLabel()->text()));
         QVERIFY2(pane->summaryLabel()->text().contains(u"Refused: ZxGone Nothing (gone-3): no action for ZxGone Nothing"_s),
                  qPrintable(pane->summaryLabel()->text()));
@@ -356,6 +396,28 @@ private Q_SLOTS:
         RestartsPane *pane = w.restartsPane();
         QTRY_VERIFY_WITH_TIMEOUT(pane->batch()->entries()[0].launched(), 10000);
         QVERIFY(pane->stopButton()->isEnabled());
+        // A second batch meanwhile is answered in a box, not only in the status bar; no plan opens.
+        QString busy;
+        answerNextBox(u"restartsBusy"_s, [&](QMessageBox *box) {
+            busy = box->text();
+            box->close();
+        });
+        w.restartAllInterrupted();
+        QTRY_VERIFY(!busy.isEmpty());
+        QCOMPARE(busy, u"The last batch is still launching its restarts (2 wait)."_s);
+        QVERIFY(!qobject_cast<RestartPlanDialog *>(QApplication::activeModalWidget()));
+        // Quitting now asks (two wait); Cancel keeps the console and the batch.
+        QString question, consequence;
+        answerNextBox(u"quitWithRestarts"_s, [&](QMessageBox *box) {
+            question = box->text();
+            consequence = box->informativeText();
+            box->button(QMessageBox::Cancel)->click();
+        });
+        QVERIFY(!w.close());
+        QCOMPARE(question, u"2 restarts have not started yet. Quit anyway?"_s);
+        QCOMPARE(consequence, u"Those launched go on; the others are not started."_s);
+        QVERIFY(w.isVisible());
+        QCOMPARE(progressAt(pane, 1), u"waiting"_s);
         QTest::mouseClick(pane->stopButton(), Qt::LeftButton);
         QCOMPARE(progressAt(pane, 1), u"not started"_s);
         QCOMPARE(progressAt(pane, 3), u"not started"_s);
@@ -365,6 +427,16 @@ private Q_SLOTS:
         QCOMPARE(restartRuns(agent->oplog).size(), 1); // only the first was ever sent
         QVERIFY(notificationOf(w, u"move-2"_s).isValid());
         QVERIFY(notificationOf(w, u"scan-4"_s).isValid());
+        // Nothing waits any more: nothing to ask, the window closes.
+        bool asked = false;
+        answerNextBox(u"quitWithRestarts"_s, [&](QMessageBox *box) {
+            asked = true;
+            box->button(QMessageBox::Cancel)->click();
+        }, 20);
+        QVERIFY(w.close());
+        QTest::qWait(300);
+        QVERIFY(!asked);
+        consolefixture::useTestSettings(); // the next windows start from the first layout, not the one it saved
     }
 
     // A local file's operations are restarted by this console with the local action catalog (its runner says how
@@ -401,7 +473,111 @@ private Q_SLOTS:
         QCOMPARE(restartRuns(log).size(), 3);
         Restarter::setCatalogPath({});
     }
+    // On the smallest screen the README promises (1024×700; main() gives the offscreen platform that screen): the plan
+    // fits, Restart and the columns that matter are on it, a long refusal and long parameters are cut with their
+    // tooltip. A restart that fails is named in the pane's summary with why; the message never repeats the progress.
+    void planFitsTheSmallestScreen()
+    {
+        QTemporaryDir dir;
+        const QString log = dir.filePath(u"local.jsonl"_s), catalog = dir.filePath(u"actions.json"_s);
+        const qint64 t = QDateTime::currentMSecsSinceEpoch() - 1800 * 1000;
+        const QString longVolume = u"/opt/zimbra/store/secondary/hsm-archive-volume-of-the-legal-department-2026"_s;
+        QVERIFY(testfiles::writeFile(log, seed() + interrupted(u"long-5"_s, u"ZxPowerstore"_s,
+                                                              u"MoveBlobsBetweenVolumesAndVerifyEveryBlobTwice"_s, longVolume, t)));
+        QVERIFY(testfiles::writeFile(catalog, QJsonDocument(QJsonObject{{u"actions"_s, QJsonArray{
+            action(u"ZxBackup"_s, u"SmartScan"_s, 100), action(u"ZxPowerstore"_s, u"MoveBlobs"_s, 100, 3)}}}).toJson()));
+        Restarter::setCatalogPath(catalog);
+        auto window = consolefixture::openWindow({log});
+        MainWindow &w = *window;
+        if (qgetenv("QT_QPA_PLATFORM").startsWith("offscreen"))
+            QCOMPARE(w.screen()->availableGeometry().size(), QSize(1024, 700));
+        QRect room, frame, run, table;
+        QList<int> visible;
+        QString longVerdict, evidenceHeader, maxTip, waitTip;
+        bool scrollsSideways = true;
+        answerNextPlan([&](RestartPlanDialog *dialog) {
+            QTest::keyClicks(dialog->reasonField(), u"small screen"_s);
+            room = dialog->screen()->availableGeometry();
+            frame = dialog->frameGeometry();
+            run = rectIn(dialog->runButton(), dialog);
+            table = rectIn(dialog->table(), dialog);
+            const QHeaderView *header = dialog->table()->horizontalHeader();
+            for (const int c : {RestartPlanDialog::OperationColumn, RestartPlanDialog::VerdictColumn,
+                                RestartPlanDialog::ParametersColumn, RestartPlanDialog::ServerColumn})
+                if (header->sectionSize(c) >= 120 && header->sectionViewportPosition(c) + header->sectionSize(c) <= header->viewport()->width())
+                    visible << c;
+            longVerdict = dialog->table()->item(4, RestartPlanDialog::VerdictColumn)->toolTip();
+            evidenceHeader = dialog->table()->horizontalHeaderItem(RestartPlanDialog::EvidenceColumn)->text();
+            const auto *maxLabel = dialog->findChild<QLabel *>(u"maxAtOnceLabel"_s);
+            const auto *waitLabel = dialog->findChild<QLabel *>(u"waitLabel"_s);
+            maxTip = maxLabel ? maxLabel->toolTip() : QString();
+            waitTip = waitLabel ? waitLabel->toolTip() : QString();
+            consolefixture::saveScreenshot(dialog, u"batch-restart-plan-1024x700"_s);
+            scrollsSideways = dialog->table()->horizontalScrollBar()->maximum() > 0;
+            dialog->runButton()->click();
+        });
+        w.restartAllInterrupted();
+        QVERIFY2(room.contains(frame), qPrintable(u"%1,%2 %3×%4 on a screen of %5×%6"_s.arg(frame.x()).arg(frame.y())
+                     .arg(frame.width()).arg(frame.height()).arg(room.width()).arg(room.height())));
+        QVERIFY2(QRect(QPoint(0, 0), frame.size()).contains(run), "Restart is in the dialog");
+        QVERIFY2(table.height() >= 150, "the table has the room left");
+        QCOMPARE(visible.size(), 4); // Operation, Verdict, Parameters and Server are on screen, each readable
+        QVERIFY2(!scrollsSideways, "every column is in the table's width");
+        QVERIFY2(longVerdict.startsWith(u"no action for ZxPowerstore MoveBlobsBetweenVolumesAndVerifyEveryBlobTwice on the local catalog"_s),
+                 qPrintable(longVerdict));
+        QCOMPARE(evidenceHeader, u"Evidence"_s);
+        QVERIFY2(maxTip.contains(u"one server"_s), qPrintable(maxTip));
+        QVERIFY2(waitTip.contains(u"between two starts"_s), qPrintable(waitTip));
+
+        RestartsPane *pane = w.restartsPane();
+        QTRY_VERIFY_WITH_TIMEOUT(pane->batch()->isDone(), 30000);
+        QCOMPARE(pane->batch()->count(RestartProgress::Finished), 2);
+        QCOMPARE(pane->batch()->count(RestartProgress::Failed), 1);
+        QCOMPARE(pane->batch()->count(RestartProgress::Refused), 2);
+        QCOMPARE(pane->table()->item(1, RestartsPane::ServerColumn)->text(), u"%1 (this computer)"_s.arg(kHost));
+        // The finished ones say nothing more than "finished"; the failed one says why, without "Failed" again.
+        QCOMPARE(pane->table()->item(0, RestartsPane::MessageColumn)->text(), QString());
+        const BatchEntry &failed = pane->batch()->entries()[1];
+        const QString why = pane->table()->item(1, RestartsPane::MessageColumn)->text();
+        QVERIFY2(why.startsWith(u"exit status 3"_s), qPrintable(why));
+        QCOMPARE(pane->table()->item(1, RestartsPane::MessageColumn)->toolTip(), why);
+        const QString summary = pane->summaryLabel()->text();
+        QVERIFY2(summary.contains(u"Failed: ZxPowerstore MoveBlobs (move-2 → %1): exit status 3"_s.arg(failed.newId)), qPrintable(summary));
+        QVERIFY2(summary.contains(u"Refused: ZxGone Nothing (gone-3)"_s), qPrintable(summary));
+        QVERIFY(consolefixture::saveScreenshot(w.restartsDock(), u"batch-restart-failed-1024x700"_s));
+        Restarter::setCatalogPath({});
+    }
+
+    // View > Restarts brings the pane to the front, also when it is a tab behind Sources.
+    void viewRestartsRaisesThePane()
+    {
+        auto window = consolefixture::openWindow();
+        MainWindow &w = *window;
+        QVERIFY(!w.restartsDock()->isVisible());
+        w.restartsDock()->toggleViewAction()->trigger();
+        QVERIFY(w.tabifiedDockWidgets(w.restartsDock()).contains(w.findChild<QDockWidget *>(u"sourcesDock"_s)));
+        // A dock behind another tab stays "visible" to Qt: what is on screen says which one is in front.
+        QTRY_VERIFY(!w.restartsDock()->visibleRegion().isEmpty());
+        QVERIFY(w.findChild<QDockWidget *>(u"sourcesDock"_s)->visibleRegion().isEmpty());
+    }
 };
 
-QTEST_MAIN(TestBatchRestartConsole)
+// The smallest screen the README promises the console works on, 1024×700, when run offscreen (as CTest runs it): the
+// offscreen platform reads its screens from a file as it starts.
+int main(int argc, char **argv)
+{
+    QTemporaryDir config;
+    if (qgetenv("QT_QPA_PLATFORM") == "offscreen") {
+        const QString path = config.filePath(u"screens.json"_s);
+        testfiles::writeFile(path, R"({"screens": [{"name": "small", "x": 0, "y": 0, "width": 1024, "height": 700}]})");
+        qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + path.toUtf8());
+    }
+    QApplication app(argc, argv);
+    app.setAttribute(Qt::AA_Use96Dpi, true);
+    QApplication::setQuitOnLastWindowClosed(false); // a test closes its window to see whether quitting asks
+    TestBatchRestartConsole test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
 #include "tst_batchrestart_console.moc"

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QScreen>
 #include <QShowEvent>
 #include <QStyle>
@@ -91,17 +92,41 @@ void RestartPlanDialog::fitToScreen()
     if (over != this) // not wider than the main window needs, when it is smaller than the screen
         want.setWidth(std::min(want.width(), std::max(over->width(), 900)));
     resize(want.expandedTo(minimumSizeHint()).boundedTo(room.size() - frame));
-    // Operation, Verdict, Parameters, Server, Evidence in percent; the Id has the rest.
-    const int columns = width() - 2 * layout()->contentsMargins().left() - style()->pixelMetric(QStyle::PM_ScrollBarExtent) - 4;
+}
+
+// Operation, Verdict, Parameters, Server, Evidence share the table's width in proportion; the Id has the rest, and
+// a vertical scroll bar room of its own, so that no horizontal one is needed.
+void RestartPlanDialog::fitColumns()
+{
+    const int width = m_table->viewport()->width() - (m_table->verticalScrollBar()->isVisible()
+                                                          ? 0 : style()->pixelMetric(QStyle::PM_ScrollBarExtent));
     const QList<int> percent{17, 27, 19, 15, 14};
-    for (int c = 0; c < percent.size(); ++c)
-        m_table->horizontalHeader()->resizeSection(c, columns * percent[c] / 100);
+    int left = width;
+    for (int c = 0; c < percent.size(); ++c) {
+        m_table->horizontalHeader()->resizeSection(c, width * percent[c] / 100);
+        left -= width * percent[c] / 100;
+    }
+    // The last section is only ever stretched wider by Qt, never narrower: its share is set here.
+    m_table->horizontalHeader()->resizeSection(IdColumn, std::max(left, m_table->horizontalHeader()->minimumSectionSize()));
+    fitRows();
+}
+
+// Each row as tall as its text, up to kMostLines lines: the tooltip has the rest.
+void RestartPlanDialog::fitRows()
+{
+    m_table->resizeRowsToContents();
+    const int most = kMostLines * m_table->fontMetrics().lineSpacing() + 6;
+    for (int row = 0; row < m_table->rowCount(); ++row)
+        if (m_table->rowHeight(row) > most)
+            m_table->setRowHeight(row, most);
 }
 
 // Centred on a main window larger than the screen, it would start off the screen: it is moved back onto it.
 void RestartPlanDialog::showEvent(QShowEvent *event)
 {
     QDialog::showEvent(event);
+    if (!event->spontaneous())
+        fitColumns(); // the table's width is known once laid out
     const QRect room = screen()->availableGeometry();
     const QRect frame = frameGeometry();
     const QPoint at(std::clamp(frame.left(), room.left(), std::max(room.left(), room.right() + 1 - frame.width())),
@@ -239,11 +264,7 @@ void RestartPlanDialog::fillTable()
         m_table->item(row, VerdictColumn)->setForeground(waiting ? palette().color(QPalette::PlaceholderText)
                                                          : item.canRestart() ? kWillRestartColor : kRefusedColor);
     }
-    m_table->resizeRowsToContents();
-    const int most = kMostLines * m_table->fontMetrics().lineSpacing() + 6;
-    for (int row = 0; row < m_table->rowCount(); ++row)
-        if (m_table->rowHeight(row) > most)
-            m_table->setRowHeight(row, most);
+    fitRows();
 }
 
 int RestartPlanDialog::toRestart() const

@@ -53,6 +53,8 @@ protected:
 private:
     QWidget *createOptions();
     void fitToScreen();
+    void fitColumns();
+    void fitRows();
     void askForActions(Restarter *restarter);
     void takeActions(const RestartSource &known, const QString &problem);
     void updatePlan();

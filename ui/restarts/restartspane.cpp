@@ -4,6 +4,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -78,8 +79,17 @@ RestartsPane::RestartsPane(QWidget *parent) : QWidget(parent)
         Q_EMIT operationChosen(entry.recordedIn, entry.newId, entry.item.source, entry.item.operationId);
     });
 
+    // The end's failures and refusals can be long: a few lines, then it scrolls, and the table keeps its room.
+    auto *summaryArea = new QScrollArea(this);
+    summaryArea->setObjectName(QStringLiteral("restartsSummaryArea"));
+    summaryArea->setWidget(m_summary);
+    summaryArea->setWidgetResizable(true);
+    summaryArea->setFrameShape(QFrame::NoFrame);
+    summaryArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    summaryArea->setMaximumHeight(5 * fontMetrics().lineSpacing() + 4);
+    summaryArea->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Minimum);
     auto *bottom = new QHBoxLayout;
-    bottom->addWidget(m_summary, 1);
+    bottom->addWidget(summaryArea, 1);
     bottom->addWidget(m_stop, 0, Qt::AlignTop);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
