@@ -146,8 +146,7 @@ bool MainWindow::refuseWhileLaunching(bool planned)
     m_restartsDock->show();
     m_restartsDock->raise();
     const int waiting = m_restarts->batch()->count(RestartProgress::Waiting);
-    const QString last = waiting == 1 ? tr("The last batch is still launching its restarts (1 waits).")
-                                      : tr("The last batch is still launching its restarts (%1 wait).").arg(waiting);
+    const QString last = tr("The last batch is still launching its restarts (%1 waiting).").arg(waiting);
     auto *box = new QMessageBox(QMessageBox::Information, tr("Restarts still being launched"),
                                 planned ? tr("Nothing of this plan was started. %1").arg(last) : last, QMessageBox::Ok, this);
     box->setObjectName(QStringLiteral("restartsBusy"));

@@ -400,17 +400,19 @@ private Q_SLOTS:
         QString busy;
         answerNextBox(u"restartsBusy"_s, [&](QMessageBox *box) {
             busy = box->text();
+            consolefixture::saveScreenshot(box, u"batch-restart-busy"_s);
             box->close();
         });
         w.restartAllInterrupted();
         QTRY_VERIFY(!busy.isEmpty());
-        QCOMPARE(busy, u"The last batch is still launching its restarts (2 wait)."_s);
+        QCOMPARE(busy, u"The last batch is still launching its restarts (2 waiting)."_s);
         QVERIFY(!qobject_cast<RestartPlanDialog *>(QApplication::activeModalWidget()));
         // Quitting now asks (two wait); Cancel keeps the console and the batch.
         QString question, consequence;
         answerNextBox(u"quitWithRestarts"_s, [&](QMessageBox *box) {
             question = box->text();
             consequence = box->informativeText();
+            consolefixture::saveScreenshot(box, u"batch-restart-quit"_s);
             box->button(QMessageBox::Cancel)->click();
         });
         QVERIFY(!w.close());
