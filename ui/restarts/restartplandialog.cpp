@@ -82,7 +82,7 @@ RestartPlanDialog::RestartPlanDialog(std::shared_ptr<const Dataset> data, std::v
 }
 
 // As wide as the columns like (1280) and tall enough for a dozen rows, never beyond the screen: the README promises
-// 1024×700. The table takes what is left; the columns share its width in proportion.
+// 1024×700. The table takes what the other parts leave.
 void RestartPlanDialog::fitToScreen()
 {
     const QWidget *over = parentWidget() ? parentWidget()->window() : this;
