@@ -56,6 +56,19 @@ QString unsendableId(const QString &operationId)
     return {};
 }
 
+// Answers `done` for an id that cannot be sent (unsendableId()); false when it can.
+bool refusedAsUnsendable(const QString &operationId, const std::function<void(const AcknowledgementAnswer &)> &done)
+{
+    const QString why = unsendableId(operationId);
+    if (why.isEmpty())
+        return false;
+    AcknowledgementAnswer refusedHere;
+    refusedHere.status = 400;
+    refusedHere.error = why;
+    done(refusedHere);
+    return true;
+}
+
 // The new operation of a 202, or why there is none.
 RestartAnswer launchedAnswer(QNetworkReply *reply)
 {
@@ -207,13 +220,8 @@ void AgentClient::restart(const QString &operationId, const QString &reason, con
 void AgentClient::acknowledge(const QString &operationId, const QString &log, const QString &comment, QObject *context,
                               std::function<void(const AcknowledgementAnswer &)> done)
 {
-    if (const QString why = unsendableId(operationId); !why.isEmpty()) {
-        AcknowledgementAnswer refusedHere;
-        refusedHere.status = 400;
-        refusedHere.error = why;
-        done(refusedHere);
+    if (refusedAsUnsendable(operationId, done))
         return;
-    }
     QNetworkRequest r = request(QStringLiteral("/v1/operations/%1/acknowledge").arg(encoded(operationId)), m_timeoutSeconds);
     r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("comment"), comment}, {QStringLiteral("log"), log}})
@@ -224,13 +232,8 @@ void AgentClient::acknowledge(const QString &operationId, const QString &log, co
 void AgentClient::unacknowledge(const QString &operationId, const QString &log, QObject *context,
                                 std::function<void(const AcknowledgementAnswer &)> done)
 {
-    if (const QString why = unsendableId(operationId); !why.isEmpty()) {
-        AcknowledgementAnswer refusedHere;
-        refusedHere.status = 400;
-        refusedHere.error = why;
-        done(refusedHere);
+    if (refusedAsUnsendable(operationId, done))
         return;
-    }
     const QString path = QStringLiteral("/v1/operations/%1/acknowledge?log=%2").arg(encoded(operationId), encoded(log));
     sendAcknowledgement(request(path, m_timeoutSeconds), nullptr, true, context, std::move(done));
 }

@@ -396,6 +396,12 @@ private Q_SLOTS:
             QCOMPARE(answer.status, 400);
             QCOMPARE(answer.error, u"the operation id \"%1\" cannot be sent to an agent"_s.arg(id));
         }
+        QNetworkAccessManager network;
+        AgentClient client(agentAt(agent.url()), &network);
+        std::optional<AcknowledgementAnswer> ack;
+        client.acknowledge(u".."_s, u"main"_s, u"c"_s, this, [&](const AcknowledgementAnswer &a) { ack = a; });
+        QTRY_VERIFY(ack.has_value());
+        QCOMPARE(ack->status, 400);
         QVERIFY(agent.requestLines.isEmpty());
     }
 };
