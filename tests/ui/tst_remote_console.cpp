@@ -227,7 +227,8 @@ private Q_SLOTS:
 
         // Down: its state says so and counts down to the next try; what it sent stays shown.
         QCOMPARE(agent.stop(), 0);
-        QTRY_VERIFY_WITH_TIMEOUT(w->sourcesPane()->stateText(agentIndex).startsWith(QStringLiteral("Retrying in")), 15000);
+        QTRY_VERIFY2_WITH_TIMEOUT(w->sourcesPane()->stateText(agentIndex).startsWith(QStringLiteral("Retrying in")),
+                                  qPrintable(w->sourcesPane()->stateText(agentIndex)), 15000);
         QVERIFY(!w->session()->sources()[agentIndex].remote->state().error.isEmpty());
         QCOMPARE(operationsOf(*w, remoteAgent.name()), 5);
         // The others go on: appended lines arrive while the agent is down.
