@@ -22,19 +22,6 @@ namespace {
 
 using ActionSet = std::set<std::pair<QString, QString>>;
 
-// The (module, name) pairs of the agent's GET /v1/actions answer; false when it is not a list.
-bool actionsListed(const QByteArray &answer, ActionSet *actions)
-{
-    const QJsonDocument document = QJsonDocument::fromJson(answer);
-    if (!document.isArray())
-        return false;
-    for (const QJsonValue &entry : document.array()) {
-        const QJsonObject action = entry.toObject();
-        actions->emplace(action.value(QStringLiteral("module")).toString(), action.value(QStringLiteral("name")).toString());
-    }
-    return true;
-}
-
 // Called later, never from inside the batch's own call: a batch is told its answers from the event loop.
 void answerLater(QObject *context, std::function<void(const LaunchAnswer &)> done, const LaunchAnswer &answer)
 {
@@ -97,7 +84,7 @@ bool Restarter::askActions(const QString &sourceName, const RestartSource &sourc
             RestartSource known = source;
             if (reply->error() != QNetworkReply::NoError || status != 200)
                 done(source, tr("could not ask %1: %2").arg(source.actionsFrom, describeNetworkFailure(reply, spec)));
-            else if (!actionsListed(reply->read(1 << 20), &known.actions))
+            else if (!parseActions(reply->read(1 << 20), &known.actions))
                 done(source, tr("%1 did not list its actions").arg(source.actionsFrom));
             else {
                 known.actionsKnown = true;

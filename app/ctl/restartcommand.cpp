@@ -219,17 +219,6 @@ std::optional<std::vector<SourceRole>> rolesOf(const ReadingOptions &options, co
     return roles;
 }
 
-// The (module, name) pairs of GET /v1/actions; false when the answer is not that list.
-bool parseActions(const QByteArray &body, std::set<std::pair<QString, QString>> *actions)
-{
-    const QJsonDocument document = QJsonDocument::fromJson(body);
-    if (!document.isArray())
-        return false;
-    for (const QJsonValue &value : document.array())
-        actions->insert({value[QLatin1String("module")].toString(), value[QLatin1String("name")].toString()});
-    return true;
-}
-
 // What an agent answered to GET /v1/actions.
 struct ActionsAnswer {
     bool known = false;

@@ -91,6 +91,18 @@ Acknowledgement acknowledgementOf(const QJsonObject &object)
 
 } // namespace
 
+bool parseActions(const QByteArray &json, std::set<std::pair<QString, QString>> *actions)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(json);
+    if (!document.isArray())
+        return false;
+    for (const QJsonValue &entry : document.array()) {
+        const QJsonObject action = entry.toObject();
+        actions->emplace(action.value(QStringLiteral("module")).toString(), action.value(QStringLiteral("name")).toString());
+    }
+    return true;
+}
+
 AcknowledgementAnswer parseAcknowledgements(const QByteArray &json)
 {
     AcknowledgementAnswer answer;

@@ -10,6 +10,8 @@
 
 #include <QString>
 #include <functional>
+#include <set>
+#include <utility>
 #include <vector>
 
 class QNetworkAccessManager;
@@ -50,6 +52,10 @@ struct AcknowledgementAnswer {
 // The list the agent answers to GET /v1/acknowledgements (or the one object POST answers, as a list of one).
 // Entries without an operationId are counted in `rejected`, never trusted.
 AcknowledgementAnswer parseAcknowledgements(const QByteArray &json);
+
+// The (module, name) of each action in the agent's answer to GET /v1/actions, added to `actions`; false when the answer
+// is not a list.
+bool parseActions(const QByteArray &json, std::set<std::pair<QString, QString>> *actions);
 
 class AgentClient
 {
