@@ -18,8 +18,6 @@
 #include <QUuid>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <pwd.h>
-#include <unistd.h>
 
 namespace oplens::ui {
 
@@ -58,12 +56,6 @@ QString Restarter::answerText(int status, const QString &error, const QString &d
 QString Restarter::refusalText(int status, const QString &error, const QString &duplicate)
 {
     return tr("Refused: %1").arg(answerText(status, error, duplicate));
-}
-
-QString Restarter::localIdentity()
-{
-    const passwd *pw = ::getpwuid(::getuid());
-    return pw ? QString::fromLocal8Bit(pw->pw_name) : QString::number(::getuid());
 }
 
 Restarter::Restarter(Session *session, QObject *parent) : QObject(parent), m_session(session) {}

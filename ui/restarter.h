@@ -65,7 +65,6 @@ Q_SIGNALS:
     void logOpened(const QString &source);
 
 private:
-    static QString localIdentity(); // who runs a local file's restart: this account
     Runner *localRunner(const QString &path, std::shared_ptr<OplogFollower> oplog, QString *error);
     // Calls `use` with the runner of a local file (made once, after reading the file in a worker), or with why none.
     void withLocalRunner(const QString &path, std::function<void(Runner *, const QString &)> use);

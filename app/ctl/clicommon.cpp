@@ -8,8 +8,6 @@
 #include <QUrl>
 
 #include <cstdio>
-#include <pwd.h>
-#include <unistd.h>
 
 namespace oplens::cli {
 
@@ -34,13 +32,6 @@ QString printable(const QString &text)
 void error(const QString &message)
 {
     std::fprintf(stderr, "oplensctl: %s\n", printable(message).toLocal8Bit().constData());
-}
-
-QString localIdentity()
-{
-    if (const passwd *pw = ::getpwuid(::getuid()))
-        return QString::fromLocal8Bit(pw->pw_name);
-    return QString::number(::getuid());
 }
 
 void Output::flush()

@@ -19,9 +19,6 @@ void error(const QString &message);
 // two or drives the terminal.
 QString printable(const QString &text);
 
-// The local user's name (or uid): who asked, in what this process runs and records.
-QString localIdentity();
-
 // --module, --name, (--status,) --since, --until, --grep: what selects events or operations.
 void addFilterOptions(QCommandLineParser &parser, bool status = true);
 // --assume-interrupted, --strict, --workspace and the remote sources' credentials: how the sources are read.

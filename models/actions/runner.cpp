@@ -7,6 +7,7 @@
 #include <QTimer>
 #include <nlohmann/json.hpp>
 
+#include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -405,6 +406,12 @@ void Runner::startedUnrecorded(Run &run, const QString &why)
     QProcess *process = run.process;
     process->terminate();
     QTimer::singleShot(kStopGraceMs, process, [process] { process->kill(); });
+}
+
+QString localIdentity()
+{
+    const passwd *pw = ::getpwuid(::getuid());
+    return pw ? QString::fromLocal8Bit(pw->pw_name) : QString::number(::getuid());
 }
 
 std::string_view parametersRunWith(const Dataset &data, uint32_t op)

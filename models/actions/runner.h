@@ -98,6 +98,9 @@ private:
     QTimer *m_retry;
 };
 
+// Who asks for a restart run in this process (oplensctl, the console for a local file): this Unix account's name,
+// else its uid (docs/oplog.md section 4).
+QString localIdentity();
 // The parameters `op` ran with: those of its latest Started event that has any, else of its Queued event, else of
 // its latest event (docs/oplog.md section 4). A restart runs with them.
 std::string_view parametersRunWith(const Dataset &data, uint32_t op);
