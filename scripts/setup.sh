@@ -14,6 +14,7 @@ packages=(
   poppler-utils                  # pdftotext and pdftoppm: the tests read the exported PDF reports
   nginx-light openssl            # the agent behind nginx with TLS, in the tests
   clang-14 libclang-rt-14-dev    # the libFuzzer targets (scripts/fuzz.sh)
+  openssh-client openssh-server  # ssh:// sources: the system's ssh, and sshd on loopback in the tests
   prometheus                     # promtool: the tests check the alerting rules, the dashboard's queries and /metrics
 )
 

@@ -2,6 +2,7 @@
 
 #include "mirrorfile.h"
 #include "networkerror.h"
+#include "sshread.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -67,14 +68,32 @@ RemoteSource::RemoteSource(RemoteSpec spec, QNetworkAccessManager *network, QObj
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &RemoteSource::request);
     m_mirror = newMirror();
+    if (m_spec.kind == RemoteSpec::Kind::Ssh)
+        m_pollMs = 1000; // an append shows within 2 s: a poll costs one command on the open connection
 }
 
 RemoteSource::~RemoteSource()
+{
+    dropRequest();
+}
+
+bool RemoteSource::busy() const
+{
+    return m_reply || m_ssh;
+}
+
+void RemoteSource::dropRequest()
 {
     if (m_reply) {
         m_reply->disconnect(this);
         m_reply->abort();
         m_reply->deleteLater();
+        m_reply = nullptr;
+    }
+    if (m_ssh) {
+        m_ssh->disconnect(this);
+        m_ssh->deleteLater(); // kills its ssh
+        m_ssh = nullptr;
     }
 }
 
@@ -115,7 +134,7 @@ void RemoteSource::giveUp(const QString &why)
 void RemoteSource::setFollow(bool follow)
 {
     m_follow = follow;
-    if (follow && m_state.ready && !m_reply && m_state.phase == Phase::UpToDate)
+    if (follow && m_state.ready && !busy() && m_state.phase == Phase::UpToDate)
         request();
 }
 
@@ -127,12 +146,7 @@ void RemoteSource::setPaused(bool paused)
         return;
     if (paused) {
         m_timer.stop();
-        if (m_reply) {
-            m_reply->disconnect(this);
-            m_reply->abort();
-            m_reply->deleteLater();
-            m_reply = nullptr;
-        }
+        dropRequest();
         m_state.phase = Phase::Paused;
         emitChanged();
         return;
@@ -160,7 +174,7 @@ void RemoteSource::schedule(int ms)
 
 void RemoteSource::request()
 {
-    if (m_reply || m_state.phase == Phase::Paused)
+    if (busy() || m_state.phase == Phase::Paused)
         return;
     if (m_spec.needsSecret() && m_spec.secret.isEmpty()) {
         m_state.phase = Phase::NeedsSecret; // until setSecret() or giveUp()
@@ -176,6 +190,8 @@ void RemoteSource::request()
     }
     if (m_spec.kind == RemoteSpec::Kind::File)
         requestFile();
+    else if (m_spec.kind == RemoteSpec::Kind::Ssh)
+        requestSsh();
     else if (!m_statusKnown)
         requestAgentStatus();
     else
@@ -277,7 +293,7 @@ bool RemoteSource::writeBody(const QByteArray &data)
     }
     if (n == 0)
         return true;
-    if (m_state.mirrored == 0 && m_spec.kind == RemoteSpec::Kind::File) {
+    if (m_state.mirrored == 0 && m_spec.kind != RemoteSpec::Kind::Agent) {
         bool decided = false;
         if (!looksLikeOplog(QByteArray::fromRawData(p, std::min<qint64>(n, 4096)), &decided) && decided) {
             QString start = QString::fromUtf8(p, std::min<qint64>(n, 40)).simplified();
@@ -359,6 +375,7 @@ void RemoteSource::replaceMirror(const QString &why)
     m_state.phase = Phase::Connecting;
     m_etag.clear();
     m_epoch.clear();
+    m_sshIdentity.clear();
     m_statusKnown = false;
     Q_EMIT mirrorReplaced();
     emitChanged();

@@ -2,7 +2,8 @@
 // file: a server that is slow or down never holds the others, and reloading never downloads again.
 // A plain file is read whole, then followed with Range requests that start a few bytes before the copy's end: those
 // bytes must match, else the file was replaced (rotated) and is read again from the start; an ETag answers "nothing
-// new" cheaply. An agent is read through /v1/oplog with its epoch, then long-polled.
+// new" cheaply. An agent is read through /v1/oplog with its epoch, then long-polled. A file over SSH is read in pieces
+// by a remote script that also says its size and device:inode (another inode: rotated; smaller: truncated), then polled.
 // Lives on one thread (the GUI's in the console); all of its I/O is asynchronous.
 #pragma once
 
@@ -22,6 +23,8 @@ class QNetworkReply;
 class QTemporaryFile;
 
 namespace oplens {
+
+class SshRead;
 
 class RemoteSource : public QObject
 {
@@ -56,7 +59,7 @@ public:
     void setFollow(bool follow);  // without it, reading stops once caught up
     void setRetry(bool retry);    // without it (oplensctl), the first failure is final
     void setPaused(bool paused);
-    void setPollInterval(int ms) { m_pollMs = ms; } // plain files: how often to ask for more
+    void setPollInterval(int ms) { m_pollMs = ms; } // plain and SSH files: how often to ask for more
     void retryNow();
 
 Q_SIGNALS:
@@ -77,6 +80,12 @@ private:
     void finished();
     void fileFinished(QNetworkReply *reply, int status);
     void agentFinished(QNetworkReply *reply, int status);
+    void requestSsh();
+    void sshHeader();
+    void sshData();
+    void sshFinished();
+    bool busy() const;
+    void dropRequest();      // the request under way is abandoned (paused, replaced, the source closed)
     bool writeBody(const QByteArray &data);
     void replaceMirror(const QString &why);
     void fail(const QString &why, QNetworkReply *reply = nullptr, bool final = false); // final: no retry timer
@@ -89,6 +98,8 @@ private:
     State m_state;
     std::unique_ptr<QTemporaryFile> m_mirror;
     QPointer<QNetworkReply> m_reply;
+    QPointer<SshRead> m_ssh;
+    QString m_sshIdentity;        // SSH: device:inode of the file mirrored
     QTimer m_timer;
     bool m_follow = true, m_retry = true;
     int m_pollMs = 2000;

@@ -33,6 +33,32 @@ std::optional<RemoteSpec> agentFromUrl(const QString &text, QString *error)
     return spec;
 }
 
+// "ssh://[user@]host[:port]/path": read-only, no secret (keys and host keys stay with ssh).
+std::optional<RemoteSpec> sshFromUrl(const QString &text, QString *error)
+{
+    const QUrl url(text);
+    const QString path = url.path(QUrl::FullyDecoded);
+    if (!url.isValid() || url.host().isEmpty() || path.isEmpty() || path == QLatin1String("/") || path.endsWith(QLatin1Char('/'))
+        || url.hasQuery() || url.hasFragment()) {
+        *error = QStringLiteral("\"%1\" is not an SSH source such as ssh://admin@mail1.example.com/opt/zextras/log/oplog.jsonl "
+                                "(a # or ? in the path is written %23 or %3F)").arg(text);
+        return std::nullopt;
+    }
+    if (!url.password().isEmpty()) {
+        *error = QStringLiteral("%1: a password does not belong in a URL; OpLens logs in with the keys ssh has (ssh-agent, "
+                                "IdentityFile)").arg(url.toString(QUrl::RemovePassword));
+        return std::nullopt;
+    }
+    if (url.host().startsWith(QLatin1Char('-')) || url.userName().startsWith(QLatin1Char('-'))) {
+        *error = QStringLiteral("\"%1\": a host or user cannot start with -").arg(text);
+        return std::nullopt;
+    }
+    RemoteSpec spec;
+    spec.kind = RemoteSpec::Kind::Ssh;
+    spec.url = url;
+    return spec;
+}
+
 // Only what cannot leave the machine whatever resolves names: literal 127.0.0.0/8, ::1 and "localhost". Decided on
 // the URL alone, before any lookup or connection (an IPv4-mapped ::ffff:127.0.0.1 or "localhost." does not count).
 bool isLiteralLoopback(const QString &host)
@@ -50,7 +76,7 @@ bool isLiteralLoopback(const QString &host)
 
 bool RemoteSpec::isRemote(const QString &text)
 {
-    for (const char *scheme : {"http://", "https://", "agent+http://", "agent+https://"})
+    for (const char *scheme : {"http://", "https://", "agent+http://", "agent+https://", "ssh://"})
         if (text.startsWith(QLatin1String(scheme), Qt::CaseInsensitive))
             return true;
     return false;
@@ -62,6 +88,8 @@ std::optional<RemoteSpec> RemoteSpec::fromUrl(const QString &text, QString *erro
     RemoteSpec spec;
     if (trimmed.startsWith(QLatin1String("agent+"), Qt::CaseInsensitive))
         return agentFromUrl(trimmed, error);
+    if (trimmed.startsWith(QLatin1String("ssh://"), Qt::CaseInsensitive))
+        return sshFromUrl(trimmed, error);
     const QUrl url(trimmed);
     if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
         || url.host().isEmpty() || url.path().isEmpty() || url.path() == QLatin1String("/")) {
@@ -85,7 +113,20 @@ QString RemoteSpec::name() const
 {
     if (kind == Kind::Agent)
         return QStringLiteral("agent+%1#%2").arg(url.toString(QUrl::RemoveUserInfo), log);
+    if (kind == Kind::Ssh)
+        return url.toString(QUrl::RemovePassword); // the user says which account reads: not a secret
     return url.toString(QUrl::RemoveUserInfo);
+}
+
+SshTarget RemoteSpec::sshTarget() const
+{
+    return SshTarget{url.host(), url.userName(), url.port(0), sshConfig};
+}
+
+QString RemoteSpec::sshPath() const
+{
+    const QString path = url.path(QUrl::FullyDecoded);
+    return path.startsWith(QLatin1String("/~/")) ? path.mid(1) : path;
 }
 
 QString RemoteSpec::checkTransport() const
