@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QFile>
+#include <QFileInfo>
 
 namespace oplens {
 
@@ -51,8 +52,17 @@ std::optional<CommandLineCredentials> CommandLineCredentials::fromParser(const Q
             return std::nullopt;
         return parser.value(QLatin1String(name));
     };
-    return read(given("token-file"), given("user").value_or(QString()), given("password-file"),
-                given("cacert").value_or(QString()), error);
+    auto credentials = read(given("token-file"), given("user").value_or(QString()), given("password-file"),
+                            given("cacert").value_or(QString()), error);
+    if (credentials && given("ssh-config")) {
+        const QFileInfo config(*given("ssh-config"));
+        if (!config.isFile() || !config.isReadable()) {
+            *error = QStringLiteral("--ssh-config: %1: no such readable file").arg(config.filePath());
+            return std::nullopt;
+        }
+        credentials->sshConfig = config.absoluteFilePath();
+    }
+    return credentials;
 }
 
 void CommandLineCredentials::authenticate(RemoteSpec &spec) const
@@ -81,6 +91,8 @@ bool CommandLineCredentials::complete(RemoteSpec &spec, const QString &ownSecret
 {
     if (spec.caFile.isEmpty())
         spec.caFile = caFile;
+    if (spec.kind == RemoteSpec::Kind::Ssh && spec.sshConfig.isEmpty())
+        spec.sshConfig = sshConfig;
     if (!spec.needsSecret())
         return true;
     if (!ownSecretFile.isEmpty()) {

@@ -1,5 +1,5 @@
 // Which secret goes to which remote source: the one home of that rule (docs/cli.md "Secrets"), used by the console,
-// oplensctl's reading subcommands and restarts alike.
+// oplensctl's reading subcommands and restarts alike. An ssh:// source takes no secret: ssh logs in with its own keys.
 // - An agent takes a bearer token: --token-file, else OPLENS_TOKEN.
 // - A web server takes credentials only when asked for them: a user in its URL or --user (HTTP Basic, with
 //   --password-file), or --token-file (a bearer token). OPLENS_TOKEN alone is never sent to a web server.
@@ -23,13 +23,15 @@ struct CommandLineCredentials {
     QString user;               // --user
     QByteArray password;        // --password-file
     QString caFile;             // --cacert
+    QString sshConfig;          // --ssh-config: for ssh:// sources without their own (ssh -F), absolute
 
     // Reads the secret files (and OPLENS_TOKEN); nullopt with `error` naming the option that failed. A file option
     // not given is nullopt; given with an empty name it is refused (it must not fall back to OPLENS_TOKEN unseen).
     static std::optional<CommandLineCredentials> read(const std::optional<QString> &tokenFile, const QString &user,
                                                       const std::optional<QString> &passwordFile, const QString &caFile,
                                                       QString *error);
-    // The same from a parser that has the options --token-file, --user, --password-file and --cacert.
+    // The same from a parser that has the options --token-file, --user, --password-file and --cacert (and, when it has
+    // it, --ssh-config).
     static std::optional<CommandLineCredentials> fromParser(const QCommandLineParser &parser, QString *error);
 
     // How a web server named on this command line authenticates (an agent always takes a token; a user in the URL
@@ -37,7 +39,7 @@ struct CommandLineCredentials {
     void authenticate(RemoteSpec &spec) const;
     // The secret this command line holds for `spec`, or empty.
     QByteArray secretFor(const RemoteSpec &spec) const;
-    // Sets the CA (unless the spec has its own) and the secret: `ownSecretFile` when given, else the command line's.
+    // Sets the CA and the ssh configuration (unless the spec has its own) and the secret: `ownSecretFile` when given, else the command line's.
     // False with `error` (what to give, without the source's name) when a secret is needed and none is to be had.
     bool complete(RemoteSpec &spec, const QString &ownSecretFile, QString *error) const;
 };

@@ -4,6 +4,7 @@
 #include "eventstore.h"
 #include "networkerror.h"
 #include "oplogparser.h"
+#include "sshread.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -25,14 +26,19 @@ QString sizeText(qint64 bytes)
     return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
-ProbeResult fileAnswer(QNetworkReply *reply, const QByteArray &body)
+qint64 fileSize(QNetworkReply *reply, const QByteArray &body)
 {
-    ProbeResult r;
     const QByteArray range = reply->rawHeader("Content-Range");
     const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
-    const qint64 total = range.contains('/') ? range.mid(range.indexOf('/') + 1).toLongLong()
-                         : length.isValid()  ? length.toLongLong()
-                                             : body.size();
+    return range.contains('/') ? range.mid(range.indexOf('/') + 1).toLongLong()
+           : length.isValid()  ? length.toLongLong()
+                               : body.size();
+}
+
+// The first bytes of a file of `total` bytes.
+ProbeResult fileAnswer(qint64 total, const QByteArray &body)
+{
+    ProbeResult r;
     const QByteArray trimmed = body.trimmed();
     if (trimmed.isEmpty()) {
         r.ok = true;
@@ -79,11 +85,31 @@ ProbeResult agentAnswer(QNetworkReply *reply, const RemoteSpec &spec)
     return r;
 }
 
+// The file's first bytes over SSH, with what ssh said when it could not.
+void probeSsh(const RemoteSpec &spec, QObject *context, std::function<void(const ProbeResult &)> done)
+{
+    auto *read = new SshRead(spec.sshTarget(), context);
+    auto body = std::make_shared<QByteArray>();
+    QObject::connect(read, &SshRead::dataRead, context, [read, body] { *body += read->takeData(); });
+    QObject::connect(read, &SshRead::finished, context, [read, body, done] {
+        read->deleteLater();
+        if (read->failure().problem != SshProblem::None)
+            done({false, read->failure().message, {}});
+        else
+            done(fileAnswer(read->info().size, *body));
+    });
+    read->start(spec.sshPath(), 0, kProbeBytes);
+}
+
 } // namespace
 
 void probeRemote(const RemoteSpec &spec, QNetworkAccessManager *network, QObject *context,
                  std::function<void(const ProbeResult &)> done)
 {
+    if (spec.kind == RemoteSpec::Kind::Ssh) {
+        probeSsh(spec, context, std::move(done));
+        return;
+    }
     if (const QString why = spec.checkTransport(); !why.isEmpty()) {
         done({false, why, {}});
         return;
@@ -120,7 +146,10 @@ void probeRemote(const RemoteSpec &spec, QNetworkAccessManager *network, QObject
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         ProbeResult r;
         if ((reply->error() == QNetworkReply::NoError || *enough) && (status == 200 || status == 206))
-            r = file ? fileAnswer(reply, *body + reply->read(kProbeBytes - body->size())) : agentAnswer(reply, spec);
+        {
+            const QByteArray start = *body + reply->read(kProbeBytes - body->size());
+            r = file ? fileAnswer(fileSize(reply, start), start) : agentAnswer(reply, spec);
+        }
         else if (file && status == 416)
             r = {true, QStringLiteral("Connected: the oplog is empty so far."), {}};
         else

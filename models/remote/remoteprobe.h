@@ -1,5 +1,6 @@
 // The Connect dialog's Test button: one small request that says whether a remote source can be read, and if not,
-// what went wrong in words an admin can act on (DNS, refused, TLS with the certificate, 401, not an oplog).
+// what went wrong in words an admin can act on (DNS, refused, TLS with the certificate, 401, not an oplog; over SSH,
+// the host key, the keys offered, no such file).
 #pragma once
 
 #include "certificatetrust.h"

@@ -113,7 +113,12 @@ std::optional<RemoteSpec> WorkspaceSource::remoteSpec(QString *error) const
             return std::nullopt;
         }
     }
+    if (spec->kind == RemoteSpec::Kind::Ssh && auth != RemoteSpec::Auth::None) {
+        *error = QStringLiteral("%1: an ssh:// source takes no auth: ssh logs in with its own keys").arg(location);
+        return std::nullopt;
+    }
     spec->caFile = caFile;
+    spec->sshConfig = sshConfig;
     return spec;
 }
 
@@ -168,6 +173,7 @@ std::optional<Workspace> readWorkspace(const QString &path, QString *error)
         s.caFile = resolved(base, o.value(QStringLiteral("caFile")).toString());
         s.tokenFile = resolved(base, o.value(QStringLiteral("tokenFile")).toString());
         s.passwordFile = resolved(base, o.value(QStringLiteral("passwordFile")).toString());
+        s.sshConfig = resolved(base, o.value(QStringLiteral("sshConfig")).toString());
         s.follow = o.value(QStringLiteral("follow")).toBool(true);
         s.paused = o.value(QStringLiteral("paused")).toBool(false);
         s.assumeInterrupted = o.value(QStringLiteral("assumeInterrupted")).toBool(false);
@@ -195,7 +201,10 @@ bool writeWorkspace(const QString &path, const Workspace &w, QString *error)
     for (const WorkspaceSource &s : w.sources) {
         QJsonObject o{{QStringLiteral("url"), s.location}};
         if (s.isRemote()) {
-            o.insert(QStringLiteral("auth"), authName(s.auth));
+            if (s.auth != RemoteSpec::Auth::None || !s.location.startsWith(QLatin1String("ssh://")))
+                o.insert(QStringLiteral("auth"), authName(s.auth));
+            if (!s.sshConfig.isEmpty())
+                o.insert(QStringLiteral("sshConfig"), s.sshConfig);
             if (!s.user.isEmpty())
                 o.insert(QStringLiteral("user"), s.user);
             if (!s.caFile.isEmpty())

@@ -1,4 +1,4 @@
-// A workspace: the set of sources an admin watches (local files, files on web servers, agents), with the filter and
+// A workspace: the set of sources an admin watches (local files, files on web servers or over SSH, agents), with the filter and
 // the console's columns, saved as a JSON file. Never a secret: only where oplensctl may read one (tokenFile,
 // passwordFile); the console keeps secrets in the desktop keychain or asks for them.
 #pragma once
@@ -13,11 +13,12 @@
 namespace oplens {
 
 struct WorkspaceSource {
-    QString location;   // an absolute path, or a URL (http(s)://, agent+http(s)://host:port#LOG)
+    QString location;   // an absolute path, or a URL (http(s)://, agent+http(s)://host:port#LOG, ssh://[user@]host/path)
     RemoteSpec::Auth auth = RemoteSpec::Auth::None;
     QString user;       // Basic
     QString caFile;
     QString tokenFile, passwordFile; // for oplensctl: where to read the secret
+    QString sshConfig;  // ssh://: the ssh_config given to ssh (-F); empty: --ssh-config, else the user's own
     bool follow = true;
     bool paused = false;
     bool assumeInterrupted = false;
