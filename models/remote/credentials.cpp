@@ -1,6 +1,7 @@
 #include "credentials.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 
@@ -122,6 +123,25 @@ std::optional<RemoteSpec> commandLineRemote(const QString &url, const CommandLin
         return std::nullopt;
     }
     return spec;
+}
+
+QString consoleSshConfigRefusal(const QString &config, const QString &commandLineConfig)
+{
+    if (config.isEmpty())
+        return {};
+    const QString real = QFileInfo(config).canonicalFilePath();
+    if (real.isEmpty())
+        return QStringLiteral("the ssh configuration %1 does not exist").arg(config);
+    if (real == QFileInfo(commandLineConfig).canonicalFilePath())
+        return {};
+    for (const QString &folder : {QDir::homePath() + QStringLiteral("/.ssh"), QStringLiteral("/etc/ssh")}) {
+        const QString own = QFileInfo(folder).canonicalFilePath();
+        if (!own.isEmpty() && real.startsWith(own + QLatin1Char('/')))
+            return {};
+    }
+    return QStringLiteral("the workspace names the ssh configuration %1, which the console uses only from ~/.ssh or "
+                          "/etc/ssh (an ssh configuration can run commands); move it there, or give it with --ssh-config")
+        .arg(config);
 }
 
 QByteArray readSecretFile(const QString &path, QString *error)

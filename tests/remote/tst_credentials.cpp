@@ -6,6 +6,8 @@
 #include "testfiles.h"
 
 #include <QCommandLineParser>
+#include <QDir>
+#include <QScopeGuard>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
@@ -98,6 +100,28 @@ private Q_SLOTS:
     }
 
     // Before: written 0644 in a 0755 folder (the umask's modes).
+    void aWorkspacesSshConfigOnlyFromSshsOwnFolders()
+    {
+        QTemporaryDir home;
+        const QByteArray realHome = qgetenv("HOME");
+        const auto restore = qScopeGuard([&] { qputenv("HOME", realHome); });
+        qputenv("HOME", home.path().toUtf8());
+        QVERIFY(QDir(home.path()).mkpath(u".ssh"_s));
+        const QString inSsh = home.path() + u"/.ssh/fleet-a.config"_s;
+        const QString sent = home.path() + u"/Downloads/ssh_config"_s;
+        QVERIFY(QDir(home.path()).mkpath(u"Downloads"_s));
+        QVERIFY(testfiles::writeFile(inSsh, "Host *\n") && testfiles::writeFile(sent, "Host *\n  ProxyCommand touch x\n"));
+        QCOMPARE(consoleSshConfigRefusal({}, {}), QString());
+        QCOMPARE(consoleSshConfigRefusal(inSsh, {}), QString());
+        QVERIFY(consoleSshConfigRefusal(sent, {}).contains(u"only from ~/.ssh or /etc/ssh"_s));
+        QCOMPARE(consoleSshConfigRefusal(sent, sent), QString()); // the admin gave it with --ssh-config
+        // A link in ~/.ssh to a file elsewhere, and a path that climbs out, count where they lead.
+        QVERIFY(QFile::link(sent, home.path() + u"/.ssh/link.config"_s));
+        QVERIFY(!consoleSshConfigRefusal(home.path() + u"/.ssh/link.config"_s, {}).isEmpty());
+        QVERIFY(!consoleSshConfigRefusal(home.path() + u"/.ssh/../Downloads/ssh_config"_s, {}).isEmpty());
+        QVERIFY(consoleSshConfigRefusal(home.path() + u"/.ssh/missing"_s, {}).contains(u"does not exist"_s));
+    }
+
     void trustedCertificatesAreTheAdminsAlone_data()
     {
         QTest::addColumn<bool>("folderExists");
