@@ -11,13 +11,17 @@
 namespace oplens {
 
 namespace {
-// Options given on the command line win over every ssh_config. None of them relaxes a check.
+// Options given on the command line win over every ssh_config. None of them relaxes a check; some tighten one.
 QStringList commonOptions(const SshTarget &target)
 {
     QStringList args;
     if (!target.config.isEmpty())
         args << QStringLiteral("-F") << target.config;
     args << QStringLiteral("-o") << QStringLiteral("BatchMode=yes")       // never a prompt: keys from the agent or files
+         // A host key is known beforehand, whatever a configuration says ("no", "accept-new"): OpLens never trusts one
+         // unseen, and never writes known_hosts (nor adds a known server's other keys).
+         << QStringLiteral("-o") << QStringLiteral("StrictHostKeyChecking=yes")
+         << QStringLiteral("-o") << QStringLiteral("UpdateHostKeys=no")
          << QStringLiteral("-o") << QStringLiteral("ConnectTimeout=15")
          << QStringLiteral("-o") << QStringLiteral("ServerAliveInterval=15") // a dead server is noticed in 45 s
          << QStringLiteral("-o") << QStringLiteral("ServerAliveCountMax=3");

@@ -1,5 +1,5 @@
-// How OpLens runs the system's OpenSSH client: BatchMode (nothing ever prompts), host keys checked as the admin's own
-// configuration says (never relaxed), and one connection per server shared by every read (ControlMaster, its socket in
+// How OpLens runs the system's OpenSSH client: BatchMode (nothing ever prompts), host keys always checked against the
+// admin's known_hosts (StrictHostKeyChecking=yes, never relaxed, nothing added), and one connection per server shared by every read (ControlMaster, its socket in
 // a private folder of the user's runtime directory). The remote side runs only `sh`, `stat`, `tail` and `head`; the
 // path reaches it inside the script on standard input, quoted once for `sh`, so the login shell never parses it.
 #pragma once

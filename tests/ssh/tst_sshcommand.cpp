@@ -128,7 +128,8 @@ void TestSshCommand::argumentsNeverRelaxChecks()
     QVERIFY(joined.contains(u"-o BatchMode=yes"_s));
     QVERIFY(joined.contains(u"-o ControlMaster=auto"_s));
     QVERIFY(joined.contains(u"ControlPath=/run/user/1/oplens-ssh/"_s));
-    QVERIFY(!joined.contains(u"StrictHostKeyChecking"_s)); // as the admin's configuration says
+    QVERIFY(joined.contains(u"-o StrictHostKeyChecking=yes"_s)); // whatever a configuration says
+    QVERIFY(joined.contains(u"-o UpdateHostKeys=no"_s));
     QCOMPARE(args.mid(args.indexOf(u"-F"_s), 2), (QStringList{u"-F"_s, u"/etc/fleet a/ssh_config"_s}));
     QCOMPARE(args.mid(args.size() - 3), (QStringList{u"--"_s, u"mail1"_s, u"sh -s"_s})); // nothing of the path
     QCOMPARE(target.commandLine(), u"-F '/etc/fleet a/ssh_config' -p 2222 zimbra@mail1"_s);
