@@ -25,8 +25,8 @@ std::optional<RemoteSpec> agentOf(const QString &source, const QCommandLineParse
 {
     if (!source.startsWith(QLatin1String("agent+"), Qt::CaseInsensitive)) {
         error(RemoteSpec::isRemote(source)
-                  ? QStringLiteral("%1 is an oplog on a web server, read-only: %2 goes through that server's agent "
-                                   "(agent+https://host:port#LOG)").arg(source, subcommand)
+                  ? QStringLiteral("%1 is an oplog %2, read-only: %3 goes through that server's agent "
+                                   "(agent+https://host:port#LOG)").arg(source, readOnlyWhere(source), subcommand)
                   : QStringLiteral("%1 is a local file: its acknowledgements live in the console that made them "
                                    "(Notifications > Acknowledge); %2 works with an agent's oplog (agent+https://host:port#LOG)")
                         .arg(source, subcommand));

@@ -29,6 +29,12 @@ QString printable(const QString &text)
     return out;
 }
 
+QString readOnlyWhere(const QString &url)
+{
+    return url.startsWith(QLatin1String("ssh://"), Qt::CaseInsensitive) ? QStringLiteral("read over SSH")
+                                                                          : QStringLiteral("on a web server");
+}
+
 void error(const QString &message)
 {
     std::fprintf(stderr, "oplensctl: %s\n", printable(message).toLocal8Bit().constData());
@@ -77,6 +83,10 @@ void addSourceOptions(QCommandLineParser &parser)
         {QStringLiteral("user"), QStringLiteral("Web servers: HTTP Basic user (with --password-file)."), QStringLiteral("NAME")},
         {QStringLiteral("password-file"), QStringLiteral("Web servers: the Basic password, read from F."), QStringLiteral("F")},
         {QStringLiteral("cacert"), QStringLiteral("Remote sources: trust this CA as well as the system's."), QStringLiteral("F")},
+        {QStringLiteral("ssh-config"),
+         QStringLiteral("ssh:// sources: the ssh_config given to ssh (-F) instead of ~/.ssh/config (a workspace "
+                        "source's sshConfig comes first)."),
+         QStringLiteral("FILE")},
     });
 }
 
@@ -89,8 +99,8 @@ void addReadingOptions(QCommandLineParser &parser, bool json)
         parser.addOption({QStringLiteral("json"), QStringLiteral("Print {\"operationList\": [...]} instead of text.")});
     parser.addPositionalArgument(QStringLiteral("SOURCE"),
                                  QStringLiteral("Oplog files (any shape of docs/oplog.md), file:///path, - for standard "
-                                                "input, http(s):// URLs of oplog files, or agent+https://host:port#LOG. "
-                                                "Several are merged."),
+                                                "input, http(s):// URLs of oplog files, ssh://[user@]host[:port]/path, or "
+                                                "agent+https://host:port#LOG. Several are merged."),
                                  QStringLiteral("SOURCE..."));
 }
 

@@ -13,6 +13,10 @@ namespace oplens::cli {
 
 enum Exit { Ok = 0, Usage = 1, Unreadable = 2, Skipped = 3, Refused = 4 };
 
+// Where a read-only remote oplog is, as restart's and acknowledge's refusals say it: "read over SSH" for an ssh:// URL,
+// else "on a web server".
+QString readOnlyWhere(const QString &url);
+
 // Prints "oplensctl: MESSAGE" on standard error, with printable().
 void error(const QString &message);
 // `text` with its control characters written out (\n, \t, \x1b): what a file or a peer sent never breaks a line in
@@ -31,7 +35,7 @@ void addReadingOptions(QCommandLineParser &parser, bool json = true);
 struct ReadingOptions {
     QStringList sources;                  // their names, as shown and exported (URLs without user info)
     QList<WorkspaceSource> sourceSpecs;   // what to read, with the credentials' files
-    CommandLineCredentials credentials;   // --token-file (or OPLENS_TOKEN), --user, --password-file, --cacert
+    CommandLineCredentials credentials;   // --token-file (or OPLENS_TOKEN), --user, --password-file, --cacert, --ssh-config
     ViewFilter filter;
     int64_t limit = -1;
     bool assumeInterrupted = false;
@@ -50,7 +54,7 @@ struct Loaded {
     uint64_t skipped = 0;  // events skipped as bad input, each reported on standard error
 };
 
-// A remote source with its secret and CA: its own secret file (a workspace's) first, then the command line's.
+// A remote source with its secret, CA and ssh_config: its own (a workspace's) first, then the command line's.
 // nullopt with `why` (what to give, without the source's name) when it cannot be had.
 std::optional<RemoteSpec> completedSpec(const WorkspaceSource &source, const CommandLineCredentials &credentials, QString *why);
 

@@ -41,12 +41,17 @@ const char kUsage[] =
     "5 a restarted operation failed; 130 restart stopped by Ctrl+C. `run` exits with its command's status.\n";
 
 QtMessageHandler g_handler = nullptr;
+bool g_startingGui = false;
 
-// Qt warns, while a GUI application starts, of an unset XDG_RUNTIME_DIR, which the offscreen platform never uses: not
-// a problem of the user's, so not said.
+// Qt warns of an unset XDG_RUNTIME_DIR (cron, su, a login without systemd): the offscreen platform never uses it, and
+// ssh:// sources then keep their connections' sockets in Qt's private /tmp/runtime-USER. Not a problem of the user's,
+// so not said (a cron job would mail it); while a GUI application starts, nothing about that folder is.
 void withoutRuntimeDirWarning(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    if (!message.contains(QLatin1String("XDG_RUNTIME_DIR")) && g_handler)
+    const bool runtimeDir = message.contains(QLatin1String("XDG_RUNTIME_DIR"));
+    if (runtimeDir && (g_startingGui || message.contains(QLatin1String("XDG_RUNTIME_DIR not set"))))
+        return;
+    if (g_handler)
         g_handler(type, context, message);
 }
 
@@ -64,9 +69,9 @@ std::unique_ptr<QCoreApplication> makeApplication(int &argc, char *argv[])
     guiArgv.insert(guiArgv.begin() + 1, {platform, offscreen}); // before the subcommand's own arguments
     guiArgv.push_back(nullptr);
     static int guiArgc = argc + 2;
-    g_handler = qInstallMessageHandler(withoutRuntimeDirWarning);
+    g_startingGui = true;
     auto application = std::make_unique<QGuiApplication>(guiArgc, guiArgv.data());
-    qInstallMessageHandler(g_handler);
+    g_startingGui = false;
     return application;
 }
 
@@ -74,6 +79,7 @@ std::unique_ptr<QCoreApplication> makeApplication(int &argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
+    g_handler = qInstallMessageHandler(withoutRuntimeDirWarning);
     const std::unique_ptr<QCoreApplication> application = makeApplication(argc, argv);
     const QCoreApplication &app = *application;
     QCoreApplication::setApplicationName(QStringLiteral("oplensctl"));

@@ -60,7 +60,7 @@ void addRestartOptions(QCommandLineParser &parser)
                                  QStringLiteral("[ID...]"));
     parser.addPositionalArgument(QStringLiteral("SOURCE"),
                                  QStringLiteral("agent+https://host:port#LOG (any number), a local oplog with --actions, or "
-                                                "http(s):// oplogs (read-only: their operations are refused). The first "
+                                                "http(s):// and ssh:// oplogs (read-only: their operations are refused). The first "
                                                 "argument with ://, a /, or naming a file, and the last, start the SOURCEs."),
                                  QStringLiteral("SOURCE..."));
 }
@@ -172,10 +172,10 @@ std::optional<SourceRole> roleOf(const WorkspaceSource &source, const QString &n
             r.server = serverOf(spec->url);
             r.actionsFrom = QStringLiteral("the agent at %1").arg(r.server);
             role.target.agent = spec;
-        } else {
+        } else { // running it here would run a server's operation on this computer
             r.kind = RestartSource::Kind::ReadOnly;
-            r.why = QStringLiteral("%1 is an oplog on a web server, read-only: restart through that server's agent "
-                                   "(agent+https://host:port)").arg(name);
+            r.why = QStringLiteral("%1 is an oplog %2, read-only: restart through that server's agent "
+                                   "(agent+https://host:port)").arg(name, readOnlyWhere(name));
         }
     } else if (source.location == QLatin1String("-")) {
         r.kind = RestartSource::Kind::ReadOnly;
