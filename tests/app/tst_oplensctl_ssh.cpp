@@ -196,14 +196,24 @@ private Q_SLOTS:
         QVERIFY2(bad.err.contains(m_server->hostKeyFingerprint), qPrintable(bad.err));
     }
 
-    // An unknown host key: nothing read from that source, its fingerprint said, known_hosts untouched; the other
-    // source is still printed, exit 2.
+    // An unknown host key: nothing read from that source, its fingerprint said, known_hosts untouched, even when the
+    // configuration would accept a new key (accept-new); the other source is still printed, exit 2.
+    void unknownHostKeyIsRefusedWithItsFingerprint_data()
+    {
+        QTest::addColumn<QString>("strict");
+        QTest::newRow("StrictHostKeyChecking yes") << u"yes"_s;
+        QTest::newRow("StrictHostKeyChecking accept-new") << u"accept-new"_s;
+    }
+
     void unknownHostKeyIsRefusedWithItsFingerprint()
     {
+        QFETCH(QString, strict);
+        const QString config = m_serverDir.path() + u"/config-"_s + strict;
+        QVERIFY(writeFile(config, readAll(m_unknownKeyConfig).replace("StrictHostKeyChecking yes", "StrictHostKeyChecking " + strict.toUtf8())));
         const QString path = file(u"hostkey.jsonl"_s), local = file(u"hostkey-local.jsonl"_s);
         QVERIFY(writeFile(path, oplog(u"remote"_s, 2)) && writeFile(local, oplog(u"local"_s, 2)));
         const QString url = m_server->url(path);
-        const Run run = ctl({u"get-operation-log"_s, u"--ssh-config"_s, m_unknownKeyConfig, url, local});
+        const Run run = ctl({u"get-operation-log"_s, u"--ssh-config"_s, config, url, local});
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.err.startsWith(u"oplensctl: "_s + url + u": the host key of 127.0.0.1 is not known"_s), qPrintable(run.err));
         QVERIFY2(run.err.contains(m_server->hostKeyFingerprint), qPrintable(run.err));
