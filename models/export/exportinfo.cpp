@@ -182,8 +182,9 @@ std::vector<SourceInfo> describeSources(const QStringList &sources, const std::a
         } else if (scheme == QLatin1String("file")) {
             info.location = url.toLocalFile();
             info.local = true;
-        } else if (scheme.size() > 1) { // http://, https://, agent+https://; a one-letter scheme is a drive
-            info.location = url.toString(QUrl::RemoveUserInfo);
+        } else if (scheme.size() > 1) { // http://, https://, agent+https://, ssh://; a one-letter scheme is a drive
+            // An ssh:// user says which account read the file (the source's name keeps it); an http user may not.
+            info.location = url.toString(scheme == QLatin1String("ssh") ? QUrl::RemovePassword : QUrl::RemoveUserInfo);
         } else {
             info.local = true;
         }

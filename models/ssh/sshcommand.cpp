@@ -11,6 +11,8 @@
 namespace oplens {
 
 namespace {
+constexpr qsizetype kMaxControlFolder = 107 - 17 - 17; // ssh's suffix ".XXXXXXXXXXXXXXXX"; "/" and 16 hex digits
+
 // Options given on the command line win over every ssh_config. None of them relaxes a check; some tighten one.
 QStringList commonOptions(const SshTarget &target)
 {
@@ -51,16 +53,19 @@ QString sshProgram()
 
 QString sshControlFolder(QString *error)
 {
-    // RuntimeLocation is $XDG_RUNTIME_DIR, or a private /tmp/runtime-USER that Qt makes 0700.
-    const QString runtime = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
-    const QString folder = runtime + QStringLiteral("/oplens-ssh");
+    // RuntimeLocation is $XDG_RUNTIME_DIR, or a private /tmp/runtime-USER that Qt makes 0700. A socket's path holds at
+    // most 107 bytes, ssh's temporary suffix (17) and our name (17) included: a longer runtime folder gives way to /tmp.
+    QString folder = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation) + QStringLiteral("/oplens-ssh");
+    if (QFile::encodeName(folder).size() > kMaxControlFolder)
+        folder = QStringLiteral("/tmp/oplens-ssh-%1").arg(::geteuid());
     const QByteArray native = QFile::encodeName(folder);
     if (::mkdir(native.constData(), 0700) != 0 && errno != EEXIST) {
         *error = QStringLiteral("cannot make %1: %2").arg(folder, QString::fromLocal8Bit(strerror(errno)));
         return {};
     }
     struct stat st {};
-    // Whoever can write there could put a socket of theirs in the way, or reach the connections: it must be ours alone.
+    // Whoever can write there could put a socket of theirs in the way, or reach the connections: it must be ours alone
+    // (lstat: a link someone else made in /tmp is refused too).
     if (::lstat(native.constData(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid()
         || (st.st_mode & 077) != 0) {
         *error = QStringLiteral("%1 must be a folder of this user's that nobody else can open (mode 0700)").arg(folder);
@@ -71,11 +76,13 @@ QString sshControlFolder(QString *error)
 
 QStringList sshArguments(const SshTarget &target, const QString &controlFolder)
 {
-    // One socket per ssh configuration and server (%C: a hash of the local host, server, port and user).
-    const QByteArray configKey = QCryptographicHash::hash(target.config.toUtf8(), QCryptographicHash::Sha256).toHex().left(8);
+    // One socket per server as named (host, port, user) and ssh configuration; a short name, as a socket's path is short.
+    const QByteArray key = QStringList{target.host, target.user, QString::number(target.port), target.config}
+                               .join(QLatin1Char('\n')).toUtf8();
+    const QString name = QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex().left(16));
     QStringList args = commonOptions(target);
     args << QStringLiteral("-o") << QStringLiteral("ControlMaster=auto")
-         << QStringLiteral("-o") << QStringLiteral("ControlPath=%1/%2-%C").arg(controlFolder, QString::fromLatin1(configKey))
+         << QStringLiteral("-o") << QStringLiteral("ControlPath=%1/%2").arg(QString(controlFolder).replace(QLatin1Char('%'), QStringLiteral("%%")), name)
          << QStringLiteral("-o") << QStringLiteral("ControlPersist=120") // idle for 2 minutes, then it closes
          << QStringLiteral("-T") << QStringLiteral("--") << target.host << QStringLiteral("sh -s");
     return args;

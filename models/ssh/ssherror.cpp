@@ -37,7 +37,8 @@ QString unknownHostKey(const SshTarget &target, const QString &verbose)
         message += QStringLiteral(" It sends %1.").arg(key);
     message += QStringLiteral(" Compare that fingerprint with the server's own (ssh-keygen -lf on its "
                               "/etc/ssh/ssh_host_*_key.pub); if they match, add it by running in a terminal: "
-                              "ssh %1 exit, and answering its question with the fingerprint.").arg(target.commandLine());
+                              "ssh -o StrictHostKeyChecking=ask %1 exit, and answering its question with the "
+                              "fingerprint.").arg(target.commandLine());
     return message;
 }
 

@@ -392,6 +392,9 @@ private Q_SLOTS:
         const auto infos = describeSources({QStringLiteral("-"), QStringLiteral("https://user:secret@mail.example.com/oplog"),
                                             QUrl::fromLocalFile(m_logPath).toString(), m_dir.filePath(QStringLiteral("gone"))});
         QCOMPARE(infos.size(), size_t(4));
+        // An ssh:// user is kept (which account read it), as in the source's name.
+        QCOMPARE(describeSources({QStringLiteral("ssh://zimbra@mail1:2222/opt/oplog.jsonl")})[0].location,
+                 QStringLiteral("ssh://zimbra@mail1:2222/opt/oplog.jsonl"));
         QCOMPARE(infos[0].location, QStringLiteral("-"));
         QVERIFY(!infos[0].local);
         QCOMPARE(infos[1].location, QStringLiteral("https://mail.example.com/oplog")); // never the password

@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <unistd.h>
+
 using namespace Qt::StringLiterals;
 using namespace oplens;
 
@@ -148,6 +150,18 @@ void TestSshCommand::controlFolderIsPrivate()
     QFile::setPermissions(folder, QFile::permissions(folder) | QFile::ReadOther | QFile::ExeOther);
     QVERIFY(sshControlFolder(&error).isEmpty());
     QVERIFY2(error.contains(u"0700"_s), qPrintable(error));
+
+    // A runtime folder too long for a socket's path gives way to a private folder in /tmp.
+    const QString deep = runtime.path() + u"/a-runtime-folder-far-too-long-for-a-unix-socket-path-of-107-bytes"_s;
+    QVERIFY(QDir().mkpath(deep));
+    QFile::setPermissions(deep, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    qputenv("XDG_RUNTIME_DIR", deep.toUtf8());
+    const QString short_ = sshControlFolder(&error);
+    QCOMPARE(short_, u"/tmp/oplens-ssh-%1"_s.arg(::geteuid()));
+    const QStringList args = sshArguments({u"h"_s, {}, 0, {}}, short_);
+    const QString path = args.filter(u"ControlPath="_s).value(0).mid(12);
+    QVERIFY2(path.size() + 17 <= 107, qPrintable(path));
+    QVERIFY(sshArguments({u"h"_s, {}, 0, {}}, u"/run/100%"_s).contains(u"ControlPath=/run/100%%/"_s + path.section(u'/', -1)));
 }
 
 void TestSshCommand::unknownHostKeyGivesTheFingerprintAndTheCommand()
@@ -161,7 +175,7 @@ void TestSshCommand::unknownHostKeyGivesTheFingerprintAndTheCommand()
     const SshFailure f = describeSshConnectionFailure(target, "Host key verification failed.\r\n", verbose);
     QCOMPARE(f.problem, SshProblem::UnknownHostKey);
     QVERIFY2(f.message.contains(u"It sends ssh-ed25519 SHA256:fqi2V9LS1cOlyObRDLY+sRBx3vCrb70pH6VY7TmF454."_s), qPrintable(f.message));
-    QVERIFY2(f.message.contains(u"ssh -F '/tmp/cfg' -p 22999 root@127.0.0.1 exit"_s), qPrintable(f.message));
+    QVERIFY2(f.message.contains(u"ssh -o StrictHostKeyChecking=ask -F '/tmp/cfg' -p 22999 root@127.0.0.1 exit"_s), qPrintable(f.message));
 }
 
 void TestSshCommand::changedHostKeyIsLoud()

@@ -282,7 +282,7 @@ void TestSshSource::unknownHostKeyIsRefusedWithItsFingerprint()
     QTRY_COMPARE_WITH_TIMEOUT(remote->state().phase, RemoteSource::Phase::Failed, 20000);
     const QString error = remote->state().error;
     QVERIFY2(error.contains(u"not known"_s) && error.contains(m_server->hostKeyFingerprint), qPrintable(error));
-    QVERIFY2(error.contains(u"ssh -F"_s) && error.contains(u"-p %1"_s.arg(m_server->port)), qPrintable(error));
+    QVERIFY2(error.contains(u"ssh -o StrictHostKeyChecking=ask -F"_s) && error.contains(u"-p %1"_s.arg(m_server->port)), qPrintable(error));
     QCOMPARE(readAll(emptyKnownHosts), QByteArray()); // nothing was added without the admin
     QCOMPARE(remote->state().mirrored, 0);
 }
