@@ -167,6 +167,8 @@ private Q_SLOTS:
             QJsonObject{{QStringLiteral("url"), QStringLiteral("agent+https://mail5.example.com:8443")},
                         {QStringLiteral("tokenFile"), QStringLiteral("mail5.token")},
                         {QStringLiteral("caFile"), QStringLiteral("/etc/oplens/ca.pem")}},
+            QJsonObject{{QStringLiteral("url"), QStringLiteral("ssh://zimbra@mail6.example.com:2222/opt/zextras/a%20b.jsonl")},
+                        {QStringLiteral("sshConfig"), QStringLiteral("fleet/ssh_config")}},
         };
         QVERIFY(writeFile(path, workspaceJson(sources)));
         const QString team = dir.path() + QStringLiteral("/team");
@@ -179,7 +181,7 @@ private Q_SLOTS:
         QVERIFY(QDir::setCurrent(cwd));
         QVERIFY2(w, qPrintable(error));
         QVERIFY2(relative, qPrintable(error));
-        QCOMPARE(w->sources.size(), 5);
+        QCOMPARE(w->sources.size(), 6);
         QCOMPARE(w->sources[0].location, team + QStringLiteral("/logs/mail1.jsonl"));
         QCOMPARE(w->sources[1].location, dir.path() + QStringLiteral("/shared/mail2.jsonl"));
         QCOMPARE(w->sources[2].location, QStringLiteral("/var/log/oplens/mail3.jsonl"));
@@ -189,6 +191,18 @@ private Q_SLOTS:
         QCOMPARE(w->sources[4].tokenFile, team + QStringLiteral("/mail5.token"));
         QCOMPARE(w->sources[4].caFile, QStringLiteral("/etc/oplens/ca.pem"));
         QCOMPARE(int(w->sources[4].auth), int(RemoteSpec::Auth::Bearer)); // an agent always takes a token
+        QCOMPARE(w->sources[5].sshConfig, team + QStringLiteral("/fleet/ssh_config"));
+        const auto ssh = w->sources[5].remoteSpec(&error);
+        QVERIFY2(ssh, qPrintable(error));
+        QCOMPARE(int(ssh->kind), int(RemoteSpec::Kind::Ssh));
+        QCOMPARE(ssh->sshConfig, team + QStringLiteral("/fleet/ssh_config"));
+        QCOMPARE(ssh->sshPath(), QStringLiteral("/opt/zextras/a b.jsonl"));
+        QCOMPARE(ssh->sshTarget().commandLine(), QStringLiteral("-F '%1/fleet/ssh_config' -p 2222 zimbra@mail6.example.com").arg(team));
+        // Written again: the URL and the configuration, no auth (ssh has no secret of ours).
+        QVERIFY2(writeWorkspace(path, *w, &error), qPrintable(error));
+        const QByteArray again = readAll(path);
+        QVERIFY(again.contains("\"sshConfig\": \"" + team.toUtf8() + "/fleet/ssh_config\""));
+        QCOMPARE(readWorkspace(path, &error)->sources[5].location, w->sources[5].location);
         QCOMPARE(relative->sources[0].location, w->sources[0].location);
         QCOMPARE(relative->sources[3].caFile, w->sources[3].caFile);
     }
@@ -218,6 +232,12 @@ private Q_SLOTS:
                                         << QStringList{QStringLiteral("filter.statuses"), QStringLiteral("Sleeping")};
         QTest::newRow("bad since") << one({{url, QStringLiteral("/a.jsonl")}}, {{QStringLiteral("since"), QStringLiteral("yesterday")}})
                                    << QStringList{QStringLiteral("filter.since")};
+        QTest::newRow("ssh with auth") << one({{url, QStringLiteral("ssh://h.example.com/o.jsonl")}, {auth, QStringLiteral("bearer")}})
+                                       << QStringList{QStringLiteral("sources[0].url"), QStringLiteral("takes no auth")};
+        QTest::newRow("ssh password") << one({{url, QStringLiteral("ssh://u:pw@h.example.com/o.jsonl")}})
+                                      << QStringList{QStringLiteral("sources[0].url"), QStringLiteral("password")};
+        QTest::newRow("ssh without a path") << one({{url, QStringLiteral("ssh://h.example.com/")}})
+                                            << QStringList{QStringLiteral("sources[0].url"), QStringLiteral("not an SSH source")};
         QTest::newRow("no such file") << QByteArray() << QStringList();
     }
     void errors()
