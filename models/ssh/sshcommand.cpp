@@ -118,7 +118,7 @@ QByteArray sshReadScript(const QString &path, qint64 from, qint64 length)
     // meanwhile. Commands never read the script's standard input.
     QByteArray script = "f=" + shellQuote(file) + "\n";
     script += "[ -e \"$f\" ] || exit 66\n"
-              "[ -d \"$f\" ] && exit 68\n"
+              "[ -f \"$f\" ] || exit 68\n" // a folder, a device or a pipe (opening one could wait forever)
               "[ -r \"$f\" ] || exit 67\n"
               "exec 3<\"$f\" || exit 67\n"
               "s=$(stat -L -c '%s %d %i' /dev/fd/3 2>/dev/null </dev/null"

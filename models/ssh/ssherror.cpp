@@ -136,7 +136,7 @@ SshFailure describeSshScriptFailure(const SshTarget &target, const QString &path
     case kNotReadable:
         return {SshProblem::NotReadable, QStringLiteral("%1 on %2 cannot be read by %3: permission denied")
                                              .arg(path, target.host, target.user.isEmpty() ? QStringLiteral("the SSH user") : target.user)};
-    case kNotAFile: return {SshProblem::NotReadable, QStringLiteral("%1 on %2 is a folder, not an oplog file").arg(path, target.host)};
+    case kNotAFile: return {SshProblem::NotReadable, QStringLiteral("%1 on %2 is not a regular file (a folder, a device or a pipe)").arg(path, target.host)};
     case kNoStat:
         return {SshProblem::Other, QStringLiteral("%1 has no stat command that OpLens knows (GNU stat -c or BSD stat -f)").arg(target.host)};
     default: break;

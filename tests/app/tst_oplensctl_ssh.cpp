@@ -231,7 +231,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("says");
         QTest::newRow("wrong key") << u"ok.jsonl"_s << u"wrong"_s << u"permission denied: 127.0.0.1 refused the login of"_s;
         QTest::newRow("no such file") << u"missing.jsonl"_s << QString() << u"no such file on 127.0.0.1: %1"_s;
-        QTest::newRow("a folder") << u"folder"_s << QString() << u"%1 on 127.0.0.1 is a folder, not an oplog file"_s;
+        QTest::newRow("a folder") << u"folder"_s << QString() << u"%1 on 127.0.0.1 is not a regular file (a folder, a device or a pipe)"_s;
         QTest::newRow("not an oplog") << u"text.txt"_s << QString() << u"not an oplog"_s;
     }
 

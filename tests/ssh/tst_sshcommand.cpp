@@ -105,6 +105,9 @@ void TestSshCommand::scriptSaysWhyItCannotRead()
     QTemporaryDir dir;
     QCOMPARE(runScript(sshReadScript(dir.path() + u"/missing"_s, 0, 10), dir.path()).code, int(kNoSuchFile));
     QCOMPARE(runScript(sshReadScript(dir.path(), 0, 10), dir.path()).code, int(kNotAFile));
+    const QString fifo = dir.path() + u"/pipe"_s; // opening a pipe for reading would wait for a writer forever
+    QCOMPARE(QProcess::execute(u"mkfifo"_s, {fifo}), 0);
+    QCOMPARE(runScript(sshReadScript(fifo, 0, 10), dir.path()).code, int(kNotAFile));
     const SshTarget target{u"mail1"_s, u"zimbra"_s, 0, {}};
     QCOMPARE(describeSshScriptFailure(target, u"/x"_s, kNoSuchFile, {}).message, u"no such file on mail1: /x"_s);
     QVERIFY(describeSshScriptFailure(target, u"/x"_s, kNotReadable, {}).message.contains(u"cannot be read by zimbra"_s));

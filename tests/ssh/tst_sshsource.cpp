@@ -319,7 +319,8 @@ void TestSshSource::missingFileFolderAndNotAnOplog()
 {
     const QList<std::pair<QString, QString>> cases = {
         {file(u"nowhere.jsonl"_s), u"no such file on 127.0.0.1: "_s + file(u"nowhere.jsonl"_s)},
-        {m_files.path(), u"is a folder"_s},
+        {m_files.path(), u"is not a regular file"_s},
+        {u"/dev/zero"_s, u"is not a regular file"_s},
         {file(u"page.html"_s), u"not an oplog: the server sent \"<html>"_s},
     };
     QVERIFY(writeFile(file(u"page.html"_s), "<html><body>hello</body></html>\n"));
