@@ -31,6 +31,7 @@ SshRead::~SshRead()
 void SshRead::start(const QString &path, qint64 from, qint64 length)
 {
     m_path = path;
+    m_asked = length;
     const QString program = sshProgram();
     QString folderError;
     const QString folder = program.isEmpty() ? QString() : sshControlFolder(&folderError);
@@ -97,6 +98,11 @@ void SshRead::readOutput()
     }
     if (bytes.isEmpty())
         return;
+    m_received += bytes.size();
+    if (m_received > m_asked) { // not our script's answer: a server that sends without end must not fill the disk
+        finish({SshProblem::Other, QStringLiteral("%1 sent more than the %2 bytes asked for").arg(m_target.host).arg(m_asked)});
+        return;
+    }
     m_data += bytes;
     Q_EMIT dataRead();
 }

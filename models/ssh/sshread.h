@@ -46,6 +46,7 @@ private:
     QByteArray m_pending;   // standard output before the header line was complete
     QByteArray m_data;
     QByteArray m_stderr;
+    qint64 m_asked = 0, m_received = 0; // bytes of the file asked for, and received after the header
     bool m_headerSeen = false;
     bool m_done = false;
     SshFileInfo m_info;
