@@ -49,8 +49,9 @@ RestartSource Restarter::restartSourceOf(const Dataset &data, uint16_t slot) con
         restart.actionsFrom = tr("the agent at %1").arg(restart.server);
     } else if (source->remote) { // running it here would run a server's operation on this workstation
         restart.kind = RestartSource::Kind::ReadOnly;
-        restart.why = tr("an oplog read from a web server is read-only: restart it through that server's agent "
-                         "(File > Connect…, kind OpLens agent)");
+        restart.why = tr("an oplog read %1 is read-only: restart it through that server's agent "
+                         "(File > Connect…, kind OpLens agent)")
+                          .arg(source->remote->spec().kind == RemoteSpec::Kind::Ssh ? tr("over SSH") : tr("from a web server"));
     } else {
         restart.kind = RestartSource::Kind::Local;
         restart.server = tr("this computer");

@@ -42,10 +42,12 @@ void addOptions(QCommandLineParser &parser)
         {QStringLiteral("user"), QStringLiteral("Web servers: HTTP Basic user (with --password-file)."), QStringLiteral("NAME")},
         {QStringLiteral("password-file"), QStringLiteral("Web servers: the Basic password."), QStringLiteral("FILE")},
         {QStringLiteral("cacert"), QStringLiteral("Trust this CA for remote sources as well as the system's."), QStringLiteral("FILE")},
+        {QStringLiteral("ssh-config"), QStringLiteral("ssh's configuration (ssh -F) for ssh:// sources that name none."), QStringLiteral("FILE")},
         {QStringLiteral("workspace"), QStringLiteral("Open a saved workspace."), QStringLiteral("FILE")},
     });
     parser.addPositionalArgument(QStringLiteral("SOURCE"),
-                                 QStringLiteral("Oplog files, http(s):// URLs of oplog files, agent+https://host:port#LOG."),
+                                 QStringLiteral("Oplog files, http(s):// URLs of oplog files, agent+https://host:port#LOG, "
+                                                "ssh://[user@]host[:port]/path."),
                                  QStringLiteral("[SOURCE...]"));
 }
 

@@ -12,20 +12,33 @@
 #include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QPushButton>
+#include <QVBoxLayout>
 
 namespace oplens::ui {
 
 namespace {
-enum Kind { AgentKind, FileKind };
+enum Kind { AgentKind, FileKind, SshKind };
 enum Auth { NoAuth, TokenAuth, BasicAuth };
+
+bool isSshUrl(const QString &text) { return text.trimmed().startsWith(QLatin1String("ssh://"), Qt::CaseInsensitive); }
+
+// A row's widgets shown or hidden: a row of hidden widgets takes no room.
+void showRow(QFormLayout *form, QWidget *field, bool on)
+{
+    if (QWidget *label = form->labelForField(field))
+        label->setVisible(on);
+    field->setVisible(on);
+}
 } // namespace
 
 ConnectDialog::ConnectDialog(QWidget *parent) : QDialog(parent), m_network(new QNetworkAccessManager(this))
 {
     setWindowTitle(tr("Connect to a remote oplog"));
     m_kind = new QComboBox(this);
-    m_kind->addItems({tr("OpLens agent (read and restart)"), tr("Oplog file on a web server (read only)")});
+    m_kind->addItems({tr("OpLens agent (read and restart)"), tr("Oplog file on a web server (read only)"),
+                      tr("Oplog file over SSH (read only)")});
     m_url = new QLineEdit(this);
+    m_url->setObjectName(QStringLiteral("url"));
     m_log = new QLineEdit(QStringLiteral("main"), this);
     m_auth = new QComboBox(this);
     m_auth->addItems({tr("None"), tr("Bearer token"), tr("User and password (HTTP Basic)")});
@@ -40,7 +53,9 @@ ConnectDialog::ConnectDialog(QWidget *parent) : QDialog(parent), m_network(new Q
         if (!path.isEmpty())
             m_ca->setText(path);
     });
-    auto *ca = new QHBoxLayout;
+    m_caRow = new QWidget(this); // shown and hidden as one
+    auto *ca = new QHBoxLayout(m_caRow);
+    ca->setContentsMargins(0, 0, 0, 0);
     ca->addWidget(m_ca, 1);
     ca->addWidget(browse);
     m_remember = new QCheckBox(tr("Remember the secret in the desktop keychain"), this);
@@ -58,71 +73,91 @@ ConnectDialog::ConnectDialog(QWidget *parent) : QDialog(parent), m_network(new Q
     testRow->addWidget(m_trust);
     testRow->addStretch(1);
 
-    auto *form = new QFormLayout(this);
+    auto *form = m_form = new QFormLayout; // without the wrapped texts below: Qt 6.4 gave rows no height beside them
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
     form->addRow(tr("Kind"), m_kind);
     form->addRow(tr("URL"), m_url);
-    m_logLabel = new QLabel(tr("Oplog id"), this);
-    form->addRow(m_logLabel, m_log);
-    m_authLabel = new QLabel(tr("Authentication"), this);
-    form->addRow(m_authLabel, m_auth);
-    m_userLabel = new QLabel(tr("User"), this);
-    form->addRow(m_userLabel, m_user);
+    addSshRows(form);
+    form->addRow(tr("Oplog id"), m_log);
+    form->addRow(tr("Authentication"), m_auth);
+    form->addRow(tr("User"), m_user);
     m_secretLabel = new QLabel(tr("Token"), this);
     form->addRow(m_secretLabel, m_secret);
-    form->addRow(tr("CA file"), ca);
+    form->addRow(tr("CA file"), m_caRow);
     form->addRow(QString(), m_remember);
-    form->addRow(testRow);
-    form->addRow(m_result);
-    auto *note = new QLabel(tr("Certificates are always verified. Secrets are kept in memory, and in the keychain "
-                               "only when asked."), this);
-    note->setWordWrap(true);
-    note->setEnabled(false);
-    form->addRow(note);
+    layout->addLayout(testRow);
+    layout->addWidget(m_result);
+    m_note = new QLabel(this);
+    m_note->setWordWrap(true);
+    m_note->setEnabled(false);
+    layout->addWidget(m_note);
+    layout->addStretch(1); // a taller dialog keeps the rows together
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    form->addRow(m_buttons);
+    layout->addWidget(m_buttons);
 
     connect(m_kind, &QComboBox::currentIndexChanged, this, &ConnectDialog::kindChanged);
     connect(m_auth, &QComboBox::currentIndexChanged, this, &ConnectDialog::authChanged);
     connect(m_test, &QPushButton::clicked, this, &ConnectDialog::test);
     connect(m_trust, &QPushButton::clicked, this, &ConnectDialog::trust);
-    for (QLineEdit *edit : {m_url, m_log, m_user, m_secret, m_ca})
+    for (QLineEdit *edit : {m_url, m_log, m_user, m_secret, m_ca, m_host, m_sshUser, m_port, m_path, m_sshConfig})
         connect(edit, &QLineEdit::textEdited, this, [this] { m_result->clear(); m_trust->hide(); });
+    connect(m_url, &QLineEdit::editingFinished, this, &ConnectDialog::takeSshUrl);
     kindChanged();
     resize(560, sizeHint().height());
 }
 
 void ConnectDialog::kindChanged()
 {
-    const bool agent = m_kind->currentIndex() == AgentKind;
+    const bool agent = m_kind->currentIndex() == AgentKind, ssh = m_kind->currentIndex() == SshKind;
     m_url->setPlaceholderText(agent ? QStringLiteral("agent+https://mail1.example.com:8443")
                                     : QStringLiteral("https://mail1.example.com/oplogs/zextras.jsonl"));
     if (m_url->text().isEmpty() || m_url->text() == QLatin1String("agent+https://") || m_url->text() == QLatin1String("https://"))
         m_url->setText(agent ? QStringLiteral("agent+https://") : QStringLiteral("https://"));
-    m_logLabel->setVisible(agent);
-    m_log->setVisible(agent);
-    m_authLabel->setVisible(!agent); // an agent always takes a bearer token
-    m_auth->setVisible(!agent);
+    showRow(m_form, m_url, !ssh);
+    showRow(m_form, m_caRow, !ssh);
+    for (QLineEdit *row : {m_host, m_sshUser, m_port, m_path})
+        showRow(m_form, row, ssh);
+    showRow(m_form, m_sshConfigRow, ssh);
+    showRow(m_form, m_log, agent);
+    showRow(m_form, m_auth, !agent && !ssh); // an agent always takes a bearer token; ssh, its own keys
     if (agent)
         m_auth->setCurrentIndex(TokenAuth);
+    m_note->setText(ssh ? tr("ssh logs in with its own keys (ssh-agent, IdentityFile) and checks the server's host key "
+                             "in known_hosts: OpLens asks for no password and never adds a host key.")
+                        : tr("Certificates are always verified. Secrets are kept in memory, and in the keychain only "
+                             "when asked."));
     authChanged();
+    fitHeight();
+}
+
+// Never shorter than the rows shown: a form squeezed below its size gives some of them no height at all.
+void ConnectDialog::fitHeight()
+{
+    m_form->invalidate();
+    const int wanted = std::max(sizeHint().height(), hasHeightForWidth() ? heightForWidth(width()) : 0);
+    if (height() < wanted)
+        resize(width(), wanted);
 }
 
 void ConnectDialog::authChanged()
 {
-    const int auth = m_auth->currentIndex();
-    m_userLabel->setVisible(auth == BasicAuth);
-    m_user->setVisible(auth == BasicAuth);
-    m_secretLabel->setVisible(auth != NoAuth);
-    m_secret->setVisible(auth != NoAuth);
-    m_remember->setVisible(auth != NoAuth);
+    const int auth = m_kind->currentIndex() == SshKind ? NoAuth : m_auth->currentIndex();
+    showRow(m_form, m_user, auth == BasicAuth);
+    showRow(m_form, m_secret, auth != NoAuth);
+    showRow(m_form, m_remember, auth != NoAuth);
     m_secretLabel->setText(auth == BasicAuth ? tr("Password") : tr("Token"));
 }
 
 void ConnectDialog::setSpec(const RemoteSpec &spec)
 {
+    if (spec.kind == RemoteSpec::Kind::Ssh) {
+        setSshFields(spec);
+        return;
+    }
     m_kind->setCurrentIndex(spec.kind == RemoteSpec::Kind::Agent ? AgentKind : FileKind);
     m_url->setText(spec.kind == RemoteSpec::Kind::Agent ? QStringLiteral("agent+") + spec.url.toString() : spec.url.toString());
     m_log->setText(spec.log);
@@ -136,8 +171,15 @@ void ConnectDialog::setSpec(const RemoteSpec &spec)
 
 std::optional<RemoteSpec> ConnectDialog::spec(QString *error) const
 {
+    if (m_kind->currentIndex() == SshKind)
+        return sshSpec(error);
     const bool agent = m_kind->currentIndex() == AgentKind;
     QString url = m_url->text().trimmed();
+    if (isSshUrl(url)) { // Test and Connect switch a valid one to the SSH kind first (takeSshUrl): say what is wrong
+        if (RemoteSpec::fromUrl(url, error))
+            *error = tr("An ssh:// URL names a file over SSH: choose that kind.");
+        return std::nullopt;
+    }
     if (agent && !url.startsWith(QLatin1String("agent+")))
         url.prepend(QStringLiteral("agent+"));
     if (!agent && url.startsWith(QLatin1String("agent+"))) {
@@ -182,12 +224,18 @@ QPushButton *ConnectDialog::addActionButton(const QString &text)
     return m_buttons->addButton(text, QDialogButtonBox::ActionRole);
 }
 
+void ConnectDialog::showResult(const QString &text, bool ok)
+{
+    m_result->setText(text);
+    m_result->setStyleSheet(ok ? QStringLiteral("color: #1b5e20;") : QStringLiteral("color: #b00020;"));
+}
+
 void ConnectDialog::accept()
 {
+    takeSshUrl();
     QString error;
     if (!spec(&error)) {
-        m_result->setText(error);
-        m_result->setStyleSheet(QStringLiteral("color: #b00020;"));
+        showResult(error, false);
         return;
     }
     QDialog::accept();
@@ -195,13 +243,13 @@ void ConnectDialog::accept()
 
 void ConnectDialog::test()
 {
+    takeSshUrl();
     QString error;
     const auto wanted = spec(&error);
     m_trust->hide();
     m_certificate = {};
     if (!wanted) {
-        m_result->setText(error);
-        m_result->setStyleSheet(QStringLiteral("color: #b00020;"));
+        showResult(error, false);
         return;
     }
     m_result->setStyleSheet({});
@@ -216,10 +264,9 @@ void ConnectDialog::test()
         QString text = r.message;
         if (!r.certificate.isNull())
             text += QLatin1Char('\n') + r.certificate.details();
-        m_result->setText(text);
-        m_result->setStyleSheet(r.ok ? QStringLiteral("color: #1b5e20;") : QStringLiteral("color: #b00020;"));
+        showResult(text, r.ok);
         m_trust->setVisible(!r.certificate.isNull());
-        resize(width(), std::max(height(), sizeHint().height())); // room for the certificate's details
+        fitHeight(); // room for the certificate's details or ssh's words
     });
 }
 

@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLocale>
@@ -20,6 +21,16 @@ namespace {
 constexpr int kSourceRole = Qt::UserRole + 1;
 constexpr int kAlertsRole = Qt::UserRole + 2; // the child row that says whether an agent alerts
 constexpr size_t kProblemsShown = 1000;
+constexpr int kSourceWidth = 215, kMaxSourceWidth = 400; // px: longer names are cut in the middle, whole in their tooltips
+constexpr int kStateWidth = 140; // px: "Connected, following", "Retrying in 8 s (2 failed attempts)" starts
+
+// An error or a note under its source: across the columns (the State column alone cuts it short), whole in its tooltip.
+void addTextRow(QTreeWidgetItem *source, const QString &text, const QString &tip)
+{
+    auto *row = new QTreeWidgetItem(source, {text});
+    row->setFirstColumnSpanned(true);
+    row->setToolTip(0, tip);
+}
 
 QToolButton *button(const QString &text, const QString &tip, bool checkable, QWidget *parent)
 {
@@ -42,7 +53,7 @@ SourcesPane::SourcesPane(Session *session, QWidget *parent)
     m_tree->headerItem()->setToolTip(LastUpdate, tr("When new events last arrived"));
     m_tree->headerItem()->setToolTip(Lag, tr("How old the shown copy may be: the time since the server last answered"));
     m_tree->header()->setStretchLastSection(true);
-    m_tree->header()->resizeSection(Name, 215);
+    m_tree->header()->resizeSection(Name, kSourceWidth);
     m_tree->header()->resizeSection(Events, 55);
     m_tree->header()->resizeSection(Operations, 72);
     m_tree->header()->setMinimumSectionSize(40);
@@ -205,18 +216,18 @@ void SourcesPane::refresh()
         const QString label = !s.remote ? QFileInfo(s.path).fileName()
                               : s.remote->spec().kind == RemoteSpec::Kind::Agent
                                   ? tr("%1 · agent, %2").arg(s.remote->spec().url.authority(), s.remote->spec().log)
+                              : s.remote->spec().kind == RemoteSpec::Kind::Ssh
+                                  ? tr("%1 · ssh, %2").arg(s.remote->spec().url.adjusted(QUrl::RemoveUserInfo).authority(), s.remote->spec().url.fileName())
                                   : QStringLiteral("%1 · %2").arg(s.remote->spec().url.authority(), s.remote->spec().url.fileName());
         auto *item = new QTreeWidgetItem(m_tree, {label, QString(), locale.toString(qulonglong(operations[size_t(i)]))});
         item->setData(0, kSourceRole, i);
         item->setToolTip(0, s.path);
         updateRow(item, i);
         const QString error = s.remote ? s.remote->state().error : s.error;
-        if (!error.isEmpty()) {
-            auto *why = new QTreeWidgetItem(item, {tr("Error"), QString(), QString(), QString(), QString(), error});
-            why->setToolTip(State, error);
-        }
+        if (!error.isEmpty())
+            addTextRow(item, tr("Error: %1").arg(error), error);
         if (!s.notice.isEmpty())
-            new QTreeWidgetItem(item, {tr("Note"), QString(), QString(), QString(), QString(), s.notice});
+            addTextRow(item, tr("Note: %1").arg(s.notice), s.notice);
         const bool alerts = m_alerts->of(s.path).known;
         if (alerts) {
             auto *row = new QTreeWidgetItem(item);
@@ -250,7 +261,34 @@ void SourcesPane::refresh()
         if (i == keep)
             m_tree->setCurrentItem(item);
     }
+    fitSourceColumn();
     updateButtons();
+}
+
+// Wide enough for the sources' names (a server, its kind and its file), as room allows beside the state; unless
+// the admin set its width.
+void SourcesPane::fitSourceColumn()
+{
+    QHeaderView *header = m_tree->header();
+    if (m_fittedWidth > 0 && header->sectionSize(Name) != m_fittedWidth)
+        return;
+    const QFontMetrics metrics(m_tree->font());
+    int text = 0;
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i)
+        text = std::max(text, metrics.horizontalAdvance(m_tree->topLevelItem(i)->text(Name)));
+    const int padding = m_tree->indentation() + style()->pixelMetric(QStyle::PM_SmallIconSize) + 16; // arrow, icon, margins
+    int others = 0;
+    for (int c = Events; c < State; ++c)
+        others += header->sectionSize(c);
+    const int room = std::min(kMaxSourceWidth, m_tree->viewport()->width() - others - kStateWidth);
+    m_fittedWidth = std::clamp(text + padding, kSourceWidth, std::max(kSourceWidth, room));
+    header->resizeSection(Name, m_fittedWidth);
+}
+
+void SourcesPane::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitSourceColumn();
 }
 
 void SourcesPane::updateButtons()

@@ -1,4 +1,4 @@
-// The Sources pane: each open oplog (local file, web server, agent) with its events, operations, state (following,
+// The Sources pane: each open oplog (local file, web server, SSH, agent) with its events, operations, state (following,
 // reading, retrying in N s, paused, the error), when it last brought news, how far behind it may be, and its skipped
 // lines with their reasons; for an agent, whether it alerts (its channels and last delivery). Follow, crash snapshot,
 // pause, retry, trust a certificate, remove.
@@ -30,9 +30,13 @@ public:
     // What the Alerts row of source `index` says: empty for a file, or an agent that says nothing about alerts.
     QString alertsText(int index) const;
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     int currentSource() const;
     void updateButtons();
+    void fitSourceColumn();
     void updateRow(QTreeWidgetItem *item, int index);
     void updateAlertsRow(QTreeWidgetItem *item, int index);
     QString structure() const; // what the tree's children depend on: rebuilt only when it changes
@@ -44,6 +48,7 @@ private:
     class AgentAlerts *m_alerts;
     QTreeWidget *m_tree;
     QString m_structure;
+    int m_fittedWidth = 0; // the Source column's width as fitSourceColumn() set it last
     QTimer m_refreshSoon; // refresh() at the next turn of the event loop
     QTimer m_clock; // "retrying in N s" and the lag count down
     QToolButton *m_follow, *m_assume, *m_pause, *m_retry, *m_trust, *m_remove;

@@ -42,7 +42,7 @@ void Workspaces::addActions(QMenu *file)
 {
     QAction *connectAction = file->addAction(tr("&Connect…"), this, &Workspaces::connectDialog);
     connectAction->setObjectName(QStringLiteral("connectAction"));
-    connectAction->setToolTip(tr("Read an oplog from an OpLens agent or a web server"));
+    connectAction->setToolTip(tr("Read an oplog from an OpLens agent, a web server or over SSH"));
     file->addSeparator();
     file->addAction(tr("Open &Workspace…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(m_window, tr("Open a workspace"), m_path, kFilter);
@@ -66,6 +66,7 @@ void Workspaces::addActions(QMenu *file)
 void Workspaces::connectDialog()
 {
     ConnectDialog dialog(m_window);
+    dialog.setDefaultSshConfig(m_credentials.sshConfig);
     if (dialog.exec() != QDialog::Accepted)
         return;
     QString error;
@@ -87,11 +88,16 @@ void Workspaces::setCommandLineCredentials(const CommandLineCredentials &credent
     m_fromCommandLine = true;
 }
 
-void Workspaces::openRemote(const RemoteSpec &spec, const WorkspaceSource &source)
+void Workspaces::openRemote(const RemoteSpec &given, const WorkspaceSource &source)
 {
+    RemoteSpec spec = given;
+    if (spec.kind == RemoteSpec::Kind::Ssh) { // no secret to give: only --ssh-config, for one that names no ssh_config
+        QString unused;
+        m_credentials.complete(spec, {}, &unused);
+    }
     if (const int open = m_session->sourceIndex(spec.name()); open >= 0 && m_session->sources()[open].remote) {
         const RemoteSpec &was = m_session->sources()[open].remote->spec();
-        if (was.auth == spec.auth && was.user == spec.user && was.caFile == spec.caFile) {
+        if (was.auth == spec.auth && was.user == spec.user && was.caFile == spec.caFile && was.sshConfig == spec.sshConfig) {
             m_session->openRemote(spec); // open already: it only takes the secret given now
             return;
         }
@@ -252,7 +258,8 @@ Workspace Workspaces::current() const
             source.location = spec.name();
             source.auth = spec.auth;
             source.user = spec.user;
-            source.caFile = spec.caFile;
+            source.caFile = spec.kind == RemoteSpec::Kind::Ssh ? QString() : spec.caFile; // ssh checks host keys, not CAs
+            source.sshConfig = spec.sshConfig;
             source.paused = s.remote->state().phase == RemoteSource::Phase::Paused;
         } else {
             source.location = s.path;

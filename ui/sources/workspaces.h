@@ -33,8 +33,9 @@ public:
     void connectDialog();
     // Opens a remote source with `source`'s follow, pause and crash-snapshot settings. One that needs a secret not
     // given gets it from the command line (sources it named only), the keychain, or the admin when interactive; else
-    // it fails and says why.
-    void openRemote(const RemoteSpec &spec, const WorkspaceSource &source = {});
+    // it fails and says why. An ssh:// source needs none: it gets the command line's --ssh-config when it names no
+    // ssh_config of its own, wherever it comes from.
+    void openRemote(const RemoteSpec &given, const WorkspaceSource &source = {});
     // Batch modes (--notifications, --screenshot): no dialog ever; a missing secret fails the source.
     void setInteractive(bool interactive) { m_interactive = interactive; }
     // The command line's secrets, for the sources opened until endCommandLine(): its own and its --workspace's.
