@@ -20,6 +20,12 @@
 //       oplog for S seconds (default 30). At half time one agent is killed (SIGKILL): the time until its row in the
 //       Servers view says Retrying or Failed (-1: never), and append-to-visible of the appends after the kill (they go
 //       to the live agents only).
+//   oplens_console_bench --ssh ssh://[user@]host[:port]/path [--ssh-config FILE]
+//       Opens that oplog as an SSH source (the console's own 1 s poll) and waits until it is copied, read and shown
+//       with the window idle: `ssh load until idle`, the GUI thread's longest and 99th-percentile gap meanwhile
+//       (`ssh load gui longest gap`, `ssh load gui gap p99`; `ssh copy gui longest gap` until the copy caught up), and
+//       how many "Reading N %" states the Sources pane showed. Any sshd will do, e.g. one on loopback with keys of its
+//       own (tests/common/testssh.cpp's configuration); --ssh-config is the ssh_config that reaches it.
 //   Following prints: append-to-visible p50 and p99 (from the write until the Operations table has a row for the
 //   operation; one not shown within 5 s of the end counts as the run's duration, and `append-to-visible missed` says
 //   how many), the GUI thread's longest gap and 99th-percentile gap while appending, and the RssAnon at the end; then
@@ -228,6 +234,9 @@ void addOptions(QCommandLineParser &cli)
     cli.addOption({QStringLiteral("file"), QStringLiteral("The oplog to open."), QStringLiteral("PATH")});
     cli.addOption({QStringLiteral("url"), QStringLiteral("An oplog on a web server to open instead."), QStringLiteral("URL")});
     cli.addOption({QStringLiteral("cacert"), QStringLiteral("The web server's CA."), QStringLiteral("PEM")});
+    cli.addOption({QStringLiteral("ssh"), QStringLiteral("An oplog over SSH to open instead."), QStringLiteral("URL")});
+    cli.addOption({QStringLiteral("ssh-config"), QStringLiteral("With --ssh: ssh's configuration (ssh -F)."),
+                   QStringLiteral("FILE")});
     cli.addOption({QStringLiteral("append-rate"), QStringLiteral("With --file: follow a copy while R lines a second are "
                                                                  "appended."), QStringLiteral("R")});
     cli.addOption({QStringLiteral("agents"), QStringLiteral("Follow N agents on loopback while lines are appended."),
@@ -241,7 +250,7 @@ QString fileOption(const QCommandLineParser &cli)
 {
     const QString path = cli.value(QStringLiteral("file"));
     if (path.isEmpty() || !QFileInfo::exists(path)) {
-        std::fprintf(stderr, "oplens_console_bench: --file PATH of an existing oplog, --url URL or --agents N is needed\n");
+        std::fprintf(stderr, "oplens_console_bench: --file PATH of an existing oplog, --url URL, --ssh URL or --agents N is needed\n");
         return {};
     }
     std::printf("file: %s (%.1f MB)\n", qPrintable(path), double(QFileInfo(path).size()) / 1e6);
@@ -275,6 +284,17 @@ int main(int argc, char *argv[])
             return 1;
         }
         return runAgents(agents, seconds);
+    }
+    if (cli.isSet(QStringLiteral("ssh"))) {
+        QString error;
+        std::optional<RemoteSpec> remote = RemoteSpec::fromUrl(cli.value(QStringLiteral("ssh")), &error);
+        if (!remote || remote->kind != RemoteSpec::Kind::Ssh) {
+            std::fprintf(stderr, "oplens_console_bench: --ssh: %s\n", remote ? "an ssh:// URL is needed" : qPrintable(error));
+            return 1;
+        }
+        if (cli.isSet(QStringLiteral("ssh-config")))
+            remote->sshConfig = QFileInfo(cli.value(QStringLiteral("ssh-config"))).absoluteFilePath();
+        return runSsh(*remote);
     }
     if (cli.isSet(QStringLiteral("url"))) {
         QString error;

@@ -1,9 +1,10 @@
 // What oplens_console_bench's parts share (console_bench.cpp: loading, filtering, sorting, reloading;
 // console_bench_follow.cpp: following a local file while it grows; console_bench_agents.cpp: agents on loopback;
-// console_bench_timeline.cpp: the Timeline tab's layout and frames).
+// console_bench_timeline.cpp: the Timeline tab's layout and frames; console_bench_ssh.cpp: an oplog read over SSH).
 #pragma once
 
 #include "mainwindow.h"
+#include "remotespec.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -124,6 +125,7 @@ bool appendLine(const QString &path, const std::string &line);
 
 // The parts' entry points: the exit code of the program.
 int runAgents(int agents, int seconds);
+int runSsh(const oplens::RemoteSpec &spec);
 int runFileFollow(const QString &path, double linesPerSecond, int seconds);
 // On a loaded window: switches to the Timeline tab, then frames at many zoom levels and positions.
 int runTimeline(oplens::ui::MainWindow &window);
