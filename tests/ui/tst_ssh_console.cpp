@@ -113,6 +113,7 @@ private Q_SLOTS:
     void cleanup() { QSettings().clear(); }
     void followsAnSshSourceWithTheCommandLinesConfig();
     void commandLineSshConfig();
+    void sourcesPaneSaysWhySshFails();
     void connectDialogTestsOverSsh();
     void connectDialogUnknownHostKey();
     void connectDialogTakesAPastedSshUrl();
@@ -161,7 +162,7 @@ void TestSshConsole::followsAnSshSourceWithTheCommandLinesConfig()
     QTRY_COMPARE(w->sourcesPane()->stateText(index), u"Connected, following"_s);
     QTreeWidgetItem *row = sourceRow(*w, index);
     QVERIFY(row);
-    QCOMPARE(row->text(SourcesPane::Name), u"127.0.0.1:%1 · ssh, oplog.jsonl"_s.arg(m_server->port));
+    QCOMPARE(row->text(SourcesPane::Name), u"127.0.0.1:%1 · oplog.jsonl (ssh)"_s.arg(m_server->port)); // the kind at the end: kept when cut in the middle
     QTRY_COMPARE(sourceRow(*w, index)->text(SourcesPane::Events), u"12"_s);
     QCOMPARE(row->toolTip(SourcesPane::Name), spec.name());
 
@@ -215,6 +216,30 @@ void TestSshConsole::commandLineSshConfig()
     const auto [missingCode, missingOut] = run({u"--ssh-config"_s, file(u"no-such-config"_s)});
     QCOMPARE(missingCode, 1);
     QVERIFY2(missingOut.contains(u"--ssh-config"_s), qPrintable(missingOut));
+}
+
+// A server whose host key is not known: the row retries, and says why under it, whole in its tooltip.
+void TestSshConsole::sourcesPaneSaysWhySshFails()
+{
+    const QString path = file(u"refused.jsonl"_s);
+    QVERIFY(writeFile(path, oplog(u"refused"_s, 1)));
+    const QString config = m_server->writeClientConfig(u"pane_unknown_config"_s, m_serverDir.filePath(u"pane_known_hosts"_s),
+                                                       m_server->identity);
+    auto w = window();
+    const RemoteSpec spec = sshSpec(path, config);
+    w->workspaces()->openRemote(spec);
+    const int index = w->session()->sourceIndex(spec.name());
+    QTRY_VERIFY_WITH_TIMEOUT(w->sourcesPane()->stateText(index).startsWith(u"Retrying in"_s), 30000);
+    QTRY_VERIFY(sourceRow(*w, index) && sourceRow(*w, index)->childCount() > 0);
+    QTreeWidgetItem *why = sourceRow(*w, index)->child(0);
+    QVERIFY2(why->text(SourcesPane::Name).startsWith(u"Error: the host key of 127.0.0.1 is not known"_s), qPrintable(why->text(0)));
+    QVERIFY2(why->toolTip(SourcesPane::Name).contains(m_server->hostKeyFingerprint), qPrintable(why->toolTip(0)));
+    QVERIFY(why->isFirstColumnSpanned());
+    QCOMPARE(operationsOf(*w, spec.name()), -1); // nothing read
+    auto *dock = w->findChild<QDockWidget *>(u"sourcesDock"_s);
+    dock->raise();
+    QTRY_VERIFY(!w->sourcesPane()->visibleRegion().isEmpty());
+    QVERIFY(saveScreenshot(dock, u"ssh-sources-pane-unknown-host"_s));
 }
 
 // Test over SSH, with the fields typed as an admin types them: "Connected" and the file's size; Connect gives the

@@ -22,7 +22,7 @@ constexpr int kSourceRole = Qt::UserRole + 1;
 constexpr int kAlertsRole = Qt::UserRole + 2; // the child row that says whether an agent alerts
 constexpr size_t kProblemsShown = 1000;
 constexpr int kSourceWidth = 215, kMaxSourceWidth = 400; // px: longer names are cut in the middle, whole in their tooltips
-constexpr int kStateWidth = 140; // px: "Connected, following", "Retrying in 8 s (2 failed attempts)" starts
+constexpr int kStateWidth = 220; // px: "Connected, following", "Retrying in 8 s (2 attempts failed)"
 
 // An error or a note under its source: across the columns (the State column alone cuts it short), whole in its tooltip.
 void addTextRow(QTreeWidgetItem *source, const QString &text, const QString &tip)
@@ -217,7 +217,7 @@ void SourcesPane::refresh()
                               : s.remote->spec().kind == RemoteSpec::Kind::Agent
                                   ? tr("%1 · agent, %2").arg(s.remote->spec().url.authority(), s.remote->spec().log)
                               : s.remote->spec().kind == RemoteSpec::Kind::Ssh
-                                  ? tr("%1 · ssh, %2").arg(s.remote->spec().url.adjusted(QUrl::RemoveUserInfo).authority(), s.remote->spec().url.fileName())
+                                  ? tr("%1 · %2 (ssh)").arg(s.remote->spec().url.adjusted(QUrl::RemoveUserInfo).authority(), s.remote->spec().url.fileName())
                                   : QStringLiteral("%1 · %2").arg(s.remote->spec().url.authority(), s.remote->spec().url.fileName());
         auto *item = new QTreeWidgetItem(m_tree, {label, QString(), locale.toString(qulonglong(operations[size_t(i)]))});
         item->setData(0, kSourceRole, i);
