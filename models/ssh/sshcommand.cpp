@@ -3,6 +3,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QStandardPaths>
 
 #include <sys/stat.h>
@@ -14,9 +15,9 @@ namespace {
 constexpr qsizetype kMaxControlFolder = 107 - 17 - 17; // ssh's suffix ".XXXXXXXXXXXXXXXX"; "/" and 16 hex digits
 
 // Options given on the command line win over every ssh_config. None of them relaxes a check; some tighten one.
-QStringList commonOptions(const SshTarget &target)
+QStringList commonOptions(const SshTarget &target, const QString &logFile)
 {
-    QStringList args;
+    QStringList args{QStringLiteral("-E"), logFile};
     if (!target.config.isEmpty())
         args << QStringLiteral("-F") << target.config;
     args << QStringLiteral("-o") << QStringLiteral("BatchMode=yes")       // never a prompt: keys from the agent or files
@@ -26,7 +27,8 @@ QStringList commonOptions(const SshTarget &target)
          << QStringLiteral("-o") << QStringLiteral("UpdateHostKeys=no")
          << QStringLiteral("-o") << QStringLiteral("ConnectTimeout=15")
          << QStringLiteral("-o") << QStringLiteral("ServerAliveInterval=15") // a dead server is noticed in 45 s
-         << QStringLiteral("-o") << QStringLiteral("ServerAliveCountMax=3");
+         << QStringLiteral("-o") << QStringLiteral("ServerAliveCountMax=3")
+         << QStringLiteral("-o") << QStringLiteral("LogLevel=INFO"); // the log says why (timeouts are INFO)
     if (!target.user.isEmpty())
         args << QStringLiteral("-l") << target.user;
     if (target.port > 0)
@@ -56,7 +58,9 @@ QString sshControlFolder(QString *error)
     // RuntimeLocation is $XDG_RUNTIME_DIR, or a private /tmp/runtime-USER that Qt makes 0700. A socket's path holds at
     // most 107 bytes, ssh's temporary suffix (17) and our name (17) included: a longer runtime folder gives way to /tmp.
     QString folder = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation) + QStringLiteral("/oplens-ssh");
-    if (QFile::encodeName(folder).size() > kMaxControlFolder)
+    // ssh splits an option's value at blanks and quotes: such a folder gives way to /tmp as well.
+    static const QRegularExpression unquotable(QStringLiteral("[\\s\"'\\\\]"));
+    if (QFile::encodeName(folder).size() > kMaxControlFolder || folder.contains(unquotable))
         folder = QStringLiteral("/tmp/oplens-ssh-%1").arg(::geteuid());
     const QByteArray native = QFile::encodeName(folder);
     if (::mkdir(native.constData(), 0700) != 0 && errno != EEXIST) {
@@ -74,13 +78,13 @@ QString sshControlFolder(QString *error)
     return folder;
 }
 
-QStringList sshArguments(const SshTarget &target, const QString &controlFolder)
+QStringList sshArguments(const SshTarget &target, const QString &controlFolder, const QString &logFile)
 {
     // One socket per server as named (host, port, user) and ssh configuration; a short name, as a socket's path is short.
     const QByteArray key = QStringList{target.host, target.user, QString::number(target.port), target.config}
                                .join(QLatin1Char('\n')).toUtf8();
     const QString name = QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex().left(16));
-    QStringList args = commonOptions(target);
+    QStringList args = commonOptions(target, logFile);
     args << QStringLiteral("-o") << QStringLiteral("ControlMaster=auto")
          << QStringLiteral("-o") << QStringLiteral("ControlPath=%1/%2").arg(QString(controlFolder).replace(QLatin1Char('%'), QStringLiteral("%%")), name)
          << QStringLiteral("-o") << QStringLiteral("ControlPersist=120") // idle for 2 minutes, then it closes
@@ -88,9 +92,9 @@ QStringList sshArguments(const SshTarget &target, const QString &controlFolder)
     return args;
 }
 
-QStringList sshDiagnosticArguments(const SshTarget &target)
+QStringList sshDiagnosticArguments(const SshTarget &target, const QString &logFile)
 {
-    QStringList args = commonOptions(target);
+    QStringList args = commonOptions(target, logFile);
     args << QStringLiteral("-v") << QStringLiteral("-o") << QStringLiteral("ControlMaster=no")
          << QStringLiteral("-o") << QStringLiteral("ControlPath=none")
          << QStringLiteral("-T") << QStringLiteral("--") << target.host << QStringLiteral("exit 0");
@@ -115,19 +119,27 @@ QByteArray sshReadScript(const QString &path, qint64 from, qint64 length)
     if (file.startsWith("~/"))
         file = "./" + file.mid(2); // the remote shell starts in the login directory
     // The file is opened once (fd 3): stat describes the very file whose bytes follow, even when it is renamed
-    // meanwhile. Commands never read the script's standard input.
+    // meanwhile. Only a regular file: a pipe would block the open, a device never end. `command exec`: a failed open
+    // returns instead of ending the shell. Commands never read the script's standard input.
     QByteArray script = "f=" + shellQuote(file) + "\n";
     script += "[ -e \"$f\" ] || exit 66\n"
-              "[ -f \"$f\" ] || exit 68\n" // a folder, a device or a pipe (opening one could wait forever)
+              "[ -f \"$f\" ] || exit 68\n"
               "[ -r \"$f\" ] || exit 67\n"
-              "exec 3<\"$f\" || exit 67\n"
+              "command exec 3<\"$f\" || exit 67\n"
               "s=$(stat -L -c '%s %d %i' /dev/fd/3 2>/dev/null </dev/null"
               " || stat -L -f '%z %d %i' /dev/fd/3 2>/dev/null </dev/null) || exit 69\n";
     script += "printf '" + QByteArray(kSshHeaderMarker) + "%s\\n' \"$s\"\n";
-    if (length > 0)
-        script += "tail -c +" + QByteArray::number(from + 1) + " <&3 | head -c " + QByteArray::number(length) + "\n";
+    // What the reader expects after the header (sshPieceLength), to the byte: fewer means tail failed.
+    script += "set -- $s\nn=$(($1 - " + QByteArray::number(from) + "))\n"
+              "[ \"$n\" -gt " + QByteArray::number(length) + " ] && n=" + QByteArray::number(length) + "\n"
+              "[ \"$n\" -gt 0 ] && tail -c +" + QByteArray::number(from + 1) + " <&3 | head -c \"$n\"\n";
     script += "exit 0\n";
     return script;
+}
+
+qint64 sshPieceLength(qint64 size, qint64 from, qint64 length)
+{
+    return std::clamp<qint64>(size - from, 0, length);
 }
 
 bool parseSshHeader(const QByteArray &line, SshFileInfo *info)

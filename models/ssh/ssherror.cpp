@@ -12,7 +12,15 @@ QString firstMatch(const QString &text, const QString &pattern, int group = 1)
     return m.hasMatch() ? m.captured(group).trimmed() : QString();
 }
 
-// The last line of ssh's standard error that is not debug output: what ssh said last.
+// The last of ssh's own lines that matches: the server's key is logged after anything the server said first.
+QString lastMatch(const QString &text, const QString &pattern)
+{
+    QString last;
+    for (auto it = QRegularExpression(pattern, QRegularExpression::MultilineOption).globalMatch(text); it.hasNext();)
+        last = it.next().captured(1).trimmed();
+    return last;
+}
+
 QString lastWords(const QString &text)
 {
     const QStringList lines = text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
@@ -31,7 +39,7 @@ QString who(const SshTarget &target)
 
 QString unknownHostKey(const SshTarget &target, const QString &verbose)
 {
-    const QString key = firstMatch(verbose, QStringLiteral("Server host key: (\\S+ \\S+)"));
+    const QString key = lastMatch(verbose, QStringLiteral("^debug1: Server host key: (\\S+ \\S+)$"));
     QString message = QStringLiteral("the host key of %1 is not known (not in known_hosts): nothing was read.").arg(target.host);
     if (!key.isEmpty())
         message += QStringLiteral(" It sends %1.").arg(key);
@@ -44,7 +52,7 @@ QString unknownHostKey(const SshTarget &target, const QString &verbose)
 
 QString changedHostKey(const SshTarget &target, const QString &text)
 {
-    QString key = firstMatch(text, QStringLiteral("Server host key: (\\S+ \\S+)"));
+    QString key = lastMatch(text, QStringLiteral("^debug1: Server host key: (\\S+ \\S+)$"));
     if (key.isEmpty())
         key = firstMatch(text, QStringLiteral("key sent by the remote host is\\s*\\n\\s*(SHA256:\\S+?)\\.?$"));
     const QString offending = firstMatch(text, QStringLiteral("^Offending .* key in (\\S+)$"));
@@ -62,12 +70,12 @@ QString changedHostKey(const SshTarget &target, const QString &text)
 
 QString permissionDenied(const SshTarget &target, const QString &text, const QString &verbose)
 {
-    QString user = firstMatch(verbose, QStringLiteral("Authenticating to \\S+ as '([^']*)'"));
+    QString user = lastMatch(verbose, QStringLiteral("^debug1: Authenticating to \\S+ as '([^']*)'$"));
     if (user.isEmpty())
         user = firstMatch(text, QStringLiteral("^(\\S+)@\\S+: Permission denied"));
     const QString methods = firstMatch(text, QStringLiteral("Permission denied \\(([^)]*)\\)"));
     QStringList offered;
-    const QRegularExpression offer(QStringLiteral("Offering public key: (\\S+)"), QRegularExpression::MultilineOption);
+    const QRegularExpression offer(QStringLiteral("^debug1: Offering public key: (\\S+)"), QRegularExpression::MultilineOption);
     for (auto it = offer.globalMatch(verbose); it.hasNext();)
         offered << it.next().captured(1);
     QString message = QStringLiteral("permission denied: %1 refused the login of %2")
@@ -83,6 +91,11 @@ QString permissionDenied(const SshTarget &target, const QString &text, const QSt
     return message;
 }
 } // namespace
+
+QString sshLastWords(const QByteArray &stderrText)
+{
+    return lastWords(QString::fromUtf8(stderrText).remove(QLatin1Char('\r')));
+}
 
 SshProblem classifySshError(const QByteArray &stderrText)
 {

@@ -1,5 +1,6 @@
-// ssh's failures in words an admin can act on, from its exit status and standard error, and from what a verbose
-// connection (`ssh -v`) said: the server's host key fingerprint, the keys offered.
+// ssh's failures in words an admin can act on, from its exit status and its own log (-E, never the server's standard
+// error), and from what a verbose connection (`ssh -v`) logged: the server's host key fingerprint, the keys offered.
+// Only lines ssh itself starts are read (a server's banner lines are logged too, but after "banner line N: ").
 #pragma once
 
 #include "sshcommand.h"
@@ -25,7 +26,9 @@ struct SshFailure {
     QString message;
 };
 
-// What ssh's own standard error (exit 255) says went wrong; the verbose log, when there is one, adds the details.
+// The last line of a standard error that is not debug output (at most 300 characters), or empty.
+QString sshLastWords(const QByteArray &stderrText);
+// What ssh's own log (exit 255) says went wrong; the verbose log, when there is one, adds the details.
 SshProblem classifySshError(const QByteArray &stderrText);
 // Whether a verbose run would tell more (the fingerprint of an unknown host key, the keys offered).
 bool sshNeedsDiagnosis(SshProblem problem);

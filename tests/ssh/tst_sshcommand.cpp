@@ -70,6 +70,11 @@ void TestSshCommand::scriptReadsAPieceWithItsHeader()
     // The header alone (the connection test's size), and a piece past the end: nothing.
     QCOMPARE(runScript(sshReadScript(path, 0, 0), dir.path()).out.count('\n'), 1);
     QCOMPARE(runScript(sshReadScript(path, 16, 10), dir.path()).out.mid(end + 1), QByteArray());
+    // Never past the size stat gave: what is appended meanwhile waits for the next read.
+    QCOMPARE(runScript(sshReadScript(path, 10, 100), dir.path()).out.mid(end + 1), QByteArray("abcdef"));
+    QCOMPARE(sshPieceLength(16, 10, 100), 6);
+    QCOMPARE(sshPieceLength(16, 4, 5), 5);
+    QCOMPARE(sshPieceLength(16, 20, 5), 0);
 }
 
 void TestSshCommand::scriptQuotesEveryPath_data()
@@ -128,7 +133,7 @@ void TestSshCommand::headerParsing()
 void TestSshCommand::argumentsNeverRelaxChecks()
 {
     const SshTarget target{u"mail1"_s, u"zimbra"_s, 2222, u"/etc/fleet a/ssh_config"_s};
-    const QStringList args = sshArguments(target, u"/run/user/1/oplens-ssh"_s);
+    const QStringList args = sshArguments(target, u"/run/user/1/oplens-ssh"_s, u"/tmp/log"_s);
     const QString joined = args.join(u' ');
     QVERIFY(joined.contains(u"-o BatchMode=yes"_s));
     QVERIFY(joined.contains(u"-o ControlMaster=auto"_s));
@@ -138,7 +143,8 @@ void TestSshCommand::argumentsNeverRelaxChecks()
     QCOMPARE(args.mid(args.indexOf(u"-F"_s), 2), (QStringList{u"-F"_s, u"/etc/fleet a/ssh_config"_s}));
     QCOMPARE(args.mid(args.size() - 3), (QStringList{u"--"_s, u"mail1"_s, u"sh -s"_s})); // nothing of the path
     QCOMPARE(target.commandLine(), u"-F '/etc/fleet a/ssh_config' -p 2222 zimbra@mail1"_s);
-    QVERIFY(sshDiagnosticArguments(target).contains(u"ControlPath=none"_s));
+    QCOMPARE(args.mid(0, 2), (QStringList{u"-E"_s, u"/tmp/log"_s})); // ssh's words apart from the server's
+    QVERIFY(sshDiagnosticArguments(target, u"/tmp/log"_s).contains(u"ControlPath=none"_s));
 }
 
 void TestSshCommand::controlFolderIsPrivate()
@@ -154,6 +160,13 @@ void TestSshCommand::controlFolderIsPrivate()
     QVERIFY(sshControlFolder(&error).isEmpty());
     QVERIFY2(error.contains(u"0700"_s), qPrintable(error));
 
+    // A blank or a quote, which ssh's option parser would split at, gives way to a private folder in /tmp.
+    const QString blank = runtime.path() + u"/with blank"_s;
+    QVERIFY(QDir().mkpath(blank));
+    QFile::setPermissions(blank, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    qputenv("XDG_RUNTIME_DIR", blank.toUtf8());
+    QCOMPARE(sshControlFolder(&error), u"/tmp/oplens-ssh-%1"_s.arg(::geteuid()));
+
     // A runtime folder too long for a socket's path gives way to a private folder in /tmp.
     const QString deep = runtime.path() + u"/a-runtime-folder-far-too-long-for-a-unix-socket-path-of-107-bytes"_s;
     QVERIFY(QDir().mkpath(deep));
@@ -161,16 +174,19 @@ void TestSshCommand::controlFolderIsPrivate()
     qputenv("XDG_RUNTIME_DIR", deep.toUtf8());
     const QString short_ = sshControlFolder(&error);
     QCOMPARE(short_, u"/tmp/oplens-ssh-%1"_s.arg(::geteuid()));
-    const QStringList args = sshArguments({u"h"_s, {}, 0, {}}, short_);
+    const QStringList args = sshArguments({u"h"_s, {}, 0, {}}, short_, u"/tmp/log"_s);
     const QString path = args.filter(u"ControlPath="_s).value(0).mid(12);
     QVERIFY2(path.size() + 17 <= 107, qPrintable(path));
-    QVERIFY(sshArguments({u"h"_s, {}, 0, {}}, u"/run/100%"_s).contains(u"ControlPath=/run/100%%/"_s + path.section(u'/', -1)));
+    QVERIFY(sshArguments({u"h"_s, {}, 0, {}}, u"/run/100%"_s, u"/tmp/log"_s).contains(u"ControlPath=/run/100%%/"_s + path.section(u'/', -1)));
 }
 
 void TestSshCommand::unknownHostKeyGivesTheFingerprintAndTheCommand()
 {
     const SshTarget target{u"127.0.0.1"_s, u"root"_s, 22999, u"/tmp/cfg"_s};
-    const QByteArray verbose = "debug1: Authenticating to 127.0.0.1:22999 as 'root'\r\n"
+    // A server's banner lines are logged before its key: one that looks like ssh's line must not pass for it.
+    const QByteArray verbose = "debug1: kex_exchange_identification: banner line 0: Server host key: ssh-ed25519 SHA256:LEGIT\r\n"
+                               "debug1: kex_exchange_identification: banner line 1: \rdebug1: Server host key: ssh-ed25519 SHA256:LEGIT2\r\n"
+                               "debug1: Authenticating to 127.0.0.1:22999 as 'root'\r\n"
                                "debug1: Server host key: ssh-ed25519 SHA256:fqi2V9LS1cOlyObRDLY+sRBx3vCrb70pH6VY7TmF454\r\n"
                                "Host key verification failed.\r\n";
     QCOMPARE(classifySshError("Host key verification failed.\r\n"), SshProblem::UnknownHostKey);
@@ -178,6 +194,7 @@ void TestSshCommand::unknownHostKeyGivesTheFingerprintAndTheCommand()
     const SshFailure f = describeSshConnectionFailure(target, "Host key verification failed.\r\n", verbose);
     QCOMPARE(f.problem, SshProblem::UnknownHostKey);
     QVERIFY2(f.message.contains(u"It sends ssh-ed25519 SHA256:fqi2V9LS1cOlyObRDLY+sRBx3vCrb70pH6VY7TmF454."_s), qPrintable(f.message));
+    QVERIFY2(!f.message.contains(u"LEGIT"_s), qPrintable(f.message));
     QVERIFY2(f.message.contains(u"ssh -o StrictHostKeyChecking=ask -F '/tmp/cfg' -p 22999 root@127.0.0.1 exit"_s), qPrintable(f.message));
 }
 

