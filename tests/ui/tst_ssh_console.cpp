@@ -117,6 +117,7 @@ private Q_SLOTS:
     void connectDialogTestsOverSsh();
     void connectDialogUnknownHostKey();
     void connectDialogTakesAPastedSshUrl();
+    void fileConnectOpensAnSshSource();
     void workspaceKeepsAnSshSourceWithoutSecrets();
 };
 
@@ -342,6 +343,49 @@ void TestSshConsole::connectDialogTakesAPastedSshUrl()
     field(dialog, u"sshHost"_s)->clear();
     QVERIFY(!dialog.spec(&error));
     QCOMPARE(error, u"Give the server's host."_s);
+}
+
+// File > Connect… after the command line: the dialog shows --ssh-config, and what the admin fills in opens and is read.
+// A workspace naming no ssh_config, opened later, gets --ssh-config too.
+void TestSshConsole::fileConnectOpensAnSshSource()
+{
+    const QString path = file(u"connected.jsonl"_s);
+    QVERIFY(writeFile(path, oplog(u"connected"_s, 3)));
+    auto w = window();
+    CommandLineCredentials credentials;
+    credentials.sshConfig = m_server->clientConfig;
+    w->workspaces()->setCommandLineCredentials(credentials);
+    w->workspaces()->endCommandLine();
+    QString shownConfig;
+    bool answered = false;
+    QTimer poll; // the dialog runs its own event loop (exec): answered from a timer
+    connect(&poll, &QTimer::timeout, this, [&] {
+        auto *dialog = qobject_cast<ConnectDialog *>(QApplication::activeModalWidget());
+        if (!dialog || answered)
+            return;
+        answered = true;
+        shownConfig = field(*dialog, u"sshConfig"_s)->text();
+        dialog->setSpec(sshSpec(path, {})); // host, user, port and path; the ssh_config field kept
+        dialog->accept();
+    });
+    poll.start(20);
+    w->workspaces()->connectDialog();
+    QVERIFY(answered);
+    QCOMPARE(shownConfig, m_server->clientConfig);
+    const QString name = sshSpec(path, {}).name();
+    QTRY_COMPARE_WITH_TIMEOUT(operationsOf(*w, name), 3, 30000);
+
+    const QString saved = m_files.filePath(u"no-config.oplens.json"_s);
+    Workspace workspace;
+    workspace.sources = {WorkspaceSource{.location = name}};
+    QString error;
+    QVERIFY2(writeWorkspace(saved, workspace, &error), qPrintable(error));
+    QVERIFY(!readAll(saved).contains("sshConfig"));
+    auto later = window();
+    later->workspaces()->setCommandLineCredentials(credentials);
+    later->workspaces()->endCommandLine();
+    QVERIFY(later->workspaces()->openWorkspace(saved));
+    QTRY_COMPARE_WITH_TIMEOUT(operationsOf(*later, name), 3, 30000);
 }
 
 // Saved: the url and its ssh_config, no auth and no secret; opened again, read without any prompt.
