@@ -5,8 +5,11 @@
 #include <QHostAddress>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QRegularExpression>
 #include <QSslCertificate>
 #include <QSslConfiguration>
+
+#include <algorithm>
 
 namespace oplens {
 
@@ -53,9 +56,22 @@ std::optional<RemoteSpec> sshFromUrl(const QString &text, QString *error)
         *error = QStringLiteral("\"%1\": a host or user cannot start with -").arg(text);
         return std::nullopt;
     }
+    if (url.port() == 0) {
+        *error = QStringLiteral("\"%1\": port 0 is no port (leave it out for ssh's own)").arg(text);
+        return std::nullopt;
+    }
+    // A NUL would cut the path short on the server (another file read); no oplog's name holds a control character.
+    if (std::any_of(path.cbegin(), path.cend(), [](QChar c) { return c.unicode() < 0x20 && c != QLatin1Char('\t'); })) {
+        *error = QStringLiteral("\"%1\": a path with a control character (%00 to %1F) is refused").arg(text);
+        return std::nullopt;
+    }
     RemoteSpec spec;
     spec.kind = RemoteSpec::Kind::Ssh;
     spec.url = url;
+    static const QRegularExpression written(QStringLiteral("^ssh://(?:[^@/]*@)?([A-Za-z0-9._-]+)(?::\\d*)?/"),
+                                            QRegularExpression::CaseInsensitiveOption);
+    if (const auto m = written.match(text); m.hasMatch() && m.captured(1).compare(url.host(), Qt::CaseInsensitive) == 0)
+        spec.sshHost = m.captured(1);
     return spec;
 }
 
@@ -120,7 +136,9 @@ QString RemoteSpec::name() const
 
 SshTarget RemoteSpec::sshTarget() const
 {
-    return SshTarget{url.host(), url.userName(), url.port(0), sshConfig};
+    // An international domain name goes to ssh as the DNS knows it (xn--...).
+    const QString host = !sshHost.isEmpty() ? sshHost : QString::fromLatin1(QUrl::toAce(url.host()));
+    return SshTarget{host.isEmpty() ? url.host() : host, url.userName(), url.port(0), sshConfig};
 }
 
 QString RemoteSpec::sshPath() const

@@ -26,6 +26,7 @@ struct RemoteSpec {
     QByteArray secret; // the token or the password
     QString caFile;    // trusted as well as the system's CAs
     QString sshConfig; // Ssh: the ssh_config given to ssh (-F) instead of ~/.ssh/config
+    QString sshHost;   // Ssh: the host as written (ssh's Host patterns tell case; QUrl lowers it); empty: url's
 
     static bool isRemote(const QString &text); // http(s)://, agent+http(s):// or ssh://
     // "https://host/path" (a user in the URL means Basic), "agent+https://host:port#LOG" (a bearer token) or

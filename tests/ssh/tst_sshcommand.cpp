@@ -1,6 +1,7 @@
 // The SSH reader's pieces without a server (issue 17): the remote script run by the local sh on files whose names are
 // full of shell metacharacters (what a remote shell would do with it), the header, the ssh command line, and ssh's
 // failures turned into words from what ssh really prints (OpenSSH 9.2, captured). Runs under the sanitizers.
+#include "remotespec.h"
 #include "ssherror.h"
 #include "sshcommand.h"
 #include "testfiles.h"
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void changedHostKeyIsLoud();
     void permissionDeniedSaysUserAndKeys();
     void unreachableAndOther();
+    void urls();
 };
 
 void TestSshCommand::scriptReadsAPieceWithItsHeader()
@@ -245,6 +247,27 @@ void TestSshCommand::unreachableAndOther()
     QCOMPARE(describeSshConnectionFailure(target, "Bad configuration option: foo\r\n", {}).message,
              u"ssh to mail1 failed: Bad configuration option: foo"_s);
     QCOMPARE(describeSshConnectionFailure(target, {}, {}).message, u"ssh to mail1 failed: ssh failed without saying why"_s);
+}
+
+void TestSshCommand::urls()
+{
+    QString error;
+    // ssh's Host patterns tell case: an alias is passed as written (QUrl lowers it).
+    auto alias = RemoteSpec::fromUrl(u"ssh://zimbra@Mail1-Prod:2222/opt/zextras/log/oplog%20a.jsonl"_s, &error);
+    QVERIFY2(alias, qPrintable(error));
+    QCOMPARE(alias->sshTarget().host, u"Mail1-Prod"_s);
+    QCOMPARE(alias->sshTarget().user, u"zimbra"_s);
+    QCOMPARE(alias->sshTarget().port, 2222);
+    QCOMPARE(alias->sshPath(), u"/opt/zextras/log/oplog a.jsonl"_s);
+    QCOMPARE(RemoteSpec::fromUrl(u"ssh://h/~/oplog.jsonl"_s, &error)->sshPath(), u"~/oplog.jsonl"_s);
+    QCOMPARE(RemoteSpec::fromUrl(u"ssh://[::1]/x.jsonl"_s, &error)->sshTarget().host, u"::1"_s);
+    QCOMPARE(RemoteSpec::fromUrl(u"ssh://b\u00FCcher.example/x.jsonl"_s, &error)->sshTarget().host, u"xn--bcher-kva.example"_s);
+    for (const QString &bad : {u"ssh://h/"_s, u"ssh://h/x?y"_s, u"ssh://h/x#y"_s, u"ssh://u:pw@h/x"_s, u"ssh://-oProxyCommand=x/x"_s,
+                               u"ssh://-u@h/x"_s, u"ssh://h:0/x"_s, u"ssh://h/a%00b"_s, u"ssh://h/a%0Ab"_s}) {
+        error.clear();
+        QVERIFY2(!RemoteSpec::fromUrl(bad, &error), qPrintable(bad));
+        QVERIFY2(!error.isEmpty(), qPrintable(bad));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSshCommand)
