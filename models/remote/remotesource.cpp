@@ -107,6 +107,8 @@ void RemoteSource::start()
 // What no retry can mend: checked before every request (Retry now and F5 included).
 QString RemoteSource::refusal() const
 {
+    if (!m_spec.refused.isEmpty())
+        return m_spec.refused;
     if (!m_mirror->isOpen())
         return QStringLiteral("cannot create a local copy in %1: %2").arg(mirrorFolder(), m_mirror->errorString());
     if (const QString why = m_spec.checkTransport(); !why.isEmpty())

@@ -26,6 +26,7 @@ struct RemoteSpec {
     QByteArray secret; // the token or the password
     QString caFile;    // trusted as well as the system's CAs
     QString sshConfig; // Ssh: the ssh_config given to ssh (-F) instead of ~/.ssh/config
+    QString refused;   // why it must not be read at all (the console refusing a workspace's ssh_config): no request
     QString sshHost;   // Ssh: the host as written (ssh's Host patterns tell case; QUrl lowers it); empty: url's
 
     static bool isRemote(const QString &text); // http(s)://, agent+http(s):// or ssh://

@@ -29,6 +29,7 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QScopeGuard>
 #include <QTimer>
 #include <QTreeWidget>
 
@@ -416,11 +417,41 @@ void TestSshConsole::workspaceKeepsAnSshSourceWithoutSecrets()
     QCOMPARE(workspace->sources.value(0).location, spec.name());
     QCOMPARE(workspace->sources.value(0).sshConfig, m_server->clientConfig);
 
+    // Opened again, the workspace names an ssh configuration outside ~/.ssh: an ssh_config can run commands, so the
+    // console does not use one that came with a workspace (it stays listed, with why).
+    {
+        auto w = window();
+        QVERIFY(w->workspaces()->openWorkspace(saved));
+        const int index = w->session()->sourceIndex(spec.name());
+        QVERIFY(index >= 0);
+        QTRY_COMPARE(w->session()->sources()[index].remote->state().phase, oplens::RemoteSource::Phase::Failed);
+        QVERIFY2(w->session()->sources()[index].remote->state().error.contains(u"only from ~/.ssh or /etc/ssh"_s),
+                 qPrintable(w->session()->sources()[index].remote->state().error));
+        QVERIFY(operationsOf(*w, spec.name()) <= 0); // nothing read
+        QTRY_VERIFY(sourceRow(*w, index) && sourceRow(*w, index)->childCount() > 0);
+        QVERIFY2(sourceRow(*w, index)->child(0)->toolTip(SourcesPane::Name).contains(u"move it there, or give it with --ssh-config"_s),
+                 qPrintable(sourceRow(*w, index)->child(0)->toolTip(0)));
+        auto *dock = w->findChild<QDockWidget *>(u"sourcesDock"_s);
+        QVERIFY(dock);
+        dock->raise();
+        QTRY_VERIFY(!w->sourcesPane()->visibleRegion().isEmpty());
+        QVERIFY(saveScreenshot(dock, u"ssh-sources-pane-refused-config"_s));
+    }
+    // The same configuration in ~/.ssh (a home of the test's own) is the admin's: used.
+    const QByteArray realHome = qgetenv("HOME");
+    const auto restore = qScopeGuard([&] { qputenv("HOME", realHome); });
+    qputenv("HOME", m_home.path().toUtf8());
+    QVERIFY(QDir(m_home.path()).mkpath(u".ssh"_s));
+    const QString own = m_home.filePath(u".ssh/fleet.config"_s);
+    QVERIFY(QFile::copy(m_server->clientConfig, own));
+    Workspace mine = *workspace;
+    mine.sources[0].sshConfig = own;
+    QVERIFY2(writeWorkspace(saved, mine, &error), qPrintable(error));
     auto w = window();
     QVERIFY(w->workspaces()->openWorkspace(saved));
     QTRY_COMPARE_WITH_TIMEOUT(operationsOf(*w, spec.name()), 4, 30000);
     const int index = w->session()->sourceIndex(spec.name());
-    QCOMPARE(w->session()->sources()[index].remote->spec().sshConfig, m_server->clientConfig);
+    QCOMPARE(w->session()->sources()[index].remote->spec().sshConfig, own);
     QTRY_COMPARE(w->sourcesPane()->stateText(index), u"Connected, following"_s);
     QVERIFY(!prompted);
 }

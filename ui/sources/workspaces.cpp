@@ -97,7 +97,8 @@ void Workspaces::openRemote(const RemoteSpec &given, const WorkspaceSource &sour
     }
     if (const int open = m_session->sourceIndex(spec.name()); open >= 0 && m_session->sources()[open].remote) {
         const RemoteSpec &was = m_session->sources()[open].remote->spec();
-        if (was.auth == spec.auth && was.user == spec.user && was.caFile == spec.caFile && was.sshConfig == spec.sshConfig) {
+        if (was.auth == spec.auth && was.user == spec.user && was.caFile == spec.caFile && was.sshConfig == spec.sshConfig
+            && was.refused == spec.refused) {
             m_session->openRemote(spec); // open already: it only takes the secret given now
             return;
         }
@@ -311,10 +312,19 @@ bool Workspaces::openWorkspace(const QString &path)
             continue;
         }
         QString why;
-        if (const auto spec = source.remoteSpec(&why))
-            openRemote(*spec, source);
-        else
+        auto spec = source.remoteSpec(&why);
+        if (!spec) {
             Q_EMIT message(why);
+            continue;
+        }
+        // An ssh_config can run commands: one that came with a workspace is not used unseen. The source stays listed
+        // (and saved) with why it is not read.
+        if (spec->kind == RemoteSpec::Kind::Ssh) {
+            spec->refused = consoleSshConfigRefusal(spec->sshConfig, m_credentials.sshConfig);
+            if (spec->refused.isEmpty() && !spec->sshConfig.isEmpty())
+                spec->sshConfig = QFileInfo(spec->sshConfig).canonicalFilePath(); // the file checked, not a link swapped later
+        }
+        openRemote(*spec, source);
     }
     const QJsonObject console = workspace->console;
     m_operations->setHeaderState(QByteArray::fromBase64(console.value(QStringLiteral("operationsColumns")).toString().toLatin1()));
