@@ -93,8 +93,11 @@ void probeSsh(const RemoteSpec &spec, QObject *context, std::function<void(const
     QObject::connect(read, &SshRead::dataRead, context, [read, body] { *body += read->takeData(); });
     QObject::connect(read, &SshRead::finished, context, [read, body, done] {
         read->deleteLater();
-        if (read->failure().problem != SshProblem::None)
-            done({false, read->failure().message, {}});
+        if (read->failure().problem != SshProblem::None) { // a sentence, as the web servers' answers are
+            QString message = read->failure().message;
+            message[0] = message[0].toUpper();
+            done({false, message.endsWith(QLatin1Char('.')) ? message : message + QLatin1Char('.'), {}});
+        }
         else
             done(fileAnswer(read->info().size, *body));
     });

@@ -173,7 +173,8 @@ std::optional<Workspace> readWorkspace(const QString &path, QString *error)
         s.caFile = resolved(base, o.value(QStringLiteral("caFile")).toString());
         s.tokenFile = resolved(base, o.value(QStringLiteral("tokenFile")).toString());
         s.passwordFile = resolved(base, o.value(QStringLiteral("passwordFile")).toString());
-        s.sshConfig = resolved(base, o.value(QStringLiteral("sshConfig")).toString());
+        s.sshConfig = o.value(QStringLiteral("sshConfig")).toString();
+        s.sshConfig = resolved(base, s.sshConfig.startsWith(QLatin1String("~/")) ? QDir::homePath() + s.sshConfig.mid(1) : s.sshConfig);
         s.follow = o.value(QStringLiteral("follow")).toBool(true);
         s.paused = o.value(QStringLiteral("paused")).toBool(false);
         s.assumeInterrupted = o.value(QStringLiteral("assumeInterrupted")).toBool(false);

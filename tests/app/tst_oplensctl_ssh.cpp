@@ -119,12 +119,12 @@ private Q_SLOTS:
 
     void cleanupTestCase() { m_server.reset(); } // its connections die with it, and the masters with them
 
-    // Over two pieces of 4 MiB: every subcommand prints byte for byte what it prints for the local file.
+    // Over two pieces of 8 MiB: every subcommand prints byte for byte what it prints for the local file.
     void sameOutputAsTheLocalFile()
     {
         const QString path = file(u"big.jsonl"_s);
-        const QByteArray content = oplog(u"big"_s, 22000);
-        QVERIFY(content.size() > (4 << 20));
+        const QByteArray content = oplog(u"big"_s, 40000);
+        QVERIFY(content.size() > (8 << 20));
         QVERIFY(writeFile(path, content));
         const QString url = m_server->url(path);
         const QList<QStringList> commands{{u"get-operation-log"_s}, {u"get-operation-log"_s, u"--json"_s},

@@ -108,8 +108,8 @@ std::unique_ptr<RemoteSource> TestSshSource::source(const QString &path, bool fo
 
 void TestSshSource::readsTheWholeFileByteExactInPieces()
 {
-    QByteArray content = oplogLines(40000); // ~10 MB: three pieces
-    QVERIFY(content.size() > (8 << 20));
+    QByteArray content = oplogLines(70000); // ~17 MB: three pieces
+    QVERIFY(content.size() > (16 << 20));
     QVERIFY(writeFile(file(u"big.jsonl"_s), content));
     auto remote = source(file(u"big.jsonl"_s), false);
     QSignalSpy caughtUp(remote.get(), &RemoteSource::caughtUp);
