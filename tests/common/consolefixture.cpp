@@ -63,6 +63,19 @@ QString screenshotPath(const QString &name, const QString &extension)
     return QDir(QStringLiteral(SCREENSHOTS)).filePath(file);
 }
 
+int operationsOf(const oplens::ui::MainWindow &w, const QString &source)
+{
+    const auto data = w.session()->data();
+    const int index = w.session()->sourceIndex(source);
+    if (!data || index < 0 || index >= data->events().sourceCount())
+        return -1;
+    int count = 0;
+    for (uint32_t op = 0; op < data->operationCount(); ++op)
+        if (data->exists(op) && data->source(op) == index)
+            ++count;
+    return count;
+}
+
 bool saveScreenshot(QWidget *widget, const QString &name)
 {
     return widget && widget->grab().save(screenshotPath(name));

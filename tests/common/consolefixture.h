@@ -43,6 +43,9 @@ QString screenshotPath(const QString &name, const QString &extension = QStringLi
 // Saves what `widget` shows as SCREENSHOTS/name.png, for a person to look at; false when it cannot be written.
 bool saveScreenshot(QWidget *widget, const QString &name);
 
+// The operations of open source `source` (its name) in the window's data; -1 while it is not in the data.
+int operationsOf(const oplens::ui::MainWindow &w, const QString &source);
+
 // Ticks every 10 ms on the GUI thread: the gaps between ticks are how long the event loop was blocked (the window
 // could not repaint or take input). `onTick` runs at every tick (to sample the window's state meanwhile).
 class GapMeter

@@ -30,6 +30,7 @@
 using namespace oplens;
 using namespace oplens::ui;
 using namespace testfiles;
+using consolefixture::operationsOf;
 using namespace testservers;
 using consolefixture::GapMeter;
 using consolefixture::saveScreenshot;
@@ -58,21 +59,6 @@ QByteArray oplog(const QString &prefix, int count, qint64 from = 1700000000000)
         text += lineOf(QStringLiteral("Finished"), id, from + i * 1000 + 500, prefix);
     }
     return text;
-}
-
-int operationsOf(const MainWindow &w, const QString &source)
-{
-    const auto data = w.session()->data();
-    if (!data)
-        return -1;
-    const int index = w.session()->sourceIndex(source);
-    if (index < 0 || index >= data->events().sourceCount())
-        return -1;
-    int count = 0;
-    for (uint32_t op = 0; op < data->operationCount(); ++op)
-        if (data->exists(op) && data->source(op) == index)
-            ++count;
-    return count;
 }
 
 // Runs `answer` on the modal dialog of type T once one is shown, from a timer: never from a nested wait, which a

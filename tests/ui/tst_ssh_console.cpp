@@ -37,6 +37,7 @@ using namespace Qt::StringLiterals;
 using namespace oplens;
 using namespace oplens::ui;
 using namespace testfiles;
+using consolefixture::operationsOf;
 using consolefixture::saveScreenshot;
 using testoplog::Event;
 
@@ -52,19 +53,6 @@ QByteArray oplog(const QString &prefix, int count, qint64 from = 1700000000000)
         text += Event(id, "Finished", from + i * 1000 + 500).module(u"ZxBackup"_s).name(u"SmartScan"_s).line();
     }
     return text;
-}
-
-int operationsOf(const MainWindow &w, const QString &source)
-{
-    const auto data = w.session()->data();
-    const int index = w.session()->sourceIndex(source);
-    if (!data || index < 0 || index >= data->events().sourceCount())
-        return -1;
-    int count = 0;
-    for (uint32_t op = 0; op < data->operationCount(); ++op)
-        if (data->exists(op) && data->source(op) == index)
-            ++count;
-    return count;
 }
 
 // The Sources pane's top-level row of source `index`.
