@@ -125,23 +125,23 @@ std::optional<RemoteSpec> commandLineRemote(const QString &url, const CommandLin
     return spec;
 }
 
-QString consoleSshConfigRefusal(const QString &config, const QString &commandLineConfig)
+QString consoleSshConfigRefusal(const QString &config, const QString &commandLineConfig, const QStringList &chosen)
 {
     if (config.isEmpty())
         return {};
     const QString real = QFileInfo(config).canonicalFilePath();
     if (real.isEmpty())
         return QStringLiteral("the ssh configuration %1 does not exist").arg(config);
-    if (real == QFileInfo(commandLineConfig).canonicalFilePath())
+    if (real == QFileInfo(commandLineConfig).canonicalFilePath() || chosen.contains(real))
         return {};
     for (const QString &folder : {QDir::homePath() + QStringLiteral("/.ssh"), QStringLiteral("/etc/ssh")}) {
         const QString own = QFileInfo(folder).canonicalFilePath();
         if (!own.isEmpty() && real.startsWith(own + QLatin1Char('/')))
             return {};
     }
-    return QStringLiteral("the workspace names the ssh configuration %1, which the console uses only from ~/.ssh or "
-                          "/etc/ssh (an ssh configuration can run commands); move it there, or give it with --ssh-config")
-        .arg(config);
+    return QStringLiteral("not read: the workspace names the ssh configuration %1, and an ssh configuration can run "
+                          "commands. Choose it once in File > Connect… (SSH config) to allow it, give it with --ssh-config, "
+                          "or keep it in ~/.ssh").arg(config);
 }
 
 QByteArray readSecretFile(const QString &path, QString *error)

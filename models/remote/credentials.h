@@ -49,9 +49,10 @@ std::optional<RemoteSpec> commandLineRemote(const QString &url, const CommandLin
 
 // Whether the console may give ssh the configuration a workspace names (empty: it may). An ssh_config can run
 // commands (ProxyCommand, LocalCommand, Match exec), so a workspace someone sent must not make the console use one that
-// came with it: the console uses only one in ~/.ssh or /etc/ssh (where ssh's own live, resolved through links) or the
-// one given with --ssh-config. oplensctl uses its workspace's, as it reads its tokenFile: the admin named it.
-QString consoleSshConfigRefusal(const QString &config, const QString &commandLineConfig);
+// came with it: the console uses only one in ~/.ssh or /etc/ssh (where ssh's own live, resolved through links), the
+// one given with --ssh-config, or one the admin chose in the console before (`chosen`: canonical paths, kept in the
+// console's settings, which no workspace writes). oplensctl uses its workspace's, as it reads its tokenFile.
+QString consoleSshConfigRefusal(const QString &config, const QString &commandLineConfig, const QStringList &chosen = {});
 
 // Reads a secret from a file: its first line, without the line end. Empty with `error` set when it cannot.
 QByteArray readSecretFile(const QString &path, QString *error);

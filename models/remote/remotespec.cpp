@@ -41,8 +41,11 @@ std::optional<RemoteSpec> sshFromUrl(const QString &text, QString *error)
 {
     const QUrl url(text);
     const QString path = url.path(QUrl::FullyDecoded);
-    if (!url.isValid() || url.host().isEmpty() || path.isEmpty() || path == QLatin1String("/") || path.endsWith(QLatin1Char('/'))
-        || url.hasQuery() || url.hasFragment()) {
+    if (url.isValid() && !url.host().isEmpty() && path.endsWith(QLatin1Char('/'))) {
+        *error = QStringLiteral("\"%1\" names a folder (it ends with /): give the oplog file's path").arg(text);
+        return std::nullopt;
+    }
+    if (!url.isValid() || url.host().isEmpty() || path.isEmpty() || url.hasQuery() || url.hasFragment()) {
         *error = QStringLiteral("\"%1\" is not an SSH source such as ssh://admin@mail1.example.com/opt/zextras/log/oplog.jsonl "
                                 "(a # or ? in the path is written %23 or %3F)").arg(text);
         return std::nullopt;

@@ -237,7 +237,7 @@ private Q_SLOTS:
         QTest::newRow("ssh password") << one({{url, QStringLiteral("ssh://u:pw@h.example.com/o.jsonl")}})
                                       << QStringList{QStringLiteral("sources[0].url"), QStringLiteral("password")};
         QTest::newRow("ssh without a path") << one({{url, QStringLiteral("ssh://h.example.com/")}})
-                                            << QStringList{QStringLiteral("sources[0].url"), QStringLiteral("not an SSH source")};
+                                            << QStringList{QStringLiteral("sources[0].url"), QStringLiteral("names a folder")};
         QTest::newRow("no such file") << QByteArray() << QStringList();
     }
     void errors()

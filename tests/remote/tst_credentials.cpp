@@ -113,8 +113,10 @@ private Q_SLOTS:
         QVERIFY(testfiles::writeFile(inSsh, "Host *\n") && testfiles::writeFile(sent, "Host *\n  ProxyCommand touch x\n"));
         QCOMPARE(consoleSshConfigRefusal({}, {}), QString());
         QCOMPARE(consoleSshConfigRefusal(inSsh, {}), QString());
-        QVERIFY(consoleSshConfigRefusal(sent, {}).contains(u"only from ~/.ssh or /etc/ssh"_s));
+        QVERIFY(consoleSshConfigRefusal(sent, {}).contains(u"Choose it once in File > Connect"_s));
         QCOMPARE(consoleSshConfigRefusal(sent, sent), QString()); // the admin gave it with --ssh-config
+        QCOMPARE(consoleSshConfigRefusal(sent, {}, {QFileInfo(sent).canonicalFilePath()}), QString()); // chosen before
+        QVERIFY(!consoleSshConfigRefusal(sent, {}, {inSsh}).isEmpty());
         // A link in ~/.ssh to a file elsewhere, and a path that climbs out, count where they lead.
         QVERIFY(QFile::link(sent, home.path() + u"/.ssh/link.config"_s));
         QVERIFY(!consoleSshConfigRefusal(home.path() + u"/.ssh/link.config"_s, {}).isEmpty());

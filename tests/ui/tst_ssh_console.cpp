@@ -413,11 +413,11 @@ void TestSshConsole::workspaceKeepsAnSshSourceWithoutSecrets()
         const int index = w->session()->sourceIndex(spec.name());
         QVERIFY(index >= 0);
         QTRY_COMPARE(w->session()->sources()[index].remote->state().phase, oplens::RemoteSource::Phase::Failed);
-        QVERIFY2(w->session()->sources()[index].remote->state().error.contains(u"only from ~/.ssh or /etc/ssh"_s),
+        QVERIFY2(w->session()->sources()[index].remote->state().error.contains(u"an ssh configuration can run commands"_s),
                  qPrintable(w->session()->sources()[index].remote->state().error));
         QVERIFY(operationsOf(*w, spec.name()) <= 0); // nothing read
         QTRY_VERIFY(sourceRow(*w, index) && sourceRow(*w, index)->childCount() > 0);
-        QVERIFY2(sourceRow(*w, index)->child(0)->toolTip(SourcesPane::Name).contains(u"move it there, or give it with --ssh-config"_s),
+        QVERIFY2(sourceRow(*w, index)->child(0)->toolTip(SourcesPane::Name).contains(u"Choose it once in File > Connect"_s),
                  qPrintable(sourceRow(*w, index)->child(0)->toolTip(0)));
         auto *dock = w->findChild<QDockWidget *>(u"sourcesDock"_s);
         QVERIFY(dock);
@@ -425,6 +425,31 @@ void TestSshConsole::workspaceKeepsAnSshSourceWithoutSecrets()
         QTRY_VERIFY(!w->sourcesPane()->visibleRegion().isEmpty());
         QVERIFY(saveScreenshot(dock, u"ssh-sources-pane-refused-config"_s));
     }
+    // Chosen once in File > Connect…, the same configuration is the admin's own: the workspace opens with it.
+    watch.stop(); // this dialog is the admin's, not a prompt
+    {
+        auto w = window();
+        bool answered = false;
+        QTimer poll; // the dialog runs its own event loop (exec): answered from a timer
+        connect(&poll, &QTimer::timeout, this, [&] {
+            auto *dialog = qobject_cast<ConnectDialog *>(QApplication::activeModalWidget());
+            if (!dialog || std::exchange(answered, true))
+                return;
+            dialog->setSpec(spec);
+            dialog->accept();
+        });
+        poll.start(20);
+        w->workspaces()->connectDialog();
+        QVERIFY(answered);
+    }
+    watch.start(20);
+    {
+        auto w = window();
+        QVERIFY(w->workspaces()->openWorkspace(saved));
+        QTRY_COMPARE_WITH_TIMEOUT(operationsOf(*w, spec.name()), 4, 30000);
+    }
+    QSettings().clear(); // forgotten: refused again below unless it is in ~/.ssh
+
     // The same configuration in ~/.ssh (a home of the test's own) is the admin's: used.
     const QByteArray realHome = qgetenv("HOME");
     const auto restore = qScopeGuard([&] { qputenv("HOME", realHome); });

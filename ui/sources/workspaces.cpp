@@ -19,6 +19,7 @@ namespace oplens::ui {
 
 namespace {
 const QString kFilter = QStringLiteral("OpLens workspaces (*.oplens.json *.json);;All files (*)");
+constexpr char kChosenSshConfigs[] = "ssh/chosenConfigs"; // canonical paths the admin chose in File > Connect…
 } // namespace
 
 Workspaces::Workspaces(Session *session, FilterBar *filterBar, TablePane *operations, TablePane *events, QWidget *window)
@@ -63,6 +64,16 @@ void Workspaces::addActions(QMenu *file)
     });
 }
 
+// An ssh configuration the admin chose in the console: a workspace naming it later may use it (credentials.h).
+void Workspaces::rememberChosenSshConfig(const QString &config)
+{
+    const QString real = QFileInfo(config).canonicalFilePath();
+    QSettings settings;
+    QStringList chosen = settings.value(QLatin1String(kChosenSshConfigs)).toStringList();
+    if (!real.isEmpty() && !chosen.contains(real))
+        settings.setValue(QLatin1String(kChosenSshConfigs), chosen << real);
+}
+
 void Workspaces::connectDialog()
 {
     ConnectDialog dialog(m_window);
@@ -73,6 +84,8 @@ void Workspaces::connectDialog()
     const auto spec = dialog.spec(&error);
     if (!spec)
         return; // accept() refuses an invalid form
+    if (spec->kind == RemoteSpec::Kind::Ssh && !spec->sshConfig.isEmpty())
+        rememberChosenSshConfig(spec->sshConfig);
     if (dialog.rememberSecret() && spec->needsSecret()) {
         SecretStore::write(SecretStore::keyFor(*spec), spec->secret, this, [this](const QString &why) {
             if (!why.isEmpty())
@@ -320,7 +333,8 @@ bool Workspaces::openWorkspace(const QString &path)
         // An ssh_config can run commands: one that came with a workspace is not used unseen. The source stays listed
         // (and saved) with why it is not read.
         if (spec->kind == RemoteSpec::Kind::Ssh) {
-            spec->refused = consoleSshConfigRefusal(spec->sshConfig, m_credentials.sshConfig);
+            spec->refused = consoleSshConfigRefusal(spec->sshConfig, m_credentials.sshConfig,
+                                                    QSettings().value(QLatin1String(kChosenSshConfigs)).toStringList());
             if (spec->refused.isEmpty() && !spec->sshConfig.isEmpty())
                 spec->sshConfig = QFileInfo(spec->sshConfig).canonicalFilePath(); // the file checked, not a link swapped later
         }

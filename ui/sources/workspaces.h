@@ -51,6 +51,7 @@ Q_SIGNALS:
 
 private:
     Workspace current() const;
+    static void rememberChosenSshConfig(const QString &config);
     void supplySecret(const QString &source);
     QByteArray commandLineSecret(const RemoteSpec &spec) const;
     void askForSecret(const RemoteSpec &spec, const QString &why);
