@@ -34,6 +34,8 @@ const char kUsage[] =
     "  acknowledge OPERATION_ID      acknowledge its notification on its agent, for every console (--comment TEXT)\n"
     "  unacknowledge OPERATION_ID    take an agent's acknowledgement back: the notification shows again\n"
     "\n"
+    "Sources: a file (or - for standard input), https://host/path (a web server's file),\n"
+    "agent+https://host:port#LOG (an OpLens agent), ssh://[user@]host[:port]/path (a file read with ssh).\n"
     "Run 'oplensctl SUBCOMMAND --help' for its options.\n"
     "\n"
     "Exit status: 0 done; 1 usage error; 2 a source could not be read (or export's output written);\n"
