@@ -204,13 +204,18 @@ void RemoteSource::requestFile()
 {
     QNetworkRequest r = remoteRequest(m_spec, m_spec.url);
     r.setTransferTimeout(30 * 1000);
-    if (const qint64 m = m_state.mirrored; m > 0) {
-        r.setRawHeader("Range", "bytes=" + QByteArray::number(m - std::min(m, kOverlap)) + '-');
+    if (m_state.mirrored > 0) {
+        r.setRawHeader("Range", "bytes=" + QByteArray::number(overlapStart()) + '-');
         if (!m_etag.isEmpty())
             r.setRawHeader("If-None-Match", m_etag);
     }
-    m_bodyStart = m_bodyPos = m_state.mirrored - std::min(m_state.mirrored, kOverlap);
+    m_bodyStart = m_bodyPos = overlapStart();
     watch(sendRemote(m_network, r), int(Request::File));
+}
+
+qint64 RemoteSource::overlapStart() const
+{
+    return m_state.mirrored - std::min(m_state.mirrored, kOverlap);
 }
 
 // Every request: its kind for finished(), and a body that is read as it comes (at most kReadBuffer at a time) for the

@@ -86,6 +86,7 @@ private:
     void sshFinished();
     bool busy() const;
     void dropRequest();      // the request under way is abandoned (paused, replaced, the source closed)
+    qint64 overlapStart() const; // where a plain or SSH file is asked from: a few bytes before the copy's end
     bool writeBody(const QByteArray &data);
     void replaceMirror(const QString &why);
     void fail(const QString &why, QNetworkReply *reply = nullptr, bool final = false); // final: no retry timer

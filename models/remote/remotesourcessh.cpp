@@ -1,5 +1,5 @@
 // RemoteSource's side of SSH (docs/cli.md "Sources"): a piece of at most kSshPiece bytes per command, starting
-// kOverlap bytes before the copy's end. The header of each piece says the file's size and device:inode: another inode
+// a few bytes before the copy's end (overlapStart, as for a web server's file). The header of each piece says the file's size and device:inode: another inode
 // means the name now holds another file (rotated), a smaller size that it was truncated; either way the copy is read
 // again. The overlapping bytes must match too (writeBody), which catches a file rewritten in place.
 #include "remotesource.h"
@@ -11,7 +11,6 @@
 namespace oplens {
 
 namespace {
-constexpr qint64 kSshOverlap = 64;
 // Bytes are written to the copy as they come, so progress shows within a piece; each piece costs one remote command
 // (the login shell starting: 0.1-0.4 s measured here), so a piece is a few MiB, not one.
 constexpr qint64 kSshPiece = 8 << 20;
@@ -19,7 +18,7 @@ constexpr qint64 kSshPiece = 8 << 20;
 
 void RemoteSource::requestSsh()
 {
-    const qint64 from = m_state.mirrored - std::min(m_state.mirrored, kSshOverlap);
+    const qint64 from = overlapStart();
     m_bodyStart = m_bodyPos = from;
     m_mirroredAtRequest = m_state.mirrored;
     m_requestClock.start();
@@ -71,10 +70,8 @@ void RemoteSource::sshFinished()
         fail(read->failure().message);
         return;
     }
-    if (m_bodyPos < m_state.mirrored) { // fewer bytes than the overlap: the file ends before the copy does
-        replaceMirror(QStringLiteral("read again from the start: the file on the server shrank (truncated)"));
-        return;
-    }
+    // A piece that succeeded brought all the header announced (SshRead), so at least the overlap: the copy's end is
+    // reached, and a file shorter than the copy was caught by its size in sshHeader.
     const bool newData = m_state.mirrored > m_mirroredAtRequest;
     if (newData && m_state.remoteSize > m_state.mirrored) {
         request(); // the next piece

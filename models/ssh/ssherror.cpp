@@ -154,7 +154,7 @@ SshFailure describeSshScriptFailure(const SshTarget &target, const QString &path
         return {SshProblem::Other, QStringLiteral("%1 has no stat command that OpLens knows (GNU stat -c or BSD stat -f)").arg(target.host)};
     default: break;
     }
-    const QString said = lastWords(QString::fromUtf8(stderrText));
+    const QString said = sshLastWords(stderrText);
     return {SshProblem::Other, QStringLiteral("reading %1 on %2 failed (exit status %3)%4")
                                    .arg(path, target.host).arg(exitCode).arg(said.isEmpty() ? QString() : QStringLiteral(": ") + said)};
 }
